@@ -1,0 +1,834 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * Module glue: directives, configuration create/merge, variables, phase
+ * and filter registration, and the per-worker start and exit.
+ */
+
+
+#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_cookie.h"
+#include "ngx_http_privacy_store.h"
+
+
+static ngx_int_t ngx_http_privacy_add_variables(ngx_conf_t *cf);
+static ngx_int_t ngx_http_privacy_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static void *ngx_http_privacy_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf);
+static void *ngx_http_privacy_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static ngx_int_t ngx_http_privacy_init(ngx_conf_t *cf);
+static ngx_int_t ngx_http_privacy_init_process(ngx_cycle_t *cycle);
+static void ngx_http_privacy_exit_process(ngx_cycle_t *cycle);
+
+static char *ngx_http_privacy_cookie_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_privacy_consent_cookie(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_privacy_portal(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_privacy_read_secret(ngx_conf_t *cf,
+    ngx_http_privacy_main_conf_t *pmcf);
+static ngx_http_privacy_classifier_t *ngx_http_privacy_classifier(
+    ngx_conf_t *cf);
+static void ngx_http_privacy_classifier_cleanup(void *data);
+static void ngx_http_privacy_mac_cleanup(void *data);
+static void ngx_http_privacy_psl_cleanup(void *data);
+
+
+#define NGX_HTTP_PRIVACY_VAR_CONSENT   0
+#define NGX_HTTP_PRIVACY_VAR_DECIDED   1
+#define NGX_HTTP_PRIVACY_VAR_GPC       2
+#define NGX_HTTP_PRIVACY_VAR_STRIPPED  3
+
+
+static ngx_conf_enum_t  ngx_http_privacy_unclassified_values[] = {
+    { ngx_string("keep"), NGX_HTTP_PRIVACY_UNCLASSIFIED_KEEP },
+    { ngx_string("strip"), NGX_HTTP_PRIVACY_UNCLASSIFIED_STRIP },
+    { ngx_null_string, 0 }
+};
+
+
+static ngx_conf_enum_t  ngx_http_privacy_cache_values[] = {
+    { ngx_string("vary"), NGX_HTTP_PRIVACY_CACHE_VARY },
+    { ngx_string("private"), NGX_HTTP_PRIVACY_CACHE_PRIVATE },
+    { ngx_null_string, 0 }
+};
+
+
+static ngx_command_t  ngx_http_privacy_commands[] = {
+
+    { ngx_string("privacy"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, enable),
+      NULL },
+
+    { ngx_string("privacy_secret_file"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_privacy_main_conf_t, secret_file),
+      NULL },
+
+    { ngx_string("privacy_db"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_privacy_main_conf_t, db),
+      NULL },
+
+    { ngx_string("privacy_policy_version"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_privacy_main_conf_t, version),
+      NULL },
+
+    { ngx_string("privacy_cookie"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      ngx_http_privacy_cookie_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_unclassified"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, unclassified),
+      &ngx_http_privacy_unclassified_values },
+
+    { ngx_string("privacy_consent_cookie"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_1MORE,
+      ngx_http_privacy_consent_cookie,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_gpc"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, gpc),
+      NULL },
+
+    { ngx_string("privacy_shared_cache"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, cache),
+      &ngx_http_privacy_cache_values },
+
+    { ngx_string("privacy_portal"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_privacy_portal,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_privacy_module_ctx = {
+    ngx_http_privacy_add_variables,        /* preconfiguration */
+    ngx_http_privacy_init,                 /* postconfiguration */
+
+    ngx_http_privacy_create_main_conf,     /* create main configuration */
+    ngx_http_privacy_init_main_conf,       /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_http_privacy_create_loc_conf,      /* create location configuration */
+    ngx_http_privacy_merge_loc_conf        /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_privacy_module = {
+    NGX_MODULE_V1,
+    &ngx_http_privacy_module_ctx,          /* module context */
+    ngx_http_privacy_commands,             /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    ngx_http_privacy_init_process,         /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    ngx_http_privacy_exit_process,         /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static ngx_http_variable_t  ngx_http_privacy_vars[] = {
+
+    { ngx_string("privacy_consent"), NULL, ngx_http_privacy_variable,
+      NGX_HTTP_PRIVACY_VAR_CONSENT, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("privacy_decided"), NULL, ngx_http_privacy_variable,
+      NGX_HTTP_PRIVACY_VAR_DECIDED, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("privacy_gpc"), NULL, ngx_http_privacy_variable,
+      NGX_HTTP_PRIVACY_VAR_GPC, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("privacy_stripped"), NULL, ngx_http_privacy_variable,
+      NGX_HTTP_PRIVACY_VAR_STRIPPED, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+      ngx_http_null_variable
+};
+
+
+static ngx_int_t
+ngx_http_privacy_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_privacy_vars; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_privacy_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    u_char                  *p;
+    ngx_http_privacy_ctx_t  *ctx;
+
+    ctx = ngx_http_privacy_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->valid = 1;
+    v->no_cacheable = 1;
+    v->not_found = 0;
+
+    switch (data) {
+
+    case NGX_HTTP_PRIVACY_VAR_CONSENT:
+        p = ngx_pnalloc(r->pool, 48);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        v->len = ngx_http_privacy_categories_format(ctx->categories, p);
+        v->data = p;
+        break;
+
+    case NGX_HTTP_PRIVACY_VAR_DECIDED:
+        v->len = 1;
+        v->data = (u_char *) (ctx->decided ? "1" : "0");
+        break;
+
+    case NGX_HTTP_PRIVACY_VAR_GPC:
+        v->len = 1;
+        v->data = (u_char *) (ctx->gpc ? "1" : "0");
+        break;
+
+    default: /* NGX_HTTP_PRIVACY_VAR_STRIPPED */
+        v->len = ctx->stripped.len;
+        v->data = ctx->stripped.data;
+        break;
+    }
+
+    return NGX_OK;
+}
+
+
+static void *
+ngx_http_privacy_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_privacy_main_conf_t  *pmcf;
+
+    pmcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_privacy_main_conf_t));
+    if (pmcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     pmcf->secret_file = { 0, NULL };
+     *     pmcf->db = { 0, NULL };
+     *     pmcf->version = { 0, NULL };
+     *     pmcf->cookie_mac = NULL;
+     *     pmcf->store = NULL;
+     */
+
+    return pmcf;
+}
+
+
+static char *
+ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_http_privacy_main_conf_t  *pmcf = conf;
+
+    char                *rv;
+    ngx_str_t            name;
+    ngx_pool_cleanup_t  *cln;
+
+    if (pmcf->version.len == 0) {
+        ngx_str_set(&pmcf->version, "1");
+    }
+
+    if (pmcf->version.len > NGX_HTTP_PRIVACY_VERSION_MAX) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "privacy_policy_version \"%V\" is longer than "
+                           "%d bytes", &pmcf->version,
+                           NGX_HTTP_PRIVACY_VERSION_MAX);
+        return NGX_CONF_ERROR;
+    }
+
+    if (pmcf->secret_file.len) {
+        rv = ngx_http_privacy_read_secret(cf, pmcf);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+    }
+
+    /* the newest public suffix list: the system's file or libpsl's own */
+    pmcf->psl = psl_latest(NULL);
+
+    if (pmcf->psl) {
+        cln = ngx_pool_cleanup_add(cf->pool, 0);
+        if (cln == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        cln->handler = ngx_http_privacy_psl_cleanup;
+        cln->data = pmcf->psl;
+    }
+
+    if (pmcf->db.len) {
+        if (ngx_conf_full_name(cf->cycle, &pmcf->db, 0) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+
+        if (ngx_http_privacy_store_check(cf, &pmcf->db) != NGX_CONF_OK) {
+            return NGX_CONF_ERROR;
+        }
+
+        /* the "default" pool exists unless the operator defines it */
+        ngx_str_set(&name, "default");
+
+        pmcf->thread_pool = ngx_thread_pool_add(cf, &name);
+        if (pmcf->thread_pool == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        pmcf->store = ngx_http_privacy_store_create(cf, &pmcf->db,
+                                                    pmcf->thread_pool);
+        if (pmcf->store == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_privacy_read_secret(ngx_conf_t *cf,
+    ngx_http_privacy_main_conf_t *pmcf)
+{
+    u_char               key[NGX_HTTP_PRIVACY_KEY_LEN];
+    u_char               secret[1024];
+    ssize_t              n;
+    ngx_fd_t             fd;
+    ngx_file_info_t      fi;
+    ngx_pool_cleanup_t  *cln;
+
+    if (ngx_conf_full_name(cf->cycle, &pmcf->secret_file, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    fd = ngx_open_file(pmcf->secret_file.data, NGX_FILE_RDONLY,
+                       NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "privacy_secret_file \"%V\" cannot be opened",
+                           &pmcf->secret_file);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_fd_info(fd, &fi) != NGX_FILE_ERROR
+        && (fi.st_mode & (S_IROTH|S_IWOTH)))
+    {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "privacy_secret_file \"%V\" is readable by "
+                           "other users", &pmcf->secret_file);
+    }
+
+    n = ngx_read_fd(fd, secret, sizeof(secret));
+    ngx_close_file(fd);
+
+    if (n == -1) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "privacy_secret_file \"%V\" cannot be read",
+                           &pmcf->secret_file);
+        return NGX_CONF_ERROR;
+    }
+
+    if (n < NGX_HTTP_PRIVACY_SECRET_MIN) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "privacy_secret_file \"%V\" holds %z bytes, "
+                           "at least %d random bytes are needed "
+                           "(e.g. \"openssl rand -out FILE 48\")",
+                           &pmcf->secret_file, n,
+                           NGX_HTTP_PRIVACY_SECRET_MIN);
+        return NGX_CONF_ERROR;
+    }
+
+    /* one key per purpose, so that no value serves two */
+
+    if (ngx_http_privacy_derive_key(secret, n, "ngx_privacy consent cookie",
+                                    key)
+        != 0)
+    {
+        goto failed;
+    }
+
+    pmcf->cookie_mac = ngx_http_privacy_mac_create(key, sizeof(key));
+
+    if (ngx_http_privacy_derive_key(secret, n, "ngx_privacy client pseudonym",
+                                    key)
+        != 0)
+    {
+        goto failed;
+    }
+
+    pmcf->client_mac = ngx_http_privacy_mac_create(key, sizeof(key));
+
+    ngx_explicit_memzero(secret, sizeof(secret));
+    ngx_explicit_memzero(key, sizeof(key));
+
+    if (pmcf->cookie_mac == NULL || pmcf->client_mac == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "privacy_secret_file: HMAC setup failed");
+        return NGX_CONF_ERROR;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_http_privacy_mac_cleanup;
+    cln->data = pmcf;
+
+    return NGX_CONF_OK;
+
+failed:
+
+    ngx_explicit_memzero(secret, sizeof(secret));
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "privacy_secret_file: key derivation failed");
+    return NGX_CONF_ERROR;
+}
+
+
+static void
+ngx_http_privacy_mac_cleanup(void *data)
+{
+    ngx_http_privacy_main_conf_t  *pmcf = data;
+
+    ngx_http_privacy_mac_destroy(pmcf->cookie_mac);
+    ngx_http_privacy_mac_destroy(pmcf->client_mac);
+}
+
+
+static void
+ngx_http_privacy_psl_cleanup(void *data)
+{
+    psl_free(data);
+}
+
+
+static void *
+ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_privacy_loc_conf_t  *plcf;
+
+    plcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_privacy_loc_conf_t));
+    if (plcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     plcf->own = NULL;
+     *     plcf->classifier = NULL;
+     *     plcf->cookie_name = { 0, NULL };
+     *     plcf->cookie_domain = { 0, NULL };
+     *     plcf->cookie_path = { 0, NULL };
+     */
+
+    plcf->enable = NGX_CONF_UNSET;
+    plcf->gpc = NGX_CONF_UNSET;
+    plcf->unclassified = NGX_CONF_UNSET_UINT;
+    plcf->cache = NGX_CONF_UNSET_UINT;
+    plcf->cookie_max_age = NGX_CONF_UNSET;
+    plcf->cookie_secure = NGX_CONF_UNSET;
+    plcf->cookie_samesite = NGX_CONF_UNSET_UINT;
+    plcf->portal = NGX_CONF_UNSET;
+
+    return plcf;
+}
+
+
+static char *
+ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_privacy_loc_conf_t *prev = parent;
+    ngx_http_privacy_loc_conf_t *conf = child;
+
+    ngx_http_privacy_main_conf_t   *pmcf;
+    ngx_http_privacy_classifier_t  *inherited;
+
+    ngx_conf_merge_value(conf->enable, prev->enable, 0);
+    ngx_conf_merge_value(conf->gpc, prev->gpc, 1);
+    ngx_conf_merge_uint_value(conf->unclassified, prev->unclassified,
+                              NGX_HTTP_PRIVACY_UNCLASSIFIED_KEEP);
+    ngx_conf_merge_uint_value(conf->cache, prev->cache,
+                              NGX_HTTP_PRIVACY_CACHE_VARY);
+    ngx_conf_merge_value(conf->portal, prev->portal, 0);
+
+    ngx_conf_merge_str_value(conf->cookie_name, prev->cookie_name,
+                             "privacy_consent");
+    ngx_conf_merge_value(conf->cookie_max_age, prev->cookie_max_age,
+                         180 * 86400);
+    ngx_conf_merge_str_value(conf->cookie_domain, prev->cookie_domain, "");
+    ngx_conf_merge_str_value(conf->cookie_path, prev->cookie_path, "/");
+    ngx_conf_merge_value(conf->cookie_secure, prev->cookie_secure, 0);
+    ngx_conf_merge_uint_value(conf->cookie_samesite, prev->cookie_samesite,
+                              NGX_HTTP_PRIVACY_SAMESITE_LAX);
+
+    /*
+     * Patterns add up: a level's own patterns are tried first, then those
+     * it inherits.  The http level is never merged, hence "own" there.
+     */
+
+    inherited = prev->classifier ? prev->classifier : prev->own;
+
+    if (conf->own == NULL) {
+        conf->classifier = inherited;
+
+    } else if (inherited == NULL) {
+        conf->classifier = conf->own;
+
+    } else {
+        conf->classifier = ngx_http_privacy_classifier(cf);
+        if (conf->classifier == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        if (ngx_http_privacy_classifier_append(conf->classifier, conf->own)
+            != 0
+            || ngx_http_privacy_classifier_append(conf->classifier,
+                                                  inherited)
+               != 0)
+        {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (conf->classifier == NULL) {
+        conf->classifier = ngx_http_privacy_classifier(cf);
+        if (conf->classifier == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (conf->enable || conf->portal) {
+        pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_privacy_module);
+
+        if (pmcf->cookie_mac == NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"privacy\" and \"privacy_portal\" need "
+                               "\"privacy_secret_file\" at the http level");
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_http_privacy_classifier_t *
+ngx_http_privacy_classifier(ngx_conf_t *cf)
+{
+    ngx_pool_cleanup_t             *cln;
+    ngx_http_privacy_classifier_t  *c;
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    c = ngx_http_privacy_classifier_create();
+    if (c == NULL) {
+        return NULL;
+    }
+
+    cln->handler = ngx_http_privacy_classifier_cleanup;
+    cln->data = c;
+
+    return c;
+}
+
+
+static void
+ngx_http_privacy_classifier_cleanup(void *data)
+{
+    ngx_http_privacy_classifier_destroy(data);
+}
+
+
+static char *
+ngx_http_privacy_cookie_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_privacy_loc_conf_t *plcf = conf;
+
+    char        err[256];
+    unsigned    category;
+    ngx_str_t  *value;
+
+    value = cf->args->elts;
+
+    category = ngx_http_privacy_category_parse(value[1].data, value[1].len);
+    if (category == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "unknown cookie category \"%V\" in \"%V\", "
+                           "expected necessary, preferences, statistics "
+                           "or marketing", &value[1], &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    if (value[2].len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "empty pattern in \"%V\"", &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    if (plcf->own == NULL) {
+        plcf->own = ngx_http_privacy_classifier(cf);
+        if (plcf->own == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (ngx_http_privacy_classifier_add(plcf->own, category, value[2].data,
+                                        value[2].len, err, sizeof(err))
+        != 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\": %s",
+                           &cmd->name, err);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_privacy_consent_cookie(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_privacy_loc_conf_t *plcf = conf;
+
+    time_t       age;
+    ngx_str_t   *value, s;
+    ngx_uint_t   i;
+
+    if (plcf->cookie_name.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (!ngx_http_privacy_cookie_name_valid(value[1].data, value[1].len)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid cookie name \"%V\" in \"%V\"",
+                           &value[1], &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    plcf->cookie_name = value[1];
+
+    for (i = 2; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "max_age=", 8) == 0) {
+            s.data = value[i].data + 8;
+            s.len = value[i].len - 8;
+
+            age = ngx_parse_time(&s, 1);
+            if (age == (time_t) NGX_ERROR || age == 0) {
+                goto invalid;
+            }
+
+            plcf->cookie_max_age = age;
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "domain=", 7) == 0) {
+            plcf->cookie_domain.data = value[i].data + 7;
+            plcf->cookie_domain.len = value[i].len - 7;
+
+            if (plcf->cookie_domain.len == 0
+                || ngx_strlchr(plcf->cookie_domain.data,
+                               plcf->cookie_domain.data
+                               + plcf->cookie_domain.len, ';'))
+            {
+                goto invalid;
+            }
+
+            continue;
+        }
+
+        if (ngx_strncmp(value[i].data, "path=", 5) == 0) {
+            plcf->cookie_path.data = value[i].data + 5;
+            plcf->cookie_path.len = value[i].len - 5;
+
+            if (plcf->cookie_path.len == 0
+                || plcf->cookie_path.data[0] != '/'
+                || ngx_strlchr(plcf->cookie_path.data,
+                               plcf->cookie_path.data
+                               + plcf->cookie_path.len, ';'))
+            {
+                goto invalid;
+            }
+
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "secure") == 0) {
+            plcf->cookie_secure = 1;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "samesite=lax") == 0) {
+            plcf->cookie_samesite = NGX_HTTP_PRIVACY_SAMESITE_LAX;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "samesite=strict") == 0) {
+            plcf->cookie_samesite = NGX_HTTP_PRIVACY_SAMESITE_STRICT;
+            continue;
+        }
+
+        if (ngx_strcmp(value[i].data, "samesite=none") == 0) {
+            plcf->cookie_samesite = NGX_HTTP_PRIVACY_SAMESITE_NONE;
+            continue;
+        }
+
+        goto invalid;
+    }
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid parameter \"%V\" in \"%V\"",
+                       &value[i], &cmd->name);
+    return NGX_CONF_ERROR;
+}
+
+
+static char *
+ngx_http_privacy_portal(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_privacy_loc_conf_t *plcf = conf;
+
+    ngx_http_core_loc_conf_t  *clcf;
+
+    if (plcf->portal != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    plcf->portal = 1;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_privacy_portal_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_privacy_init(ngx_conf_t *cf)
+{
+    ngx_http_handler_pt        *h;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    /*
+     * REWRITE: the location is known, and our handler, registered after
+     * the rewrite module's, runs before it, so even "return" and "if"
+     * see the stripped Cookie header.
+     */
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_REWRITE_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_privacy_request_handler;
+
+    return ngx_http_privacy_filter_init(cf);
+}
+
+
+static ngx_int_t
+ngx_http_privacy_init_process(ngx_cycle_t *cycle)
+{
+    ngx_http_privacy_main_conf_t  *pmcf;
+
+    if (ngx_process != NGX_PROCESS_WORKER
+        && ngx_process != NGX_PROCESS_SINGLE)
+    {
+        return NGX_OK;
+    }
+
+    pmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_privacy_module);
+
+    if (pmcf == NULL || pmcf->store == NULL) {
+        return NGX_OK;
+    }
+
+    return ngx_http_privacy_store_init_process(pmcf->store, cycle);
+}
+
+
+static void
+ngx_http_privacy_exit_process(ngx_cycle_t *cycle)
+{
+    ngx_http_privacy_main_conf_t  *pmcf;
+
+    pmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_privacy_module);
+
+    if (pmcf == NULL || pmcf->store == NULL) {
+        return;
+    }
+
+    ngx_http_privacy_store_exit_process(pmcf->store, cycle);
+}

@@ -1,0 +1,130 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * Shared declarations of the nginx glue: configuration, the per-request
+ * consent state, and the entry points each concern file provides.
+ */
+
+#ifndef _NGX_HTTP_PRIVACY_MODULE_H_INCLUDED_
+#define _NGX_HTTP_PRIVACY_MODULE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <libpsl.h>
+
+#include "ngx_http_privacy_consent.h"
+#include "ngx_http_privacy_classify.h"
+#include "ngx_http_privacy_crypto.h"
+
+
+#define NGX_HTTP_PRIVACY_UNCLASSIFIED_KEEP   0
+#define NGX_HTTP_PRIVACY_UNCLASSIFIED_STRIP  1
+
+#define NGX_HTTP_PRIVACY_SAMESITE_LAX        0
+#define NGX_HTTP_PRIVACY_SAMESITE_STRICT     1
+#define NGX_HTTP_PRIVACY_SAMESITE_NONE       2
+
+#define NGX_HTTP_PRIVACY_CACHE_VARY          0
+#define NGX_HTTP_PRIVACY_CACHE_PRIVATE       1
+
+/* how a decision was made, as stored in consent receipts */
+#define NGX_HTTP_PRIVACY_METHOD_PAGE         "consent_page"
+#define NGX_HTTP_PRIVACY_METHOD_BANNER       "banner"
+#define NGX_HTTP_PRIVACY_METHOD_WITHDRAWAL   "withdrawal"
+
+
+typedef struct ngx_http_privacy_store_s  ngx_http_privacy_store_t;
+
+
+typedef struct {
+    ngx_str_t                        secret_file;
+    ngx_str_t                        db;
+    ngx_str_t                        version;
+
+    /* keys derived from the secret; contexts are per process after fork */
+    ngx_http_privacy_mac_t          *cookie_mac;
+    ngx_http_privacy_mac_t          *client_mac;
+
+    psl_ctx_t                       *psl;
+    ngx_thread_pool_t               *thread_pool;
+    ngx_http_privacy_store_t        *store;
+} ngx_http_privacy_main_conf_t;
+
+
+typedef struct {
+    ngx_flag_t                       enable;
+    ngx_flag_t                       gpc;
+    ngx_uint_t                       unclassified;
+    ngx_uint_t                       cache;
+
+    /* this level's own patterns, then the effective list after merge */
+    ngx_http_privacy_classifier_t   *own;
+    ngx_http_privacy_classifier_t   *classifier;
+
+    ngx_str_t                        cookie_name;
+    time_t                           cookie_max_age;
+    ngx_str_t                        cookie_domain;
+    ngx_str_t                        cookie_path;
+    ngx_flag_t                       cookie_secure;
+    ngx_uint_t                       cookie_samesite;
+
+    ngx_flag_t                       portal;
+} ngx_http_privacy_loc_conf_t;
+
+
+/* a cookie the browser presented that the consent state may deny */
+typedef struct {
+    ngx_str_t                        name;
+    unsigned                         category;
+} ngx_http_privacy_presented_t;
+
+
+typedef struct {
+    ngx_http_privacy_consent_t       consent;
+    unsigned                         categories;   /* effective, with GPC */
+
+    /* non-necessary cookies seen in the request, before stripping */
+    ngx_array_t                      presented;
+
+    /* "$privacy_stripped": names removed from the request and response */
+    ngx_str_t                        stripped;
+
+    unsigned                         decided:1;
+    unsigned                         gpc:1;
+    unsigned                         request_done:1;
+    unsigned                         decision_made:1;   /* by the portal */
+} ngx_http_privacy_ctx_t;
+
+
+/* ngx_http_privacy_state.c */
+ngx_http_privacy_ctx_t *ngx_http_privacy_get_ctx(ngx_http_request_t *r);
+ngx_int_t ngx_http_privacy_add_stripped(ngx_http_request_t *r,
+    ngx_http_privacy_ctx_t *ctx, u_char *name, size_t len);
+unsigned ngx_http_privacy_category_of(ngx_http_privacy_loc_conf_t *plcf,
+    u_char *name, size_t len);
+ngx_uint_t ngx_http_privacy_denied(ngx_http_privacy_loc_conf_t *plcf,
+    ngx_http_privacy_ctx_t *ctx, unsigned category);
+ngx_int_t ngx_http_privacy_client_pseudonym(ngx_http_request_t *r,
+    u_char *out);
+
+/* ngx_http_privacy_request.c */
+ngx_int_t ngx_http_privacy_request_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_privacy_scan(ngx_http_request_t *r,
+    ngx_http_privacy_ctx_t *ctx, ngx_uint_t rewrite);
+
+/* ngx_http_privacy_filter.c */
+ngx_int_t ngx_http_privacy_filter_init(ngx_conf_t *cf);
+ngx_int_t ngx_http_privacy_set_consent_cookie(ngx_http_request_t *r,
+    ngx_http_privacy_consent_t *consent);
+
+/* ngx_http_privacy_portal.c */
+ngx_int_t ngx_http_privacy_portal_handler(ngx_http_request_t *r);
+
+
+extern ngx_module_t  ngx_http_privacy_module;
+
+
+#endif /* _NGX_HTTP_PRIVACY_MODULE_H_INCLUDED_ */

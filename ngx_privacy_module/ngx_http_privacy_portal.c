@@ -1,0 +1,660 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * The visitor pages under a "privacy_portal" location.  For now: the
+ * consent page (GET shows the choice, POST records it) and an index.
+ */
+
+
+#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_page.h"
+#include "ngx_http_privacy_form.h"
+#include "ngx_http_privacy_html.h"
+#include "ngx_http_privacy_store.h"
+
+
+#define NGX_HTTP_PRIVACY_RETURN_MAX  2048
+
+
+typedef struct {
+    unsigned     bit;
+    const char  *name;
+    const char  *title_sv;
+    const char  *title_en;
+    const char  *text_sv;
+    const char  *text_en;
+} ngx_http_privacy_category_text_t;
+
+
+static ngx_int_t ngx_http_privacy_portal_index(ngx_http_request_t *r);
+static ngx_int_t ngx_http_privacy_consent_page(ngx_http_request_t *r,
+    ngx_str_t *ret);
+static void ngx_http_privacy_consent_post(ngx_http_request_t *r);
+static ngx_int_t ngx_http_privacy_consent_decide(ngx_http_request_t *r,
+    u_char *body, size_t len);
+static ngx_int_t ngx_http_privacy_same_origin(ngx_http_request_t *r);
+static ngx_table_elt_t *ngx_http_privacy_find_header(ngx_http_request_t *r,
+    char *name, size_t len);
+static ngx_int_t ngx_http_privacy_redirect(ngx_http_request_t *r,
+    ngx_str_t *to);
+static void ngx_http_privacy_portal_url(ngx_http_request_t *r, char *page,
+    ngx_str_t *url);
+
+
+static ngx_http_privacy_category_text_t  ngx_http_privacy_categories[] = {
+
+    { NGX_HTTP_PRIVACY_CAT_NECESSARY, "necessary",
+      "Nödvändiga", "Necessary",
+      "Krävs för att webbplatsen ska fungera: inloggning, varukorg och "
+      "det val du gör här. De kan inte väljas bort.",
+      "Needed for the site to work: signing in, the shopping cart and the "
+      "choice you make here. They cannot be switched off." },
+
+    { NGX_HTTP_PRIVACY_CAT_PREFERENCES, "preferences",
+      "Inställningar", "Preferences",
+      "Kommer ihåg dina val, till exempel språk.",
+      "Remember your choices, such as your language." },
+
+    { NGX_HTTP_PRIVACY_CAT_STATISTICS, "statistics",
+      "Statistik", "Statistics",
+      "Hjälper oss förstå hur webbplatsen används, så att vi kan göra den "
+      "bättre.",
+      "Help us understand how the site is used, so that we can improve "
+      "it." },
+
+    { NGX_HTTP_PRIVACY_CAT_MARKETING, "marketing",
+      "Marknadsföring", "Marketing",
+      "Används för att visa erbjudanden som passar dig, även på andra "
+      "webbplatser.",
+      "Used to show offers that suit you, also on other sites." },
+};
+
+
+ngx_int_t
+ngx_http_privacy_portal_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                  rc;
+    ngx_str_t                  page, ret;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    page = r->uri;
+
+    if (page.len >= clcf->name.len
+        && ngx_strncmp(page.data, clcf->name.data, clcf->name.len) == 0)
+    {
+        page.data += clcf->name.len;
+        page.len -= clcf->name.len;
+    }
+
+    while (page.len && page.data[0] == '/') {
+        page.data++;
+        page.len--;
+    }
+
+    if (page.len == sizeof("consent") - 1
+        && ngx_strncmp(page.data, "consent", page.len) == 0)
+    {
+        if (r->method == NGX_HTTP_POST) {
+            rc = ngx_http_read_client_request_body(r,
+                                             ngx_http_privacy_consent_post);
+            if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+                return rc;
+            }
+
+            return NGX_DONE;
+        }
+
+        if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+            return NGX_HTTP_NOT_ALLOWED;
+        }
+
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        if (ngx_http_arg(r, (u_char *) "return", 6, &ret) != NGX_OK) {
+            ngx_str_null(&ret);
+        }
+
+        return ngx_http_privacy_consent_page(r, &ret);
+    }
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        return NGX_HTTP_NOT_ALLOWED;
+    }
+
+    if (page.len == 0) {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return ngx_http_privacy_portal_index(r);
+    }
+
+    return NGX_HTTP_NOT_FOUND;
+}
+
+
+static ngx_int_t
+ngx_http_privacy_portal_index(ngx_http_request_t *r)
+{
+    ngx_str_t                url;
+    ngx_http_privacy_page_t  page;
+
+    if (ngx_http_privacy_page_init(&page, r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_http_privacy_page_head(&page, ngx_http_privacy_t(&page,
+                               "Integritet", "Privacy"));
+
+    ngx_http_privacy_portal_url(r, "consent", &url);
+
+    ngx_http_privacy_page_raw(&page, "<ul><li><a href=\"");
+    ngx_http_privacy_page_text(&page, url.data, url.len);
+    ngx_http_privacy_page_raw(&page, "\">");
+    ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
+                              "Cookieinställningar", "Cookie settings"));
+    ngx_http_privacy_page_raw(&page, "</a></li></ul>\n");
+
+    ngx_http_privacy_page_foot(&page);
+
+    return ngx_http_privacy_page_send(&page, NGX_HTTP_OK);
+}
+
+
+static ngx_int_t
+ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
+{
+    u_char                            *dec;
+    size_t                             len;
+    ngx_str_t                          url;
+    ngx_uint_t                         i;
+    ngx_http_privacy_ctx_t            *ctx;
+    ngx_http_privacy_page_t            page;
+    ngx_http_privacy_category_text_t  *c;
+
+    ctx = ngx_http_privacy_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_privacy_page_init(&page, r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_http_privacy_page_head(&page, ngx_http_privacy_t(&page,
+                               "Cookieinställningar", "Cookie settings"));
+
+    ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
+        "<p>Vi använder de cookies som krävs för att webbplatsen ska "
+        "fungera. Andra cookies använder vi bara om du säger ja. Du kan "
+        "ändra eller återkalla ditt val när som helst här.</p>\n",
+        "<p>We use the cookies the site needs to work. Other cookies are "
+        "used only if you say yes. You can change or withdraw your choice "
+        "here at any time.</p>\n"));
+
+    ngx_http_privacy_page_raw(&page, "<p class=\"note\" role=\"status\">");
+
+    if (ctx->decided) {
+        ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
+                                  "Ditt val just nu: ", "Your choice now: "));
+
+        for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
+            c = &ngx_http_privacy_categories[i];
+
+            if (!(ctx->consent.categories & c->bit)) {
+                continue;
+            }
+
+            if (c->bit != NGX_HTTP_PRIVACY_CAT_NECESSARY) {
+                ngx_http_privacy_page_raw(&page, ", ");
+            }
+
+            ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
+                                      c->title_sv, c->title_en));
+        }
+
+        ngx_http_privacy_page_raw(&page, ".");
+
+    } else {
+        ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
+            "Du har inte gjort något val ännu: bara nödvändiga cookies "
+            "används.",
+            "You have not made a choice yet: only necessary cookies are "
+            "used."));
+    }
+
+    ngx_http_privacy_page_raw(&page, "</p>\n");
+
+    if (ctx->gpc) {
+        ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
+            "<p class=\"note\">Din webbläsare skickar Global Privacy Control "
+            "(Sec-GPC): vi använder inga marknadsföringscookies.</p>\n",
+            "<p class=\"note\">Your browser sends Global Privacy Control "
+            "(Sec-GPC): we use no marketing cookies.</p>\n"));
+    }
+
+    ngx_http_privacy_portal_url(r, "consent", &url);
+
+    ngx_http_privacy_page_raw(&page, "<form method=\"post\" action=\"");
+    ngx_http_privacy_page_text(&page, url.data, url.len);
+    ngx_http_privacy_page_raw(&page, "\">\n");
+
+    /* the page to go back to, if it is one of ours */
+
+    if (ret->len && ret->len <= NGX_HTTP_PRIVACY_RETURN_MAX) {
+        dec = ngx_pnalloc(r->pool, ret->len);
+        if (dec == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        len = ngx_http_privacy_form_decode(ret->data, ret->len, dec);
+
+        if (ngx_http_privacy_local_path(dec, len)) {
+            ngx_http_privacy_page_raw(&page, "<input type=\"hidden\" "
+                                      "name=\"return\" value=\"");
+            ngx_http_privacy_page_text(&page, dec, len);
+            ngx_http_privacy_page_raw(&page, "\">\n");
+        }
+    }
+
+    ngx_http_privacy_page_raw(&page, "<fieldset><legend>");
+    ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
+                              "Kategorier", "Categories"));
+    ngx_http_privacy_page_raw(&page, "</legend>\n");
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
+        c = &ngx_http_privacy_categories[i];
+
+        ngx_http_privacy_page_raw(&page, "<div class=\"cat\"><input "
+                                  "type=\"checkbox\" id=\"privacy-");
+        ngx_http_privacy_page_raw(&page, c->name);
+        ngx_http_privacy_page_raw(&page, "\" aria-describedby=\"privacy-");
+        ngx_http_privacy_page_raw(&page, c->name);
+        ngx_http_privacy_page_raw(&page, "-text\"");
+
+        if (c->bit == NGX_HTTP_PRIVACY_CAT_NECESSARY) {
+            ngx_http_privacy_page_raw(&page, " checked disabled");
+
+        } else {
+            ngx_http_privacy_page_raw(&page, " name=\"category\" value=\"");
+            ngx_http_privacy_page_raw(&page, c->name);
+            ngx_http_privacy_page_raw(&page, "\"");
+
+            /* nothing is ticked before the visitor has ticked it */
+            if (ctx->decided && (ctx->consent.categories & c->bit)) {
+                ngx_http_privacy_page_raw(&page, " checked");
+            }
+        }
+
+        ngx_http_privacy_page_raw(&page, "> <label for=\"privacy-");
+        ngx_http_privacy_page_raw(&page, c->name);
+        ngx_http_privacy_page_raw(&page, "\">");
+        ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
+                                  c->title_sv, c->title_en));
+        ngx_http_privacy_page_raw(&page, "</label><p id=\"privacy-");
+        ngx_http_privacy_page_raw(&page, c->name);
+        ngx_http_privacy_page_raw(&page, "-text\">");
+        ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
+                                  c->text_sv, c->text_en));
+        ngx_http_privacy_page_raw(&page, "</p></div>\n");
+    }
+
+    ngx_http_privacy_page_raw(&page, "</fieldset>\n<div class=\"actions\">");
+    ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
+        "<button type=\"submit\" name=\"action\" value=\"accept_all\">"
+        "Godkänn alla</button>"
+        "<button type=\"submit\" name=\"action\" value=\"reject_all\">"
+        "Avvisa alla</button>"
+        "<button type=\"submit\" name=\"action\" value=\"save\">"
+        "Spara mina val</button>",
+        "<button type=\"submit\" name=\"action\" value=\"accept_all\">"
+        "Accept all</button>"
+        "<button type=\"submit\" name=\"action\" value=\"reject_all\">"
+        "Reject all</button>"
+        "<button type=\"submit\" name=\"action\" value=\"save\">"
+        "Save my choices</button>"));
+    ngx_http_privacy_page_raw(&page, "</div>\n</form>\n");
+
+    ngx_http_privacy_page_foot(&page);
+
+    return ngx_http_privacy_page_send(&page, NGX_HTTP_OK);
+}
+
+
+static void
+ngx_http_privacy_consent_post(ngx_http_request_t *r)
+{
+    u_char       *body, *p;
+    size_t        len;
+    ngx_chain_t  *cl;
+
+    if (r->request_body == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_BAD_REQUEST);
+        return;
+    }
+
+    /* the form is a few hundred bytes: one that reached disk is not ours */
+    if (r->request_body->temp_file) {
+        ngx_http_finalize_request(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
+        return;
+    }
+
+    len = 0;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        if (cl->buf->in_file) {
+            ngx_http_finalize_request(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
+            return;
+        }
+
+        len += cl->buf->last - cl->buf->pos;
+    }
+
+    body = ngx_pnalloc(r->pool, len + 1);
+    if (body == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    p = body;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
+    }
+
+    ngx_http_finalize_request(r,
+                              ngx_http_privacy_consent_decide(r, body, len));
+}
+
+
+static ngx_int_t
+ngx_http_privacy_consent_decide(ngx_http_request_t *r, u_char *body,
+    size_t len)
+{
+    u_char                        *k, *v;
+    size_t                         klen, vlen, n;
+    unsigned                       cat, granted, previous;
+    ngx_str_t                      ret, action;
+    const char                    *method;
+    ngx_http_privacy_ctx_t        *ctx;
+    ngx_http_privacy_receipt_t     receipt;
+    ngx_http_privacy_consent_t     consent;
+    ngx_http_privacy_form_iter_t   it;
+    ngx_http_privacy_main_conf_t  *pmcf;
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+
+    if (!ngx_http_privacy_same_origin(r)) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "privacy: consent from another origin refused");
+        return NGX_HTTP_FORBIDDEN;
+    }
+
+    ctx = ngx_http_privacy_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_str_null(&ret);
+    ngx_str_null(&action);
+    granted = NGX_HTTP_PRIVACY_CAT_NECESSARY;
+    method = NGX_HTTP_PRIVACY_METHOD_PAGE;
+
+    ngx_http_privacy_form_iter_init(&it, body, len);
+
+    while (ngx_http_privacy_form_next(&it, (const u_char **) &k, &klen,
+                                      (const u_char **) &v, &vlen))
+    {
+        /* decoding in place is safe: the body is ours and not reused */
+        n = ngx_http_privacy_form_decode(v, vlen, v);
+
+        if (ngx_http_privacy_form_key_is(k, klen, "action")) {
+            action.data = v;
+            action.len = n;
+
+        } else if (ngx_http_privacy_form_key_is(k, klen, "category")) {
+            cat = ngx_http_privacy_category_parse(v, n);
+            if (cat == 0) {
+                return NGX_HTTP_BAD_REQUEST;
+            }
+
+            granted |= cat;
+
+        } else if (ngx_http_privacy_form_key_is(k, klen, "return")) {
+            ret.data = v;
+            ret.len = n;
+
+        } else if (ngx_http_privacy_form_key_is(k, klen, "source")
+                   && n == sizeof("banner") - 1
+                   && ngx_strncmp(v, "banner", n) == 0)
+        {
+            method = NGX_HTTP_PRIVACY_METHOD_BANNER;
+        }
+    }
+
+    if (action.len == sizeof("accept_all") - 1
+        && ngx_strncmp(action.data, "accept_all", action.len) == 0)
+    {
+        granted = NGX_HTTP_PRIVACY_CAT_ALL;
+
+    } else if (action.len == sizeof("reject_all") - 1
+               && ngx_strncmp(action.data, "reject_all", action.len) == 0)
+    {
+        granted = NGX_HTTP_PRIVACY_CAT_NECESSARY;
+
+    } else if (!(action.len == sizeof("save") - 1
+                 && ngx_strncmp(action.data, "save", action.len) == 0))
+    {
+        return NGX_HTTP_BAD_REQUEST;
+    }
+
+    ngx_memzero(&consent, sizeof(ngx_http_privacy_consent_t));
+
+    if (ctx->decided) {
+        /* the same browser keeps its id: its receipts form one history */
+        ngx_memcpy(consent.id, ctx->consent.id, sizeof(consent.id));
+        consent.flags = ctx->consent.flags;
+        previous = ctx->consent.categories;
+
+        if (previous & ~granted) {
+            method = NGX_HTTP_PRIVACY_METHOD_WITHDRAWAL;
+        }
+
+    } else if (ngx_http_privacy_random(consent.id, sizeof(consent.id)) != 0) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (pmcf->version.len > NGX_HTTP_PRIVACY_VERSION_MAX) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memcpy(consent.version, pmcf->version.data, pmcf->version.len);
+    consent.version_len = pmcf->version.len;
+    consent.categories = granted;
+    consent.decided = ngx_time();
+
+    if (ngx_http_privacy_set_consent_cookie(r, &consent) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (pmcf->store) {
+        ngx_memzero(&receipt, sizeof(ngx_http_privacy_receipt_t));
+        ngx_http_privacy_hex(consent.id, sizeof(consent.id),
+                             receipt.consent_id);
+        receipt.decided = consent.decided;
+        ngx_memcpy(receipt.version, consent.version, consent.version_len);
+        receipt.version_len = consent.version_len;
+        receipt.categories = granted;
+        receipt.method = method;
+
+        if (ngx_http_privacy_client_pseudonym(r, receipt.client) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        /* a full queue is logged by the store; the choice still holds */
+        (void) ngx_http_privacy_store_receipt(pmcf->store, &receipt);
+    }
+
+    /* this very response already follows the new choice */
+    ctx->consent = consent;
+    ctx->decided = 1;
+    ctx->decision_made = 1;
+    ctx->categories = granted;
+
+    if (ctx->gpc) {
+        ngx_http_privacy_loc_conf_t  *plcf;
+
+        plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
+
+        if (plcf->gpc) {
+            ctx->categories &= ~NGX_HTTP_PRIVACY_CAT_MARKETING;
+        }
+    }
+
+    if (ret.len == 0 || !ngx_http_privacy_local_path(ret.data, ret.len)) {
+        ngx_http_privacy_portal_url(r, "consent", &ret);
+    }
+
+    return ngx_http_privacy_redirect(r, &ret);
+}
+
+
+/*
+ * CSRF protection: a browser always names the page's origin in Origin (or
+ * at least Referer) on a form POST; refuse those of other hosts and the
+ * opaque "null".  Clients that send neither are not browsers.
+ */
+
+static ngx_int_t
+ngx_http_privacy_same_origin(ngx_http_request_t *r)
+{
+    u_char           *p, *last, *host;
+    ngx_table_elt_t  *h;
+
+    h = ngx_http_privacy_find_header(r, "Origin", sizeof("Origin") - 1);
+
+    if (h == NULL) {
+        h = r->headers_in.referer;
+    }
+
+    if (h == NULL) {
+        return 1;
+    }
+
+    p = h->value.data;
+    last = p + h->value.len;
+
+    p = ngx_strlcasestrn(p, last, (u_char *) "://", 3 - 1);
+    if (p == NULL) {
+        return 0;
+    }
+
+    p += 3;
+    host = p;
+
+    while (p < last && *p != ':' && *p != '/' && *p != '?' && *p != '#') {
+        p++;
+    }
+
+    return (size_t) (p - host) == r->headers_in.server.len
+           && ngx_strncasecmp(host, r->headers_in.server.data,
+                              p - host) == 0;
+}
+
+
+static ngx_table_elt_t *
+ngx_http_privacy_find_header(ngx_http_request_t *r, char *name, size_t len)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            if (h[i].hash && h[i].key.len == len
+                && ngx_strncasecmp(h[i].key.data, (u_char *) name, len) == 0)
+            {
+                return &h[i];
+            }
+        }
+    }
+
+    return NULL;
+}
+
+
+static ngx_int_t
+ngx_http_privacy_redirect(ngx_http_request_t *r, ngx_str_t *to)
+{
+    ngx_table_elt_t          *h;
+    ngx_http_privacy_page_t   page;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Location");
+    h->value = *to;
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+
+    r->headers_out.location = h;
+
+    if (ngx_http_privacy_page_init(&page, r) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_http_privacy_page_head(&page, ngx_http_privacy_t(&page,
+                               "Ditt val är sparat", "Your choice is saved"));
+    ngx_http_privacy_page_raw(&page, "<p><a href=\"");
+    ngx_http_privacy_page_text(&page, to->data, to->len);
+    ngx_http_privacy_page_raw(&page, "\">");
+    ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
+                              "Fortsätt", "Continue"));
+    ngx_http_privacy_page_raw(&page, "</a></p>\n");
+    ngx_http_privacy_page_foot(&page);
+
+    return ngx_http_privacy_page_send(&page, NGX_HTTP_SEE_OTHER);
+}
+
+
+/* the URL of a portal page: the location's prefix and the page name */
+
+static void
+ngx_http_privacy_portal_url(ngx_http_request_t *r, char *page, ngx_str_t *url)
+{
+    u_char                    *p;
+    size_t                     n;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+    n = ngx_strlen(page);
+
+    p = ngx_pnalloc(r->pool, clcf->name.len + 1 + n);
+    if (p == NULL) {
+        ngx_str_set(url, "/");
+        return;
+    }
+
+    url->data = p;
+    p = ngx_cpymem(p, clcf->name.data, clcf->name.len);
+
+    if (p == url->data || p[-1] != '/') {
+        *p++ = '/';
+    }
+
+    p = ngx_cpymem(p, page, n);
+    url->len = p - url->data;
+}

@@ -1,0 +1,254 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * The request side of enforcement: before any handler or upstream sees
+ * the request, Cookie headers lose the cookies the visitor has not
+ * consented to; the rest is forwarded in its original order and spelling.
+ */
+
+
+#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_compat.h"
+#include "ngx_http_privacy_cookie.h"
+
+
+typedef struct {
+    ngx_http_request_t            *request;
+    ngx_http_privacy_ctx_t        *ctx;
+    ngx_http_privacy_loc_conf_t   *conf;
+    ngx_int_t                      rc;
+} ngx_http_privacy_keep_t;
+
+
+static int ngx_http_privacy_keep(void *data,
+    const ngx_http_privacy_cookie_pair_t *pair);
+static ngx_int_t ngx_http_privacy_scan_header(ngx_http_request_t *r,
+    ngx_http_privacy_keep_t *keep, ngx_table_elt_t *h, ngx_uint_t rewrite);
+static ngx_int_t ngx_http_privacy_header_remove(ngx_list_t *list,
+    ngx_list_part_t *part, ngx_uint_t i);
+
+
+ngx_int_t
+ngx_http_privacy_request_handler(ngx_http_request_t *r)
+{
+    ngx_http_privacy_ctx_t       *ctx;
+    ngx_http_privacy_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
+
+    if (!plcf->enable) {
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_privacy_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ctx->request_done) {
+        return NGX_DECLINED;
+    }
+
+    if (ngx_http_privacy_scan(r, ctx, 1) != NGX_OK) {
+        /* fail closed: never pass on cookies we could not check */
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return NGX_DECLINED;
+}
+
+
+/*
+ * Records the non-necessary cookies the browser presented and, with
+ * rewrite set, removes the denied ones from the request.  The response
+ * filter calls it without rewrite when the request handler did not run
+ * (a "return" at server level ends the request before our phase).
+ */
+
+ngx_int_t
+ngx_http_privacy_scan(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
+    ngx_uint_t rewrite)
+{
+    ngx_uint_t                i;
+    ngx_list_part_t          *part;
+    ngx_table_elt_t          *h;
+    ngx_http_privacy_keep_t   keep;
+
+    ctx->request_done = 1;
+
+    keep.request = r;
+    keep.ctx = ctx;
+    keep.conf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
+    keep.rc = NGX_OK;
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+
+            if (h[i].hash == 0 || h[i].key.len != sizeof("Cookie") - 1
+                || ngx_strncasecmp(h[i].key.data, (u_char *) "Cookie",
+                                   sizeof("Cookie") - 1) != 0)
+            {
+                continue;
+            }
+
+            if (ngx_http_privacy_scan_header(r, &keep, &h[i], rewrite)
+                == NGX_DECLINED)
+            {
+                /* the header is gone: part now ends before i */
+
+                if (ngx_http_privacy_header_remove(&r->headers_in.headers,
+                                                   part, i)
+                    != NGX_OK)
+                {
+                    return NGX_ERROR;
+                }
+            }
+
+            if (keep.rc != NGX_OK) {
+                return NGX_ERROR;
+            }
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/* NGX_DECLINED when no cookie of the header is left and it must go */
+
+static ngx_int_t
+ngx_http_privacy_scan_header(ngx_http_request_t *r,
+    ngx_http_privacy_keep_t *keep, ngx_table_elt_t *h, ngx_uint_t rewrite)
+{
+    u_char  *out;
+    size_t   len, dropped;
+
+    out = ngx_pnalloc(r->pool, h->value.len + 1);
+    if (out == NULL) {
+        keep->rc = NGX_ERROR;
+        return NGX_OK;
+    }
+
+    len = ngx_http_privacy_cookie_filter(h->value.data, h->value.len, out,
+                                         ngx_http_privacy_keep, keep,
+                                         &dropped);
+
+    if (!rewrite || dropped == 0 || keep->rc != NGX_OK) {
+        return NGX_OK;
+    }
+
+    if (len) {
+        out[len] = '\0';
+        h->value.data = out;
+        h->value.len = len;
+        return NGX_OK;
+    }
+
+    /* nothing left: the header goes, as if the browser never sent it */
+
+    h->hash = 0;
+    ngx_http_privacy_cookie_unlink(r, h);
+
+    return NGX_DECLINED;
+}
+
+
+static int
+ngx_http_privacy_keep(void *data, const ngx_http_privacy_cookie_pair_t *pair)
+{
+    ngx_http_privacy_keep_t  *keep = data;
+
+    unsigned                       category;
+    ngx_http_privacy_presented_t  *p;
+
+    category = ngx_http_privacy_category_of(keep->conf, (u_char *) pair->name,
+                                            pair->name_len);
+
+    if (category == NGX_HTTP_PRIVACY_CAT_NECESSARY) {
+        return 1;
+    }
+
+    if (category == 0
+        && keep->conf->unclassified == NGX_HTTP_PRIVACY_UNCLASSIFIED_KEEP)
+    {
+        return 1;
+    }
+
+    p = ngx_array_push(&keep->ctx->presented);
+    if (p == NULL) {
+        keep->rc = NGX_ERROR;
+        return 0;
+    }
+
+    p->name.data = (u_char *) pair->name;
+    p->name.len = pair->name_len;
+    p->category = category;
+
+    if (!ngx_http_privacy_denied(keep->conf, keep->ctx, category)) {
+        return 1;
+    }
+
+    if (ngx_http_privacy_add_stripped(keep->request, keep->ctx,
+                                      (u_char *) pair->name, pair->name_len)
+        != NGX_OK)
+    {
+        keep->rc = NGX_ERROR;
+    }
+
+    return 0;
+}
+
+
+/*
+ * Removes element i of a list part without moving any element: other
+ * pointers into the list (r->headers_in.host, .user_agent, ...) stay
+ * valid.  The part is split in two around the element.
+ */
+
+static ngx_int_t
+ngx_http_privacy_header_remove(ngx_list_t *list, ngx_list_part_t *part,
+    ngx_uint_t i)
+{
+    ngx_list_part_t  *rest, *fresh;
+
+    rest = ngx_palloc(list->pool, sizeof(ngx_list_part_t));
+    if (rest == NULL) {
+        return NGX_ERROR;
+    }
+
+    rest->elts = (u_char *) part->elts + (i + 1) * list->size;
+    rest->nelts = part->nelts - i - 1;
+    rest->next = part->next;
+
+    part->nelts = i;
+    part->next = rest;
+
+    if (list->last == part) {
+        /*
+         * ngx_list_push() appends to the last part while it has fewer than
+         * nalloc elements; the rest does not own that many slots, so give
+         * later pushes a part of their own.
+         */
+
+        fresh = ngx_palloc(list->pool, sizeof(ngx_list_part_t));
+        if (fresh == NULL) {
+            return NGX_ERROR;
+        }
+
+        fresh->elts = ngx_palloc(list->pool, list->nalloc * list->size);
+        if (fresh->elts == NULL) {
+            return NGX_ERROR;
+        }
+
+        fresh->nelts = 0;
+        fresh->next = NULL;
+
+        rest->next = fresh;
+        list->last = fresh;
+    }
+
+    return NGX_OK;
+}

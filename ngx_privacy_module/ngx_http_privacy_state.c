@@ -1,0 +1,260 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * The consent state of a request: read once from the signed cookie and
+ * the Sec-GPC header, kept for the main request and across internal
+ * redirects, and consulted by the request handler, the response filter,
+ * the portal and the variables.
+ */
+
+
+#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_compat.h"
+#include "ngx_http_privacy_cookie.h"
+
+
+static void ngx_http_privacy_ctx_cleanup(void *data);
+static void ngx_http_privacy_resolve(ngx_http_request_t *r,
+    ngx_http_privacy_ctx_t *ctx);
+static ngx_uint_t ngx_http_privacy_gpc_header(ngx_http_request_t *r);
+
+
+ngx_http_privacy_ctx_t *
+ngx_http_privacy_get_ctx(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t      *cln;
+    ngx_http_privacy_ctx_t  *ctx;
+
+    r = r->main;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_privacy_module);
+    if (ctx) {
+        return ctx;
+    }
+
+    /*
+     * An internal redirect (error_page, try_files, index) clears module
+     * contexts; the state lives on in a pool cleanup, as in the realip
+     * module, so that cookies stripped before the redirect are still
+     * known to the response filter afterwards.
+     */
+
+    if (r->internal) {
+        for (cln = r->pool->cleanup; cln; cln = cln->next) {
+            if (cln->handler == ngx_http_privacy_ctx_cleanup) {
+                ctx = cln->data;
+                ngx_http_set_ctx(r, ctx, ngx_http_privacy_module);
+                return ctx;
+            }
+        }
+    }
+
+    cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_http_privacy_ctx_t));
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    cln->handler = ngx_http_privacy_ctx_cleanup;
+    ctx = cln->data;
+    ngx_memzero(ctx, sizeof(ngx_http_privacy_ctx_t));
+
+    if (ngx_array_init(&ctx->presented, r->pool, 4,
+                       sizeof(ngx_http_privacy_presented_t))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    ngx_http_privacy_resolve(r, ctx);
+
+    ngx_http_set_ctx(r, ctx, ngx_http_privacy_module);
+
+    return ctx;
+}
+
+
+static void
+ngx_http_privacy_ctx_cleanup(void *data)
+{
+    /* nothing to free: the handler only marks the context */
+}
+
+
+static void
+ngx_http_privacy_resolve(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx)
+{
+    ngx_uint_t                       i;
+    ngx_table_elt_t                 *h;
+    ngx_http_privacy_consent_rc_e    rc;
+    ngx_http_privacy_loc_conf_t     *plcf;
+    ngx_http_privacy_main_conf_t    *pmcf;
+    ngx_http_privacy_cookie_iter_t   it;
+    ngx_http_privacy_cookie_pair_t   pair;
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
+
+    ctx->categories = NGX_HTTP_PRIVACY_CAT_NECESSARY;
+
+    i = 0;
+
+    for (h = ngx_http_privacy_cookie_header_first(r);
+         h && !ctx->decided && pmcf->cookie_mac;
+         h = ngx_http_privacy_cookie_header_next(r, h, i))
+    {
+        ngx_http_privacy_cookie_iter_init(&it, h->value.data, h->value.len);
+
+        while (ngx_http_privacy_cookie_next(&it, &pair)) {
+
+            if (pair.name_len != plcf->cookie_name.len
+                || ngx_memcmp(pair.name, plcf->cookie_name.data,
+                              pair.name_len) != 0)
+            {
+                continue;
+            }
+
+            rc = ngx_http_privacy_consent_decode(pair.value, pair.value_len,
+                                                 pmcf->cookie_mac,
+                                                 pmcf->version.data,
+                                                 pmcf->version.len,
+                                                 ngx_time(),
+                                                 plcf->cookie_max_age,
+                                                 &ctx->consent);
+
+            if (rc == NGX_HTTP_PRIVACY_CONSENT_OK) {
+                ctx->decided = 1;
+                ctx->categories |= ctx->consent.categories;
+                break;
+            }
+
+            ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                           "privacy: consent cookie refused (%d)", rc);
+        }
+    }
+
+    if (ngx_http_privacy_gpc_header(r)) {
+        ctx->gpc = 1;
+
+        if (plcf->gpc) {
+            ctx->categories &= ~NGX_HTTP_PRIVACY_CAT_MARKETING;
+        }
+    }
+}
+
+
+static ngx_uint_t
+ngx_http_privacy_gpc_header(ngx_http_request_t *r)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return 0;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].hash == 0 || h[i].key.len != sizeof("Sec-GPC") - 1
+            || ngx_strncasecmp(h[i].key.data, (u_char *) "Sec-GPC",
+                               sizeof("Sec-GPC") - 1) != 0)
+        {
+            continue;
+        }
+
+        /* the GPC spec: the value "1" signals, anything else does not */
+        if (h[i].value.len == 1 && h[i].value.data[0] == '1') {
+            return 1;
+        }
+    }
+}
+
+
+unsigned
+ngx_http_privacy_category_of(ngx_http_privacy_loc_conf_t *plcf, u_char *name,
+    size_t len)
+{
+    /* our own cookie only records the choice: strictly necessary */
+    if (len == plcf->cookie_name.len
+        && ngx_memcmp(name, plcf->cookie_name.data, len) == 0)
+    {
+        return NGX_HTTP_PRIVACY_CAT_NECESSARY;
+    }
+
+    return ngx_http_privacy_classify(plcf->classifier, name, len);
+}
+
+
+ngx_uint_t
+ngx_http_privacy_denied(ngx_http_privacy_loc_conf_t *plcf,
+    ngx_http_privacy_ctx_t *ctx, unsigned category)
+{
+    if (category == 0) {
+        return plcf->unclassified == NGX_HTTP_PRIVACY_UNCLASSIFIED_STRIP;
+    }
+
+    return (category & ctx->categories) == 0;
+}
+
+
+ngx_int_t
+ngx_http_privacy_add_stripped(ngx_http_request_t *r,
+    ngx_http_privacy_ctx_t *ctx, u_char *name, size_t len)
+{
+    u_char  *p;
+
+    p = ngx_pnalloc(r->main->pool, ctx->stripped.len + 1 + len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(p, ctx->stripped.data, ctx->stripped.len);
+
+    if (ctx->stripped.len) {
+        p[ctx->stripped.len++] = ',';
+    }
+
+    ngx_memcpy(p + ctx->stripped.len, name, len);
+
+    ctx->stripped.data = p;
+    ctx->stripped.len += len;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_privacy_client_pseudonym(ngx_http_request_t *r, u_char *out)
+{
+    u_char                         mac[NGX_HTTP_PRIVACY_MAC_LEN];
+    ngx_str_t                     *addr;
+    ngx_http_privacy_main_conf_t  *pmcf;
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    addr = &r->connection->addr_text;
+
+    /*
+     * A keyed hash: the controller can tell that two receipts came from
+     * the same address, nobody without the secret can tell which address.
+     */
+
+    if (ngx_http_privacy_mac_compute(pmcf->client_mac, addr->data, addr->len,
+                                     mac)
+        != 0)
+    {
+        return NGX_ERROR;
+    }
+
+    ngx_http_privacy_hex(mac, 16, out);
+
+    return NGX_OK;
+}

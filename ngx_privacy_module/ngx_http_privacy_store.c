@@ -1,0 +1,676 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_thread_pool.h>
+
+#include <sqlite3.h>
+#include <pwd.h>
+#include <grp.h>
+
+#include "ngx_http_privacy_store.h"
+
+
+#define NGX_HTTP_PRIVACY_RECORD_RECEIPT   1
+
+
+typedef struct {
+    ngx_uint_t                       type;
+    union {
+        ngx_http_privacy_receipt_t   receipt;
+    } u;
+} ngx_http_privacy_record_t;
+
+
+typedef struct {
+    ngx_http_privacy_record_t       *records;
+    ngx_uint_t                       n;
+
+    /* the result, set by the thread */
+    int                              rc;
+    char                             error[256];
+} ngx_http_privacy_batch_t;
+
+
+typedef struct {
+    ngx_http_privacy_store_t        *store;
+} ngx_http_privacy_store_task_ctx_t;
+
+
+struct ngx_http_privacy_store_s {
+    ngx_str_t                        path;      /* null-terminated */
+    ngx_thread_pool_t               *thread_pool;
+
+    /* touched by the thread only while a task is in flight */
+    sqlite3                         *db;
+    sqlite3_stmt                    *insert_receipt;
+
+    ngx_http_privacy_batch_t         batches[2];
+    ngx_http_privacy_batch_t        *filling;
+    ngx_http_privacy_batch_t        *writing;
+
+    ngx_thread_task_t               *task;
+    ngx_event_t                      timer;
+    ngx_log_t                       *log;
+
+    ngx_uint_t                       dropped;
+    ngx_uint_t                       written;
+    unsigned                         busy:1;
+    unsigned                         failing:1;
+};
+
+
+/*
+ * Schema migrations, applied in order; PRAGMA user_version records how
+ * many ran.  Append, never edit: deployed registers hold earlier steps.
+ */
+static const char  *ngx_http_privacy_migrations[] = {
+
+    "CREATE TABLE consent_receipts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  consent_id TEXT NOT NULL,"       /* hex of the cookie's random id */
+    "  decided_at INTEGER NOT NULL,"    /* unix time */
+    "  policy_version TEXT NOT NULL,"
+    "  categories TEXT NOT NULL,"       /* e.g. necessary,statistics */
+    "  method TEXT NOT NULL,"           /* consent_page, banner, ... */
+    "  client TEXT NOT NULL"            /* keyed hash, never an address */
+    ");"
+    "CREATE INDEX consent_receipts_consent_id"
+    "  ON consent_receipts (consent_id);"
+    "CREATE INDEX consent_receipts_decided_at"
+    "  ON consent_receipts (decided_at);",
+};
+
+
+static void ngx_http_privacy_store_timer_handler(ngx_event_t *ev);
+static void ngx_http_privacy_store_post(ngx_http_privacy_store_t *s);
+static void ngx_http_privacy_store_thread(void *data, ngx_log_t *log);
+static void ngx_http_privacy_store_done(ngx_event_t *ev);
+static int ngx_http_privacy_store_open(ngx_http_privacy_store_t *s,
+    char *err, size_t err_len);
+static int ngx_http_privacy_store_migrate(sqlite3 *db, char *err,
+    size_t err_len);
+static int ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_batch_t *b);
+static void ngx_http_privacy_store_close(ngx_http_privacy_store_t *s);
+
+
+char *
+ngx_http_privacy_store_check(ngx_conf_t *cf, ngx_str_t *path)
+{
+    u_char           *p, *dir;
+    ngx_uid_t         uid;
+    ngx_gid_t         gid;
+    ngx_file_info_t   fi;
+    ngx_core_conf_t  *ccf;
+    struct passwd    *pwd;
+
+    dir = ngx_pnalloc(cf->pool, path->len + 1);
+    if (dir == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    p = ngx_cpymem(dir, path->data, path->len);
+    *p = '\0';
+
+    while (p > dir && *p != '/') {
+        p--;
+    }
+
+    if (p == dir) {
+        /* the root directory: "/privacy.db" */
+        p++;
+    }
+
+    *p = '\0';
+
+    if (ngx_file_info(dir, &fi) == NGX_FILE_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "privacy_db \"%V\": directory \"%s\" "
+                           "is not accessible", path, dir);
+        return NGX_CONF_ERROR;
+    }
+
+    if (!ngx_is_dir(&fi)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "privacy_db \"%V\": \"%s\" is not a directory",
+                           path, dir);
+        return NGX_CONF_ERROR;
+    }
+
+    /*
+     * Workers open the database under the "user" account: when the master
+     * runs as root, check the directory's permissions for that account
+     * (the "user" directive if already given, else nginx's default).
+     */
+
+    if (geteuid() != 0) {
+        if (access((char *) dir, W_OK|X_OK) != 0) {
+            goto unwritable;
+        }
+
+        return NGX_CONF_OK;
+    }
+
+    ccf = (ngx_core_conf_t *) ngx_get_conf(cf->cycle->conf_ctx,
+                                           ngx_core_module);
+
+    if (ccf->user != (ngx_uid_t) NGX_CONF_UNSET_UINT) {
+        uid = ccf->user;
+        gid = ccf->group;
+
+    } else {
+        pwd = getpwnam(NGX_USER);
+        if (pwd == NULL) {
+            return NGX_CONF_OK;
+        }
+
+        uid = pwd->pw_uid;
+        gid = pwd->pw_gid;
+    }
+
+    if (uid == 0) {
+        return NGX_CONF_OK;
+    }
+
+    if (fi.st_uid == uid) {
+        if ((fi.st_mode & (S_IWUSR|S_IXUSR)) == (S_IWUSR|S_IXUSR)) {
+            return NGX_CONF_OK;
+        }
+
+    } else if (fi.st_gid == gid) {
+        if ((fi.st_mode & (S_IWGRP|S_IXGRP)) == (S_IWGRP|S_IXGRP)) {
+            return NGX_CONF_OK;
+        }
+
+    } else if ((fi.st_mode & (S_IWOTH|S_IXOTH)) == (S_IWOTH|S_IXOTH)) {
+        return NGX_CONF_OK;
+    }
+
+unwritable:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "privacy_db \"%V\": directory \"%s\" is not "
+                       "writable by the worker processes' user", path, dir);
+    return NGX_CONF_ERROR;
+}
+
+
+ngx_http_privacy_store_t *
+ngx_http_privacy_store_create(ngx_conf_t *cf, ngx_str_t *path,
+    ngx_thread_pool_t *tp)
+{
+    ngx_http_privacy_store_t  *s;
+
+    s = ngx_pcalloc(cf->pool, sizeof(ngx_http_privacy_store_t));
+    if (s == NULL) {
+        return NULL;
+    }
+
+    s->path.len = path->len;
+    s->path.data = ngx_pnalloc(cf->pool, path->len + 1);
+    if (s->path.data == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(s->path.data, path->data, path->len);
+    s->path.data[path->len] = '\0';
+
+    s->thread_pool = tp;
+
+    return s;
+}
+
+
+ngx_int_t
+ngx_http_privacy_store_init_process(ngx_http_privacy_store_t *s,
+    ngx_cycle_t *cycle)
+{
+    ngx_uint_t                          i;
+    ngx_http_privacy_store_task_ctx_t  *ctx;
+
+    s->log = cycle->log;
+
+    for (i = 0; i < 2; i++) {
+        s->batches[i].records = ngx_alloc(NGX_HTTP_PRIVACY_STORE_BATCH
+                                          * sizeof(ngx_http_privacy_record_t),
+                                          cycle->log);
+        if (s->batches[i].records == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    s->filling = &s->batches[0];
+    s->writing = &s->batches[1];
+
+    s->task = ngx_thread_task_alloc(cycle->pool,
+                                  sizeof(ngx_http_privacy_store_task_ctx_t));
+    if (s->task == NULL) {
+        return NGX_ERROR;
+    }
+
+    ctx = s->task->ctx;
+    ctx->store = s;
+
+    s->task->handler = ngx_http_privacy_store_thread;
+    s->task->event.handler = ngx_http_privacy_store_done;
+    s->task->event.data = s;
+
+    s->timer.handler = ngx_http_privacy_store_timer_handler;
+    s->timer.data = s;
+    s->timer.log = cycle->log;
+    s->timer.cancelable = 1;
+
+    /* the first tick opens and migrates the database in the thread */
+    ngx_add_timer(&s->timer, 1);
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_privacy_store_exit_process(ngx_http_privacy_store_t *s,
+    ngx_cycle_t *cycle)
+{
+    ngx_uint_t                 i;
+    ngx_http_privacy_batch_t  *b;
+    char                       err[256];
+
+    if (s->task == NULL) {
+        return;
+    }
+
+    /*
+     * The thread pool module exits before this one and waits for queued
+     * tasks, so no thread runs any more; a task that finished without
+     * its completion event having run has already written its batch.
+     */
+
+    if (s->busy && s->writing->rc == SQLITE_OK) {
+        s->written += s->writing->n;
+        s->writing->n = 0;
+    }
+
+    s->busy = 0;
+
+    for (i = 0; i < 2; i++) {
+        b = (i == 0) ? s->writing : s->filling;
+
+        if (b->n == 0) {
+            continue;
+        }
+
+        if (s->db == NULL
+            && ngx_http_privacy_store_open(s, err, sizeof(err)) != SQLITE_OK)
+        {
+            ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
+                          "privacy_db \"%V\": %ui records lost on exit: %s",
+                          &s->path, s->writing->n + s->filling->n, err);
+            break;
+        }
+
+        if (ngx_http_privacy_store_write(s, b) != SQLITE_OK) {
+            ngx_log_error(NGX_LOG_ALERT, cycle->log, 0,
+                          "privacy_db \"%V\": %ui records lost on exit: %s",
+                          &s->path, b->n, b->error);
+            continue;
+        }
+
+        s->written += b->n;
+        b->n = 0;
+    }
+
+    ngx_http_privacy_store_close(s);
+
+    if (s->dropped) {
+        ngx_log_error(NGX_LOG_WARN, cycle->log, 0,
+                      "privacy_db \"%V\": %ui records were dropped "
+                      "because the write queue was full",
+                      &s->path, s->dropped);
+    }
+
+    for (i = 0; i < 2; i++) {
+        ngx_free(s->batches[i].records);
+        s->batches[i].records = NULL;
+    }
+}
+
+
+ngx_int_t
+ngx_http_privacy_store_receipt(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_receipt_t *rc)
+{
+    ngx_http_privacy_record_t  *rec;
+
+    if (s->filling == NULL || s->filling->n == NGX_HTTP_PRIVACY_STORE_BATCH)
+    {
+        s->dropped++;
+        ngx_log_error(NGX_LOG_ERR, s->log, 0,
+                      "privacy_db \"%V\": write queue full, consent "
+                      "receipt dropped", &s->path);
+        return NGX_DECLINED;
+    }
+
+    rec = &s->filling->records[s->filling->n++];
+    rec->type = NGX_HTTP_PRIVACY_RECORD_RECEIPT;
+    rec->u.receipt = *rc;
+
+    /* receipts are rare and prove consent: write them at once */
+    ngx_http_privacy_store_post(s);
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_privacy_store_timer_handler(ngx_event_t *ev)
+{
+    ngx_http_privacy_store_t  *s = ev->data;
+
+    ngx_http_privacy_store_post(s);
+
+    if (!ngx_exiting) {
+        ngx_add_timer(&s->timer, NGX_HTTP_PRIVACY_STORE_INTERVAL);
+    }
+}
+
+
+static void
+ngx_http_privacy_store_post(ngx_http_privacy_store_t *s)
+{
+    ngx_http_privacy_batch_t  *b;
+
+    if (s->busy) {
+        return;
+    }
+
+    /* a failed batch is retried before newer records are written */
+
+    if (s->writing->n == 0) {
+        if (s->filling->n == 0 && s->db != NULL) {
+            return;
+        }
+
+        b = s->writing;
+        s->writing = s->filling;
+        s->filling = b;
+    }
+
+    s->writing->rc = SQLITE_OK;
+    s->writing->error[0] = '\0';
+
+    if (ngx_thread_task_post(s->thread_pool, s->task) != NGX_OK) {
+        /* the pool has logged why; the timer retries */
+        return;
+    }
+
+    s->busy = 1;
+}
+
+
+static void
+ngx_http_privacy_store_thread(void *data, ngx_log_t *log)
+{
+    ngx_http_privacy_store_task_ctx_t  *ctx = data;
+
+    ngx_http_privacy_store_t  *s;
+    ngx_http_privacy_batch_t  *b;
+
+    s = ctx->store;
+    b = s->writing;
+
+    if (s->db == NULL) {
+        b->rc = ngx_http_privacy_store_open(s, b->error, sizeof(b->error));
+        if (b->rc != SQLITE_OK) {
+            return;
+        }
+    }
+
+    if (b->n) {
+        b->rc = ngx_http_privacy_store_write(s, b);
+    }
+}
+
+
+static void
+ngx_http_privacy_store_done(ngx_event_t *ev)
+{
+    ngx_http_privacy_store_t  *s = ev->data;
+
+    ngx_http_privacy_batch_t  *b;
+
+    s->busy = 0;
+    b = s->writing;
+
+    if (b->rc != SQLITE_OK) {
+        if (!s->failing) {
+            ngx_log_error(NGX_LOG_ERR, s->log, 0,
+                          "privacy_db \"%V\": %s; %ui records kept for retry",
+                          &s->path, b->error, b->n);
+        }
+
+        s->failing = 1;
+        return;
+    }
+
+    if (s->failing) {
+        ngx_log_error(NGX_LOG_NOTICE, s->log, 0,
+                      "privacy_db \"%V\": writing again", &s->path);
+        s->failing = 0;
+    }
+
+    s->written += b->n;
+    b->n = 0;
+
+    if (s->filling->n) {
+        ngx_http_privacy_store_post(s);
+    }
+}
+
+
+/* the functions below run in a pool thread (or at exit): no nginx calls */
+
+
+static int
+ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
+    size_t err_len)
+{
+    int       rc;
+    sqlite3  *db;
+
+    rc = sqlite3_open_v2((char *) s->path.data, &db,
+                         SQLITE_OPEN_READWRITE|SQLITE_OPEN_CREATE
+                         |SQLITE_OPEN_FULLMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, err_len, "cannot open: %s",
+                 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return rc;
+    }
+
+    /* several workers write: wait for each other in the thread, not fail */
+    sqlite3_busy_timeout(db, 10000);
+
+    rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL;"
+                          "PRAGMA synchronous=NORMAL;"
+                          "PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, err_len, "cannot configure: %s", sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return rc;
+    }
+
+    rc = ngx_http_privacy_store_migrate(db, err, err_len);
+    if (rc != SQLITE_OK) {
+        sqlite3_close(db);
+        return rc;
+    }
+
+    rc = sqlite3_prepare_v3(db,
+             "INSERT INTO consent_receipts (consent_id, decided_at,"
+             " policy_version, categories, method, client)"
+             " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1,
+             SQLITE_PREPARE_PERSISTENT, &s->insert_receipt, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, err_len, "cannot prepare: %s", sqlite3_errmsg(db));
+        sqlite3_close(db);
+        return rc;
+    }
+
+    s->db = db;
+
+    return SQLITE_OK;
+}
+
+
+static int
+ngx_http_privacy_store_migrate(sqlite3 *db, char *err, size_t err_len)
+{
+    int            rc, version;
+    size_t         i, n;
+    sqlite3_stmt  *st;
+
+    n = sizeof(ngx_http_privacy_migrations) / sizeof(char *);
+
+    /* IMMEDIATE: two workers starting together migrate one after another */
+    rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        goto failed;
+    }
+
+    rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        goto failed;
+    }
+
+    version = (sqlite3_step(st) == SQLITE_ROW) ? sqlite3_column_int(st, 0)
+                                                : 0;
+    sqlite3_finalize(st);
+
+    if (version < 0 || (size_t) version > n) {
+        snprintf(err, err_len, "schema version %d is newer than this "
+                 "module (%zu)", version, n);
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return SQLITE_ERROR;
+    }
+
+    for (i = version; i < n; i++) {
+        rc = sqlite3_exec(db, ngx_http_privacy_migrations[i], NULL, NULL,
+                          NULL);
+        if (rc != SQLITE_OK) {
+            goto failed;
+        }
+    }
+
+    if ((size_t) version < n) {
+        /* PRAGMA takes no parameters; n is our own constant */
+        char  sql[64];
+
+        snprintf(sql, sizeof(sql), "PRAGMA user_version=%zu", n);
+
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        if (rc != SQLITE_OK) {
+            goto failed;
+        }
+    }
+
+    rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        goto failed;
+    }
+
+    return SQLITE_OK;
+
+failed:
+
+    snprintf(err, err_len, "cannot migrate the schema: %s",
+             sqlite3_errmsg(db));
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+
+static int
+ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_batch_t *b)
+{
+    int                          rc;
+    u_char                       cats[64];
+    size_t                       len;
+    ngx_uint_t                   i;
+    sqlite3_stmt                *st;
+    ngx_http_privacy_receipt_t  *r;
+
+    rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        goto failed;
+    }
+
+    for (i = 0; i < b->n; i++) {
+
+        switch (b->records[i].type) {
+
+        case NGX_HTTP_PRIVACY_RECORD_RECEIPT:
+            r = &b->records[i].u.receipt;
+            st = s->insert_receipt;
+            len = ngx_http_privacy_categories_format(r->categories, cats);
+
+            sqlite3_bind_text(st, 1, (char *) r->consent_id,
+                              sizeof(r->consent_id), SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, r->decided);
+            sqlite3_bind_text(st, 3, (char *) r->version, r->version_len,
+                              SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, (char *) cats, len, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 5, r->method, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 6, (char *) r->client, sizeof(r->client),
+                              SQLITE_STATIC);
+            break;
+
+        default:
+            continue;
+        }
+
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+
+        if (rc != SQLITE_DONE) {
+            goto failed;
+        }
+    }
+
+    rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        goto failed;
+    }
+
+    return SQLITE_OK;
+
+failed:
+
+    b->rc = rc;
+    snprintf(b->error, sizeof(b->error), "write failed: %s",
+             sqlite3_errmsg(s->db));
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+
+    /* reopen on the next attempt: the file may have been replaced */
+    ngx_http_privacy_store_close(s);
+
+    return rc;
+}
+
+
+static void
+ngx_http_privacy_store_close(ngx_http_privacy_store_t *s)
+{
+    sqlite3_finalize(s->insert_receipt);
+    s->insert_receipt = NULL;
+
+    if (s->db) {
+        sqlite3_close(s->db);
+        s->db = NULL;
+    }
+}

@@ -1,0 +1,60 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * The SQLite register: schema migrations, and a per-worker write queue
+ * drained in batched transactions by an nginx thread pool, so that no
+ * request ever waits on disk.  Everything the thread touches is owned by
+ * the batch being written; nginx pools, timers and logging are used only
+ * on the event loop (in the completion handler).
+ */
+
+#ifndef _NGX_HTTP_PRIVACY_STORE_H_INCLUDED_
+#define _NGX_HTTP_PRIVACY_STORE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#include "ngx_http_privacy_consent.h"
+
+
+/* records a batch holds; a full queue drops (and counts) records */
+#define NGX_HTTP_PRIVACY_STORE_BATCH      1024
+/* the queue flushes at least this often (milliseconds) */
+#define NGX_HTTP_PRIVACY_STORE_INTERVAL   1000
+
+
+typedef struct ngx_http_privacy_store_s  ngx_http_privacy_store_t;
+
+
+typedef struct {
+    u_char        consent_id[2 * NGX_HTTP_PRIVACY_CONSENT_ID_LEN];
+    time_t        decided;
+    u_char        version[NGX_HTTP_PRIVACY_VERSION_MAX];
+    size_t        version_len;
+    unsigned      categories;
+    const char   *method;           /* a static string */
+    u_char        client[32];       /* hex pseudonym, never an address */
+} ngx_http_privacy_receipt_t;
+
+
+/* validates path at configuration time: creates nothing */
+char *ngx_http_privacy_store_check(ngx_conf_t *cf, ngx_str_t *path);
+
+ngx_http_privacy_store_t *ngx_http_privacy_store_create(ngx_conf_t *cf,
+    ngx_str_t *path, ngx_thread_pool_t *tp);
+
+/* in each worker: open, migrate, start the flush timer */
+ngx_int_t ngx_http_privacy_store_init_process(ngx_http_privacy_store_t *s,
+    ngx_cycle_t *cycle);
+
+/* on worker exit (graceful or not): write whatever is still queued */
+void ngx_http_privacy_store_exit_process(ngx_http_privacy_store_t *s,
+    ngx_cycle_t *cycle);
+
+/* queues a receipt; NGX_DECLINED when the queue is full */
+ngx_int_t ngx_http_privacy_store_receipt(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_receipt_t *rc);
+
+
+#endif /* _NGX_HTTP_PRIVACY_STORE_H_INCLUDED_ */

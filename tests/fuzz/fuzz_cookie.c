@@ -1,0 +1,220 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * libFuzzer target for the Cookie / Set-Cookie parser:
+ *
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ingx_privacy_module \
+ *       tests/fuzz/fuzz_cookie.c ngx_privacy_module/ngx_http_privacy_cookie.c \
+ *       -o tests/bin/fuzz_cookie
+ *
+ * Besides memory errors it checks the invariants the module relies on:
+ * spans stay inside the input, a filtered header is never longer than
+ * the input, re-parsing it yields exactly the kept cookies, and filtering
+ * in place gives the same bytes.
+ */
+
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ngx_http_privacy_cookie.h"
+
+
+#define check(e)  do { if (!(e)) { abort(); } } while (0)
+
+
+typedef struct {
+    size_t                           n;
+    size_t                           kept;
+    size_t                           every;     /* drop each every-th */
+    ngx_http_privacy_cookie_pair_t  *pairs;
+} fuzz_keep_t;
+
+
+static int
+fuzz_keep(void *data, const ngx_http_privacy_cookie_pair_t *pair)
+{
+    fuzz_keep_t  *k;
+
+    k = data;
+
+    k->n++;
+
+    if (k->every && (k->n - 1) % k->every) {
+        return 0;
+    }
+
+    k->pairs[k->kept++] = *pair;
+
+    return 1;
+}
+
+
+static int
+fuzz_in(const u_char *p, size_t len, const u_char *b, size_t blen)
+{
+    return p >= b && p + len <= b + blen;
+}
+
+
+static int
+fuzz_blank(u_char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+
+static void
+fuzz_check_pair(const ngx_http_privacy_cookie_pair_t *p, const u_char *b,
+    size_t len)
+{
+    check(p->len > 0);
+    check(fuzz_in(p->start, p->len, b, len));
+    check(fuzz_in(p->name, p->name_len, p->start, p->len));
+    check(fuzz_in(p->value, p->value_len, p->start, p->len));
+    check(memchr(p->start, ';', p->len) == NULL);
+    check(!fuzz_blank(p->start[0]) && !fuzz_blank(p->start[p->len - 1]));
+
+    if (p->name_len) {
+        check(!fuzz_blank(p->name[p->name_len - 1]));
+        check(memchr(p->name, '=', p->name_len) == NULL);
+    }
+
+    if (p->value_len) {
+        check(!fuzz_blank(p->value[0]));
+    }
+
+    check(p->value + p->value_len == p->start + p->len);
+}
+
+
+static int
+fuzz_pair_eq(const ngx_http_privacy_cookie_pair_t *a,
+    const ngx_http_privacy_cookie_pair_t *b)
+{
+    return a->name_len == b->name_len
+           && a->value_len == b->value_len
+           && a->len == b->len
+           && memcmp(a->name, b->name, a->name_len) == 0
+           && memcmp(a->value, b->value, a->value_len) == 0
+           && memcmp(a->start, b->start, a->len) == 0;
+}
+
+
+static void
+fuzz_filter(const u_char *data, size_t size, size_t n, size_t every,
+    fuzz_keep_t *k, u_char *out, u_char *inplace)
+{
+    size_t                           i, olen, ilen, dropped;
+    ngx_http_privacy_cookie_iter_t   it;
+    ngx_http_privacy_cookie_pair_t   p;
+
+    k->n = 0;
+    k->kept = 0;
+    k->every = every;
+    olen = ngx_http_privacy_cookie_filter(data, size, out, fuzz_keep, k,
+                                          &dropped);
+    check(olen <= size);
+    check(k->n == n);
+    check(dropped == n - k->kept);
+
+    /* the output holds exactly the kept cookies, in order */
+    ngx_http_privacy_cookie_iter_init(&it, out, olen);
+
+    for (i = 0; i < k->kept; i++) {
+        check(ngx_http_privacy_cookie_next(&it, &p));
+        fuzz_check_pair(&p, out, olen);
+        check(fuzz_pair_eq(&p, &k->pairs[i]));
+    }
+
+    check(ngx_http_privacy_cookie_next(&it, &p) == 0);
+
+    /* in place: the same bytes */
+    memcpy(inplace, data, size);
+    k->n = 0;
+    k->kept = 0;
+    ilen = ngx_http_privacy_cookie_filter(inplace, size, inplace, fuzz_keep,
+                                          k, NULL);
+    check(ilen == olen);
+    check(memcmp(inplace, out, olen) == 0);
+}
+
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    int                              rc;
+    size_t                           n, i, nlen, vlen;
+    u_char                          *out, *inplace;
+    char                             attr[17];
+    const u_char                    *name, *val;
+    fuzz_keep_t                      k;
+    ngx_http_privacy_cookie_iter_t   it;
+    ngx_http_privacy_cookie_pair_t   p;
+    static const char               *attrs[] = {
+        "Path", "Domain", "Secure", "Max-Age", "Expires", "SameSite"
+    };
+
+    /* every cookie needs at least one byte: size bounds the count */
+    k.pairs = malloc((size + 1) * sizeof(ngx_http_privacy_cookie_pair_t));
+    /* exactly size bytes: a filter result that outgrows its input hits ASan */
+    out = malloc(size ? size : 1);
+    inplace = malloc(size ? size : 1);
+    check(k.pairs && out && inplace);
+
+    n = 0;
+    ngx_http_privacy_cookie_iter_init(&it, data, size);
+
+    while (ngx_http_privacy_cookie_next(&it, &p)) {
+        fuzz_check_pair(&p, data, size);
+        (void) ngx_http_privacy_cookie_name_valid(p.name, p.name_len);
+        n++;
+        check(n <= size);
+    }
+
+    check(ngx_http_privacy_cookie_next(&it, &p) == 0);
+
+    /* every other cookie dropped, then none: "a;b" has no room to spare */
+    fuzz_filter(data, size, n, 2, &k, out, inplace);
+    fuzz_filter(data, size, n, 0, &k, out, inplace);
+
+    rc = ngx_http_privacy_set_cookie_name(data, size, &name, &nlen);
+    check(rc == 0 || rc == -1);
+    if (rc == 0) {
+        check(fuzz_in(name, nlen, data, size));
+        if (nlen) {
+            check(!fuzz_blank(name[0]) && !fuzz_blank(name[nlen - 1]));
+            check(memchr(name, ';', nlen) == NULL);
+            check(memchr(name, '=', nlen) == NULL);
+        }
+    }
+
+    for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+        if (ngx_http_privacy_set_cookie_attr(data, size, attrs[i], &val,
+                                             &vlen))
+        {
+            check(fuzz_in(val, vlen, data, size));
+            check(memchr(val, ';', vlen) == NULL);
+        }
+    }
+
+    /* an attribute name from the input itself */
+    if (size > 0) {
+        nlen = data[0] % sizeof(attr);
+        nlen = nlen < size ? nlen : size - 1;
+        memcpy(attr, data + 1, nlen);
+        attr[nlen] = '\0';
+
+        if (ngx_http_privacy_set_cookie_attr(data, size, attr, &val, &vlen)) {
+            check(fuzz_in(val, vlen, data, size));
+            check(memchr(val, ';', vlen) == NULL);
+        }
+    }
+
+    free(inplace);
+    free(out);
+    free(k.pairs);
+
+    return 0;
+}
