@@ -18,7 +18,8 @@ SOURCES    := config $(wildcard $(SRC_DIR)/*.c $(SRC_DIR)/*.h)
 DEB_PACKAGES := nginx nginx-dev build-essential libsqlite3-dev sqlite3 \
                 libjansson-dev libpcre2-dev libssl-dev libpsl-dev \
                 publicsuffix libcmocka-dev perl libhttp-tiny-perl \
-                libdbd-sqlite3-perl wrk valgrind clang
+                libdbd-sqlite3-perl wrk valgrind clang \
+                chromium nodejs npm
 
 UNIT_SRCS  := $(wildcard tests/test_*.c)
 UNIT_BINS  := $(patsubst tests/%.c,tests/bin/%,$(UNIT_SRCS))
@@ -26,7 +27,7 @@ UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
                -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNIT_LIBS  := -lcmocka -lcrypto -lpcre2-8
 
-.PHONY: all deps test unit integration demo clean
+.PHONY: all deps test unit integration browser demo clean
 
 all: $(MODULE)
 
@@ -76,7 +77,11 @@ unit: $(UNIT_BINS)
 integration: $(MODULE)
 	prove -r t/
 
-test: unit integration
+# headless Chromium through playwright-core (npm), see tests/browser/
+browser: $(MODULE)
+	tests/browser/run.sh
+
+test: unit integration browser
 
 demo: $(MODULE)
 	demo/run.sh

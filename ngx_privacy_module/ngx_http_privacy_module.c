@@ -29,6 +29,8 @@ static char *ngx_http_privacy_consent_cookie(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_privacy_portal(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_privacy_retention(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_privacy_read_secret(ngx_conf_t *cf,
     ngx_http_privacy_main_conf_t *pmcf);
 static ngx_http_privacy_classifier_t *ngx_http_privacy_classifier(
@@ -86,6 +88,27 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       ngx_conf_set_str_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_privacy_main_conf_t, version),
+      NULL },
+
+    { ngx_string("privacy_policy"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_privacy_main_conf_t, policy_file),
+      NULL },
+
+    { ngx_string("privacy_retention"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE2,
+      ngx_http_privacy_retention,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_banner"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, banner),
       NULL },
 
     { ngx_string("privacy_cookie"),
@@ -268,7 +291,15 @@ ngx_http_privacy_create_main_conf(ngx_conf_t *cf)
      *     pmcf->version = { 0, NULL };
      *     pmcf->cookie_mac = NULL;
      *     pmcf->store = NULL;
+     *     pmcf->policy = NULL;
      */
+
+    if (ngx_array_init(&pmcf->retention, cf->pool, 8,
+                       sizeof(ngx_http_privacy_retention_t))
+        != NGX_OK)
+    {
+        return NULL;
+    }
 
     return pmcf;
 }
@@ -297,6 +328,13 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
 
     if (pmcf->secret_file.len) {
         rv = ngx_http_privacy_read_secret(cf, pmcf);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+    }
+
+    if (pmcf->policy_file.len) {
+        rv = ngx_http_privacy_policy_load(cf, pmcf);
         if (rv != NGX_CONF_OK) {
             return rv;
         }
@@ -488,6 +526,7 @@ ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
     plcf->cookie_secure = NGX_CONF_UNSET;
     plcf->cookie_samesite = NGX_CONF_UNSET_UINT;
     plcf->portal = NGX_CONF_UNSET;
+    plcf->banner = NGX_CONF_UNSET;
 
     return plcf;
 }
@@ -509,6 +548,7 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_uint_value(conf->cache, prev->cache,
                               NGX_HTTP_PRIVACY_CACHE_VARY);
     ngx_conf_merge_value(conf->portal, prev->portal, 0);
+    ngx_conf_merge_value(conf->banner, prev->banner, 0);
 
     ngx_conf_merge_str_value(conf->cookie_name, prev->cookie_name,
                              "privacy_consent");
@@ -773,6 +813,85 @@ ngx_http_privacy_portal(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* retention categories of SPEC section 7 */
+static ngx_str_t  ngx_http_privacy_retention_categories[] = {
+    ngx_string("analytics"),
+    ngx_string("consent"),
+    ngx_string("customer"),
+    ngx_string("supplier"),
+    ngx_string("club"),
+    ngx_string("newsletter"),
+    ngx_string("chat"),
+    ngx_string("cctv"),
+    ngx_string("bookkeeping"),
+    ngx_string("requests"),
+    ngx_string("audit"),
+    ngx_null_string
+};
+
+
+static char *
+ngx_http_privacy_retention(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_privacy_main_conf_t *pmcf = conf;
+
+    time_t                         period;
+    ngx_str_t                     *value, *known;
+    ngx_uint_t                     i;
+    ngx_http_privacy_retention_t  *rt;
+
+    value = cf->args->elts;
+
+    for (known = ngx_http_privacy_retention_categories; known->len; known++) {
+        if (known->len == value[1].len
+            && ngx_strncmp(known->data, value[1].data, value[1].len) == 0)
+        {
+            break;
+        }
+    }
+
+    if (known->len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "unknown retention category \"%V\" in \"%V\"",
+                           &value[1], &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    rt = pmcf->retention.elts;
+
+    for (i = 0; i < pmcf->retention.nelts; i++) {
+        if (rt[i].category.len == value[1].len
+            && ngx_strncmp(rt[i].category.data, value[1].data,
+                           value[1].len) == 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "duplicate retention category \"%V\"",
+                               &value[1]);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    period = ngx_parse_time(&value[2], 1);
+    if (period == (time_t) NGX_ERROR || period == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid retention time \"%V\" in \"%V\"",
+                           &value[2], &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    rt = ngx_array_push(&pmcf->retention);
+    if (rt == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    rt->category = value[1];
+    rt->text = value[2];
+    rt->period = period;
+
+    return NGX_CONF_OK;
+}
+
+
 static ngx_int_t
 ngx_http_privacy_init(ngx_conf_t *cf)
 {
@@ -793,6 +912,10 @@ ngx_http_privacy_init(ngx_conf_t *cf)
     }
 
     *h = ngx_http_privacy_request_handler;
+
+    if (ngx_http_privacy_banner_init(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     return ngx_http_privacy_filter_init(cf);
 }

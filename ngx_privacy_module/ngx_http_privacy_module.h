@@ -39,10 +39,24 @@
 typedef struct ngx_http_privacy_store_s  ngx_http_privacy_store_t;
 
 
+/* "privacy_retention CATEGORY TIME" */
+typedef struct {
+    ngx_str_t                        category;
+    ngx_str_t                        text;          /* as written: "24M" */
+    time_t                           period;        /* seconds */
+} ngx_http_privacy_retention_t;
+
+
 typedef struct {
     ngx_str_t                        secret_file;
     ngx_str_t                        db;
     ngx_str_t                        version;
+    ngx_str_t                        policy_file;
+
+    /* the validated policy document (a jansson json_t *), or NULL */
+    void                            *policy;
+
+    ngx_array_t                      retention;  /* retention_t */
 
     /* keys derived from the secret; contexts are per process after fork */
     ngx_http_privacy_mac_t          *cookie_mac;
@@ -72,6 +86,7 @@ typedef struct {
     ngx_uint_t                       cookie_samesite;
 
     ngx_flag_t                       portal;
+    ngx_flag_t                       banner;
 } ngx_http_privacy_loc_conf_t;
 
 
@@ -119,6 +134,32 @@ ngx_int_t ngx_http_privacy_scan(ngx_http_request_t *r,
 ngx_int_t ngx_http_privacy_filter_init(ngx_conf_t *cf);
 ngx_int_t ngx_http_privacy_set_consent_cookie(ngx_http_request_t *r,
     ngx_http_privacy_consent_t *consent);
+
+/* a cookie category as shown to visitors */
+typedef struct {
+    unsigned                         bit;
+    const char                      *name;         /* "statistics" */
+    ngx_str_t                        title;        /* escape when shown */
+    ngx_str_t                        text;
+} ngx_http_privacy_category_info_t;
+
+
+/* ngx_http_privacy_policy.c */
+/*
+ * Category i (0 .. NGX_HTTP_PRIVACY_CAT_COUNT - 1, in the order necessary,
+ * preferences, statistics, marketing) in language lang
+ * (NGX_HTTP_PRIVACY_LANG_*): from the policy document when it describes
+ * the category, else the module's own words.
+ */
+void ngx_http_privacy_category_info(ngx_http_privacy_main_conf_t *pmcf,
+    ngx_uint_t i, ngx_uint_t lang, ngx_http_privacy_category_info_t *info);
+char *ngx_http_privacy_policy_load(ngx_conf_t *cf,
+    ngx_http_privacy_main_conf_t *pmcf);
+ngx_int_t ngx_http_privacy_policy_handler(ngx_http_request_t *r,
+    ngx_str_t *page);
+
+/* ngx_http_privacy_banner.c */
+ngx_int_t ngx_http_privacy_banner_init(ngx_conf_t *cf);
 
 /* ngx_http_privacy_portal.c */
 ngx_int_t ngx_http_privacy_portal_handler(ngx_http_request_t *r);

@@ -16,16 +16,6 @@
 #define NGX_HTTP_PRIVACY_RETURN_MAX  2048
 
 
-typedef struct {
-    unsigned     bit;
-    const char  *name;
-    const char  *title_sv;
-    const char  *title_en;
-    const char  *text_sv;
-    const char  *text_en;
-} ngx_http_privacy_category_text_t;
-
-
 static ngx_int_t ngx_http_privacy_portal_index(ngx_http_request_t *r);
 static ngx_int_t ngx_http_privacy_consent_page(ngx_http_request_t *r,
     ngx_str_t *ret);
@@ -39,35 +29,6 @@ static ngx_int_t ngx_http_privacy_redirect(ngx_http_request_t *r,
     ngx_str_t *to);
 static void ngx_http_privacy_portal_url(ngx_http_request_t *r, char *page,
     ngx_str_t *url);
-
-
-static ngx_http_privacy_category_text_t  ngx_http_privacy_categories[] = {
-
-    { NGX_HTTP_PRIVACY_CAT_NECESSARY, "necessary",
-      "Nödvändiga", "Necessary",
-      "Krävs för att webbplatsen ska fungera: inloggning, varukorg och "
-      "det val du gör här. De kan inte väljas bort.",
-      "Needed for the site to work: signing in, the shopping cart and the "
-      "choice you make here. They cannot be switched off." },
-
-    { NGX_HTTP_PRIVACY_CAT_PREFERENCES, "preferences",
-      "Inställningar", "Preferences",
-      "Kommer ihåg dina val, till exempel språk.",
-      "Remember your choices, such as your language." },
-
-    { NGX_HTTP_PRIVACY_CAT_STATISTICS, "statistics",
-      "Statistik", "Statistics",
-      "Hjälper oss förstå hur webbplatsen används, så att vi kan göra den "
-      "bättre.",
-      "Help us understand how the site is used, so that we can improve "
-      "it." },
-
-    { NGX_HTTP_PRIVACY_CAT_MARKETING, "marketing",
-      "Marknadsföring", "Marketing",
-      "Används för att visa erbjudanden som passar dig, även på andra "
-      "webbplatser.",
-      "Used to show offers that suit you, also on other sites." },
-};
 
 
 ngx_int_t
@@ -126,6 +87,11 @@ ngx_http_privacy_portal_handler(ngx_http_request_t *r)
         return NGX_HTTP_NOT_ALLOWED;
     }
 
+    rc = ngx_http_privacy_policy_handler(r, &page);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
     if (page.len == 0) {
         rc = ngx_http_discard_request_body(r);
         if (rc != NGX_OK) {
@@ -176,7 +142,10 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
     ngx_uint_t                         i;
     ngx_http_privacy_ctx_t            *ctx;
     ngx_http_privacy_page_t            page;
-    ngx_http_privacy_category_text_t  *c;
+    ngx_http_privacy_main_conf_t      *pmcf;
+    ngx_http_privacy_category_info_t   c;
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
 
     ctx = ngx_http_privacy_get_ctx(r);
     if (ctx == NULL) {
@@ -205,18 +174,17 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
                                   "Ditt val just nu: ", "Your choice now: "));
 
         for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
-            c = &ngx_http_privacy_categories[i];
+            ngx_http_privacy_category_info(pmcf, i, page.lang, &c);
 
-            if (!(ctx->consent.categories & c->bit)) {
+            if (!(ctx->consent.categories & c.bit)) {
                 continue;
             }
 
-            if (c->bit != NGX_HTTP_PRIVACY_CAT_NECESSARY) {
+            if (c.bit != NGX_HTTP_PRIVACY_CAT_NECESSARY) {
                 ngx_http_privacy_page_raw(&page, ", ");
             }
 
-            ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
-                                      c->title_sv, c->title_en));
+            ngx_http_privacy_page_text(&page, c.title.data, c.title.len);
         }
 
         ngx_http_privacy_page_raw(&page, ".");
@@ -269,39 +237,37 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
     ngx_http_privacy_page_raw(&page, "</legend>\n");
 
     for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
-        c = &ngx_http_privacy_categories[i];
+        ngx_http_privacy_category_info(pmcf, i, page.lang, &c);
 
         ngx_http_privacy_page_raw(&page, "<div class=\"cat\"><input "
                                   "type=\"checkbox\" id=\"privacy-");
-        ngx_http_privacy_page_raw(&page, c->name);
+        ngx_http_privacy_page_raw(&page, c.name);
         ngx_http_privacy_page_raw(&page, "\" aria-describedby=\"privacy-");
-        ngx_http_privacy_page_raw(&page, c->name);
+        ngx_http_privacy_page_raw(&page, c.name);
         ngx_http_privacy_page_raw(&page, "-text\"");
 
-        if (c->bit == NGX_HTTP_PRIVACY_CAT_NECESSARY) {
+        if (c.bit == NGX_HTTP_PRIVACY_CAT_NECESSARY) {
             ngx_http_privacy_page_raw(&page, " checked disabled");
 
         } else {
             ngx_http_privacy_page_raw(&page, " name=\"category\" value=\"");
-            ngx_http_privacy_page_raw(&page, c->name);
+            ngx_http_privacy_page_raw(&page, c.name);
             ngx_http_privacy_page_raw(&page, "\"");
 
             /* nothing is ticked before the visitor has ticked it */
-            if (ctx->decided && (ctx->consent.categories & c->bit)) {
+            if (ctx->decided && (ctx->consent.categories & c.bit)) {
                 ngx_http_privacy_page_raw(&page, " checked");
             }
         }
 
         ngx_http_privacy_page_raw(&page, "> <label for=\"privacy-");
-        ngx_http_privacy_page_raw(&page, c->name);
+        ngx_http_privacy_page_raw(&page, c.name);
         ngx_http_privacy_page_raw(&page, "\">");
-        ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
-                                  c->title_sv, c->title_en));
+        ngx_http_privacy_page_text(&page, c.title.data, c.title.len);
         ngx_http_privacy_page_raw(&page, "</label><p id=\"privacy-");
-        ngx_http_privacy_page_raw(&page, c->name);
+        ngx_http_privacy_page_raw(&page, c.name);
         ngx_http_privacy_page_raw(&page, "-text\">");
-        ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
-                                  c->text_sv, c->text_en));
+        ngx_http_privacy_page_text(&page, c.text.data, c.text.len);
         ngx_http_privacy_page_raw(&page, "</p></div>\n");
     }
 
