@@ -19,7 +19,7 @@ DEB_PACKAGES := nginx nginx-dev build-essential libsqlite3-dev sqlite3 \
                 libjansson-dev libpcre2-dev libssl-dev libpsl-dev \
                 publicsuffix libcmocka-dev perl libhttp-tiny-perl \
                 libdbd-sqlite3-perl wrk valgrind clang \
-                chromium nodejs npm
+                chromium nodejs
 
 UNIT_SRCS  := $(wildcard tests/test_*.c)
 UNIT_BINS  := $(patsubst tests/%.c,tests/bin/%,$(UNIT_SRCS))
@@ -58,7 +58,8 @@ $(NGX_BUILD)/objs/Makefile: config | deps
 
 $(MODULE): $(NGX_BUILD)/objs/Makefile $(SOURCES)
 	$(MAKE) -s -C $(NGX_BUILD) -f objs/Makefile modules
-	cp $(NGX_BUILD)/objs/ngx_http_privacy_module.so $@
+	@# a new inode: running nginx processes keep the old file mapped
+	cp $(NGX_BUILD)/objs/ngx_http_privacy_module.so $@.tmp && mv $@.tmp $@
 
 # tests/test_X.c tests ngx_http_privacy_X.c plus the pure files in UNIT_DEPS_X
 UNIT_DEPS_consent  := crypto

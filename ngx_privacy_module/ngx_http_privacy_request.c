@@ -17,15 +17,15 @@ typedef struct {
     ngx_http_privacy_ctx_t        *ctx;
     ngx_http_privacy_loc_conf_t   *conf;
     ngx_int_t                      rc;
+    ngx_uint_t                     emptied;
 } ngx_http_privacy_keep_t;
 
 
 static int ngx_http_privacy_keep(void *data,
     const ngx_http_privacy_cookie_pair_t *pair);
-static ngx_int_t ngx_http_privacy_scan_header(ngx_http_request_t *r,
+static void ngx_http_privacy_scan_header(ngx_http_request_t *r,
     ngx_http_privacy_keep_t *keep, ngx_table_elt_t *h, ngx_uint_t rewrite);
-static ngx_int_t ngx_http_privacy_header_remove(ngx_list_t *list,
-    ngx_list_part_t *part, ngx_uint_t i);
+static ngx_int_t ngx_http_privacy_header_remove(ngx_list_t *list);
 
 
 ngx_int_t
@@ -80,6 +80,7 @@ ngx_http_privacy_scan(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
     keep.ctx = ctx;
     keep.conf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
     keep.rc = NGX_OK;
+    keep.emptied = 0;
 
     for (part = &r->headers_in.headers.part; part; part = part->next) {
 
@@ -94,18 +95,7 @@ ngx_http_privacy_scan(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
                 continue;
             }
 
-            if (ngx_http_privacy_scan_header(r, &keep, &h[i], rewrite)
-                == NGX_DECLINED)
-            {
-                /* the header is gone: part now ends before i */
-
-                if (ngx_http_privacy_header_remove(&r->headers_in.headers,
-                                                   part, i)
-                    != NGX_OK)
-                {
-                    return NGX_ERROR;
-                }
-            }
+            ngx_http_privacy_scan_header(r, &keep, &h[i], rewrite);
 
             if (keep.rc != NGX_OK) {
                 return NGX_ERROR;
@@ -113,13 +103,23 @@ ngx_http_privacy_scan(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
         }
     }
 
+    /* rare: a header lost all its cookies; find and remove each one */
+
+    while (keep.emptied) {
+        if (ngx_http_privacy_header_remove(&r->headers_in.headers)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        keep.emptied--;
+    }
+
     return NGX_OK;
 }
 
 
-/* NGX_DECLINED when no cookie of the header is left and it must go */
-
-static ngx_int_t
+static void
 ngx_http_privacy_scan_header(ngx_http_request_t *r,
     ngx_http_privacy_keep_t *keep, ngx_table_elt_t *h, ngx_uint_t rewrite)
 {
@@ -129,7 +129,7 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
     out = ngx_pnalloc(r->pool, h->value.len + 1);
     if (out == NULL) {
         keep->rc = NGX_ERROR;
-        return NGX_OK;
+        return;
     }
 
     len = ngx_http_privacy_cookie_filter(h->value.data, h->value.len, out,
@@ -137,22 +137,24 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
                                          &dropped);
 
     if (!rewrite || dropped == 0 || keep->rc != NGX_OK) {
-        return NGX_OK;
+        return;
     }
 
     if (len) {
         out[len] = '\0';
         h->value.data = out;
         h->value.len = len;
-        return NGX_OK;
+        return;
     }
 
-    /* nothing left: the header goes, as if the browser never sent it */
+    /*
+     * Nothing left: the header goes, as if the browser never sent it.
+     * The hash of 0 marks it for ngx_http_privacy_header_remove().
+     */
 
     h->hash = 0;
     ngx_http_privacy_cookie_unlink(r, h);
-
-    return NGX_DECLINED;
+    keep->emptied++;
 }
 
 
@@ -205,14 +207,70 @@ ngx_http_privacy_keep(void *data, const ngx_http_privacy_cookie_pair_t *pair)
 /*
  * Removes element i of a list part without moving any element: other
  * pointers into the list (r->headers_in.host, .user_agent, ...) stay
- * valid.  The part is split in two around the element.
+ * valid.  Two rules of nginx's list code must keep holding:
+ *
+ *   - the usual iteration reads element 0 of every part after the first
+ *     without checking its count, so no part but the first may be empty;
+ *   - ngx_list_push() appends to the last part until it holds nalloc
+ *     elements, so the last part's free slots must really be free.  When
+ *     the last part changes shape, nalloc is lowered to its count: the
+ *     next push then starts a new part of its own.
  */
 
 static ngx_int_t
-ngx_http_privacy_header_remove(ngx_list_t *list, ngx_list_part_t *part,
-    ngx_uint_t i)
+ngx_http_privacy_header_remove(ngx_list_t *list)
 {
-    ngx_list_part_t  *rest, *fresh;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part, *prev, *rest;
+    ngx_table_elt_t  *h;
+
+    prev = NULL;
+
+    for (part = &list->part; part; prev = part, part = part->next) {
+
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            if (h[i].hash == 0 && h[i].key.len == sizeof("Cookie") - 1
+                && ngx_strncasecmp(h[i].key.data, (u_char *) "Cookie",
+                                   sizeof("Cookie") - 1) == 0)
+            {
+                goto found;
+            }
+        }
+    }
+
+    return NGX_OK;
+
+found:
+
+    if (part->nelts == 1 && prev != NULL) {
+        prev->next = part->next;
+
+        if (list->last == part) {
+            list->last = prev;
+            list->nalloc = prev->nelts;
+        }
+
+        return NGX_OK;
+    }
+
+    if (i == part->nelts - 1) {
+        /* the freed slot is the part's own: pushes may reuse it */
+        part->nelts--;
+        return NGX_OK;
+    }
+
+    if (i == 0) {
+        part->elts = (u_char *) part->elts + list->size;
+        part->nelts--;
+
+        if (list->last == part) {
+            list->nalloc = part->nelts;
+        }
+
+        return NGX_OK;
+    }
 
     rest = ngx_palloc(list->pool, sizeof(ngx_list_part_t));
     if (rest == NULL) {
@@ -227,27 +285,8 @@ ngx_http_privacy_header_remove(ngx_list_t *list, ngx_list_part_t *part,
     part->next = rest;
 
     if (list->last == part) {
-        /*
-         * ngx_list_push() appends to the last part while it has fewer than
-         * nalloc elements; the rest does not own that many slots, so give
-         * later pushes a part of their own.
-         */
-
-        fresh = ngx_palloc(list->pool, sizeof(ngx_list_part_t));
-        if (fresh == NULL) {
-            return NGX_ERROR;
-        }
-
-        fresh->elts = ngx_palloc(list->pool, list->nalloc * list->size);
-        if (fresh->elts == NULL) {
-            return NGX_ERROR;
-        }
-
-        fresh->nelts = 0;
-        fresh->next = NULL;
-
-        rest->next = fresh;
-        list->last = fresh;
+        list->last = rest;
+        list->nalloc = rest->nelts;
     }
 
     return NGX_OK;

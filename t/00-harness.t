@@ -189,13 +189,14 @@ like($raw, qr{^HTTP/1\.1 400 }, 'raw request: oversized header refused');
 
 (my $conf2 = $conf) =~ s/"v1\\n"/"v2\\n"/;
 $t->config($conf2);
-ok($t->reload, 'reload');
+ok($t->reload, 'reload') or diag($t->reload_error);
 is($t->get('/version')->{content}, "v2\n", 'new configuration answers');
 is($t->pid, $master, 'same master after reload');
 
 $t->allow_log_errors(qr/unknown directive "bogus_reload"/);
 $t->config("bogus_reload on;\n$conf2");
 ok(!$t->reload, 'reload with a bad configuration is reported');
+like($t->reload_error, qr/bogus_reload/, 'reload_error says why');
 is($t->get('/version')->{content}, "v2\n", 'old configuration still serves');
 like($t->error_log, qr/\[emerg\].*bogus_reload/, 'error_log has the [emerg]');
 $t->config($conf2);

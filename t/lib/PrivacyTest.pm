@@ -137,8 +137,9 @@ can be started again afterwards.
 
 Rewrites nothing: call C<config> first if the configuration should change.
 Sends HUP and waits until new workers exist, the old ones are gone and the
-port accepts. Returns 1, or 0 (with a diagnostic) if the master rejected the
-new configuration (an C<[emerg]> appeared) or the timeout passed.
+port accepts. Returns 1, or 0 if the master rejected the new configuration
+(an C<[emerg]> appeared) or the timeout passed; C<< $t->reload_error >> then
+says why: C<< ok($t->reload, 'reload') or diag($t->reload_error); >>
 
 =item C<< ($ok, $output) = $t->test_config >>
 
@@ -320,6 +321,7 @@ sub conf_file      { "$_[0]{dir}/nginx.conf" }
 sub error_log_file { "$_[0]{dir}/error.log" }
 sub pid            { $_[0]{pid} }
 sub config_text    { $_[0]{conf} }
+sub reload_error   { $_[0]{reload_error} }
 
 sub allow_log_errors {
     my ($self, $v) = @_;
@@ -639,7 +641,11 @@ sub start {
         $pid && _alive($pid);
     });
     $self->{pid} = $pid if $up;
-    $up &&= $self->_wait_for(sub { _port_accepts($self->port) });
+    if ($up && !$self->_wait_for(sub { _port_accepts($self->port) })) {
+        $up = 0;
+        $out .= "port " . $self->port . " does not accept connections "
+            . "(does the configuration listen on %%PORT%%?)\n";
+    }
 
     unless ($up) {
         croak "nginx did not start (exit status " . ($status >> 8) . ")\n"
@@ -687,17 +693,17 @@ sub reload {
         return $new && !$old;
     });
 
+    delete $self->{reload_error};
     if ($rejected->()) {
-        Test::More::diag("reload rejected:\n"
-            . substr($self->error_log, $log_size));
-        return 0;
+        $self->{reload_error} = "reload rejected:\n"
+            . substr($self->error_log, $log_size);
+    } elsif (!$ok || !$self->_wait_for(sub { _port_accepts($self->port) })) {
+        $self->{reload_error} = "reload did not complete in time; "
+            . "error.log tail:\n" . $self->_log_tail(20);
     }
-    unless ($ok && $self->_wait_for(sub { _port_accepts($self->port) })) {
-        Test::More::diag("reload did not complete in time; error.log tail:\n"
-            . $self->_log_tail(20));
-        return 0;
-    }
-    return 1;
+    return 1 unless $self->{reload_error};
+    Test::More::note($self->{reload_error});
+    return 0;
 }
 
 sub test_config {

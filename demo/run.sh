@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# Byggbutiken: the demo shop behind ngx_privacy_module (`make demo`).
+#
+#   demo/run.sh               run nginx in the foreground (Ctrl-C stops it)
+#   demo/run.sh --background  start it as a daemon
+#   demo/run.sh --reload      regenerate nginx.conf and reload a running demo
+#   demo/run.sh --stop        stop a running demo
+#
+# Installs nothing (make does). State lives in demo/run/ (git-ignored): the
+# secret (generated once), data/privacy.db, logs/, the generated nginx.conf.
+#
+# Environment: PORT (8080), BACKEND_PORT (8081), NGINX (/usr/sbin/nginx),
+# MODULE (build/ngx_http_privacy_module.so), DEMO_RUN (demo/run).
+
+set -euo pipefail
+
+DEMO=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(dirname "$DEMO")
+RUN=${DEMO_RUN:-$DEMO/run}
+SHOP=$DEMO/shop
+PORT=${PORT:-8080}
+BACKEND_PORT=${BACKEND_PORT:-8081}
+NGINX=${NGINX:-/usr/sbin/nginx}
+MODULE=${MODULE:-$REPO/build/ngx_http_privacy_module.so}
+WORKER_USER=nobody
+WORKER_GROUP=nogroup
+
+die() { echo "demo: $*" >&2; exit 1; }
+
+usage() {
+    sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    exit "${1:-0}"
+}
+
+mode=foreground
+case "${1:-}" in
+    '') ;;
+    --background) mode=background ;;
+    --reload) mode=reload ;;
+    --stop) mode=stop ;;
+    -h|--help) usage 0 ;;
+    *) usage 1 >&2 ;;
+esac
+
+# a zombie counts as gone: init may be slow to reap a daemon
+alive() {
+    local state
+    state=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ -n "$state" ] && [ "$state" != Z ]
+}
+
+master_pid() {
+    local pid
+    [ -s "$RUN/nginx.pid" ] || return 1
+    pid=$(cat "$RUN/nginx.pid")
+    alive "$pid" || return 1
+    echo "$pid"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_for() {    # wait_for SECONDS COMMAND...
+    local i
+    for ((i = 0; i < $1 * 10; i++)); do
+        "${@:2}" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+if [ "$mode" = stop ]; then
+    pid=$(master_pid) || { echo "demo: not running"; exit 0; }
+    kill -QUIT "$pid"
+    wait_for 15 eval "! alive $pid" \
+        || die "nginx (pid $pid) did not stop; see $RUN/logs/error.log"
+    echo "demo: stopped"
+    exit 0
+fi
+
+[ -x "$NGINX" ] || die "$NGINX not found (run 'make demo', or apt-get install nginx)"
+[ -f "$MODULE" ] || die "$MODULE not built (run 'make demo')"
+
+# --- the run directory -----------------------------------------------------
+
+# nginx workers run as $WORKER_USER when started as root: they must reach the
+# shop and the data dir. A checkout under a private directory (e.g. /root)
+# is not reachable: run from a copy under /var/tmp then.
+as_worker() { runuser -u "$WORKER_USER" -- "$@" 2>/dev/null; }
+
+mkdir -p "$RUN"
+if [ "$(id -u)" = 0 ] && ! as_worker test -r "$SHOP/index.html" -a -x "$RUN"; then
+    [ -z "${DEMO_RUN:-}" ] || die "$WORKER_USER cannot reach $RUN or $SHOP"
+    RUN=/var/tmp/byggbutiken-demo
+    echo "demo: $WORKER_USER cannot read $DEMO; running from $RUN"
+    mkdir -p "$RUN"
+    chmod 755 "$RUN"
+    rm -rf "$RUN/shop"
+    cp -r "$SHOP" "$RUN/shop"
+    chmod -R a+rX "$RUN/shop"
+    SHOP=$RUN/shop
+fi
+
+mkdir -p "$RUN/logs" "$RUN/tmp" "$RUN/data"
+if [ ! -s "$RUN/secret" ]; then
+    (umask 077 && head -c 48 /dev/urandom >"$RUN/secret.new" \
+        && mv "$RUN/secret.new" "$RUN/secret")
+    echo "demo: generated $RUN/secret"
+fi
+
+user_line=""
+if [ "$(id -u)" = 0 ]; then
+    user_line="user $WORKER_USER $WORKER_GROUP;"
+    chown "$WORKER_USER:$WORKER_GROUP" "$RUN/data"
+fi
+
+stderr_line=""
+[ "$mode" = foreground ] && stderr_line="error_log stderr notice;"
+
+conf=$(<"$DEMO/nginx.conf.in")
+conf=${conf//@MODULE@/$MODULE}
+conf=${conf//@USER@/$user_line}
+conf=${conf//@RUN@/$RUN}
+conf=${conf//@DEMO@/$DEMO}
+conf=${conf//@SHOP@/$SHOP}
+conf=${conf//@PORT@/$PORT}
+conf=${conf//@BACKEND_PORT@/$BACKEND_PORT}
+conf=${conf//@STDERR_LOG@/$stderr_line}
+printf '%s\n' "$conf" >"$RUN/nginx.conf"
+
+nginx=("$NGINX" -p "$RUN/" -c "$RUN/nginx.conf" -e "$RUN/logs/error.log")
+
+if ! out=$("${nginx[@]}" -t 2>&1); then
+    printf '%s\n' "$out" >&2
+    die "the configuration $RUN/nginx.conf was rejected"
+fi
+
+if [ "$mode" = reload ]; then
+    pid=$(master_pid) || die "not running (start it with demo/run.sh)"
+    kill -HUP "$pid"
+    echo "demo: reloaded $RUN/nginx.conf"
+    exit 0
+fi
+
+if pid=$(master_pid); then
+    die "already running (pid $pid): demo/run.sh --stop, or --reload"
+fi
+for p in "$PORT" "$BACKEND_PORT"; do
+    ! port_open "$p" || die "port $p is in use (set PORT= / BACKEND_PORT=)"
+done
+
+url="http://127.0.0.1:$PORT"
+cat <<EOF
+
+  Byggbutiken, the demo shop behind ngx_privacy_module
+
+  Open $url/ in a browser.
+
+  The shop's backend (127.0.0.1:$BACKEND_PORT) sets session, _ga, _fbp and lang
+  cookies; nginx in front keeps the ones you have not consented to away
+  from both the browser and the backend.
+
+  Try:
+    curl -si $url/ | grep -i set-cookie
+        only "session" (necessary) gets through without consent
+    curl -s -H 'Cookie: session=1; _ga=GA1.1.1; _fbp=fb.1.1' $url/debug/cookies
+        what the backend received: _ga and _fbp were removed
+    curl -si -H 'Cookie: _ga=GA1.1.1' $url/ | grep -i set-cookie
+        the leftover _ga is expired in the browser (Max-Age=0)
+    curl -s -H 'Sec-GPC: 1' $url/debug/cookies
+        Global Privacy Control counts as refusing marketing
+    $url/privacy/consent
+        accept, reject or choose per category; then reload the shop
+    sqlite3 $RUN/data/privacy.db .tables
+        the register: consent receipts and more
+
+  Logs: $RUN/logs/ (access.log shows consent and stripped cookies)
+EOF
+
+if [ "$mode" = background ]; then
+    "${nginx[@]}"
+    wait_for 10 port_open "$PORT" \
+        || die "nginx did not come up; see $RUN/logs/error.log"
+    echo "  Running in the background: demo/run.sh --stop stops it."
+    echo
+else
+    echo "  Ctrl-C stops it."
+    echo
+    exec "${nginx[@]}" -g 'daemon off;'
+fi
