@@ -62,7 +62,7 @@
         NGX_HTTP_PRIVACY_CONSENT_RAW_MAX)
 
 /* the flags this format knows; any other bit is refused */
-#define NGX_HTTP_PRIVACY_CONSENT_FLAGS  NGX_HTTP_PRIVACY_FLAG_NO_ANALYTICS
+#define NGX_HTTP_PRIVACY_CONSENT_FLAGS  NGX_HTTP_PRIVACY_FLAG_ALL
 
 
 typedef struct {

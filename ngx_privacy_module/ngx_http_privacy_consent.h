@@ -27,6 +27,9 @@
 
 /* flags carried next to the categories */
 #define NGX_HTTP_PRIVACY_FLAG_NO_ANALYTICS 0x01  /* art. 21 objection */
+/* the cookie carries only flags: no cookie choice was made yet */
+#define NGX_HTTP_PRIVACY_FLAG_UNDECIDED    0x02
+#define NGX_HTTP_PRIVACY_FLAG_ALL          0x03
 
 #define NGX_HTTP_PRIVACY_CONSENT_ID_LEN    16
 #define NGX_HTTP_PRIVACY_VERSION_MAX       64

@@ -31,6 +31,8 @@ static char *ngx_http_privacy_portal(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_privacy_retention(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_privacy_search_args(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_privacy_read_secret(ngx_conf_t *cf,
     ngx_http_privacy_main_conf_t *pmcf);
 static ngx_http_privacy_classifier_t *ngx_http_privacy_classifier(
@@ -145,6 +147,34 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_privacy_loc_conf_t, cache),
       &ngx_http_privacy_cache_values },
+
+    { ngx_string("privacy_analytics"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, analytics),
+      NULL },
+
+    { ngx_string("privacy_analytics_search_args"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_privacy_search_args,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_analytics_types"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_types_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, analytics_types_keys),
+      &ngx_http_html_default_types[0] },
+
+    { ngx_string("privacy_analytics_gpc"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, analytics_gpc),
+      NULL },
 
     { ngx_string("privacy_portal"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
@@ -375,6 +405,11 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
         if (pmcf->store == NULL) {
             return NGX_CONF_ERROR;
         }
+
+        rv = ngx_http_privacy_analytics_init_conf(cf, pmcf);
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
     }
 
     return NGX_CONF_OK;
@@ -527,6 +562,9 @@ ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
     plcf->cookie_samesite = NGX_CONF_UNSET_UINT;
     plcf->portal = NGX_CONF_UNSET;
     plcf->banner = NGX_CONF_UNSET;
+    plcf->analytics = NGX_CONF_UNSET;
+    plcf->analytics_gpc = NGX_CONF_UNSET;
+    plcf->search_args = NGX_CONF_UNSET_PTR;
 
     return plcf;
 }
@@ -538,6 +576,7 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_privacy_loc_conf_t *prev = parent;
     ngx_http_privacy_loc_conf_t *conf = child;
 
+    ngx_str_t                      *s;
     ngx_http_privacy_main_conf_t   *pmcf;
     ngx_http_privacy_classifier_t  *inherited;
 
@@ -549,6 +588,33 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                               NGX_HTTP_PRIVACY_CACHE_VARY);
     ngx_conf_merge_value(conf->portal, prev->portal, 0);
     ngx_conf_merge_value(conf->banner, prev->banner, 0);
+    ngx_conf_merge_value(conf->analytics, prev->analytics, 0);
+    ngx_conf_merge_value(conf->analytics_gpc, prev->analytics_gpc, 0);
+    ngx_conf_merge_ptr_value(conf->search_args, prev->search_args, NULL);
+
+    if (conf->search_args == NULL) {
+        conf->search_args = ngx_array_create(cf->pool, 1, sizeof(ngx_str_t));
+        if (conf->search_args == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        s = ngx_array_push(conf->search_args);
+        if (s == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_str_set(s, "q");
+    }
+
+    if (ngx_http_merge_types(cf, &conf->analytics_types_keys,
+                             &conf->analytics_types,
+                             &prev->analytics_types_keys,
+                             &prev->analytics_types,
+                             ngx_http_html_default_types)
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
 
     ngx_conf_merge_str_value(conf->cookie_name, prev->cookie_name,
                              "privacy_consent");
@@ -596,9 +662,16 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         }
     }
 
-    if (conf->enable || conf->portal) {
-        pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_privacy_module);
+    pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_privacy_module);
 
+    if (conf->analytics && pmcf->store == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"privacy_analytics\" needs \"privacy_db\" at "
+                           "the http level");
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->enable || conf->portal) {
         if (pmcf->cookie_mac == NULL) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "\"privacy\" and \"privacy_portal\" need "
@@ -813,6 +886,39 @@ ngx_http_privacy_portal(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+static char *
+ngx_http_privacy_search_args(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_privacy_loc_conf_t *plcf = conf;
+
+    ngx_str_t   *value, *s;
+    ngx_uint_t   i;
+
+    if (plcf->search_args != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    plcf->search_args = ngx_array_create(cf->pool, cf->args->nelts - 1,
+                                         sizeof(ngx_str_t));
+    if (plcf->search_args == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        s = ngx_array_push(plcf->search_args);
+        if (s == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *s = value[i];
+    }
+
+    return NGX_CONF_OK;
+}
+
+
 /* retention categories of SPEC section 7 */
 static ngx_str_t  ngx_http_privacy_retention_categories[] = {
     ngx_string("analytics"),
@@ -913,6 +1019,13 @@ ngx_http_privacy_init(ngx_conf_t *cf)
 
     *h = ngx_http_privacy_request_handler;
 
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_LOG_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_privacy_analytics_handler;
+
     if (ngx_http_privacy_banner_init(cf) != NGX_OK) {
         return NGX_ERROR;
     }
@@ -946,6 +1059,8 @@ static void
 ngx_http_privacy_exit_process(ngx_cycle_t *cycle)
 {
     ngx_http_privacy_main_conf_t  *pmcf;
+
+    ngx_http_privacy_analytics_exit_process();
 
     pmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_privacy_module);
 

@@ -34,6 +34,8 @@
 #define NGX_HTTP_PRIVACY_METHOD_PAGE         "consent_page"
 #define NGX_HTTP_PRIVACY_METHOD_BANNER       "banner"
 #define NGX_HTTP_PRIVACY_METHOD_WITHDRAWAL   "withdrawal"
+#define NGX_HTTP_PRIVACY_METHOD_OBJECTION    "analytics_objection"
+#define NGX_HTTP_PRIVACY_METHOD_UNOBJECTION  "analytics_objection_withdrawn"
 
 
 typedef struct ngx_http_privacy_store_s  ngx_http_privacy_store_t;
@@ -63,6 +65,12 @@ typedef struct {
     ngx_http_privacy_mac_t          *client_mac;
 
     psl_ctx_t                       *psl;
+
+    /* analytics: today's pseudonym key (shared) and the term scrubber */
+    ngx_shm_zone_t                  *daykey_zone;
+    void                            *scrubber;
+    ngx_uint_t                       invalid_terms;
+
     ngx_thread_pool_t               *thread_pool;
     ngx_http_privacy_store_t        *store;
 } ngx_http_privacy_main_conf_t;
@@ -87,6 +95,12 @@ typedef struct {
 
     ngx_flag_t                       portal;
     ngx_flag_t                       banner;
+
+    ngx_flag_t                       analytics;
+    ngx_flag_t                       analytics_gpc;
+    ngx_array_t                     *search_args;        /* ngx_str_t */
+    ngx_hash_t                       analytics_types;
+    ngx_array_t                     *analytics_types_keys;
 } ngx_http_privacy_loc_conf_t;
 
 
@@ -107,7 +121,8 @@ typedef struct {
     /* "$privacy_stripped": names removed from the request and response */
     ngx_str_t                        stripped;
 
-    unsigned                         decided:1;
+    unsigned                         valid:1;     /* a good cookie came */
+    unsigned                         decided:1;   /* ... with a choice */
     unsigned                         gpc:1;
     unsigned                         request_done:1;
     unsigned                         decision_made:1;   /* by the portal */
@@ -160,6 +175,12 @@ ngx_int_t ngx_http_privacy_policy_handler(ngx_http_request_t *r,
 
 /* ngx_http_privacy_banner.c */
 ngx_int_t ngx_http_privacy_banner_init(ngx_conf_t *cf);
+
+/* ngx_http_privacy_analytics.c */
+char *ngx_http_privacy_analytics_init_conf(ngx_conf_t *cf,
+    ngx_http_privacy_main_conf_t *pmcf);
+ngx_int_t ngx_http_privacy_analytics_handler(ngx_http_request_t *r);
+void ngx_http_privacy_analytics_exit_process(void);
 
 /* ngx_http_privacy_portal.c */
 ngx_int_t ngx_http_privacy_portal_handler(ngx_http_request_t *r);

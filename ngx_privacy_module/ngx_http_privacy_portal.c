@@ -287,6 +287,45 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
         "Save my choices</button>"));
     ngx_http_privacy_page_raw(&page, "</div>\n</form>\n");
 
+    /* GDPR art. 21: analytics without cookies, and the right to object */
+
+    ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
+        "<h2>Besöksstatistik utan cookies</h2>\n<p>Vi räknar sidvisningar "
+        "och sökord för att förbättra webbplatsen och sortimentet, med stöd "
+        "av berättigat intresse. Vi sparar aldrig din IP-adress, och "
+        "besökare räknas med ett värde som byts varje dygn. Du har rätt att "
+        "invända.</p>\n",
+        "<h2>Visitor statistics without cookies</h2>\n<p>We count page "
+        "views and search words to improve the site and the assortment, "
+        "based on legitimate interest. Your IP address is never stored, and "
+        "visitors are counted with a value that changes every day. You have "
+        "the right to object.</p>\n"));
+
+    ngx_http_privacy_page_raw(&page, "<form method=\"post\" action=\"");
+    ngx_http_privacy_page_text(&page, url.data, url.len);
+    ngx_http_privacy_page_raw(&page, "\"><div class=\"actions\">");
+
+    if (ctx->consent.flags & NGX_HTTP_PRIVACY_FLAG_NO_ANALYTICS) {
+        ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
+            "<p class=\"note\">Du har invänt: den här webbläsaren räknas "
+            "inte.</p><button type=\"submit\" name=\"action\" "
+            "value=\"allow_analytics\">Räkna mig igen</button>",
+            "<p class=\"note\">You have objected: this browser is not "
+            "counted.</p><button type=\"submit\" name=\"action\" "
+            "value=\"allow_analytics\">Count me again</button>"));
+
+    } else {
+        ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
+            "<button type=\"submit\" name=\"action\" "
+            "value=\"object_analytics\">Jag invänder mot "
+            "besöksstatistik</button>",
+            "<button type=\"submit\" name=\"action\" "
+            "value=\"object_analytics\">I object to visitor "
+            "statistics</button>"));
+    }
+
+    ngx_http_privacy_page_raw(&page, "</div></form>\n");
+
     ngx_http_privacy_page_foot(&page);
 
     return ngx_http_privacy_page_send(&page, NGX_HTTP_OK);
@@ -345,7 +384,8 @@ ngx_http_privacy_consent_decide(ngx_http_request_t *r, u_char *body,
 {
     u_char                        *k, *v;
     size_t                         klen, vlen, n;
-    unsigned                       cat, granted, previous;
+    unsigned                       cat, granted;
+    ngx_uint_t                     objection;
     ngx_str_t                      ret, action;
     const char                    *method;
     ngx_http_privacy_ctx_t        *ctx;
@@ -371,6 +411,7 @@ ngx_http_privacy_consent_decide(ngx_http_request_t *r, u_char *body,
     ngx_str_null(&action);
     granted = NGX_HTTP_PRIVACY_CAT_NECESSARY;
     method = NGX_HTTP_PRIVACY_METHOD_PAGE;
+    objection = NGX_CONF_UNSET_UINT;
 
     ngx_http_privacy_form_iter_init(&it, body, len);
 
@@ -414,6 +455,18 @@ ngx_http_privacy_consent_decide(ngx_http_request_t *r, u_char *body,
     {
         granted = NGX_HTTP_PRIVACY_CAT_NECESSARY;
 
+    } else if (action.len == sizeof("object_analytics") - 1
+               && ngx_strncmp(action.data, "object_analytics", action.len)
+                  == 0)
+    {
+        objection = 1;
+
+    } else if (action.len == sizeof("allow_analytics") - 1
+               && ngx_strncmp(action.data, "allow_analytics", action.len)
+                  == 0)
+    {
+        objection = 0;
+
     } else if (!(action.len == sizeof("save") - 1
                  && ngx_strncmp(action.data, "save", action.len) == 0))
     {
@@ -422,18 +475,39 @@ ngx_http_privacy_consent_decide(ngx_http_request_t *r, u_char *body,
 
     ngx_memzero(&consent, sizeof(ngx_http_privacy_consent_t));
 
-    if (ctx->decided) {
+    if (ctx->valid) {
         /* the same browser keeps its id: its receipts form one history */
         ngx_memcpy(consent.id, ctx->consent.id, sizeof(consent.id));
         consent.flags = ctx->consent.flags;
-        previous = ctx->consent.categories;
-
-        if (previous & ~granted) {
-            method = NGX_HTTP_PRIVACY_METHOD_WITHDRAWAL;
-        }
 
     } else if (ngx_http_privacy_random(consent.id, sizeof(consent.id)) != 0) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (objection != NGX_CONF_UNSET_UINT) {
+        /* an objection changes the flag only, not the cookie choice */
+        granted = ctx->decided ? ctx->consent.categories
+                               : NGX_HTTP_PRIVACY_CAT_NECESSARY;
+
+        if (!ctx->decided) {
+            consent.flags |= NGX_HTTP_PRIVACY_FLAG_UNDECIDED;
+        }
+
+        if (objection) {
+            consent.flags |= NGX_HTTP_PRIVACY_FLAG_NO_ANALYTICS;
+            method = NGX_HTTP_PRIVACY_METHOD_OBJECTION;
+
+        } else {
+            consent.flags &= ~NGX_HTTP_PRIVACY_FLAG_NO_ANALYTICS;
+            method = NGX_HTTP_PRIVACY_METHOD_UNOBJECTION;
+        }
+
+    } else {
+        consent.flags &= ~NGX_HTTP_PRIVACY_FLAG_UNDECIDED;
+
+        if (ctx->decided && (ctx->consent.categories & ~granted)) {
+            method = NGX_HTTP_PRIVACY_METHOD_WITHDRAWAL;
+        }
     }
 
     if (pmcf->version.len > NGX_HTTP_PRIVACY_VERSION_MAX) {
@@ -469,7 +543,8 @@ ngx_http_privacy_consent_decide(ngx_http_request_t *r, u_char *body,
 
     /* this very response already follows the new choice */
     ctx->consent = consent;
-    ctx->decided = 1;
+    ctx->valid = 1;
+    ctx->decided = !(consent.flags & NGX_HTTP_PRIVACY_FLAG_UNDECIDED);
     ctx->decision_made = 1;
     ctx->categories = granted;
 

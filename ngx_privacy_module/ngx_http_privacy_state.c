@@ -99,7 +99,7 @@ ngx_http_privacy_resolve(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx)
     i = 0;
 
     for (h = ngx_http_privacy_cookie_header_first(r);
-         h && !ctx->decided && pmcf->cookie_mac;
+         h && !ctx->valid && pmcf->cookie_mac;
          h = ngx_http_privacy_cookie_header_next(r, h, i))
     {
         ngx_http_privacy_cookie_iter_init(&it, h->value.data, h->value.len);
@@ -122,8 +122,14 @@ ngx_http_privacy_resolve(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx)
                                                  &ctx->consent);
 
             if (rc == NGX_HTTP_PRIVACY_CONSENT_OK) {
-                ctx->decided = 1;
-                ctx->categories |= ctx->consent.categories;
+                ctx->valid = 1;
+
+                /* a cookie may carry only an objection, and no choice */
+                if (!(ctx->consent.flags & NGX_HTTP_PRIVACY_FLAG_UNDECIDED)) {
+                    ctx->decided = 1;
+                    ctx->categories |= ctx->consent.categories;
+                }
+
                 break;
             }
 

@@ -15,12 +15,14 @@
 
 
 #define NGX_HTTP_PRIVACY_RECORD_RECEIPT   1
+#define NGX_HTTP_PRIVACY_RECORD_EVENT     2
 
 
 typedef struct {
     ngx_uint_t                       type;
     union {
         ngx_http_privacy_receipt_t   receipt;
+        ngx_http_privacy_event_t     event;
     } u;
 } ngx_http_privacy_record_t;
 
@@ -47,6 +49,8 @@ struct ngx_http_privacy_store_s {
     /* touched by the thread only while a task is in flight */
     sqlite3                         *db;
     sqlite3_stmt                    *insert_receipt;
+    sqlite3_stmt                    *insert_event;
+    time_t                           rollup_day;
 
     ngx_http_privacy_batch_t         batches[2];
     ngx_http_privacy_batch_t        *filling;
@@ -57,6 +61,7 @@ struct ngx_http_privacy_store_s {
     ngx_log_t                       *log;
 
     ngx_uint_t                       dropped;
+    ngx_uint_t                       dropped_logged;
     ngx_uint_t                       written;
     unsigned                         busy:1;
     unsigned                         failing:1;
@@ -82,7 +87,62 @@ static const char  *ngx_http_privacy_migrations[] = {
     "  ON consent_receipts (consent_id);"
     "CREATE INDEX consent_receipts_decided_at"
     "  ON consent_receipts (decided_at);",
+
+    /* analytics: raw page views, and daily roll-ups that outlive them */
+    "CREATE TABLE analytics_events ("
+    "  id INTEGER PRIMARY KEY,"
+    "  ts INTEGER NOT NULL,"            /* unix time */
+    "  day TEXT NOT NULL,"              /* YYYY-MM-DD, UTC */
+    "  host TEXT NOT NULL,"
+    "  path TEXT NOT NULL,"             /* no query string */
+    "  status INTEGER NOT NULL,"
+    "  referrer_host TEXT,"             /* only another site's */
+    "  search_term TEXT,"               /* scrubbed of personal data */
+    "  visitor TEXT NOT NULL,"          /* daily pseudonym or consent id */
+    "  consent_id TEXT"                 /* set when statistics consented */
+    ");"
+    "CREATE INDEX analytics_events_day ON analytics_events (day);"
+    "CREATE INDEX analytics_events_consent_id"
+    "  ON analytics_events (consent_id) WHERE consent_id IS NOT NULL;"
+    "CREATE TABLE analytics_daily ("
+    "  day TEXT NOT NULL, host TEXT NOT NULL,"
+    "  page_views INTEGER NOT NULL, visitors INTEGER NOT NULL,"
+    "  searches INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, host));"
+    "CREATE TABLE analytics_daily_pages ("
+    "  day TEXT NOT NULL, host TEXT NOT NULL, path TEXT NOT NULL,"
+    "  page_views INTEGER NOT NULL, visitors INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, host, path));"
+    "CREATE TABLE analytics_daily_searches ("
+    "  day TEXT NOT NULL, host TEXT NOT NULL, term TEXT NOT NULL,"
+    "  searches INTEGER NOT NULL, visitors INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, host, term));",
 };
+
+
+/*
+ * Roll-ups of finished days: every day before today without a roll-up,
+ * and the last two days again, for events written just after midnight.
+ */
+static const char  ngx_http_privacy_rollup_sql[] =
+    "INSERT OR REPLACE INTO analytics_daily"
+    " SELECT day, host, count(*), count(DISTINCT visitor),"
+    "  count(search_term) FROM analytics_events"
+    " WHERE day < date('now') AND (day >= date('now', '-2 days')"
+    "  OR day NOT IN (SELECT day FROM analytics_daily))"
+    " GROUP BY day, host;"
+    "INSERT OR REPLACE INTO analytics_daily_pages"
+    " SELECT day, host, path, count(*), count(DISTINCT visitor)"
+    " FROM analytics_events"
+    " WHERE day < date('now') AND (day >= date('now', '-2 days')"
+    "  OR day NOT IN (SELECT day FROM analytics_daily_pages))"
+    " GROUP BY day, host, path;"
+    "INSERT OR REPLACE INTO analytics_daily_searches"
+    " SELECT day, host, search_term, count(*), count(DISTINCT visitor)"
+    " FROM analytics_events WHERE search_term IS NOT NULL"
+    " AND day < date('now') AND (day >= date('now', '-2 days')"
+    "  OR day NOT IN (SELECT day FROM analytics_daily_searches))"
+    " GROUP BY day, host, search_term;";
 
 
 static void ngx_http_privacy_store_timer_handler(ngx_event_t *ev);
@@ -96,6 +156,12 @@ static int ngx_http_privacy_store_migrate(sqlite3 *db, char *err,
 static int ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
     ngx_http_privacy_batch_t *b);
 static void ngx_http_privacy_store_close(ngx_http_privacy_store_t *s);
+static ngx_int_t ngx_http_privacy_store_push(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_record_t **rec);
+static void ngx_http_privacy_store_bind_event(sqlite3_stmt *st,
+    ngx_http_privacy_event_t *ev);
+static int ngx_http_privacy_store_rollup(ngx_http_privacy_store_t *s,
+    char *err, size_t err_len);
 
 
 char *
@@ -275,7 +341,7 @@ void
 ngx_http_privacy_store_exit_process(ngx_http_privacy_store_t *s,
     ngx_cycle_t *cycle)
 {
-    ngx_uint_t                 i;
+    ngx_uint_t                 i, level;
     ngx_http_privacy_batch_t  *b;
     char                       err[256];
 
@@ -325,12 +391,11 @@ ngx_http_privacy_store_exit_process(ngx_http_privacy_store_t *s,
 
     ngx_http_privacy_store_close(s);
 
-    if (s->dropped) {
-        ngx_log_error(NGX_LOG_WARN, cycle->log, 0,
-                      "privacy_db \"%V\": %ui records were dropped "
-                      "because the write queue was full",
-                      &s->path, s->dropped);
-    }
+    level = s->dropped ? NGX_LOG_WARN : NGX_LOG_NOTICE;
+
+    ngx_log_error(level, cycle->log, 0,
+                  "privacy_db \"%V\": %ui records written, %ui dropped "
+                  "by this worker", &s->path, s->written, s->dropped);
 
     for (i = 0; i < 2; i++) {
         ngx_free(s->batches[i].records);
@@ -345,21 +410,58 @@ ngx_http_privacy_store_receipt(ngx_http_privacy_store_t *s,
 {
     ngx_http_privacy_record_t  *rec;
 
-    if (s->filling == NULL || s->filling->n == NGX_HTTP_PRIVACY_STORE_BATCH)
-    {
-        s->dropped++;
-        ngx_log_error(NGX_LOG_ERR, s->log, 0,
-                      "privacy_db \"%V\": write queue full, consent "
-                      "receipt dropped", &s->path);
+    if (ngx_http_privacy_store_push(s, &rec) != NGX_OK) {
         return NGX_DECLINED;
     }
 
-    rec = &s->filling->records[s->filling->n++];
     rec->type = NGX_HTTP_PRIVACY_RECORD_RECEIPT;
     rec->u.receipt = *rc;
 
     /* receipts are rare and prove consent: write them at once */
     ngx_http_privacy_store_post(s);
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_privacy_store_event(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_event_t *ev)
+{
+    ngx_http_privacy_record_t  *rec;
+
+    if (ngx_http_privacy_store_push(s, &rec) != NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    rec->type = NGX_HTTP_PRIVACY_RECORD_EVENT;
+    rec->u.event = *ev;
+
+    if (s->filling->n >= NGX_HTTP_PRIVACY_STORE_EAGER) {
+        ngx_http_privacy_store_post(s);
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_privacy_store_push(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_record_t **rec)
+{
+    if (s->filling == NULL || s->filling->n == NGX_HTTP_PRIVACY_STORE_BATCH)
+    {
+        /* never wait for the writer: count, and say so once a second */
+        if (s->dropped++ == s->dropped_logged) {
+            ngx_log_error(NGX_LOG_ERR, s->log, 0,
+                          "privacy_db \"%V\": write queue full, records "
+                          "dropped (%ui so far)", &s->path, s->dropped);
+        }
+
+        return NGX_DECLINED;
+    }
+
+    *rec = &s->filling->records[s->filling->n++];
 
     return NGX_OK;
 }
@@ -371,6 +473,8 @@ ngx_http_privacy_store_timer_handler(ngx_event_t *ev)
     ngx_http_privacy_store_t  *s = ev->data;
 
     ngx_http_privacy_store_post(s);
+
+    s->dropped_logged = s->dropped;
 
     if (!ngx_exiting) {
         ngx_add_timer(&s->timer, NGX_HTTP_PRIVACY_STORE_INTERVAL);
@@ -431,7 +535,44 @@ ngx_http_privacy_store_thread(void *data, ngx_log_t *log)
 
     if (b->n) {
         b->rc = ngx_http_privacy_store_write(s, b);
+        if (b->rc != SQLITE_OK) {
+            return;
+        }
     }
+
+    /* once a day (and at start): roll up the days that have ended */
+    if (s->rollup_day != time(NULL) / 86400) {
+        b->rc = ngx_http_privacy_store_rollup(s, b->error, sizeof(b->error));
+    }
+}
+
+
+static int
+ngx_http_privacy_store_rollup(ngx_http_privacy_store_t *s, char *err,
+    size_t err_len)
+{
+    int  rc;
+
+    rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL);
+
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_exec(s->db, ngx_http_privacy_rollup_sql, NULL, NULL,
+                          NULL);
+    }
+
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_exec(s->db, "COMMIT;", NULL, NULL, NULL);
+    }
+
+    if (rc != SQLITE_OK) {
+        snprintf(err, err_len, "roll-up failed: %s", sqlite3_errmsg(s->db));
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+
+    s->rollup_day = time(NULL) / 86400;
+
+    return SQLITE_OK;
 }
 
 
@@ -520,7 +661,22 @@ ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
         return rc;
     }
 
+    rc = sqlite3_prepare_v3(db,
+             "INSERT INTO analytics_events (ts, day, host, path, status,"
+             " referrer_host, search_term, visitor, consent_id)"
+             " VALUES (?1, date(?1, 'unixepoch'), ?2, ?3, ?4, ?5, ?6, ?7,"
+             " ?8)", -1,
+             SQLITE_PREPARE_PERSISTENT, &s->insert_event, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, err_len, "cannot prepare: %s", sqlite3_errmsg(db));
+        sqlite3_finalize(s->insert_receipt);
+        s->insert_receipt = NULL;
+        sqlite3_close(db);
+        return rc;
+    }
+
     s->db = db;
+    s->rollup_day = 0;
 
     return SQLITE_OK;
 }
@@ -629,6 +785,11 @@ ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
                               SQLITE_STATIC);
             break;
 
+        case NGX_HTTP_PRIVACY_RECORD_EVENT:
+            st = s->insert_event;
+            ngx_http_privacy_store_bind_event(st, &b->records[i].u.event);
+            break;
+
         default:
             continue;
         }
@@ -664,10 +825,41 @@ failed:
 
 
 static void
+ngx_http_privacy_store_bind_event(sqlite3_stmt *st,
+    ngx_http_privacy_event_t *ev)
+{
+    sqlite3_bind_int64(st, 1, ev->time);
+    sqlite3_bind_text(st, 2, (char *) ev->host, ev->host_len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, (char *) ev->path, ev->path_len, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, (int) ev->status);
+
+    if (ev->referrer_len) {
+        sqlite3_bind_text(st, 5, (char *) ev->referrer, ev->referrer_len,
+                          SQLITE_STATIC);
+    }
+
+    if (ev->has_term) {
+        sqlite3_bind_text(st, 6, (char *) ev->term, ev->term_len,
+                          SQLITE_STATIC);
+    }
+
+    sqlite3_bind_text(st, 7, (char *) ev->visitor, sizeof(ev->visitor),
+                      SQLITE_STATIC);
+
+    if (ev->identified) {
+        sqlite3_bind_text(st, 8, (char *) ev->visitor, sizeof(ev->visitor),
+                          SQLITE_STATIC);
+    }
+}
+
+
+static void
 ngx_http_privacy_store_close(ngx_http_privacy_store_t *s)
 {
     sqlite3_finalize(s->insert_receipt);
     s->insert_receipt = NULL;
+    sqlite3_finalize(s->insert_event);
+    s->insert_event = NULL;
 
     if (s->db) {
         sqlite3_close(s->db);

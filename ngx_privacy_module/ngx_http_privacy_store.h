@@ -19,7 +19,9 @@
 
 
 /* records a batch holds; a full queue drops (and counts) records */
-#define NGX_HTTP_PRIVACY_STORE_BATCH      1024
+#define NGX_HTTP_PRIVACY_STORE_BATCH      4096
+/* a batch this full is written without waiting for the timer */
+#define NGX_HTTP_PRIVACY_STORE_EAGER      256
 /* the queue flushes at least this often (milliseconds) */
 #define NGX_HTTP_PRIVACY_STORE_INTERVAL   1000
 
@@ -38,6 +40,24 @@ typedef struct {
 } ngx_http_privacy_receipt_t;
 
 
+/* a page view, already scrubbed: nothing here identifies anyone */
+typedef struct {
+    time_t        time;
+    ngx_uint_t    status;
+    u_char        host[128];
+    size_t        host_len;
+    u_char        path[256];
+    size_t        path_len;
+    u_char        referrer[128];        /* another site's host, or empty */
+    size_t        referrer_len;
+    u_char        term[100];            /* NGX_HTTP_PRIVACY_SEARCH_MAX */
+    size_t        term_len;
+    ngx_uint_t    has_term;
+    u_char        visitor[32];          /* daily pseudonym or consent id */
+    ngx_uint_t    identified;           /* visitor is a consent id */
+} ngx_http_privacy_event_t;
+
+
 /* validates path at configuration time: creates nothing */
 char *ngx_http_privacy_store_check(ngx_conf_t *cf, ngx_str_t *path);
 
@@ -51,6 +71,10 @@ ngx_int_t ngx_http_privacy_store_init_process(ngx_http_privacy_store_t *s,
 /* on worker exit (graceful or not): write whatever is still queued */
 void ngx_http_privacy_store_exit_process(ngx_http_privacy_store_t *s,
     ngx_cycle_t *cycle);
+
+/* queues a page view; NGX_DECLINED (counted) when the queue is full */
+ngx_int_t ngx_http_privacy_store_event(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_event_t *ev);
 
 /* queues a receipt; NGX_DECLINED when the queue is full */
 ngx_int_t ngx_http_privacy_store_receipt(ngx_http_privacy_store_t *s,

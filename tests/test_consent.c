@@ -244,13 +244,21 @@ test_round_trip_shapes(void **state)
     /* bits this format does not know are not signed */
     make_consent(&c, TEST_VERSION);
     c.categories = 0xfff0;
-    c.flags = 0xfe;
+    c.flags = 0xfc;
     n = encode_ok(t->mac, &c, buf);
     assert_int_equal(decode_exact(t->mac, buf, n, TEST_VERSION, TEST_NOW,
                                   TEST_MAX_AGE, &d),
                      NGX_HTTP_PRIVACY_CONSENT_OK);
     assert_int_equal(d.categories, NGX_HTTP_PRIVACY_CAT_NECESSARY);
     assert_int_equal(d.flags, 0);
+
+    /* the known flags survive */
+    c.flags = NGX_HTTP_PRIVACY_FLAG_ALL;
+    n = encode_ok(t->mac, &c, buf);
+    assert_int_equal(decode_exact(t->mac, buf, n, TEST_VERSION, TEST_NOW,
+                                  TEST_MAX_AGE, &d),
+                     NGX_HTTP_PRIVACY_CONSENT_OK);
+    assert_int_equal(d.flags, NGX_HTTP_PRIVACY_FLAG_ALL);
 
     /* time 0 and a time past 2038 */
     c.decided = 0;

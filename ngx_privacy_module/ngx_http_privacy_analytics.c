@@ -1,0 +1,416 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * Page and search analytics under legitimate interest: one event per
+ * main request, written by the store's thread.  Visitors are counted
+ * with a keyed hash of address, User-Agent and host under a key that
+ * lives only in shared memory and is replaced (the old one overwritten)
+ * when the UTC day changes, so yesterday's pseudonyms cannot be
+ * recomputed by anyone.  No cookie is set for this.
+ */
+
+
+#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_search.h"
+#include "ngx_http_privacy_store.h"
+
+
+typedef struct {
+    time_t                     day;
+    u_char                     key[NGX_HTTP_PRIVACY_KEY_LEN];
+} ngx_http_privacy_daykey_t;
+
+
+static ngx_int_t ngx_http_privacy_analytics_zone_init(ngx_shm_zone_t *zone,
+    void *data);
+static void ngx_http_privacy_scrubber_cleanup(void *data);
+static ngx_uint_t ngx_http_privacy_is_bot(ngx_http_request_t *r);
+static void ngx_http_privacy_referrer(ngx_http_request_t *r,
+    ngx_http_privacy_event_t *ev);
+static void ngx_http_privacy_search_term(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_event_t *ev);
+static ngx_int_t ngx_http_privacy_pseudonym(ngx_http_request_t *r,
+    ngx_http_privacy_event_t *ev);
+
+
+/*
+ * Substrings of a User-Agent (lowercase) that mark automated clients;
+ * an empty or missing User-Agent counts as one too.
+ */
+static ngx_str_t  ngx_http_privacy_bots[] = {
+    ngx_string("bot"),
+    ngx_string("crawl"),
+    ngx_string("spider"),
+    ngx_string("slurp"),
+    ngx_string("preview"),
+    ngx_string("headless"),
+    ngx_string("lighthouse"),
+    ngx_string("facebookexternalhit"),
+    ngx_string("curl/"),
+    ngx_string("wget/"),
+    ngx_string("python-"),
+    ngx_string("go-http-client"),
+    ngx_string("java/"),
+    ngx_string("libwww-perl"),
+    ngx_string("monitor"),
+    ngx_null_string
+};
+
+
+/* this worker's copy of today's key, as a keyed MAC context */
+static time_t                   ngx_http_privacy_day;
+static ngx_http_privacy_mac_t  *ngx_http_privacy_day_mac;
+
+
+char *
+ngx_http_privacy_analytics_init_conf(ngx_conf_t *cf,
+    ngx_http_privacy_main_conf_t *pmcf)
+{
+    char                 err[256];
+    ngx_str_t            name;
+    ngx_pool_cleanup_t  *cln;
+
+    ngx_str_set(&name, "privacy_analytics");
+
+    /* survives reloads: a reload does not change today's pseudonyms */
+    pmcf->daykey_zone = ngx_shared_memory_add(cf, &name, 8 * ngx_pagesize,
+                                              &ngx_http_privacy_module);
+    if (pmcf->daykey_zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    pmcf->daykey_zone->init = ngx_http_privacy_analytics_zone_init;
+
+    pmcf->scrubber = ngx_http_privacy_scrubber_create(err, sizeof(err));
+    if (pmcf->scrubber == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "privacy analytics: %s", err);
+        return NGX_CONF_ERROR;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_http_privacy_scrubber_cleanup;
+    cln->data = pmcf->scrubber;
+
+    return NGX_CONF_OK;
+}
+
+
+static void
+ngx_http_privacy_scrubber_cleanup(void *data)
+{
+    ngx_http_privacy_scrubber_destroy(data);
+}
+
+
+static ngx_int_t
+ngx_http_privacy_analytics_zone_init(ngx_shm_zone_t *zone, void *data)
+{
+    ngx_slab_pool_t            *shpool;
+    ngx_http_privacy_daykey_t  *dk;
+
+    if (data) {
+        zone->data = data;
+        return NGX_OK;
+    }
+
+    shpool = (ngx_slab_pool_t *) zone->shm.addr;
+
+    if (zone->shm.exists) {
+        zone->data = shpool->data;
+        return NGX_OK;
+    }
+
+    dk = ngx_slab_calloc(shpool, sizeof(ngx_http_privacy_daykey_t));
+    if (dk == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* day 0: the first event creates today's key */
+    shpool->data = dk;
+    zone->data = dk;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_privacy_analytics_handler(ngx_http_request_t *r)
+{
+    ngx_http_privacy_ctx_t        *ctx;
+    ngx_http_privacy_event_t       ev;
+    ngx_http_privacy_loc_conf_t   *plcf;
+    ngx_http_privacy_main_conf_t  *pmcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
+
+    if (!plcf->analytics || r != r->main) {
+        return NGX_OK;
+    }
+
+    /* pages, not the images and scripts they load (privacy_analytics_types) */
+    if (ngx_http_test_content_type(r, &plcf->analytics_types) == NULL) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_privacy_is_bot(r)) {
+        return NGX_OK;
+    }
+
+    ctx = ngx_http_privacy_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_OK;
+    }
+
+    /* an objection (GDPR art. 21) stops all analytics for this browser */
+    if ((ctx->consent.flags & NGX_HTTP_PRIVACY_FLAG_NO_ANALYTICS)
+        || (plcf->analytics_gpc && ctx->gpc))
+    {
+        return NGX_OK;
+    }
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+
+    ev.time = r->start_sec;
+    ev.status = r->headers_out.status ? r->headers_out.status
+                                      : (ngx_uint_t) r->err_status;
+
+    ev.host_len = ngx_min(r->headers_in.server.len, sizeof(ev.host));
+    ngx_memcpy(ev.host, r->headers_in.server.data, ev.host_len);
+
+    /* the path as nginx normalised it; the query string is never kept */
+    ev.path_len = ngx_min(r->uri.len, sizeof(ev.path));
+    ngx_memcpy(ev.path, r->uri.data, ev.path_len);
+
+    ngx_http_privacy_referrer(r, &ev);
+    ngx_http_privacy_search_term(r, plcf, &ev);
+
+    if (ctx->decided
+        && (ctx->categories & NGX_HTTP_PRIVACY_CAT_STATISTICS))
+    {
+        /*
+         * The visitor agreed to statistics: count them by their consent
+         * id, so that the portal can export and erase their events.
+         */
+        ngx_http_privacy_hex(ctx->consent.id, sizeof(ctx->consent.id),
+                             ev.visitor);
+        ev.identified = 1;
+
+    } else {
+        if (ngx_http_privacy_pseudonym(r, &ev) != NGX_OK) {
+            return NGX_OK;
+        }
+
+        ev.identified = 0;
+    }
+
+    (void) ngx_http_privacy_store_event(pmcf->store, &ev);
+
+    return NGX_OK;
+}
+
+
+static ngx_uint_t
+ngx_http_privacy_is_bot(ngx_http_request_t *r)
+{
+    u_char     *ua, *last;
+    ngx_str_t  *bot;
+
+    if (r->headers_in.user_agent == NULL
+        || r->headers_in.user_agent->value.len == 0)
+    {
+        return 1;
+    }
+
+    ua = r->headers_in.user_agent->value.data;
+    last = ua + r->headers_in.user_agent->value.len;
+
+    for (bot = ngx_http_privacy_bots; bot->len; bot++) {
+        if (ngx_strlcasestrn(ua, last, bot->data, bot->len - 1)) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* the referring site's host, and only when it is another site */
+
+static void
+ngx_http_privacy_referrer(ngx_http_request_t *r, ngx_http_privacy_event_t *ev)
+{
+    u_char  *p, *last, *host;
+
+    ev->referrer_len = 0;
+
+    if (r->headers_in.referer == NULL) {
+        return;
+    }
+
+    p = r->headers_in.referer->value.data;
+    last = p + r->headers_in.referer->value.len;
+
+    p = ngx_strlcasestrn(p, last, (u_char *) "://", 3 - 1);
+    if (p == NULL) {
+        return;
+    }
+
+    p += 3;
+    host = p;
+
+    while (p < last && *p != '/' && *p != ':' && *p != '?' && *p != '#'
+           && *p != '@')
+    {
+        p++;
+    }
+
+    if (p < last && *p == '@') {
+        /* credentials in a referrer: keep nothing of it */
+        return;
+    }
+
+    if (p == host || (size_t) (p - host) > sizeof(ev->referrer)) {
+        return;
+    }
+
+    if ((size_t) (p - host) == r->headers_in.server.len
+        && ngx_strncasecmp(host, r->headers_in.server.data, p - host) == 0)
+    {
+        return;
+    }
+
+    ev->referrer_len = p - host;
+    ngx_strlow(ev->referrer, host, ev->referrer_len);
+}
+
+
+static void
+ngx_http_privacy_search_term(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_event_t *ev)
+{
+    ngx_str_t                     *name, value;
+    ngx_uint_t                     i;
+    ngx_http_privacy_search_rc_e   rc;
+    ngx_http_privacy_main_conf_t  *pmcf;
+
+    ev->has_term = 0;
+    ev->term_len = 0;
+
+    if (r->args.len == 0 || plcf->search_args == NULL) {
+        return;
+    }
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    name = plcf->search_args->elts;
+
+    for (i = 0; i < plcf->search_args->nelts; i++) {
+        if (ngx_http_arg(r, name[i].data, name[i].len, &value) != NGX_OK) {
+            continue;
+        }
+
+        rc = ngx_http_privacy_search_normalize(pmcf->scrubber, value.data,
+                                               value.len, ev->term,
+                                               &ev->term_len);
+
+        if (rc == NGX_HTTP_PRIVACY_SEARCH_OK) {
+            ev->has_term = 1;
+            return;
+        }
+
+        if (rc == NGX_HTTP_PRIVACY_SEARCH_INVALID_UTF8) {
+            pmcf->invalid_terms++;
+            ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                           "privacy: search term dropped, invalid UTF-8");
+        }
+
+        return;
+    }
+}
+
+
+static ngx_int_t
+ngx_http_privacy_pseudonym(ngx_http_request_t *r,
+    ngx_http_privacy_event_t *ev)
+{
+    u_char                         buf[512], *p, *last;
+    u_char                         key[NGX_HTTP_PRIVACY_KEY_LEN];
+    u_char                         mac[NGX_HTTP_PRIVACY_MAC_LEN];
+    time_t                         today;
+    ngx_str_t                     *ua;
+    ngx_slab_pool_t               *shpool;
+    ngx_http_privacy_daykey_t     *dk;
+    ngx_http_privacy_main_conf_t  *pmcf;
+
+    today = ngx_time() / 86400;
+
+    if (today != ngx_http_privacy_day || ngx_http_privacy_day_mac == NULL) {
+        pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+
+        shpool = (ngx_slab_pool_t *) pmcf->daykey_zone->shm.addr;
+        dk = pmcf->daykey_zone->data;
+
+        ngx_shmtx_lock(&shpool->mutex);
+
+        if (dk->day != today) {
+            /* overwrites yesterday's key: it is gone for good */
+            if (ngx_http_privacy_random(dk->key, sizeof(dk->key)) != 0) {
+                ngx_shmtx_unlock(&shpool->mutex);
+                return NGX_ERROR;
+            }
+
+            dk->day = today;
+        }
+
+        ngx_memcpy(key, dk->key, sizeof(key));
+
+        ngx_shmtx_unlock(&shpool->mutex);
+
+        ngx_http_privacy_mac_destroy(ngx_http_privacy_day_mac);
+        ngx_http_privacy_day_mac = ngx_http_privacy_mac_create(key,
+                                                               sizeof(key));
+        ngx_explicit_memzero(key, sizeof(key));
+
+        if (ngx_http_privacy_day_mac == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_http_privacy_day = today;
+    }
+
+    p = buf;
+    last = buf + sizeof(buf);
+
+    p = ngx_cpymem(p, r->connection->addr_text.data,
+                   ngx_min(r->connection->addr_text.len, 64));
+    *p++ = '\0';
+
+    ua = &r->headers_in.user_agent->value;
+    p = ngx_cpymem(p, ua->data, ngx_min(ua->len, 300));
+    *p++ = '\0';
+
+    p = ngx_cpymem(p, ev->host, ngx_min(ev->host_len, (size_t) (last - p)));
+
+    if (ngx_http_privacy_mac_compute(ngx_http_privacy_day_mac, buf, p - buf,
+                                     mac)
+        != 0)
+    {
+        return NGX_ERROR;
+    }
+
+    ngx_http_privacy_hex(mac, 16, ev->visitor);
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_privacy_analytics_exit_process(void)
+{
+    ngx_http_privacy_mac_destroy(ngx_http_privacy_day_mac);
+    ngx_http_privacy_day_mac = NULL;
+}
