@@ -63,7 +63,7 @@ $(MODULE): $(NGX_BUILD)/objs/Makefile $(SOURCES)
 
 # tests/test_X.c tests ngx_http_privacy_X.c plus the pure files in UNIT_DEPS_X
 UNIT_DEPS_consent  := crypto
-UNIT_DEPS_classify := consent crypto
+UNIT_DEPS_classify :=
 pure = $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c)
 
 .SECONDEXPANSION:

@@ -27,6 +27,7 @@ typedef struct {
 
 typedef struct {
     u_char            used;
+    u_char            reported;
     u_char            category;
     u_char            len;
     u_char            name[NGX_HTTP_PRIVACY_CLASSIFY_NAME_MAX];
@@ -205,10 +206,6 @@ ngx_http_privacy_classify(ngx_http_privacy_classifier_t *c,
     unsigned                  category;
     ngx_http_privacy_memo_t  *m;
 
-    if (c->npatterns == 0) {
-        return 0;
-    }
-
     if (len > NGX_HTTP_PRIVACY_CLASSIFY_NAME_MAX) {
         return ngx_http_privacy_classify_match(c, name, len);
     }
@@ -240,12 +237,47 @@ ngx_http_privacy_classify(ngx_http_privacy_classifier_t *c,
 
     if (m != NULL) {
         m->used = 1;
+        m->reported = 0;
         m->category = (u_char) category;
         m->len = (u_char) len;
         memcpy(m->name, name, len);
     }
 
     return category;
+}
+
+
+int
+ngx_http_privacy_classify_first_seen(ngx_http_privacy_classifier_t *c,
+    const u_char *name, size_t len)
+{
+    size_t                    h, i;
+    ngx_http_privacy_memo_t  *m;
+
+    if (len > NGX_HTTP_PRIVACY_CLASSIFY_NAME_MAX) {
+        return 0;
+    }
+
+    h = ngx_http_privacy_classify_hash(name, len);
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_CLASSIFY_PROBES; i++) {
+        m = &c->memo[(h + i) % NGX_HTTP_PRIVACY_CLASSIFY_SLOTS];
+
+        if (!m->used) {
+            return 0;
+        }
+
+        if (m->len == len && memcmp(m->name, name, len) == 0) {
+            if (m->reported) {
+                return 0;
+            }
+
+            m->reported = 1;
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 

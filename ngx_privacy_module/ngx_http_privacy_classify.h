@@ -54,4 +54,14 @@ unsigned ngx_http_privacy_classify(ngx_http_privacy_classifier_t *c,
     const u_char *name, size_t len);
 
 
+/*
+ * 1 the first time it is called for a name this classifier has memoised
+ * (so each worker reports a cookie name once, for the DPO's list of
+ * cookies seen), 0 afterwards and for names it could not memoise: a flood
+ * of random names is not reported name by name.  Call after classify().
+ */
+int ngx_http_privacy_classify_first_seen(ngx_http_privacy_classifier_t *c,
+    const u_char *name, size_t len);
+
+
 #endif /* _NGX_HTTP_PRIVACY_CLASSIFY_H_INCLUDED_ */

@@ -131,7 +131,7 @@ ngx_http_privacy_strip_set_cookies(ngx_http_request_t *r,
 
             sets = 1;
 
-            category = ngx_http_privacy_category_of(plcf, name, len);
+            category = ngx_http_privacy_category_of(r, plcf, name, len);
 
             if (category == NGX_HTTP_PRIVACY_CAT_NECESSARY
                 || !ngx_http_privacy_denied(plcf, ctx, category))

@@ -133,8 +133,8 @@ typedef struct {
 ngx_http_privacy_ctx_t *ngx_http_privacy_get_ctx(ngx_http_request_t *r);
 ngx_int_t ngx_http_privacy_add_stripped(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t *ctx, u_char *name, size_t len);
-unsigned ngx_http_privacy_category_of(ngx_http_privacy_loc_conf_t *plcf,
-    u_char *name, size_t len);
+unsigned ngx_http_privacy_category_of(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, u_char *name, size_t len);
 ngx_uint_t ngx_http_privacy_denied(ngx_http_privacy_loc_conf_t *plcf,
     ngx_http_privacy_ctx_t *ctx, unsigned category);
 ngx_int_t ngx_http_privacy_client_pseudonym(ngx_http_request_t *r,

@@ -166,7 +166,8 @@ ngx_http_privacy_keep(void *data, const ngx_http_privacy_cookie_pair_t *pair)
     unsigned                       category;
     ngx_http_privacy_presented_t  *p;
 
-    category = ngx_http_privacy_category_of(keep->conf, (u_char *) pair->name,
+    category = ngx_http_privacy_category_of(keep->request, keep->conf,
+                                            (u_char *) pair->name,
                                             pair->name_len);
 
     if (category == NGX_HTTP_PRIVACY_CAT_NECESSARY) {

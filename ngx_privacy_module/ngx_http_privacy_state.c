@@ -11,6 +11,7 @@
 #include "ngx_http_privacy_module.h"
 #include "ngx_http_privacy_compat.h"
 #include "ngx_http_privacy_cookie.h"
+#include "ngx_http_privacy_store.h"
 
 
 static void ngx_http_privacy_ctx_cleanup(void *data);
@@ -186,9 +187,13 @@ ngx_http_privacy_gpc_header(ngx_http_request_t *r)
 
 
 unsigned
-ngx_http_privacy_category_of(ngx_http_privacy_loc_conf_t *plcf, u_char *name,
-    size_t len)
+ngx_http_privacy_category_of(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, u_char *name, size_t len)
 {
+    unsigned                        category;
+    ngx_http_privacy_main_conf_t   *pmcf;
+    ngx_http_privacy_cookie_seen_t  cs;
+
     /* our own cookie only records the choice: strictly necessary */
     if (len == plcf->cookie_name.len
         && ngx_memcmp(name, plcf->cookie_name.data, len) == 0)
@@ -196,7 +201,24 @@ ngx_http_privacy_category_of(ngx_http_privacy_loc_conf_t *plcf, u_char *name,
         return NGX_HTTP_PRIVACY_CAT_NECESSARY;
     }
 
-    return ngx_http_privacy_classify(plcf->classifier, name, len);
+    category = ngx_http_privacy_classify(plcf->classifier, name, len);
+
+    /* each worker tells the register once about each name it sees */
+
+    if (ngx_http_privacy_classify_first_seen(plcf->classifier, name, len)) {
+        pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+
+        if (pmcf->store && len <= sizeof(cs.name)) {
+            cs.time = ngx_time();
+            cs.category = category;
+            cs.name_len = len;
+            ngx_memcpy(cs.name, name, len);
+
+            (void) ngx_http_privacy_store_cookie_seen(pmcf->store, &cs);
+        }
+    }
+
+    return category;
 }
 
 

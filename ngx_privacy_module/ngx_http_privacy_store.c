@@ -16,6 +16,7 @@
 
 #define NGX_HTTP_PRIVACY_RECORD_RECEIPT   1
 #define NGX_HTTP_PRIVACY_RECORD_EVENT     2
+#define NGX_HTTP_PRIVACY_RECORD_COOKIE    3
 
 
 typedef struct {
@@ -23,6 +24,7 @@ typedef struct {
     union {
         ngx_http_privacy_receipt_t   receipt;
         ngx_http_privacy_event_t     event;
+        ngx_http_privacy_cookie_seen_t  cookie;
     } u;
 } ngx_http_privacy_record_t;
 
@@ -50,6 +52,7 @@ struct ngx_http_privacy_store_s {
     sqlite3                         *db;
     sqlite3_stmt                    *insert_receipt;
     sqlite3_stmt                    *insert_event;
+    sqlite3_stmt                    *upsert_cookie;
     time_t                           rollup_day;
 
     ngx_http_privacy_batch_t         batches[2];
@@ -117,6 +120,15 @@ static const char  *ngx_http_privacy_migrations[] = {
     "  day TEXT NOT NULL, host TEXT NOT NULL, term TEXT NOT NULL,"
     "  searches INTEGER NOT NULL, visitors INTEGER NOT NULL,"
     "  PRIMARY KEY (day, host, term));",
+
+    /* every cookie name seen, classified or not, for the DPO */
+    "CREATE TABLE cookies_seen ("
+    "  name TEXT PRIMARY KEY,"
+    "  category TEXT,"                  /* NULL: unclassified */
+    "  first_seen INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL,"
+    "  sightings INTEGER NOT NULL"      /* once per worker and start */
+    ");",
 };
 
 
@@ -425,6 +437,23 @@ ngx_http_privacy_store_receipt(ngx_http_privacy_store_t *s,
 
 
 ngx_int_t
+ngx_http_privacy_store_cookie_seen(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_cookie_seen_t *cs)
+{
+    ngx_http_privacy_record_t  *rec;
+
+    if (ngx_http_privacy_store_push(s, &rec) != NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    rec->type = NGX_HTTP_PRIVACY_RECORD_COOKIE;
+    rec->u.cookie = *cs;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
 ngx_http_privacy_store_event(ngx_http_privacy_store_t *s,
     ngx_http_privacy_event_t *ev)
 {
@@ -675,6 +704,22 @@ ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
         return rc;
     }
 
+    rc = sqlite3_prepare_v3(db,
+             "INSERT INTO cookies_seen (name, category, first_seen,"
+             " last_seen, sightings) VALUES (?1, ?2, ?3, ?3, 1)"
+             " ON CONFLICT (name) DO UPDATE SET category = excluded.category,"
+             " last_seen = excluded.last_seen, sightings = sightings + 1",
+             -1, SQLITE_PREPARE_PERSISTENT, &s->upsert_cookie, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, err_len, "cannot prepare: %s", sqlite3_errmsg(db));
+        sqlite3_finalize(s->insert_receipt);
+        sqlite3_finalize(s->insert_event);
+        s->insert_receipt = NULL;
+        s->insert_event = NULL;
+        sqlite3_close(db);
+        return rc;
+    }
+
     s->db = db;
     s->rollup_day = 0;
 
@@ -757,8 +802,9 @@ ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
     u_char                       cats[64];
     size_t                       len;
     ngx_uint_t                   i;
-    sqlite3_stmt                *st;
-    ngx_http_privacy_receipt_t  *r;
+    sqlite3_stmt                    *st;
+    ngx_http_privacy_receipt_t      *r;
+    ngx_http_privacy_cookie_seen_t  *c;
 
     rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
@@ -788,6 +834,20 @@ ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
         case NGX_HTTP_PRIVACY_RECORD_EVENT:
             st = s->insert_event;
             ngx_http_privacy_store_bind_event(st, &b->records[i].u.event);
+            break;
+
+        case NGX_HTTP_PRIVACY_RECORD_COOKIE:
+            st = s->upsert_cookie;
+            c = &b->records[i].u.cookie;
+            len = ngx_http_privacy_categories_format(c->category, cats);
+
+            sqlite3_bind_text(st, 1, (char *) c->name, c->name_len,
+                              SQLITE_STATIC);
+            if (c->category) {
+                sqlite3_bind_text(st, 2, (char *) cats, len,
+                                  SQLITE_TRANSIENT);
+            }
+            sqlite3_bind_int64(st, 3, c->time);
             break;
 
         default:
@@ -860,6 +920,8 @@ ngx_http_privacy_store_close(ngx_http_privacy_store_t *s)
     s->insert_receipt = NULL;
     sqlite3_finalize(s->insert_event);
     s->insert_event = NULL;
+    sqlite3_finalize(s->upsert_cookie);
+    s->upsert_cookie = NULL;
 
     if (s->db) {
         sqlite3_close(s->db);

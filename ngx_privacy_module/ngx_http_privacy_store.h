@@ -58,6 +58,15 @@ typedef struct {
 } ngx_http_privacy_event_t;
 
 
+/* a cookie name seen in a request or response, for the DPO */
+typedef struct {
+    time_t        time;
+    u_char        name[64];             /* NGX_HTTP_PRIVACY_CLASSIFY_NAME_MAX */
+    size_t        name_len;
+    unsigned      category;             /* 0: unclassified */
+} ngx_http_privacy_cookie_seen_t;
+
+
 /* validates path at configuration time: creates nothing */
 char *ngx_http_privacy_store_check(ngx_conf_t *cf, ngx_str_t *path);
 
@@ -75,6 +84,10 @@ void ngx_http_privacy_store_exit_process(ngx_http_privacy_store_t *s,
 /* queues a page view; NGX_DECLINED (counted) when the queue is full */
 ngx_int_t ngx_http_privacy_store_event(ngx_http_privacy_store_t *s,
     ngx_http_privacy_event_t *ev);
+
+/* queues a cookie sighting; NGX_DECLINED (counted) when full */
+ngx_int_t ngx_http_privacy_store_cookie_seen(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_cookie_seen_t *cs);
 
 /* queues a receipt; NGX_DECLINED when the queue is full */
 ngx_int_t ngx_http_privacy_store_receipt(ngx_http_privacy_store_t *s,

@@ -1,0 +1,216 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * Unit tests of cookie classification: pattern order, memoisation,
+ * bounds, first-seen reporting.
+ */
+
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "ngx_http_privacy_classify.h"
+#include "ngx_http_privacy_consent.h"
+
+
+#define S(s)  (const u_char *) (s), sizeof(s) - 1
+
+
+static ngx_http_privacy_classifier_t *
+make(void)
+{
+    char                            err[256];
+    ngx_http_privacy_classifier_t  *c;
+
+    c = ngx_http_privacy_classifier_create();
+    assert_non_null(c);
+
+    assert_int_equal(ngx_http_privacy_classifier_add(c,
+                         NGX_HTTP_PRIVACY_CAT_NECESSARY,
+                         S("^(session|csrftoken)$"), err, sizeof(err)), 0);
+    assert_int_equal(ngx_http_privacy_classifier_add(c,
+                         NGX_HTTP_PRIVACY_CAT_STATISTICS,
+                         S("^_ga(_.*)?$"), err, sizeof(err)), 0);
+    assert_int_equal(ngx_http_privacy_classifier_add(c,
+                         NGX_HTTP_PRIVACY_CAT_MARKETING,
+                         S("^_fbp$"), err, sizeof(err)), 0);
+    /* overlaps the statistics pattern: the earlier one must win */
+    assert_int_equal(ngx_http_privacy_classifier_add(c,
+                         NGX_HTTP_PRIVACY_CAT_MARKETING,
+                         S("^_ga_ads$|^_gcl"), err, sizeof(err)), 0);
+
+    return c;
+}
+
+
+static void
+test_first_match_wins(void **state __attribute__((unused)))
+{
+    ngx_http_privacy_classifier_t  *c = make();
+
+    assert_int_equal(ngx_http_privacy_classify(c, S("session")),
+                     NGX_HTTP_PRIVACY_CAT_NECESSARY);
+    assert_int_equal(ngx_http_privacy_classify(c, S("_ga")),
+                     NGX_HTTP_PRIVACY_CAT_STATISTICS);
+    assert_int_equal(ngx_http_privacy_classify(c, S("_ga_ads")),
+                     NGX_HTTP_PRIVACY_CAT_STATISTICS);
+    assert_int_equal(ngx_http_privacy_classify(c, S("_gcl_au")),
+                     NGX_HTTP_PRIVACY_CAT_MARKETING);
+    assert_int_equal(ngx_http_privacy_classify(c, S("_fbp")),
+                     NGX_HTTP_PRIVACY_CAT_MARKETING);
+    assert_int_equal(ngx_http_privacy_classify(c, S("_fbpx")), 0);
+    assert_int_equal(ngx_http_privacy_classify(c, S("sessionx")), 0);
+    assert_int_equal(ngx_http_privacy_classify(c, S("")), 0);
+
+    ngx_http_privacy_classifier_destroy(c);
+}
+
+
+static void
+test_memo_is_exact(void **state __attribute__((unused)))
+{
+    int                             i;
+    ngx_http_privacy_classifier_t  *c = make();
+
+    /* asked many times, memoised answers never differ from the first */
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(ngx_http_privacy_classify(c, S("_ga")),
+                         NGX_HTTP_PRIVACY_CAT_STATISTICS);
+        assert_int_equal(ngx_http_privacy_classify(c, S("_g")), 0);
+        assert_int_equal(ngx_http_privacy_classify(c, S("_ga ")), 0);
+        assert_int_equal(ngx_http_privacy_classify(c, S("_fbp")),
+                         NGX_HTTP_PRIVACY_CAT_MARKETING);
+    }
+
+    ngx_http_privacy_classifier_destroy(c);
+}
+
+
+static void
+test_flood_and_long_names(void **state __attribute__((unused)))
+{
+    char                            name[32];
+    u_char                          big[300];
+    int                             i, n;
+    ngx_http_privacy_classifier_t  *c = make();
+
+    /* more names than memo slots: answers stay right after it is full */
+    for (i = 0; i < 5000; i++) {
+        n = snprintf(name, sizeof(name), "rnd%d", i);
+        assert_int_equal(ngx_http_privacy_classify(c, (u_char *) name, n),
+                         0);
+    }
+
+    assert_int_equal(ngx_http_privacy_classify(c, S("_ga_x")),
+                     NGX_HTTP_PRIVACY_CAT_STATISTICS);
+    assert_int_equal(ngx_http_privacy_classify(c, S("session")),
+                     NGX_HTTP_PRIVACY_CAT_NECESSARY);
+
+    /* a name longer than the memo's limit, and with any byte in it */
+    memset(big, 'x', sizeof(big));
+    memcpy(big, "_ga_", 4);
+    big[100] = 0x00;
+    big[101] = 0xff;
+    assert_int_equal(ngx_http_privacy_classify(c, big, sizeof(big)),
+                     NGX_HTTP_PRIVACY_CAT_STATISTICS);
+    assert_int_equal(ngx_http_privacy_classify(c, big + 1, sizeof(big) - 1),
+                     0);
+    assert_int_equal(ngx_http_privacy_classify_first_seen(c, big,
+                                                          sizeof(big)), 0);
+
+    ngx_http_privacy_classifier_destroy(c);
+}
+
+
+static void
+test_first_seen(void **state __attribute__((unused)))
+{
+    ngx_http_privacy_classifier_t  *c = make();
+
+    /* unknown before classify() memoised it */
+    assert_int_equal(ngx_http_privacy_classify_first_seen(c, S("tracker")),
+                     0);
+
+    assert_int_equal(ngx_http_privacy_classify(c, S("tracker")), 0);
+    assert_int_equal(ngx_http_privacy_classify_first_seen(c, S("tracker")),
+                     1);
+    assert_int_equal(ngx_http_privacy_classify_first_seen(c, S("tracker")),
+                     0);
+
+    assert_int_equal(ngx_http_privacy_classify(c, S("_ga")),
+                     NGX_HTTP_PRIVACY_CAT_STATISTICS);
+    assert_int_equal(ngx_http_privacy_classify_first_seen(c, S("_ga")), 1);
+    assert_int_equal(ngx_http_privacy_classify_first_seen(c, S("_ga")), 0);
+
+    ngx_http_privacy_classifier_destroy(c);
+}
+
+
+static void
+test_invalid_pattern_and_append(void **state __attribute__((unused)))
+{
+    char                            err[256];
+    const u_char                   *p;
+    size_t                          len;
+    unsigned                        cat;
+    ngx_http_privacy_classifier_t  *c, *d;
+
+    c = make();
+
+    err[0] = '\0';
+    assert_int_equal(ngx_http_privacy_classifier_add(c,
+                         NGX_HTTP_PRIVACY_CAT_MARKETING, S("^(unclosed"),
+                         err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "invalid regex"));
+    assert_int_equal(ngx_http_privacy_classifier_count(c), 4);
+
+    /* an inner level's pattern first, then the inherited ones */
+    d = ngx_http_privacy_classifier_create();
+    assert_non_null(d);
+    assert_int_equal(ngx_http_privacy_classifier_add(d,
+                         NGX_HTTP_PRIVACY_CAT_PREFERENCES, S("^_ga$"),
+                         err, sizeof(err)), 0);
+    assert_int_equal(ngx_http_privacy_classifier_append(d, c), 0);
+    assert_int_equal(ngx_http_privacy_classifier_count(d), 5);
+
+    assert_int_equal(ngx_http_privacy_classify(d, S("_ga")),
+                     NGX_HTTP_PRIVACY_CAT_PREFERENCES);
+    assert_int_equal(ngx_http_privacy_classify(d, S("_ga_1")),
+                     NGX_HTTP_PRIVACY_CAT_STATISTICS);
+
+    ngx_http_privacy_classifier_pattern(d, 1, &cat, &p, &len);
+    assert_int_equal(cat, NGX_HTTP_PRIVACY_CAT_NECESSARY);
+    assert_int_equal(len, sizeof("^(session|csrftoken)$") - 1);
+    assert_memory_equal(p, "^(session|csrftoken)$", len);
+
+    /* a pattern added later invalidates memoised answers */
+    assert_int_equal(ngx_http_privacy_classify(d, S("lang")), 0);
+    assert_int_equal(ngx_http_privacy_classifier_add(d,
+                         NGX_HTTP_PRIVACY_CAT_PREFERENCES, S("^lang$"),
+                         err, sizeof(err)), 0);
+    assert_int_equal(ngx_http_privacy_classify(d, S("lang")),
+                     NGX_HTTP_PRIVACY_CAT_PREFERENCES);
+
+    ngx_http_privacy_classifier_destroy(d);
+    ngx_http_privacy_classifier_destroy(c);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_first_match_wins),
+        cmocka_unit_test(test_memo_is_exact),
+        cmocka_unit_test(test_flood_and_long_names),
+        cmocka_unit_test(test_first_seen),
+        cmocka_unit_test(test_invalid_pattern_and_append),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
