@@ -31,6 +31,7 @@ static void ngx_http_privacy_search_term(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_event_t *ev);
 static ngx_int_t ngx_http_privacy_pseudonym(ngx_http_request_t *r,
     ngx_http_privacy_event_t *ev);
+static size_t ngx_http_privacy_utf8_cut(u_char *p, size_t len, size_t max);
 
 
 /*
@@ -179,11 +180,16 @@ ngx_http_privacy_analytics_handler(ngx_http_request_t *r)
     ev.status = r->headers_out.status ? r->headers_out.status
                                       : (ngx_uint_t) r->err_status;
 
-    ev.host_len = ngx_min(r->headers_in.server.len, sizeof(ev.host));
-    ngx_memcpy(ev.host, r->headers_in.server.data, ev.host_len);
+    ev.host_len = ngx_http_privacy_utf8_cut(r->headers_in.server.data,
+                                            r->headers_in.server.len,
+                                            sizeof(ev.host));
+    if (ev.host_len) {
+        ngx_memcpy(ev.host, r->headers_in.server.data, ev.host_len);
+    }
 
     /* the path as nginx normalised it; the query string is never kept */
-    ev.path_len = ngx_min(r->uri.len, sizeof(ev.path));
+    ev.path_len = ngx_http_privacy_utf8_cut(r->uri.data, r->uri.len,
+                                            sizeof(ev.path));
     ngx_memcpy(ev.path, r->uri.data, ev.path_len);
 
     ngx_http_privacy_referrer(r, &ev);
@@ -263,16 +269,19 @@ ngx_http_privacy_referrer(ngx_http_request_t *r, ngx_http_privacy_event_t *ev)
     p += 3;
     host = p;
 
-    while (p < last && *p != '/' && *p != ':' && *p != '?' && *p != '#'
-           && *p != '@')
-    {
+    /* the authority ends the URL's first part; it must hold no userinfo */
+
+    while (p < last && *p != '/' && *p != '?' && *p != '#') {
+        if (*p == '@') {
+            return;
+        }
+
         p++;
     }
 
-    if (p < last && *p == '@') {
-        /* credentials in a referrer: keep nothing of it */
-        return;
-    }
+    last = p;
+
+    for (p = host; p < last && *p != ':'; p++) { /* void */ }
 
     if (p == host || (size_t) (p - host) > sizeof(ev->referrer)) {
         return;
@@ -405,6 +414,24 @@ ngx_http_privacy_pseudonym(ngx_http_request_t *r,
     ngx_http_privacy_hex(mac, 16, ev->visitor);
 
     return NGX_OK;
+}
+
+
+/* at most max bytes of p, never ending inside a UTF-8 sequence */
+
+static size_t
+ngx_http_privacy_utf8_cut(u_char *p, size_t len, size_t max)
+{
+    if (len <= max) {
+        return len;
+    }
+
+    /* step back over continuation bytes to the start of the character */
+    while (max > 0 && (p[max] & 0xc0) == 0x80) {
+        max--;
+    }
+
+    return max;
 }
 
 

@@ -61,10 +61,20 @@ ngx_http_privacy_header_filter(ngx_http_request_t *r)
     }
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
-    ctx = ngx_http_get_module_ctx(r, ngx_http_privacy_module);
 
-    if (!plcf->enable && !(ctx && ctx->decision_made)) {
-        return ngx_http_next_header_filter(r);
+    /*
+     * A location with "privacy off" is left alone, unless the request
+     * already had cookies stripped before an internal redirect brought it
+     * here (error_page to a page outside the scope), or the portal has
+     * just recorded a decision.
+     */
+
+    if (!plcf->enable) {
+        ctx = ngx_http_privacy_find_ctx(r);
+
+        if (ctx == NULL || !(ctx->enforced || ctx->decision_made)) {
+            return ngx_http_next_header_filter(r);
+        }
     }
 
     ctx = ngx_http_privacy_get_ctx(r);
@@ -270,21 +280,30 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
             continue;
         }
 
-        /* every parent of the host down to the registrable domain */
-        for (p = host; (u_char *) reg > p; /* void */) {
-            p = (u_char *) ngx_strchr(p, '.');
-            if (p == NULL) {
-                break;
-            }
+        /*
+         * Browsers keep a "Domain=<host>" cookie apart from the host-only
+         * one, so expire the host itself too, then every parent of it down
+         * to the registrable domain.
+         */
 
-            p++;
-
+        for (p = host; /* void */; /* void */) {
             domain.data = p;
             domain.len = ngx_strlen(p);
 
             if (ngx_http_privacy_expire(r, &pr[i].name, &domain) != NGX_OK) {
                 return NGX_ERROR;
             }
+
+            if (p >= (u_char *) reg) {
+                break;
+            }
+
+            p = (u_char *) ngx_strchr(p, '.');
+            if (p == NULL) {
+                break;
+            }
+
+            p++;
         }
     }
 
@@ -340,7 +359,8 @@ static ngx_int_t
 ngx_http_privacy_protect_cache(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf)
 {
-    ngx_str_t  key, value;
+    ngx_str_t   key, value;
+    ngx_uint_t  cookie, gpc;
 
     if (plcf->cache == NGX_HTTP_PRIVACY_CACHE_PRIVATE) {
         ngx_str_set(&key, "Cache-Control");
@@ -353,19 +373,39 @@ ngx_http_privacy_protect_cache(ngx_http_request_t *r,
 
         ngx_str_set(&value, "private");
 
-    } else {
-        ngx_str_set(&key, "Vary");
-
-        if (ngx_http_privacy_header_has(r, &key, "cookie")
-            || ngx_http_privacy_header_has(r, &key, "*"))
-        {
-            return NGX_OK;
-        }
-
-        ngx_str_set(&value, "Cookie");
+        return ngx_http_privacy_add_header(r, &key, &value) ? NGX_OK
+                                                             : NGX_ERROR;
     }
 
-    return ngx_http_privacy_add_header(r, &key, &value) ? NGX_OK : NGX_ERROR;
+    ngx_str_set(&key, "Vary");
+
+    if (ngx_http_privacy_header_has(r, &key, "*")) {
+        return NGX_OK;
+    }
+
+    cookie = !ngx_http_privacy_header_has(r, &key, "cookie");
+
+    /* with privacy_gpc, Sec-GPC changes which cookies are set too */
+    gpc = plcf->gpc && !ngx_http_privacy_header_has(r, &key, "sec-gpc");
+
+    if (cookie && gpc) {
+        ngx_str_set(&value, "Cookie, Sec-GPC");
+
+    } else if (cookie) {
+        ngx_str_set(&value, "Cookie");
+
+    } else if (gpc) {
+        ngx_str_set(&value, "Sec-GPC");
+
+    } else {
+        return NGX_OK;
+    }
+
+    if (ngx_http_privacy_add_header(r, &key, &value) == NULL) {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
 }
 
 

@@ -120,17 +120,20 @@ typedef struct {
 
     /* "$privacy_stripped": names removed from the request and response */
     ngx_str_t                        stripped;
+    size_t                           stripped_size;
 
     unsigned                         valid:1;     /* a good cookie came */
     unsigned                         decided:1;   /* ... with a choice */
     unsigned                         gpc:1;
     unsigned                         request_done:1;
+    unsigned                         enforced:1;  /* cookies were stripped */
     unsigned                         decision_made:1;   /* by the portal */
 } ngx_http_privacy_ctx_t;
 
 
 /* ngx_http_privacy_state.c */
 ngx_http_privacy_ctx_t *ngx_http_privacy_get_ctx(ngx_http_request_t *r);
+ngx_http_privacy_ctx_t *ngx_http_privacy_find_ctx(ngx_http_request_t *r);
 ngx_int_t ngx_http_privacy_add_stripped(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t *ctx, u_char *name, size_t len);
 unsigned ngx_http_privacy_category_of(ngx_http_request_t *r,

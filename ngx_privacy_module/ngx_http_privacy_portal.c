@@ -588,6 +588,10 @@ ngx_http_privacy_same_origin(ngx_http_request_t *r)
         return 1;
     }
 
+    if (r->headers_in.host == NULL) {
+        return 0;
+    }
+
     p = h->value.data;
     last = p + h->value.len;
 
@@ -599,12 +603,13 @@ ngx_http_privacy_same_origin(ngx_http_request_t *r)
     p += 3;
     host = p;
 
-    while (p < last && *p != ':' && *p != '/' && *p != '?' && *p != '#') {
+    while (p < last && *p != '/' && *p != '?' && *p != '#') {
         p++;
     }
 
-    return (size_t) (p - host) == r->headers_in.server.len
-           && ngx_strncasecmp(host, r->headers_in.server.data,
+    /* the origin's host and port, as the Host header names them */
+    return (size_t) (p - host) == r->headers_in.host->value.len
+           && ngx_strncasecmp(host, r->headers_in.host->value.data,
                               p - host) == 0;
 }
 

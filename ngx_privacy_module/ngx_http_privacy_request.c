@@ -140,6 +140,8 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
         return;
     }
 
+    keep->ctx->enforced = 1;
+
     if (len) {
         out[len] = '\0';
         h->value.data = out;

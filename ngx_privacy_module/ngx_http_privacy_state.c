@@ -20,8 +20,10 @@ static void ngx_http_privacy_resolve(ngx_http_request_t *r,
 static ngx_uint_t ngx_http_privacy_gpc_header(ngx_http_request_t *r);
 
 
+/* the state if this request already has one; NULL otherwise */
+
 ngx_http_privacy_ctx_t *
-ngx_http_privacy_get_ctx(ngx_http_request_t *r)
+ngx_http_privacy_find_ctx(ngx_http_request_t *r)
 {
     ngx_pool_cleanup_t      *cln;
     ngx_http_privacy_ctx_t  *ctx;
@@ -49,6 +51,23 @@ ngx_http_privacy_get_ctx(ngx_http_request_t *r)
             }
         }
     }
+
+    return NULL;
+}
+
+
+ngx_http_privacy_ctx_t *
+ngx_http_privacy_get_ctx(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t      *cln;
+    ngx_http_privacy_ctx_t  *ctx;
+
+    ctx = ngx_http_privacy_find_ctx(r);
+    if (ctx) {
+        return ctx;
+    }
+
+    r = r->main;
 
     cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_http_privacy_ctx_t));
     if (cln == NULL) {
@@ -239,22 +258,37 @@ ngx_http_privacy_add_stripped(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t *ctx, u_char *name, size_t len)
 {
     u_char  *p;
+    size_t   need;
 
-    p = ngx_pnalloc(r->main->pool, ctx->stripped.len + 1 + len);
-    if (p == NULL) {
-        return NGX_ERROR;
+    need = ctx->stripped.len + 1 + len;
+
+    /* doubling: a header of thousands of cookies costs linear time */
+
+    if (need > ctx->stripped_size) {
+        ctx->stripped_size = ngx_max(need, 2 * ctx->stripped_size);
+        ctx->stripped_size = ngx_max(ctx->stripped_size, 64);
+
+        p = ngx_pnalloc(r->main->pool, ctx->stripped_size);
+        if (p == NULL) {
+            return NGX_ERROR;
+        }
+
+        if (ctx->stripped.len) {
+            ngx_memcpy(p, ctx->stripped.data, ctx->stripped.len);
+        }
+
+        ctx->stripped.data = p;
     }
 
-    ngx_memcpy(p, ctx->stripped.data, ctx->stripped.len);
+    p = ctx->stripped.data + ctx->stripped.len;
 
     if (ctx->stripped.len) {
-        p[ctx->stripped.len++] = ',';
+        *p++ = ',';
     }
 
-    ngx_memcpy(p + ctx->stripped.len, name, len);
+    ngx_memcpy(p, name, len);
 
-    ctx->stripped.data = p;
-    ctx->stripped.len += len;
+    ctx->stripped.len = p + len - ctx->stripped.data;
 
     return NGX_OK;
 }

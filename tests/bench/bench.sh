@@ -1,0 +1,362 @@
+#!/bin/bash
+# Throughput benchmark (SPEC §10, issue #3): stock nginx against nginx with
+# the module fully on (consent check, cookie stripping with 10 patterns,
+# analytics into SQLite, a consent portal), same Debian binary, same static
+# ~5 KB HTML page, one worker each, access_log off.  wrk drives them
+# alternately for ROUNDS rounds of DURATION seconds with a realistic
+# browser request (15 cookies, a consent cookie, a browser User-Agent);
+# prints requests/s (median of the rounds), the ratio module/stock, p50/p99
+# latency, and after a graceful stop of the module instance the events
+# written against the requests wrk completed, and the events dropped.
+#
+#   tests/bench/bench.sh                      3 rounds x 10 s
+#   ROUNDS=1 DURATION=30 tests/bench/bench.sh the issue's 30-second run
+#
+# Environment (defaults):
+#   ROUNDS=3 DURATION=10 WARMUP=2   rounds, seconds per wrk run, warm-up s
+#   CONNECTIONS=50 THREADS=1        wrk -c / -t
+#   CONSENT=statistics              the visitor's consent cookie: statistics
+#                                   (preferences+statistics granted), all,
+#                                   or none (no consent cookie: tracking
+#                                   cookies stripped and expired)
+#   PIN=1                           with >= 2 CPUs: nginx on CPU 0, wrk on 1
+#   ANALYTICS=on                    off: the module instance without
+#                                   privacy_analytics (enforcement only)
+#   NO_BUILD=1                      skip "make"
+#   KEEP=1                          keep the temp dir (configs, logs, db)
+#   NGINX=/usr/sbin/nginx           the nginx binary
+#
+# Not part of "make test": it takes ROUNDS * 2 * DURATION seconds and its
+# numbers depend on the machine.  See docs/performance.md.
+
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+REPO=$(pwd)
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-2}
+CONNECTIONS=${CONNECTIONS:-50}
+THREADS=${THREADS:-1}
+CONSENT=${CONSENT:-statistics}
+ANALYTICS=${ANALYTICS:-on}
+PIN=${PIN:-1}
+NGINX=${NGINX:-/usr/sbin/nginx}
+MODULE=$REPO/build/ngx_http_privacy_module.so
+
+UA='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'
+# the same 15 cookies as tests/bench/bench_hot.c
+COOKIES='_ga=GA1.1.1234567890.1716900000; _gid=GA1.1.987654321.1716900000; _fbp=fb.1.1716900000000.1234567890; session=4f9c2e8a7b6d5c4e3f2a1b0c9d8e7f6a; lang=sv; cart=3; _gcl_au=1.1.1234567890.1716900000; cookie_test=1; theme=dark; _hjSessionUser_3456789=eyJpZCI6IjEyMzQ1Njc4OSJ9; recently_viewed=101%2C202%2C303; ab_test=variant_b; currency=SEK; csrftoken=abc123def456ghi789; intercom-id-xyz1=9f8e7d6c-5b4a-3210-fedc-ba9876543210'
+
+for tool in wrk sqlite3 curl perl; do
+    command -v $tool >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
+done
+
+if [ -z "${NO_BUILD:-}" ]; then
+    make -s >/dev/null
+fi
+
+[ -f "$MODULE" ] || { echo "bench: $MODULE not built" >&2; exit 1; }
+
+D=$(mktemp -d /tmp/privacy-bench.XXXXXX)
+chmod 755 "$D"
+
+STOCK_PID=
+MODULE_PID=
+
+cleanup() {
+    for f in "$D/stock/nginx.pid" "$D/module/nginx.pid"; do
+        [ -f "$f" ] && kill -QUIT "$(cat "$f")" 2>/dev/null || true
+    done
+    sleep 0.5
+    if [ -n "${KEEP:-}" ]; then
+        echo "kept $D"
+    else
+        rm -rf "$D"
+    fi
+}
+trap cleanup EXIT
+
+free_port() {
+    perl -MIO::Socket::INET -e \
+        'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1",
+                                      LocalPort => 0, ReuseAddr => 1)
+             ->sockport, "\n"'
+}
+
+PORT_STOCK=$(free_port)
+PORT_MODULE=$(free_port)
+while [ "$PORT_MODULE" = "$PORT_STOCK" ]; do PORT_MODULE=$(free_port); done
+
+# --- the page: ~5 KB of HTML ------------------------------------------------
+
+mkdir -p "$D/www"
+{
+    echo '<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8">'
+    echo '<title>Byggvaruhuset</title><link rel="stylesheet" href="/site.css">'
+    echo '</head><body><header><h1>Byggvaruhuset</h1><form action="/sok">'
+    echo '<input name="q"><button>Sök</button></form></header><main>'
+    for i in $(seq 1 40); do
+        echo "<article><h2>Produkt $i</h2><p>Impregnerat virke 45x95, längd"
+        echo "${i}00 mm. Pris $((i * 37)) kr.</p><a href=\"/p/$i\">Köp</a></article>"
+    done
+    echo '</main><footer>Org.nr 556000-0000</footer></body></html>'
+} > "$D/www/index.html"
+PAGE_BYTES=$(stat -c %s "$D/www/index.html")
+head -c 48 /dev/urandom > "$D/secret"
+chmod 600 "$D/secret"
+
+USER_LINE=
+if [ "$(id -u)" = 0 ]; then
+    USER_LINE='user nobody nogroup;'
+fi
+
+write_conf() {   # name port privacy-lines server-lines
+    local name=$1 port=$2 http_extra=$3 server_extra=$4 load=
+    mkdir -p "$D/$name/data" "$D/$name/tmp"
+    [ "$(id -u)" = 0 ] && chown nobody:nogroup "$D/$name/data" "$D/$name/tmp"
+    [ "$name" = module ] && load="load_module $MODULE;"
+    cat > "$D/$name/nginx.conf" <<EOF
+$load
+$USER_LINE
+daemon on;
+master_process on;
+worker_processes 1;
+pid $D/$name/nginx.pid;
+error_log $D/$name/error.log notice;
+
+events {
+    worker_connections 4096;
+}
+
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+
+    client_body_temp_path $D/$name/tmp/body;
+    proxy_temp_path $D/$name/tmp/proxy;
+    fastcgi_temp_path $D/$name/tmp/fastcgi;
+    uwsgi_temp_path $D/$name/tmp/uwsgi;
+    scgi_temp_path $D/$name/tmp/scgi;
+$http_extra
+    server {
+        listen 127.0.0.1:$port;
+        server_name shop.example;
+        root $D/www;
+$server_extra
+        location / {
+        }
+    }
+}
+EOF
+}
+
+write_conf stock "$PORT_STOCK" "" ""
+
+write_conf module "$PORT_MODULE" "
+    privacy_secret_file $D/secret;
+    privacy_db $D/module/data/privacy.db;
+    privacy_policy_version 2024-06;
+
+    privacy_cookie necessary   '^session\$';
+    privacy_cookie necessary   '^csrftoken\$';
+    privacy_cookie necessary   '^cart\$';
+    privacy_cookie preferences '^lang\$';
+    privacy_cookie preferences '^(theme|currency)\$';
+    privacy_cookie statistics  '^_ga(_.*)?\$';
+    privacy_cookie statistics  '^_gid\$';
+    privacy_cookie statistics  '^_hj';
+    privacy_cookie marketing   '^_fbp\$';
+    privacy_cookie marketing   '^_gcl_';
+" "
+        privacy on;
+        privacy_analytics $ANALYTICS;
+
+        location /privacy/ {
+            privacy_analytics off;
+            privacy_portal;
+        }
+"
+
+CPU_NGINX=
+CPU_WRK=
+if [ "$PIN" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+    CPU_NGINX="taskset -c 0"
+    CPU_WRK="taskset -c 1"
+fi
+
+start() {   # name
+    $NGINX -t -q -p "$D/$1" -c "$D/$1/nginx.conf" -e "$D/$1/error.log"
+    $CPU_NGINX $NGINX -p "$D/$1" -c "$D/$1/nginx.conf" -e "$D/$1/error.log"
+    for _ in $(seq 1 100); do
+        [ -s "$D/$1/nginx.pid" ] && break
+        sleep 0.05
+    done
+}
+
+start stock
+start module
+STOCK_PID=$(cat "$D/stock/nginx.pid")
+MODULE_PID=$(cat "$D/module/nginx.pid")
+sleep 0.3
+
+# --- the visitor's consent cookie, from the module's own portal -------------
+
+CONSENT_COOKIE=
+case "$CONSENT" in
+    none) ;;
+    all|statistics)
+        if [ "$CONSENT" = all ]; then
+            form='action=accept_all'
+        else
+            form='action=save&category=preferences&category=statistics'
+        fi
+        CONSENT_COOKIE=$(curl -sS -o /dev/null -D - -A "$UA" \
+            -H 'Host: shop.example' --data "$form" \
+            "http://127.0.0.1:$PORT_MODULE/privacy/consent" \
+            | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(privacy_consent=[^;]*\).*/\1/p')
+        [ -n "$CONSENT_COOKIE" ] || { echo "bench: no consent cookie" >&2; exit 1; }
+        ;;
+    *) echo "bench: CONSENT must be statistics, all or none" >&2; exit 1 ;;
+esac
+
+if [ -n "$CONSENT_COOKIE" ]; then
+    # after the fourth cookie, where a browser would have put it
+    HEADER_COOKIES=$(echo "$COOKIES" | sed "s/; lang=/; $CONSENT_COOKIE; lang=/")
+else
+    HEADER_COOKIES=$COOKIES
+fi
+
+# --- sanity: both serve the same page ----------------------------------------
+
+check() {   # port
+    curl -sS -o /dev/null -w '%{http_code} %{size_download}' -A "$UA" \
+        -H 'Host: shop.example' -H "Cookie: $HEADER_COOKIES" \
+        "http://127.0.0.1:$1/index.html"
+}
+[ "$(check "$PORT_STOCK")" = "200 $PAGE_BYTES" ] \
+    || { echo "bench: stock does not serve the page" >&2; exit 1; }
+[ "$(check "$PORT_MODULE")" = "200 $PAGE_BYTES" ] \
+    || { echo "bench: module does not serve the page" >&2; exit 1; }
+MODULE_REQUESTS=1   # the check above is one page view
+
+SET_COOKIES=$(curl -sS -o /dev/null -D - -A "$UA" -H 'Host: shop.example' \
+    -H "Cookie: $HEADER_COOKIES" "http://127.0.0.1:$PORT_MODULE/index.html" \
+    | tr -d '\r' | grep -ci '^set-cookie:' || true)
+MODULE_REQUESTS=2
+
+echo "nginx:       $($NGINX -v 2>&1 | sed 's/.*: //'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'))"
+echo "page:        $PAGE_BYTES bytes of HTML; Cookie header ${#HEADER_COOKIES} bytes, $(echo "$HEADER_COOKIES" | tr ';' '\n' | wc -l) cookies (consent: $CONSENT)"
+echo "module:      privacy on, 10 privacy_cookie patterns, privacy_analytics $ANALYTICS, portal;"
+echo "             response carries $SET_COOKIES Set-Cookie header(s) (expiring denied cookies)"
+echo "load:        $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) before the runs"
+echo "wrk:         -t$THREADS -c$CONNECTIONS, ${ROUNDS} rounds x ${DURATION}s per instance (+${WARMUP}s warm-up)${CPU_WRK:+, nginx on CPU 0, wrk on CPU 1}"
+echo
+
+# --- the runs ------------------------------------------------------------------
+
+run_wrk() {   # port seconds outfile
+    $CPU_WRK wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --latency \
+        -H 'Host: shop.example' -H "User-Agent: $UA" \
+        -H "Cookie: $HEADER_COOKIES" \
+        -H 'Accept: text/html,application/xhtml+xml;q=0.9,*/*;q=0.8' \
+        -H 'Accept-Language: sv-SE,sv;q=0.9,en;q=0.8' \
+        "http://127.0.0.1:$1/index.html" > "$3"
+    if grep -q 'Non-2xx\|Socket errors' "$3"; then
+        echo "  warning: $(grep 'Non-2xx\|Socket errors' "$3" | tr -s ' ')" >&2
+    fi
+}
+
+rps()      { awk '/^Requests\/sec:/ { print $2 }' "$1"; }
+requests() { awk '/requests in/ { print $1 }' "$1"; }
+# latency percentile in microseconds
+pct() {
+    awk -v p="$2%" '$1 == p {
+        v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+        if (u == "us") m = 1; else if (u == "ms") m = 1000;
+        else if (u == "s") m = 1000000; else m = 60000000;
+        printf "%.0f\n", v * m }' "$1"
+}
+median() { sort -n | awk '{ a[NR] = $1 } END {
+    if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+if [ "$WARMUP" -gt 0 ]; then
+    run_wrk "$PORT_STOCK" "$WARMUP" "$D/warmup-stock.txt"
+    run_wrk "$PORT_MODULE" "$WARMUP" "$D/warmup-module.txt"
+    MODULE_REQUESTS=$((MODULE_REQUESTS + $(requests "$D/warmup-module.txt")))
+fi
+
+printf '%-7s %-7s %12s %10s %10s %12s\n' round nginx 'requests/s' 'p50 (us)' 'p99 (us)' requests
+for r in $(seq 1 "$ROUNDS"); do
+    # alternate which instance goes first
+    if [ $((r % 2)) = 1 ]; then order="stock module"; else order="module stock"; fi
+    for name in $order; do
+        if [ "$name" = stock ]; then port=$PORT_STOCK; else port=$PORT_MODULE; fi
+        out="$D/round$r-$name.txt"
+        run_wrk "$port" "$DURATION" "$out"
+        printf '%-7s %-7s %12s %10s %10s %12s\n' "$r" "$name" "$(rps "$out")" \
+            "$(pct "$out" 50)" "$(pct "$out" 99)" "$(requests "$out")"
+        if [ "$name" = module ]; then
+            MODULE_REQUESTS=$((MODULE_REQUESTS + $(requests "$out")))
+        fi
+    done
+    awk -v m="$(rps "$D/round$r-module.txt")" -v s="$(rps "$D/round$r-stock.txt")" \
+        'BEGIN { printf "%-7s %-7s %12.3f\n", "", "ratio", m / s }' \
+        | tee -a "$D/ratios.txt"
+done
+
+med() {   # name what
+    for r in $(seq 1 "$ROUNDS"); do "$2" "$D/round$r-$1.txt" ${3:-}; done | median
+}
+
+S_RPS=$(med stock rps)
+M_RPS=$(med module rps)
+S_P50=$(med stock pct 50)
+M_P50=$(med module pct 50)
+S_P99=$(med stock pct 99)
+M_P99=$(med module pct 99)
+RATIO=$(awk -v m="$M_RPS" -v s="$S_RPS" 'BEGIN { printf "%.3f", m / s }')
+PAIRED=$(awk '{ print $2 }' "$D/ratios.txt" | median)
+
+# --- graceful stop: everything buffered is written ---------------------------
+
+kill -QUIT "$MODULE_PID"
+for _ in $(seq 1 600); do
+    kill -0 "$MODULE_PID" 2>/dev/null || break
+    sleep 0.1
+done
+if kill -0 "$MODULE_PID" 2>/dev/null; then
+    echo "bench: the module instance did not stop in 60 s" >&2
+    exit 1
+fi
+
+EVENTS=$(sqlite3 "$D/module/data/privacy.db" 'SELECT count(*) FROM analytics_events')
+LOGLINE=$(grep 'dropped by this worker' "$D/module/error.log" || true)
+WRITTEN=$(echo "$LOGLINE" | sed -n 's/.*: \([0-9]*\) records written.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+DROPPED=$(echo "$LOGLINE" | sed -n 's/.*written, \([0-9]*\) dropped.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+RUNS=$(( ROUNDS + (WARMUP > 0 ? 1 : 0) ))
+
+echo
+echo "median of $ROUNDS round(s):"
+printf '  stock   %10.0f requests/s   p50 %6s us   p99 %6s us\n' "$S_RPS" "$S_P50" "$S_P99"
+printf '  module  %10.0f requests/s   p50 %6s us   p99 %6s us\n' "$M_RPS" "$M_P50" "$M_P99"
+echo "  ratio module/stock: $RATIO (of the medians); median of the rounds' ratios: $(printf %.3f "$PAIRED")"
+echo "  load average now: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on these CPUs skew the numbers)"
+echo
+echo "analytics (module instance, after a graceful stop):"
+echo "  requests completed (wrk + 2 checks):  $MODULE_REQUESTS"
+echo "  events in analytics_events:           $EVENTS"
+echo "  difference:                           $((EVENTS - MODULE_REQUESTS)) (requests nginx finished after wrk stopped reading: at most $CONNECTIONS per wrk run, $RUNS runs)"
+echo "  records written (worker's exit log):  $WRITTEN (events + $((WRITTEN - EVENTS)) other records: the consent receipt, cookie sightings)"
+echo "  dropped (worker's exit log):          $DROPPED"
+grep -E '\[(warn|error|crit|alert|emerg)\]' "$D/module/error.log" | head -5 | sed 's/^/  log: /' || true
+echo
+if awk -v r="$RATIO" 'BEGIN { exit !(r >= 0.95) }' && [ "$DROPPED" = 0 ]; then
+    echo "bar (ratio >= 0.95, nothing dropped): met"
+else
+    echo "bar (ratio >= 0.95, nothing dropped): NOT met"
+fi

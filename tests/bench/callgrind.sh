@@ -1,0 +1,342 @@
+#!/bin/bash
+# Instructions per request, stock nginx against the module fully on, under
+# valgrind --tool=callgrind (deterministic: no timing noise, any machine).
+#
+# nginx runs in the foreground as a single process (master_process off;
+# daemon off;) so that callgrind sees the whole request path, the SQLite
+# writer thread included.  A small Perl client sends a fixed number of
+# identical page requests over one keep-alive connection (the request of
+# tests/bench/bench.sh: 15 cookies + a consent cookie, browser UA), then
+# nginx gets QUIT and exits gracefully (the module writes what is
+# buffered).  Each configuration runs twice, with LOW and HIGH requests;
+# the slope (Ir(HIGH) - Ir(LOW)) / (HIGH - LOW) is the cost of one request
+# without start-up and shutdown.  The same slope per function gives the
+# per-request profile; the functions that cost the module instance more
+# than stock are listed.
+#
+#   tests/bench/callgrind.sh              LOW=500 HIGH=2500
+#   LOW=200 HIGH=1200 tests/bench/callgrind.sh
+#
+# Environment: LOW, HIGH, TOP (functions listed, default 25), CONSENT
+# (statistics|all|none as in bench.sh), NO_BUILD=1, KEEP=1 (keep the
+# callgrind.out files: callgrind_annotate / kcachegrind them), NGINX.
+
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+REPO=$(pwd)
+
+LOW=${LOW:-500}
+HIGH=${HIGH:-2500}
+TOP=${TOP:-25}
+CONSENT=${CONSENT:-statistics}
+NGINX=${NGINX:-/usr/sbin/nginx}
+MODULE=$REPO/build/ngx_http_privacy_module.so
+
+UA='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'
+# the same 15 cookies as tests/bench/bench.sh and bench_hot.c
+COOKIES='_ga=GA1.1.1234567890.1716900000; _gid=GA1.1.987654321.1716900000; _fbp=fb.1.1716900000000.1234567890; session=4f9c2e8a7b6d5c4e3f2a1b0c9d8e7f6a; lang=sv; cart=3; _gcl_au=1.1.1234567890.1716900000; cookie_test=1; theme=dark; _hjSessionUser_3456789=eyJpZCI6IjEyMzQ1Njc4OSJ9; recently_viewed=101%2C202%2C303; ab_test=variant_b; currency=SEK; csrftoken=abc123def456ghi789; intercom-id-xyz1=9f8e7d6c-5b4a-3210-fedc-ba9876543210'
+
+for tool in valgrind callgrind_annotate curl perl; do
+    command -v $tool >/dev/null || { echo "callgrind: $tool is missing" >&2; exit 1; }
+done
+
+[ "$HIGH" -gt "$LOW" ] || { echo "callgrind: HIGH must exceed LOW" >&2; exit 1; }
+
+if [ -z "${NO_BUILD:-}" ]; then
+    make -s >/dev/null
+fi
+
+D=$(mktemp -d /tmp/privacy-callgrind.XXXXXX)
+chmod 755 "$D"
+NGX_PID=
+
+cleanup() {
+    if [ -n "$NGX_PID" ] && kill -0 "$NGX_PID" 2>/dev/null; then
+        kill -TERM "$NGX_PID" 2>/dev/null || true
+        wait "$NGX_PID" 2>/dev/null || true
+    fi
+    if [ -n "${KEEP:-}" ]; then
+        echo "kept $D"
+    else
+        rm -rf "$D"
+    fi
+}
+trap cleanup EXIT
+
+PORT=$(perl -MIO::Socket::INET -e \
+    'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1",
+                                  LocalPort => 0, ReuseAddr => 1)->sockport')
+
+mkdir -p "$D/www"
+{
+    echo '<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8">'
+    echo '<title>Byggvaruhuset</title><link rel="stylesheet" href="/site.css">'
+    echo '</head><body><header><h1>Byggvaruhuset</h1><form action="/sok">'
+    echo '<input name="q"><button>Sök</button></form></header><main>'
+    for i in $(seq 1 40); do
+        echo "<article><h2>Produkt $i</h2><p>Impregnerat virke 45x95, längd"
+        echo "${i}00 mm. Pris $((i * 37)) kr.</p><a href=\"/p/$i\">Köp</a></article>"
+    done
+    echo '</main><footer>Org.nr 556000-0000</footer></body></html>'
+} > "$D/www/index.html"
+head -c 48 /dev/urandom > "$D/secret"
+chmod 600 "$D/secret"
+
+# one configuration per (name, run): a fresh database for each run
+write_conf() {   # name
+    local name=$1 load= http_extra= server_extra=
+    rm -rf "$D/$name"
+    mkdir -p "$D/$name/data" "$D/$name/tmp"
+    [ "$(id -u)" = 0 ] && chown nobody:nogroup "$D/$name/data" "$D/$name/tmp"
+    if [ "$name" = module ]; then
+        load="load_module $MODULE;"
+        http_extra="
+    privacy_secret_file $D/secret;
+    privacy_db $D/$name/data/privacy.db;
+    privacy_policy_version 2024-06;
+
+    privacy_cookie necessary   '^session\$';
+    privacy_cookie necessary   '^csrftoken\$';
+    privacy_cookie necessary   '^cart\$';
+    privacy_cookie preferences '^lang\$';
+    privacy_cookie preferences '^(theme|currency)\$';
+    privacy_cookie statistics  '^_ga(_.*)?\$';
+    privacy_cookie statistics  '^_gid\$';
+    privacy_cookie statistics  '^_hj';
+    privacy_cookie marketing   '^_fbp\$';
+    privacy_cookie marketing   '^_gcl_';"
+        server_extra="
+        privacy on;
+        privacy_analytics on;
+
+        location /privacy/ {
+            privacy_analytics off;
+            privacy_portal;
+        }"
+    fi
+    cat > "$D/$name/nginx.conf" <<EOF
+$load
+daemon off;
+master_process off;
+worker_processes 1;
+pid $D/$name/nginx.pid;
+error_log $D/$name/error.log notice;
+
+events {
+    worker_connections 1024;
+}
+
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    keepalive_timeout 600s;
+
+    client_body_temp_path $D/$name/tmp/body;
+    proxy_temp_path $D/$name/tmp/proxy;
+    fastcgi_temp_path $D/$name/tmp/fastcgi;
+    uwsgi_temp_path $D/$name/tmp/uwsgi;
+    scgi_temp_path $D/$name/tmp/scgi;
+$http_extra
+    server {
+        listen 127.0.0.1:$PORT;
+        server_name shop.example;
+        root $D/www;
+$server_extra
+        location / {
+        }
+    }
+}
+EOF
+}
+
+wait_port() {
+    for _ in $(seq 1 600); do
+        curl -s -o /dev/null "http://127.0.0.1:$PORT/nonexistent" && return 0
+        kill -0 "$NGX_PID" 2>/dev/null || { echo "callgrind: nginx died" >&2; exit 1; }
+        sleep 0.1
+    done
+    echo "callgrind: nginx did not come up" >&2
+    exit 1
+}
+
+stop_nginx() {
+    kill -QUIT "$NGX_PID"
+    wait "$NGX_PID" || true
+    NGX_PID=
+}
+
+# --- the consent cookie, from the module's portal (outside valgrind) ---------
+
+CONSENT_COOKIE=
+if [ "$CONSENT" != none ]; then
+    write_conf module
+    $NGINX -p "$D/module" -c "$D/module/nginx.conf" -e "$D/module/error.log" &
+    NGX_PID=$!
+    wait_port
+    if [ "$CONSENT" = all ]; then form='action=accept_all'
+    else form='action=save&category=preferences&category=statistics'; fi
+    CONSENT_COOKIE=$(curl -sS -o /dev/null -D - -A "$UA" \
+        -H 'Host: shop.example' --data "$form" \
+        "http://127.0.0.1:$PORT/privacy/consent" \
+        | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(privacy_consent=[^;]*\).*/\1/p')
+    stop_nginx
+    [ -n "$CONSENT_COOKIE" ] || { echo "callgrind: no consent cookie" >&2; exit 1; }
+fi
+
+if [ -n "$CONSENT_COOKIE" ]; then
+    HEADER_COOKIES=$(echo "$COOKIES" | sed "s/; lang=/; $CONSENT_COOKIE; lang=/")
+else
+    HEADER_COOKIES=$COOKIES
+fi
+
+# --- the client: N requests on one keep-alive connection ---------------------
+
+cat > "$D/client.pl" <<'EOF'
+use strict;
+use warnings;
+use IO::Socket::INET;
+
+my ($port, $n, $ua, $cookie) = @ARGV;
+my $req = "GET /index.html HTTP/1.1\r\nHost: shop.example\r\n"
+    . "User-Agent: $ua\r\nCookie: $cookie\r\n"
+    . "Accept: text/html,application/xhtml+xml;q=0.9,*/*;q=0.8\r\n"
+    . "Accept-Language: sv-SE,sv;q=0.9,en;q=0.8\r\n\r\n";
+my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port")
+    or die "connect: $!\n";
+my $buf = '';
+for my $i (1 .. $n) {
+    print $s $req or die "write: $!\n";
+    my $head_end;
+    until (($head_end = index($buf, "\r\n\r\n")) >= 0) {
+        sysread($s, $buf, 65536, length $buf) or die "eof in head ($i)\n";
+    }
+    my $head = substr($buf, 0, $head_end);
+    $head =~ m{^HTTP/1\.1 200 } or die "request $i: $head\n";
+    my ($len) = $head =~ /\r\nContent-Length: (\d+)/i or die "no length\n";
+    while (length($buf) < $head_end + 4 + $len) {
+        sysread($s, $buf, 65536, length $buf) or die "eof in body ($i)\n";
+    }
+    substr($buf, 0, $head_end + 4 + $len) = '';
+}
+close $s;
+EOF
+
+run() {   # name requests
+    local name=$1 n=$2
+    write_conf "$name"
+    valgrind --tool=callgrind --callgrind-out-file="$D/cg.$name.$n" \
+        --dump-instr=no --collect-jumps=no -q \
+        $NGINX -p "$D/$name" -c "$D/$name/nginx.conf" \
+        -e "$D/$name/error.log" 2>"$D/valgrind.$name.$n.log" &
+    NGX_PID=$!
+    wait_port
+    perl "$D/client.pl" "$PORT" "$n" "$UA" "$HEADER_COOKIES"
+    stop_nginx
+    if [ "$name" = module ]; then
+        local ev
+        ev=$(sqlite3 "$D/module/data/privacy.db" \
+             'SELECT count(*) FROM analytics_events' 2>/dev/null || echo '?')
+        echo "  module, $n requests: $ev events written" >&2
+    fi
+}
+
+total() {   # callgrind.out file
+    awk '/^(summary|totals):/ { print $2; exit }' "$1"
+}
+
+echo "callgrind: $LOW and $HIGH requests per configuration (this takes a while)"
+for name in stock module; do
+    for n in "$LOW" "$HIGH"; do
+        run "$name" "$n"
+    done
+done
+
+# --- per request ----------------------------------------------------------------
+
+per_request() {   # name
+    awk -v a="$(total "$D/cg.$1.$HIGH")" -v b="$(total "$D/cg.$1.$LOW")" \
+        -v n=$((HIGH - LOW)) 'BEGIN { printf "%.0f", (a - b) / n }'
+}
+
+S=$(per_request stock)
+M=$(per_request module)
+
+echo
+echo "instructions per request (slope between $LOW and $HIGH requests):"
+printf '  stock    %8d\n' "$S"
+printf '  module   %8d\n' "$M"
+printf '  extra    %8d  (%+.1f%%)\n' $((M - S)) \
+    "$(awk -v m="$M" -v s="$S" 'BEGIN { print (m - s) * 100 / s }')"
+
+# per-function slopes: (Ir at HIGH - Ir at LOW) / (HIGH - LOW).  Names lose
+# their file (callgrind lists a function once per file it was inlined
+# from); an unnamed address keeps its object.  Exclusive costs of the same
+# name add up, inclusive ones do not (the largest is kept).
+annotate() {   # file inclusive(yes|no)
+    callgrind_annotate --inclusive="$2" --threshold=100 "$1" 2>/dev/null \
+    | perl -ne 'next unless /^\s*([\d,]+)(?:\s+\([^)]*\))?\s+(\S.*?)\s*$/;
+                my ($ir, $fn) = ($1, $2); $ir =~ tr/,//d;
+                next if $fn =~ /PROGRAM TOTALS/;
+                my $obj = $fn =~ s/ \[([^\]]*)\]$// ? $1 : "";
+                $obj =~ s{.*/}{};
+                if ($fn =~ /^<counts for unidentified lines in (.*)>$/) {
+                    (my $f = $1) =~ s{.*/}{}; $fn = "(inlined code of $f)";
+                } elsif ($fn =~ /^\?\?\?:(0x[0-9a-f]+)/) {
+                    $fn = "$1 [$obj]";
+                } else {
+                    $fn =~ s/^.*://; $fn =~ s/\x27\d+$//;   # recursion level
+                }
+                print "$ir\t$fn\n"'
+}
+
+profile() {   # inclusive(yes|no) title [regex]
+    local inc=$1 title=$2
+    annotate "$D/cg.module.$HIGH" "$inc" > "$D/m.hi"
+    annotate "$D/cg.module.$LOW" "$inc" > "$D/m.lo"
+    annotate "$D/cg.stock.$HIGH" "$inc" > "$D/s.hi"
+    annotate "$D/cg.stock.$LOW" "$inc" > "$D/s.lo"
+    echo
+    echo "$title"
+    printf '  %10s %10s %10s  %s\n' module stock extra function
+    perl -e '
+        my ($n, $top, $inc, $only, @f) = @ARGV;
+        my %v;
+        for my $i (0 .. 3) {
+            open my $fh, "<", $f[$i] or die;
+            while (<$fh>) {
+                chomp; my ($ir, $fn) = split /\t/, $_, 2;
+                if ($inc eq "yes") {
+                    $v{$fn}[$i] = $ir if $ir > ($v{$fn}[$i] // 0);
+                } else {
+                    $v{$fn}[$i] += $ir;
+                }
+            }
+        }
+        my @rows;
+        for my $fn (keys %v) {
+            next if length $only && $fn !~ /$only/;
+            my @x = map { $_ // 0 } @{ $v{$fn} }[0 .. 3];
+            my $m = ($x[0] - $x[1]) / $n;
+            my $s = ($x[2] - $x[3]) / $n;
+            push @rows, [$m, $s, $m - $s, $fn];
+        }
+        for my $r (sort { $b->[2] <=> $a->[2] } @rows) {
+            last if $top-- <= 0 || $r->[2] < 1;
+            printf "  %10.0f %10.0f %10.0f  %s\n", @$r;
+        }' $((HIGH - LOW)) "$TOP" "$inc" "${3:-}" \
+            "$D/m.hi" "$D/m.lo" "$D/s.hi" "$D/s.lo"
+}
+
+profile no  "functions by extra instructions per request, exclusive (module - stock):"
+profile yes "the module's functions, inclusive instructions per request:" \
+    '^ngx_http_privacy_'
+
+if [ -n "${KEEP:-}" ]; then
+    echo
+    echo "callgrind_annotate --inclusive=yes $D/cg.module.$HIGH | less"
+fi
