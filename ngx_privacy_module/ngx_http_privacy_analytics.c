@@ -223,8 +223,13 @@ ngx_http_privacy_analytics_handler(ngx_http_request_t *r)
 static ngx_uint_t
 ngx_http_privacy_is_bot(ngx_http_request_t *r)
 {
-    u_char     *ua, *last;
-    ngx_str_t  *bot;
+    u_char                         ua[512];
+    size_t                         i, len;
+    uint32_t                       h;
+    ngx_str_t                     *bot, *value;
+    ngx_uint_t                     verdict;
+    ngx_http_privacy_ua_memo_t    *m;
+    ngx_http_privacy_main_conf_t  *pmcf;
 
     if (r->headers_in.user_agent == NULL
         || r->headers_in.user_agent->value.len == 0)
@@ -232,16 +237,50 @@ ngx_http_privacy_is_bot(ngx_http_request_t *r)
         return 1;
     }
 
-    ua = r->headers_in.user_agent->value.data;
-    last = ua + r->headers_in.user_agent->value.len;
+    value = &r->headers_in.user_agent->value;
 
-    for (bot = ngx_http_privacy_bots; bot->len; bot++) {
-        if (ngx_strlcasestrn(ua, last, bot->data, bot->len - 1)) {
-            return 1;
+    /* a visitor sends the same User-Agent with every request: remember */
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    m = NULL;
+
+    if (value->len <= sizeof(m->ua)) {
+        h = 2166136261u;
+
+        for (i = 0; i < value->len; i++) {
+            h = (h ^ value->data[i]) * 16777619u;
+        }
+
+        m = &pmcf->ua_memo[h % NGX_HTTP_PRIVACY_UA_MEMO];
+
+        if (m->len == value->len
+            && ngx_memcmp(m->ua, value->data, value->len) == 0)
+        {
+            return m->bot;
         }
     }
 
-    return 0;
+    /* lowercase once, then let memmem() search each marker */
+
+    len = ngx_min(value->len, sizeof(ua));
+    ngx_strlow(ua, value->data, len);
+
+    verdict = 0;
+
+    for (bot = ngx_http_privacy_bots; bot->len; bot++) {
+        if (memmem(ua, len, bot->data, bot->len) != NULL) {
+            verdict = 1;
+            break;
+        }
+    }
+
+    if (m != NULL) {
+        ngx_memcpy(m->ua, value->data, value->len);
+        m->len = value->len;
+        m->bot = verdict;
+    }
+
+    return verdict;
 }
 
 

@@ -202,9 +202,21 @@ unsigned
 ngx_http_privacy_classify(ngx_http_privacy_classifier_t *c,
     const u_char *name, size_t len)
 {
+    return ngx_http_privacy_classify_seen(c, name, len, NULL);
+}
+
+
+unsigned
+ngx_http_privacy_classify_seen(ngx_http_privacy_classifier_t *c,
+    const u_char *name, size_t len, int *first)
+{
     size_t                    h, i;
     unsigned                  category;
     ngx_http_privacy_memo_t  *m;
+
+    if (first) {
+        *first = 0;
+    }
 
     if (len > NGX_HTTP_PRIVACY_CLASSIFY_NAME_MAX) {
         return ngx_http_privacy_classify_match(c, name, len);
@@ -221,7 +233,7 @@ ngx_http_privacy_classify(ngx_http_privacy_classifier_t *c,
         }
 
         if (m->len == len && memcmp(m->name, name, len) == 0) {
-            return m->category;
+            goto found;
         }
 
         m = NULL;
@@ -235,49 +247,24 @@ ngx_http_privacy_classify(ngx_http_privacy_classifier_t *c,
      * always correct, only slower.
      */
 
-    if (m != NULL) {
-        m->used = 1;
-        m->reported = 0;
-        m->category = (u_char) category;
-        m->len = (u_char) len;
-        memcpy(m->name, name, len);
+    if (m == NULL) {
+        return category;
     }
 
-    return category;
-}
+    m->used = 1;
+    m->reported = 0;
+    m->category = (u_char) category;
+    m->len = (u_char) len;
+    memcpy(m->name, name, len);
 
+found:
 
-int
-ngx_http_privacy_classify_first_seen(ngx_http_privacy_classifier_t *c,
-    const u_char *name, size_t len)
-{
-    size_t                    h, i;
-    ngx_http_privacy_memo_t  *m;
-
-    if (len > NGX_HTTP_PRIVACY_CLASSIFY_NAME_MAX) {
-        return 0;
+    if (first && !m->reported) {
+        m->reported = 1;
+        *first = 1;
     }
 
-    h = ngx_http_privacy_classify_hash(name, len);
-
-    for (i = 0; i < NGX_HTTP_PRIVACY_CLASSIFY_PROBES; i++) {
-        m = &c->memo[(h + i) % NGX_HTTP_PRIVACY_CLASSIFY_SLOTS];
-
-        if (!m->used) {
-            return 0;
-        }
-
-        if (m->len == len && memcmp(m->name, name, len) == 0) {
-            if (m->reported) {
-                return 0;
-            }
-
-            m->reported = 1;
-            return 1;
-        }
-    }
-
-    return 0;
+    return m->category;
 }
 
 

@@ -55,13 +55,12 @@ unsigned ngx_http_privacy_classify(ngx_http_privacy_classifier_t *c,
 
 
 /*
- * 1 the first time it is called for a name this classifier has memoised
- * (so each worker reports a cookie name once, for the DPO's list of
- * cookies seen), 0 afterwards and for names it could not memoise: a flood
- * of random names is not reported name by name.  Call after classify().
+ * classify(), and *first set to 1 the first time a memoised name is
+ * asked about this way (so each worker reports a cookie name once, for
+ * the DPO's list of cookies seen); 0 afterwards and for names that could
+ * not be memoised: a flood of random names is not reported name by name.
  */
-int ngx_http_privacy_classify_first_seen(ngx_http_privacy_classifier_t *c,
-    const u_char *name, size_t len);
-
+unsigned ngx_http_privacy_classify_seen(ngx_http_privacy_classifier_t *c,
+    const u_char *name, size_t len, int *first);
 
 #endif /* _NGX_HTTP_PRIVACY_CLASSIFY_H_INCLUDED_ */

@@ -25,6 +25,8 @@ static ngx_uint_t ngx_http_privacy_is_deletion(u_char *value, size_t len);
 static ngx_int_t ngx_http_privacy_expire_presented(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
     ngx_uint_t *added);
+static const char *ngx_http_privacy_registrable(
+    ngx_http_privacy_main_conf_t *pmcf, u_char *host, size_t len);
 static ngx_int_t ngx_http_privacy_expire(ngx_http_request_t *r,
     ngx_str_t *name, ngx_str_t *domain);
 static ngx_int_t ngx_http_privacy_protect_cache(ngx_http_request_t *r,
@@ -265,7 +267,7 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
             pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
 
             if (!ip && pmcf->psl) {
-                reg = psl_registrable_domain(pmcf->psl, (char *) host);
+                reg = ngx_http_privacy_registrable(pmcf, host, last - host);
             }
         }
 
@@ -308,6 +310,32 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
     }
 
     return NGX_OK;
+}
+
+
+/* the registrable domain within host, remembered for the last host seen */
+
+static const char *
+ngx_http_privacy_registrable(ngx_http_privacy_main_conf_t *pmcf,
+    u_char *host, size_t len)
+{
+    const char  *reg;
+
+    if (len != pmcf->psl_host_len || len > sizeof(pmcf->psl_host)
+        || ngx_memcmp(pmcf->psl_host, host, len) != 0)
+    {
+        reg = psl_registrable_domain(pmcf->psl, (char *) host);
+
+        if (len > sizeof(pmcf->psl_host)) {
+            return reg;
+        }
+
+        ngx_memcpy(pmcf->psl_host, host, len);
+        pmcf->psl_host_len = len;
+        pmcf->psl_reg = reg ? (u_char *) reg - host : -1;
+    }
+
+    return pmcf->psl_reg == -1 ? NULL : (char *) host + pmcf->psl_reg;
 }
 
 

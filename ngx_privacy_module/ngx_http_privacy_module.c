@@ -356,6 +356,19 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    pmcf->consent_memo = ngx_pcalloc(cf->pool,
+                                     NGX_HTTP_PRIVACY_CONSENT_MEMO
+                                     * sizeof(ngx_http_privacy_consent_memo_t));
+    if (pmcf->consent_memo == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    pmcf->ua_memo = ngx_pcalloc(cf->pool, NGX_HTTP_PRIVACY_UA_MEMO
+                                          * sizeof(ngx_http_privacy_ua_memo_t));
+    if (pmcf->ua_memo == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
     if (pmcf->secret_file.len) {
         rv = ngx_http_privacy_read_secret(cf, pmcf);
         if (rv != NGX_CONF_OK) {

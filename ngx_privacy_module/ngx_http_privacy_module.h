@@ -41,6 +41,26 @@
 typedef struct ngx_http_privacy_store_s  ngx_http_privacy_store_t;
 
 
+/* User-Agent values already checked for bots, per worker (slots) */
+#define NGX_HTTP_PRIVACY_UA_MEMO  64
+
+typedef struct {
+    u_char                           ua[256];
+    size_t                           len;
+    ngx_uint_t                       bot;
+} ngx_http_privacy_ua_memo_t;
+
+
+/* consent cookie values already verified, per worker (slots) */
+#define NGX_HTTP_PRIVACY_CONSENT_MEMO  64
+
+typedef struct {
+    u_char                           value[NGX_HTTP_PRIVACY_CONSENT_MAX_LEN];
+    size_t                           len;
+    ngx_http_privacy_consent_t       consent;
+} ngx_http_privacy_consent_memo_t;
+
+
 /* "privacy_retention CATEGORY TIME" */
 typedef struct {
     ngx_str_t                        category;
@@ -65,6 +85,13 @@ typedef struct {
     ngx_http_privacy_mac_t          *client_mac;
 
     psl_ctx_t                       *psl;
+
+    /* per worker: verified consent cookies; the last host's domain */
+    ngx_http_privacy_consent_memo_t *consent_memo;
+    ngx_http_privacy_ua_memo_t      *ua_memo;
+    u_char                           psl_host[256];
+    size_t                           psl_host_len;
+    ssize_t                          psl_reg;        /* offset, -1: none */
 
     /* analytics: today's pseudonym key (shared) and the term scrubber */
     ngx_shm_zone_t                  *daykey_zone;

@@ -17,6 +17,9 @@
 static void ngx_http_privacy_ctx_cleanup(void *data);
 static void ngx_http_privacy_resolve(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t *ctx);
+static ngx_http_privacy_consent_rc_e ngx_http_privacy_consent_verify(
+    ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_loc_conf_t *plcf,
+    ngx_http_privacy_cookie_pair_t *pair, ngx_http_privacy_consent_t *out);
 static ngx_uint_t ngx_http_privacy_gpc_header(ngx_http_request_t *r);
 
 
@@ -133,12 +136,7 @@ ngx_http_privacy_resolve(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx)
                 continue;
             }
 
-            rc = ngx_http_privacy_consent_decode(pair.value, pair.value_len,
-                                                 pmcf->cookie_mac,
-                                                 pmcf->version.data,
-                                                 pmcf->version.len,
-                                                 ngx_time(),
-                                                 plcf->cookie_max_age,
+            rc = ngx_http_privacy_consent_verify(pmcf, plcf, &pair,
                                                  &ctx->consent);
 
             if (rc == NGX_HTTP_PRIVACY_CONSENT_OK) {
@@ -165,6 +163,60 @@ ngx_http_privacy_resolve(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx)
             ctx->categories &= ~NGX_HTTP_PRIVACY_CAT_MARKETING;
         }
     }
+}
+
+
+/*
+ * A browser sends the same consent cookie with every request: values whose
+ * signature and version were verified are remembered per worker, so the
+ * HMAC runs once per value, not once per request.  The cache belongs to
+ * the configuration (its key and version); the age is checked every time.
+ */
+
+static ngx_http_privacy_consent_rc_e
+ngx_http_privacy_consent_verify(ngx_http_privacy_main_conf_t *pmcf,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_cookie_pair_t *pair,
+    ngx_http_privacy_consent_t *out)
+{
+    size_t                           i;
+    uint32_t                         h;
+    ngx_http_privacy_consent_rc_e    rc;
+    ngx_http_privacy_consent_memo_t *m;
+
+    m = NULL;
+
+    if (pair->value_len <= NGX_HTTP_PRIVACY_CONSENT_MAX_LEN) {
+        h = 2166136261u;
+
+        for (i = 0; i < pair->value_len; i++) {
+            h = (h ^ pair->value[i]) * 16777619u;
+        }
+
+        m = &pmcf->consent_memo[h % NGX_HTTP_PRIVACY_CONSENT_MEMO];
+
+        if (m->len == pair->value_len
+            && ngx_http_privacy_ct_equal(m->value, pair->value, m->len))
+        {
+            *out = m->consent;
+
+            return (ngx_time() - out->decided > plcf->cookie_max_age)
+                   ? NGX_HTTP_PRIVACY_CONSENT_EXPIRED
+                   : NGX_HTTP_PRIVACY_CONSENT_OK;
+        }
+    }
+
+    rc = ngx_http_privacy_consent_decode(pair->value, pair->value_len,
+                                         pmcf->cookie_mac, pmcf->version.data,
+                                         pmcf->version.len, ngx_time(),
+                                         plcf->cookie_max_age, out);
+
+    if (rc == NGX_HTTP_PRIVACY_CONSENT_OK && m != NULL) {
+        ngx_memcpy(m->value, pair->value, pair->value_len);
+        m->len = pair->value_len;
+        m->consent = *out;
+    }
+
+    return rc;
 }
 
 
@@ -209,6 +261,7 @@ unsigned
 ngx_http_privacy_category_of(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, u_char *name, size_t len)
 {
+    int                             first;
     unsigned                        category;
     ngx_http_privacy_main_conf_t   *pmcf;
     ngx_http_privacy_cookie_seen_t  cs;
@@ -220,11 +273,12 @@ ngx_http_privacy_category_of(ngx_http_request_t *r,
         return NGX_HTTP_PRIVACY_CAT_NECESSARY;
     }
 
-    category = ngx_http_privacy_classify(plcf->classifier, name, len);
+    category = ngx_http_privacy_classify_seen(plcf->classifier, name, len,
+                                              &first);
 
     /* each worker tells the register once about each name it sees */
 
-    if (ngx_http_privacy_classify_first_seen(plcf->classifier, name, len)) {
+    if (first) {
         pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
 
         if (pmcf->store && len <= sizeof(cs.name)) {

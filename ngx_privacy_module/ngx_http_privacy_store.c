@@ -95,18 +95,14 @@ static const char  *ngx_http_privacy_migrations[] = {
     "CREATE TABLE analytics_events ("
     "  id INTEGER PRIMARY KEY,"
     "  ts INTEGER NOT NULL,"            /* unix time */
-    "  day TEXT NOT NULL,"              /* YYYY-MM-DD, UTC */
     "  host TEXT NOT NULL,"
     "  path TEXT NOT NULL,"             /* no query string */
     "  status INTEGER NOT NULL,"
     "  referrer_host TEXT,"             /* only another site's */
     "  search_term TEXT,"               /* scrubbed of personal data */
     "  visitor TEXT NOT NULL,"          /* daily pseudonym or consent id */
-    "  consent_id TEXT"                 /* set when statistics consented */
+    "  identified INTEGER NOT NULL"     /* 1: visitor is a consent id */
     ");"
-    "CREATE INDEX analytics_events_day ON analytics_events (day);"
-    "CREATE INDEX analytics_events_consent_id"
-    "  ON analytics_events (consent_id) WHERE consent_id IS NOT NULL;"
     "CREATE TABLE analytics_daily ("
     "  day TEXT NOT NULL, host TEXT NOT NULL,"
     "  page_views INTEGER NOT NULL, visitors INTEGER NOT NULL,"
@@ -137,24 +133,25 @@ static const char  *ngx_http_privacy_migrations[] = {
  * and the last two days again, for events written just after midnight.
  */
 static const char  ngx_http_privacy_rollup_sql[] =
+    "CREATE TEMP TABLE IF NOT EXISTS rollup_days (day TEXT PRIMARY KEY);"
+    "DELETE FROM rollup_days;"
+    "INSERT OR IGNORE INTO rollup_days"
+    " SELECT date(ts, 'unixepoch') d FROM analytics_events"
+    " WHERE d < date('now') AND (d >= date('now', '-2 days')"
+    "  OR d NOT IN (SELECT day FROM analytics_daily));"
     "INSERT OR REPLACE INTO analytics_daily"
-    " SELECT day, host, count(*), count(DISTINCT visitor),"
-    "  count(search_term) FROM analytics_events"
-    " WHERE day < date('now') AND (day >= date('now', '-2 days')"
-    "  OR day NOT IN (SELECT day FROM analytics_daily))"
-    " GROUP BY day, host;"
+    " SELECT date(ts, 'unixepoch') d, host, count(*),"
+    "  count(DISTINCT visitor), count(search_term) FROM analytics_events"
+    " WHERE d IN rollup_days GROUP BY d, host;"
     "INSERT OR REPLACE INTO analytics_daily_pages"
-    " SELECT day, host, path, count(*), count(DISTINCT visitor)"
-    " FROM analytics_events"
-    " WHERE day < date('now') AND (day >= date('now', '-2 days')"
-    "  OR day NOT IN (SELECT day FROM analytics_daily_pages))"
-    " GROUP BY day, host, path;"
+    " SELECT date(ts, 'unixepoch') d, host, path, count(*),"
+    "  count(DISTINCT visitor) FROM analytics_events"
+    " WHERE d IN rollup_days GROUP BY d, host, path;"
     "INSERT OR REPLACE INTO analytics_daily_searches"
-    " SELECT day, host, search_term, count(*), count(DISTINCT visitor)"
-    " FROM analytics_events WHERE search_term IS NOT NULL"
-    " AND day < date('now') AND (day >= date('now', '-2 days')"
-    "  OR day NOT IN (SELECT day FROM analytics_daily_searches))"
-    " GROUP BY day, host, search_term;";
+    " SELECT date(ts, 'unixepoch') d, host, search_term, count(*),"
+    "  count(DISTINCT visitor) FROM analytics_events"
+    " WHERE search_term IS NOT NULL AND d IN rollup_days"
+    " GROUP BY d, host, search_term;";
 
 
 static void ngx_http_privacy_store_timer_handler(ngx_event_t *ev);
@@ -651,9 +648,13 @@ ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
     int       rc;
     sqlite3  *db;
 
+    /*
+     * NOMUTEX: one thread at a time uses the connection (one task in
+     * flight per worker, then the exiting worker itself).
+     */
     rc = sqlite3_open_v2((char *) s->path.data, &db,
                          SQLITE_OPEN_READWRITE|SQLITE_OPEN_CREATE
-                         |SQLITE_OPEN_FULLMUTEX, NULL);
+                         |SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, err_len, "cannot open: %s",
                  db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -691,10 +692,9 @@ ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
     }
 
     rc = sqlite3_prepare_v3(db,
-             "INSERT INTO analytics_events (ts, day, host, path, status,"
-             " referrer_host, search_term, visitor, consent_id)"
-             " VALUES (?1, date(?1, 'unixepoch'), ?2, ?3, ?4, ?5, ?6, ?7,"
-             " ?8)", -1,
+             "INSERT INTO analytics_events (ts, host, path, status,"
+             " referrer_host, search_term, visitor, identified)"
+             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1,
              SQLITE_PREPARE_PERSISTENT, &s->insert_event, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, err_len, "cannot prepare: %s", sqlite3_errmsg(db));
@@ -846,6 +846,8 @@ ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
             if (c->category) {
                 sqlite3_bind_text(st, 2, (char *) cats, len,
                                   SQLITE_TRANSIENT);
+            } else {
+                sqlite3_bind_null(st, 2);
             }
             sqlite3_bind_int64(st, 3, c->time);
             break;
@@ -856,7 +858,6 @@ ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
 
         rc = sqlite3_step(st);
         sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
 
         if (rc != SQLITE_DONE) {
             goto failed;
@@ -884,6 +885,8 @@ failed:
 }
 
 
+/* every parameter is bound, NULL included: no clear_bindings() needed */
+
 static void
 ngx_http_privacy_store_bind_event(sqlite3_stmt *st,
     ngx_http_privacy_event_t *ev)
@@ -896,20 +899,20 @@ ngx_http_privacy_store_bind_event(sqlite3_stmt *st,
     if (ev->referrer_len) {
         sqlite3_bind_text(st, 5, (char *) ev->referrer, ev->referrer_len,
                           SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(st, 5);
     }
 
     if (ev->has_term) {
         sqlite3_bind_text(st, 6, (char *) ev->term, ev->term_len,
                           SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(st, 6);
     }
 
     sqlite3_bind_text(st, 7, (char *) ev->visitor, sizeof(ev->visitor),
                       SQLITE_STATIC);
-
-    if (ev->identified) {
-        sqlite3_bind_text(st, 8, (char *) ev->visitor, sizeof(ev->visitor),
-                          SQLITE_STATIC);
-    }
+    sqlite3_bind_int(st, 8, ev->identified ? 1 : 0);
 }
 
 

@@ -461,17 +461,17 @@ ok(index($bytes, 'anna.s@') < 0 && index($bytes, '19811218') < 0,
 # back-dated raw rows while nginx is stopped; the writer rolls up at start
 my $d3 = day_ago(3);
 my $d1 = day_ago(1);
-my $ins = 'INSERT INTO analytics_events (ts, day, host, path, status,'
-    . ' referrer_host, search_term, visitor, consent_id)'
-    . ' VALUES (?, ?, ?, ?, 200, NULL, ?, ?, NULL)';
+my $ins = 'INSERT INTO analytics_events (ts, host, path, status,'
+    . ' referrer_host, search_term, visitor, identified)'
+    . ' VALUES (?, ?, ?, 200, NULL, ?, ?, 0)';
 my $ts3 = time - 3 * 86400;
 my @old = (
     [$HOST, '/a', undef, 'v1'], [$HOST, '/a', undef, 'v1'],
     [$HOST, '/a', 'tapet', 'v2'], [$HOST, '/b', 'tapet', 'v3'],
     [$HOST, '/b', 'kakel', 'v3'], ['other.example', '/a', undef, 'v9'],
 );
-$t->sqlite_do($ins, $ts3, $d3, @$_[0, 1, 2, 3]) for @old;
-$t->sqlite_do($ins, time - 86400, $d1, $HOST, '/y', undef, 'w1');
+$t->sqlite_do($ins, $ts3, @$_[0, 1, 2, 3]) for @old;
+$t->sqlite_do($ins, time - 86400, $HOST, '/y', undef, 'w1');
 
 $t->start;
 my $daily = wait_for(sub {
@@ -505,7 +505,7 @@ is_deeply($t->sqlite('SELECT * FROM analytics_daily WHERE day >= ?',
 # a late row for yesterday (written just after midnight) is taken into
 # account at the next roll-up; older finished days are not recomputed
 $t->stop;
-$t->sqlite_do($ins, time - 86400, $d1, $HOST, '/y', undef, 'w2');
+$t->sqlite_do($ins, time - 86400, $HOST, '/y', undef, 'w2');
 $t->sqlite_do('UPDATE analytics_daily SET page_views = 99 WHERE day = ?'
     . ' AND host = ?', $d3, 'other.example');
 $t->start;
@@ -665,7 +665,9 @@ sub sentinel {
 sub wait_row {
     my ($path) = @_;
     return wait_for(sub {
-        $t->sqlite('SELECT * FROM analytics_events WHERE path = ?'
+        $t->sqlite("SELECT *, date(ts, 'unixepoch') AS day,"
+            . " CASE WHEN identified = 1 THEN visitor END AS consent_id"
+            . ' FROM analytics_events WHERE path = ?'
             . ' ORDER BY id DESC LIMIT 1', $path)->[0];
     });
 }
@@ -674,7 +676,9 @@ sub wait_row {
 sub rows_since {
     my ($mark) = @_;
     my $s = sentinel();
-    return $t->sqlite('SELECT * FROM analytics_events WHERE id > ? AND id < ?'
+    return $t->sqlite("SELECT *, date(ts, 'unixepoch') AS day,"
+        . " CASE WHEN identified = 1 THEN visitor END AS consent_id"
+        . ' FROM analytics_events WHERE id > ? AND id < ?'
         . ' ORDER BY id', $mark, $s);
 }
 

@@ -96,7 +96,7 @@ test_flood_and_long_names(void **state __attribute__((unused)))
 {
     char                            name[32];
     u_char                          big[300];
-    int                             i, n;
+    int                             i, n, first;
     ngx_http_privacy_classifier_t  *c = make();
 
     /* more names than memo slots: answers stay right after it is full */
@@ -120,8 +120,10 @@ test_flood_and_long_names(void **state __attribute__((unused)))
                      NGX_HTTP_PRIVACY_CAT_STATISTICS);
     assert_int_equal(ngx_http_privacy_classify(c, big + 1, sizeof(big) - 1),
                      0);
-    assert_int_equal(ngx_http_privacy_classify_first_seen(c, big,
-                                                          sizeof(big)), 0);
+    assert_int_equal(ngx_http_privacy_classify_seen(c, big, sizeof(big),
+                                                    &first),
+                     NGX_HTTP_PRIVACY_CAT_STATISTICS);
+    assert_int_equal(first, 0);
 
     ngx_http_privacy_classifier_destroy(c);
 }
@@ -130,22 +132,26 @@ test_flood_and_long_names(void **state __attribute__((unused)))
 static void
 test_first_seen(void **state __attribute__((unused)))
 {
+    int                             first;
     ngx_http_privacy_classifier_t  *c = make();
 
-    /* unknown before classify() memoised it */
-    assert_int_equal(ngx_http_privacy_classify_first_seen(c, S("tracker")),
-                     0);
-
+    /* plain classify() memoises without reporting */
     assert_int_equal(ngx_http_privacy_classify(c, S("tracker")), 0);
-    assert_int_equal(ngx_http_privacy_classify_first_seen(c, S("tracker")),
-                     1);
-    assert_int_equal(ngx_http_privacy_classify_first_seen(c, S("tracker")),
-                     0);
 
-    assert_int_equal(ngx_http_privacy_classify(c, S("_ga")),
+    assert_int_equal(ngx_http_privacy_classify_seen(c, S("tracker"), &first),
+                     0);
+    assert_int_equal(first, 1);
+    assert_int_equal(ngx_http_privacy_classify_seen(c, S("tracker"), &first),
+                     0);
+    assert_int_equal(first, 0);
+
+    /* first sight through classify_seen() itself */
+    assert_int_equal(ngx_http_privacy_classify_seen(c, S("_ga"), &first),
                      NGX_HTTP_PRIVACY_CAT_STATISTICS);
-    assert_int_equal(ngx_http_privacy_classify_first_seen(c, S("_ga")), 1);
-    assert_int_equal(ngx_http_privacy_classify_first_seen(c, S("_ga")), 0);
+    assert_int_equal(first, 1);
+    assert_int_equal(ngx_http_privacy_classify_seen(c, S("_ga"), &first),
+                     NGX_HTTP_PRIVACY_CAT_STATISTICS);
+    assert_int_equal(first, 0);
 
     ngx_http_privacy_classifier_destroy(c);
 }
