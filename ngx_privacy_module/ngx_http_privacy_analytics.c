@@ -224,7 +224,7 @@ static ngx_uint_t
 ngx_http_privacy_is_bot(ngx_http_request_t *r)
 {
     u_char                         ua[512];
-    size_t                         i, len;
+    size_t                         len;
     uint32_t                       h;
     ngx_str_t                     *bot, *value;
     ngx_uint_t                     verdict;
@@ -245,12 +245,7 @@ ngx_http_privacy_is_bot(ngx_http_request_t *r)
     m = NULL;
 
     if (value->len <= sizeof(m->ua)) {
-        h = 2166136261u;
-
-        for (i = 0; i < value->len; i++) {
-            h = (h ^ value->data[i]) * 16777619u;
-        }
-
+        h = ngx_http_privacy_fnv1a(value->data, value->len);
         m = &pmcf->ua_memo[h % NGX_HTTP_PRIVACY_UA_MEMO];
 
         if (m->len == value->len

@@ -45,7 +45,6 @@ struct ngx_http_privacy_classifier_s {
 
 static unsigned ngx_http_privacy_classify_match(
     ngx_http_privacy_classifier_t *c, const u_char *name, size_t len);
-static size_t ngx_http_privacy_classify_hash(const u_char *name, size_t len);
 
 
 ngx_http_privacy_classifier_t *
@@ -222,7 +221,7 @@ ngx_http_privacy_classify_seen(ngx_http_privacy_classifier_t *c,
         return ngx_http_privacy_classify_match(c, name, len);
     }
 
-    h = ngx_http_privacy_classify_hash(name, len);
+    h = ngx_http_privacy_fnv1a(name, len);
     m = NULL;
 
     for (i = 0; i < NGX_HTTP_PRIVACY_CLASSIFY_PROBES; i++) {
@@ -284,22 +283,4 @@ ngx_http_privacy_classify_match(ngx_http_privacy_classifier_t *c,
     }
 
     return 0;
-}
-
-
-static size_t
-ngx_http_privacy_classify_hash(const u_char *name, size_t len)
-{
-    size_t    i;
-    uint32_t  h;
-
-    /* FNV-1a */
-    h = 2166136261u;
-
-    for (i = 0; i < len; i++) {
-        h ^= name[i];
-        h *= 16777619u;
-    }
-
-    return h;
 }

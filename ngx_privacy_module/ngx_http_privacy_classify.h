@@ -14,6 +14,7 @@
 
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 
@@ -24,6 +25,23 @@
 
 
 typedef struct ngx_http_privacy_classifier_s  ngx_http_privacy_classifier_t;
+
+
+/* FNV-1a: the index of the module's small per-worker memo tables */
+static inline uint32_t
+ngx_http_privacy_fnv1a(const u_char *p, size_t len)
+{
+    size_t    i;
+    uint32_t  h;
+
+    h = 2166136261u;
+
+    for (i = 0; i < len; i++) {
+        h = (h ^ p[i]) * 16777619u;
+    }
+
+    return h;
+}
 
 
 ngx_http_privacy_classifier_t *ngx_http_privacy_classifier_create(void);

@@ -161,6 +161,8 @@ typedef struct {
 /* ngx_http_privacy_state.c */
 ngx_http_privacy_ctx_t *ngx_http_privacy_get_ctx(ngx_http_request_t *r);
 ngx_http_privacy_ctx_t *ngx_http_privacy_find_ctx(ngx_http_request_t *r);
+ngx_table_elt_t *ngx_http_privacy_find_header(ngx_http_request_t *r,
+    char *name, size_t len);
 ngx_int_t ngx_http_privacy_add_stripped(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t *ctx, u_char *name, size_t len);
 unsigned ngx_http_privacy_category_of(ngx_http_request_t *r,

@@ -23,8 +23,6 @@ static void ngx_http_privacy_consent_post(ngx_http_request_t *r);
 static ngx_int_t ngx_http_privacy_consent_decide(ngx_http_request_t *r,
     u_char *body, size_t len);
 static ngx_int_t ngx_http_privacy_same_origin(ngx_http_request_t *r);
-static ngx_table_elt_t *ngx_http_privacy_find_header(ngx_http_request_t *r,
-    char *name, size_t len);
 static ngx_int_t ngx_http_privacy_redirect(ngx_http_request_t *r,
     ngx_str_t *to);
 static void ngx_http_privacy_portal_url(ngx_http_request_t *r, char *page,
@@ -611,30 +609,6 @@ ngx_http_privacy_same_origin(ngx_http_request_t *r)
     return (size_t) (p - host) == r->headers_in.host->value.len
            && ngx_strncasecmp(host, r->headers_in.host->value.data,
                               p - host) == 0;
-}
-
-
-static ngx_table_elt_t *
-ngx_http_privacy_find_header(ngx_http_request_t *r, char *name, size_t len)
-{
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
-
-    for (part = &r->headers_in.headers.part; part; part = part->next) {
-
-        h = part->elts;
-
-        for (i = 0; i < part->nelts; i++) {
-            if (h[i].hash && h[i].key.len == len
-                && ngx_strncasecmp(h[i].key.data, (u_char *) name, len) == 0)
-            {
-                return &h[i];
-            }
-        }
-    }
-
-    return NULL;
 }
 
 

@@ -178,7 +178,6 @@ ngx_http_privacy_consent_verify(ngx_http_privacy_main_conf_t *pmcf,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_cookie_pair_t *pair,
     ngx_http_privacy_consent_t *out)
 {
-    size_t                           i;
     uint32_t                         h;
     ngx_http_privacy_consent_rc_e    rc;
     ngx_http_privacy_consent_memo_t *m;
@@ -186,12 +185,7 @@ ngx_http_privacy_consent_verify(ngx_http_privacy_main_conf_t *pmcf,
     m = NULL;
 
     if (pair->value_len <= NGX_HTTP_PRIVACY_CONSENT_MAX_LEN) {
-        h = 2166136261u;
-
-        for (i = 0; i < pair->value_len; i++) {
-            h = (h ^ pair->value[i]) * 16777619u;
-        }
-
+        h = ngx_http_privacy_fnv1a(pair->value, pair->value_len);
         m = &pmcf->consent_memo[h % NGX_HTTP_PRIVACY_CONSENT_MEMO];
 
         if (m->len == pair->value_len
@@ -223,37 +217,38 @@ ngx_http_privacy_consent_verify(ngx_http_privacy_main_conf_t *pmcf,
 static ngx_uint_t
 ngx_http_privacy_gpc_header(ngx_http_request_t *r)
 {
+    ngx_table_elt_t  *h;
+
+    h = ngx_http_privacy_find_header(r, "Sec-GPC", sizeof("Sec-GPC") - 1);
+
+    /* the GPC spec: the value "1" signals, anything else does not */
+    return h && h->value.len == 1 && h->value.data[0] == '1';
+}
+
+
+/* the first request header of that name, or NULL */
+
+ngx_table_elt_t *
+ngx_http_privacy_find_header(ngx_http_request_t *r, char *name, size_t len)
+{
     ngx_uint_t        i;
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
 
-    part = &r->headers_in.headers.part;
-    h = part->elts;
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
 
-    for (i = 0; /* void */; i++) {
+        h = part->elts;
 
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                return 0;
+        for (i = 0; i < part->nelts; i++) {
+            if (h[i].hash && h[i].key.len == len
+                && ngx_strncasecmp(h[i].key.data, (u_char *) name, len) == 0)
+            {
+                return &h[i];
             }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].hash == 0 || h[i].key.len != sizeof("Sec-GPC") - 1
-            || ngx_strncasecmp(h[i].key.data, (u_char *) "Sec-GPC",
-                               sizeof("Sec-GPC") - 1) != 0)
-        {
-            continue;
-        }
-
-        /* the GPC spec: the value "1" signals, anything else does not */
-        if (h[i].value.len == 1 && h[i].value.data[0] == '1') {
-            return 1;
         }
     }
+
+    return NULL;
 }
 
 
