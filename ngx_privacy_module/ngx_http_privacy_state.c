@@ -106,6 +106,7 @@ ngx_http_privacy_ctx_cleanup(void *data)
 static void
 ngx_http_privacy_resolve(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx)
 {
+    u_char                          *start, *end, *p, *q, *m;
     ngx_uint_t                       i;
     ngx_table_elt_t                 *h;
     ngx_http_privacy_consent_rc_e    rc;
@@ -125,13 +126,34 @@ ngx_http_privacy_resolve(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx)
          h && !ctx->valid && pmcf->cookie_mac;
          h = ngx_http_privacy_cookie_header_next(r, h, i))
     {
-        ngx_http_privacy_cookie_iter_init(&it, h->value.data, h->value.len);
+        start = h->value.data;
+        end = start + h->value.len;
 
-        while (ngx_http_privacy_cookie_next(&it, &pair)) {
+        /*
+         * Cookies are ';'-separated segments: rather than parse every
+         * cookie, find the name where a segment starts and parse from
+         * there, which yields exactly the pair a full parse would.
+         */
 
-            if (pair.name_len != plcf->cookie_name.len
-                || ngx_memcmp(pair.name, plcf->cookie_name.data,
-                              pair.name_len) != 0)
+        for (p = start; /* void */; p = m + 1) {
+            m = memmem(p, end - p, plcf->cookie_name.data,
+                       plcf->cookie_name.len);
+            if (m == NULL) {
+                break;
+            }
+
+            for (q = m; q > start && (q[-1] == ' ' || q[-1] == '\t'); q--) {
+                /* void */
+            }
+
+            if (q != start && q[-1] != ';') {
+                continue;
+            }
+
+            ngx_http_privacy_cookie_iter_init(&it, m, end - m);
+
+            if (!ngx_http_privacy_cookie_next(&it, &pair)
+                || pair.name_len != plcf->cookie_name.len)
             {
                 continue;
             }
