@@ -806,7 +806,7 @@ ngx_http_privacy_consent_cookie(ngx_conf_t *cf, ngx_command_t *cmd,
             s.len = value[i].len - 8;
 
             age = ngx_parse_time(&s, 1);
-            if (age == (time_t) NGX_ERROR || age == 0) {
+            if (age <= 0) {
                 goto invalid;
             }
 
@@ -990,8 +990,9 @@ ngx_http_privacy_retention(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         }
     }
 
+    /* negative: NGX_ERROR, or NGX_PARSE_LARGE_TIME for a huge value */
     period = ngx_parse_time(&value[2], 1);
-    if (period == (time_t) NGX_ERROR || period == 0) {
+    if (period <= 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid retention time \"%V\" in \"%V\"",
                            &value[2], &cmd->name);

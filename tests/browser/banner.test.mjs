@@ -27,6 +27,11 @@ import { chromium } from 'playwright-core';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
 const SHOTS = path.join(HERE, 'screenshots');
+// the privacy_retention lines the example policy document is shipped with
+const RETENTION = fs.readFileSync(path.join(REPO, 'docs',
+    'policy-document.md'), 'utf8').split('\n')
+    .filter((l) => /^privacy_retention\s/.test(l))
+    .map((l) => '    ' + l).join('\n');
 const NGINX = process.env.NGINX || '/usr/sbin/nginx';
 const MODULE = path.resolve(process.env.MODULE
     || path.join(REPO, 'build', 'ngx_http_privacy_module.so'));
@@ -161,6 +166,8 @@ http {
     privacy_secret_file ${dir}/secret;
     privacy_db ${dir}/data/privacy.db;
     privacy_policy_version "browser-1";
+    privacy_policy ${REPO}/docs/examples/policy.json;
+${RETENTION}
     privacy_cookie necessary '^session$';
     privacy_cookie statistics '^_ga$';
     privacy_cookie marketing '^_fbp$';
