@@ -206,7 +206,10 @@ ngx_http_privacy_consent_verify(ngx_http_privacy_main_conf_t *pmcf,
 
     m = NULL;
 
-    if (pair->value_len <= NGX_HTTP_PRIVACY_CONSENT_MAX_LEN) {
+    /* an empty slot has length 0: never let an empty value match it */
+    if (pair->value_len > 0
+        && pair->value_len <= NGX_HTTP_PRIVACY_CONSENT_MAX_LEN)
+    {
         h = ngx_http_privacy_fnv1a(pair->value, pair->value_len);
         m = &pmcf->consent_memo[h % NGX_HTTP_PRIVACY_CONSENT_MEMO];
 
