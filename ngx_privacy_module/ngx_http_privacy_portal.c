@@ -106,8 +106,23 @@ ngx_http_privacy_portal_handler(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_privacy_portal_index(ngx_http_request_t *r)
 {
-    ngx_str_t                url;
-    ngx_http_privacy_page_t  page;
+    ngx_str_t                      url;
+    ngx_uint_t                     i;
+    ngx_http_privacy_page_t        page;
+    ngx_http_privacy_main_conf_t  *pmcf;
+
+    static struct {
+        char        *name;
+        const char  *sv;
+        const char  *en;
+        ngx_uint_t   policy;     /* needs privacy_policy */
+    } links[] = {
+        { "policy", "Integritetspolicy", "Privacy policy", 1 },
+        { "cookies", "Cookies som används", "Cookies we use", 0 },
+        { "consent", "Cookieinställningar", "Cookie settings", 0 },
+    };
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
 
     if (ngx_http_privacy_page_init(&page, r) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -116,14 +131,24 @@ ngx_http_privacy_portal_index(ngx_http_request_t *r)
     ngx_http_privacy_page_head(&page, ngx_http_privacy_t(&page,
                                "Integritet", "Privacy"));
 
-    ngx_http_privacy_portal_url(r, "consent", &url);
+    ngx_http_privacy_page_raw(&page, "<ul>");
 
-    ngx_http_privacy_page_raw(&page, "<ul><li><a href=\"");
-    ngx_http_privacy_page_text(&page, url.data, url.len);
-    ngx_http_privacy_page_raw(&page, "\">");
-    ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
-                              "Cookieinställningar", "Cookie settings"));
-    ngx_http_privacy_page_raw(&page, "</a></li></ul>\n");
+    for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+        if (links[i].policy && pmcf->policy == NULL) {
+            continue;
+        }
+
+        ngx_http_privacy_portal_url(r, links[i].name, &url);
+
+        ngx_http_privacy_page_raw(&page, "<li><a href=\"");
+        ngx_http_privacy_page_text(&page, url.data, url.len);
+        ngx_http_privacy_page_raw(&page, "\">");
+        ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
+                                  links[i].sv, links[i].en));
+        ngx_http_privacy_page_raw(&page, "</a></li>");
+    }
+
+    ngx_http_privacy_page_raw(&page, "</ul>\n");
 
     ngx_http_privacy_page_foot(&page);
 
