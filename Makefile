@@ -27,7 +27,7 @@ UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
                -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNIT_LIBS  := -lcmocka -lcrypto -lpcre2-8
 
-.PHONY: all deps test unit integration browser demo clean
+.PHONY: all deps test unit integration browser fuzz demo clean
 
 all: $(MODULE)
 
@@ -77,6 +77,23 @@ unit: $(UNIT_BINS)
 
 integration: $(MODULE)
 	prove -r t/
+
+# libFuzzer targets of the pure core (not part of "make test"):
+#   make fuzz FUZZ_SECONDS=60
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,tests/bin/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_DEPS_consent := crypto
+
+tests/bin/fuzz_%: tests/fuzz/fuzz_%.c $$(call pure,$$* $$(FUZZ_DEPS_$$*)) | deps
+	@mkdir -p tests/bin
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -I$(SRC_DIR) -o $@ \
+	    $(filter %.c,$^) -lcrypto -lpcre2-8
+
+fuzz: $(FUZZ_TARGETS)
+	@set -e; for f in $(FUZZ_TARGETS); do echo "== $$f"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        2>&1 | grep -E "stat::number_of_executed_units|ERROR|SUMMARY"; \
+	done
 
 # headless Chromium through playwright-core (npm), see tests/browser/
 browser: $(MODULE)

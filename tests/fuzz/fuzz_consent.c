@@ -183,7 +183,7 @@ fuzz_round_trip(ngx_http_privacy_mac_t *mac, const uint8_t *data,
     if (rc != NGX_HTTP_PRIVACY_CONSENT_OK
         || d.categories != ((c.categories & NGX_HTTP_PRIVACY_CAT_ALL)
                             | NGX_HTTP_PRIVACY_CAT_NECESSARY)
-        || d.flags != (c.flags & NGX_HTTP_PRIVACY_FLAG_NO_ANALYTICS)
+        || d.flags != (c.flags & NGX_HTTP_PRIVACY_FLAG_ALL)
         || d.decided != c.decided
         || d.version_len != vlen
         || memcmp(d.version, c.version, vlen) != 0
