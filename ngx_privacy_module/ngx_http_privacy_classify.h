@@ -1,8 +1,9 @@
 /*
  * Copyright (C) ngx_privacy_module authors
  *
- * Cookie classification: an ordered list of (category, PCRE2 pattern, byte mode);
- * the first pattern that matches a cookie name decides its category.
+ * Cookie classification: an ordered list of (category, PCRE2 pattern),
+ * matched on bytes; the first pattern that matches a cookie name decides
+ * its category.
  * Matching every pattern for every cookie of every request would cost
  * more than the rest of the request, so results are memoised per name in
  * a small bounded table owned by the classifier (one per worker process,
