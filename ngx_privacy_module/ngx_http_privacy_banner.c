@@ -78,8 +78,6 @@ static void ngx_http_privacy_banner_cleanup(void *data);
 static ngx_int_t ngx_http_privacy_banner_headers(ngx_http_request_t *r);
 static ngx_int_t ngx_http_privacy_banner_vary(ngx_http_request_t *r,
     char *token);
-static ngx_uint_t ngx_http_privacy_banner_header_has(ngx_http_request_t *r,
-    char *key, char *token);
 static ngx_int_t ngx_http_privacy_banner_add_header(ngx_http_request_t *r,
     char *key, ngx_str_t *value);
 static void ngx_http_privacy_banner_nonce(ngx_http_request_t *r,
@@ -380,8 +378,8 @@ ngx_http_privacy_banner_headers(ngx_http_request_t *r)
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
 
     if (plcf->cache == NGX_HTTP_PRIVACY_CACHE_PRIVATE) {
-        if (ngx_http_privacy_banner_header_has(r, "Cache-Control", "private")
-            || ngx_http_privacy_banner_header_has(r, "Cache-Control",
+        if (ngx_http_privacy_header_has(r, "Cache-Control", "private")
+            || ngx_http_privacy_header_has(r, "Cache-Control",
                                                   "no-store"))
         {
             return NGX_OK;
@@ -407,8 +405,8 @@ ngx_http_privacy_banner_vary(ngx_http_request_t *r, char *token)
 {
     ngx_str_t  value;
 
-    if (ngx_http_privacy_banner_header_has(r, "Vary", token)
-        || ngx_http_privacy_banner_header_has(r, "Vary", "*"))
+    if (ngx_http_privacy_header_has(r, "Vary", token)
+        || ngx_http_privacy_header_has(r, "Vary", "*"))
     {
         return NGX_OK;
     }
@@ -421,58 +419,6 @@ ngx_http_privacy_banner_vary(ngx_http_request_t *r, char *token)
 
 
 /* 1 if a response header named key lists token (comma list, any case) */
-
-static ngx_uint_t
-ngx_http_privacy_banner_header_has(ngx_http_request_t *r, char *key,
-    char *token)
-{
-    size_t            n, klen;
-    u_char           *p, *last;
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
-
-    n = ngx_strlen(token);
-    klen = ngx_strlen(key);
-
-    for (part = &r->headers_out.headers.part; part; part = part->next) {
-
-        h = part->elts;
-
-        for (i = 0; i < part->nelts; i++) {
-
-            if (h[i].hash == 0 || h[i].key.len != klen
-                || ngx_strncasecmp(h[i].key.data, (u_char *) key, klen) != 0)
-            {
-                continue;
-            }
-
-            p = h[i].value.data;
-            last = p + h[i].value.len;
-
-            while (p < last) {
-                while (p < last && (*p == ' ' || *p == ',' || *p == '\t')) {
-                    p++;
-                }
-
-                if ((size_t) (last - p) >= n
-                    && ngx_strncasecmp(p, (u_char *) token, n) == 0
-                    && (p + n == last || p[n] == ',' || p[n] == ' '
-                        || p[n] == ';' || p[n] == '='))
-                {
-                    return 1;
-                }
-
-                while (p < last && *p != ',') {
-                    p++;
-                }
-            }
-        }
-    }
-
-    return 0;
-}
-
 
 static ngx_int_t
 ngx_http_privacy_banner_add_header(ngx_http_request_t *r, char *key,

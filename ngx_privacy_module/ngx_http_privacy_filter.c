@@ -33,8 +33,6 @@ static ngx_int_t ngx_http_privacy_protect_cache(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf);
 static ngx_table_elt_t *ngx_http_privacy_add_header(ngx_http_request_t *r,
     ngx_str_t *key, ngx_str_t *value);
-static ngx_uint_t ngx_http_privacy_header_has(ngx_http_request_t *r,
-    ngx_str_t *key, char *token);
 
 
 static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
@@ -393,8 +391,8 @@ ngx_http_privacy_protect_cache(ngx_http_request_t *r,
     if (plcf->cache == NGX_HTTP_PRIVACY_CACHE_PRIVATE) {
         ngx_str_set(&key, "Cache-Control");
 
-        if (ngx_http_privacy_header_has(r, &key, "private")
-            || ngx_http_privacy_header_has(r, &key, "no-store"))
+        if (ngx_http_privacy_header_has(r, "Cache-Control", "private")
+            || ngx_http_privacy_header_has(r, "Cache-Control", "no-store"))
         {
             return NGX_OK;
         }
@@ -407,14 +405,14 @@ ngx_http_privacy_protect_cache(ngx_http_request_t *r,
 
     ngx_str_set(&key, "Vary");
 
-    if (ngx_http_privacy_header_has(r, &key, "*")) {
+    if (ngx_http_privacy_header_has(r, "Vary", "*")) {
         return NGX_OK;
     }
 
-    cookie = !ngx_http_privacy_header_has(r, &key, "cookie");
+    cookie = !ngx_http_privacy_header_has(r, "Vary", "cookie");
 
     /* with privacy_gpc, Sec-GPC changes which cookies are set too */
-    gpc = plcf->gpc && !ngx_http_privacy_header_has(r, &key, "sec-gpc");
+    gpc = plcf->gpc && !ngx_http_privacy_header_has(r, "Vary", "sec-gpc");
 
     if (cookie && gpc) {
         ngx_str_set(&value, "Cookie, Sec-GPC");
@@ -460,19 +458,22 @@ ngx_http_privacy_add_header(ngx_http_request_t *r, ngx_str_t *key,
 }
 
 
-/* 1 if a header named key lists token (case-insensitive, comma list) */
+/*
+ * 1 if a response header named key lists token (case-insensitive, in a
+ * comma-separated list, "token" or "token=..." or "token;...")
+ */
 
-static ngx_uint_t
-ngx_http_privacy_header_has(ngx_http_request_t *r, ngx_str_t *key,
-    char *token)
+ngx_uint_t
+ngx_http_privacy_header_has(ngx_http_request_t *r, char *key, char *token)
 {
-    size_t            n;
+    size_t            n, klen;
     u_char           *p, *last;
     ngx_uint_t        i;
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
 
     n = ngx_strlen(token);
+    klen = ngx_strlen(key);
 
     for (part = &r->headers_out.headers.part; part; part = part->next) {
 
@@ -480,8 +481,8 @@ ngx_http_privacy_header_has(ngx_http_request_t *r, ngx_str_t *key,
 
         for (i = 0; i < part->nelts; i++) {
 
-            if (h[i].hash == 0 || h[i].key.len != key->len
-                || ngx_strncasecmp(h[i].key.data, key->data, key->len) != 0)
+            if (h[i].hash == 0 || h[i].key.len != klen
+                || ngx_strncasecmp(h[i].key.data, (u_char *) key, klen) != 0)
             {
                 continue;
             }

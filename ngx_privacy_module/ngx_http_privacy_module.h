@@ -181,6 +181,8 @@ ngx_int_t ngx_http_privacy_scan(ngx_http_request_t *r,
 ngx_int_t ngx_http_privacy_filter_init(ngx_conf_t *cf);
 ngx_int_t ngx_http_privacy_set_consent_cookie(ngx_http_request_t *r,
     ngx_http_privacy_consent_t *consent);
+ngx_uint_t ngx_http_privacy_header_has(ngx_http_request_t *r, char *key,
+    char *token);
 
 /* a cookie category as shown to visitors */
 typedef struct {
@@ -216,6 +218,8 @@ void ngx_http_privacy_analytics_exit_process(void);
 
 /* ngx_http_privacy_portal.c */
 ngx_int_t ngx_http_privacy_portal_handler(ngx_http_request_t *r);
+void ngx_http_privacy_portal_url(ngx_http_request_t *r, const char *page,
+    ngx_str_t *url);
 
 
 extern ngx_module_t  ngx_http_privacy_module;

@@ -44,7 +44,7 @@ ngx_http_privacy_cookies_page(ngx_http_request_t *r,
                                "Cookies on this site"));
     ngx_http_privacy_html_style(&page);
 
-    ngx_http_privacy_policy_url(r, "consent", &url);
+    ngx_http_privacy_portal_url(r, "consent", &url);
 
     ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
         "<p>En cookie är en liten textfil som webbplatsen sparar i din "
@@ -83,7 +83,7 @@ ngx_http_privacy_cookies_page(ngx_http_request_t *r,
     }
 
     if (pmcf->policy) {
-        ngx_http_privacy_policy_url(r, "policy", &url);
+        ngx_http_privacy_portal_url(r, "policy", &url);
 
         ngx_http_privacy_page_raw(&page, "<p><a href=\"");
         ngx_http_privacy_html_str(&page, &url);

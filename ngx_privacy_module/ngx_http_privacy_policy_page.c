@@ -148,37 +148,6 @@ ngx_http_privacy_header(ngx_http_request_t *r, const char *key,
 }
 
 
-/* the URL of a portal page: the location's prefix and the page name */
-
-void
-ngx_http_privacy_policy_url(ngx_http_request_t *r, const char *name,
-    ngx_str_t *url)
-{
-    u_char                    *p;
-    size_t                     n;
-    ngx_http_core_loc_conf_t  *clcf;
-
-    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
-    n = ngx_strlen(name);
-
-    p = ngx_pnalloc(r->pool, clcf->name.len + 1 + n);
-    if (p == NULL) {
-        ngx_str_set(url, "/");
-        return;
-    }
-
-    url->data = p;
-    p = ngx_cpymem(p, clcf->name.data, clcf->name.len);
-
-    if (p == url->data || p[-1] != '/') {
-        *p++ = '/';
-    }
-
-    p = ngx_cpymem(p, name, n);
-    url->len = p - url->data;
-}
-
-
 /* the pages */
 
 ngx_int_t
@@ -488,7 +457,7 @@ ngx_http_privacy_policy_purposes(ngx_http_privacy_page_t *page,
         ngx_http_privacy_page_raw(page, "</dd>\n</dl>\n");
 
         if (ngx_strcmp(basis->name, "consent") == 0) {
-            ngx_http_privacy_policy_url(page->request, "consent", &url);
+            ngx_http_privacy_portal_url(page->request, "consent", &url);
 
             ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
                 "<p>Du kan när som helst återkalla ditt samtycke: ",
@@ -752,14 +721,14 @@ ngx_http_privacy_policy_cookies(ngx_http_privacy_page_t *page,
     }
 
     ngx_http_privacy_page_raw(page, "</ul>\n<p><a href=\"");
-    ngx_http_privacy_policy_url(page->request, "cookies", &url);
+    ngx_http_privacy_portal_url(page->request, "cookies", &url);
     ngx_http_privacy_html_str(page, &url);
     ngx_http_privacy_page_raw(page, "\">");
     ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
                               "Alla cookies och vad de gör",
                               "All cookies and what they do"));
     ngx_http_privacy_page_raw(page, "</a> · <a href=\"");
-    ngx_http_privacy_policy_url(page->request, "consent", &url);
+    ngx_http_privacy_portal_url(page->request, "consent", &url);
     ngx_http_privacy_html_str(page, &url);
     ngx_http_privacy_page_raw(page, "\">");
     ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
@@ -778,7 +747,7 @@ ngx_http_privacy_policy_rights(ngx_http_privacy_page_t *page, json_t *doc)
 
     ngx_http_privacy_section(page, "rights");
 
-    ngx_http_privacy_policy_url(page->request, "rights", &url);
+    ngx_http_privacy_portal_url(page->request, "rights", &url);
 
     ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
         "<p>Dataskyddsförordningen ger dig följande rättigheter. Du kan "
@@ -820,7 +789,7 @@ ngx_http_privacy_policy_rights(ngx_http_privacy_page_t *page, json_t *doc)
                                       json_object_get(auth, "name"));
 
         } else {
-            ngx_http_privacy_policy_url(page->request, right->link, &url);
+            ngx_http_privacy_portal_url(page->request, right->link, &url);
 
             ngx_http_privacy_page_raw(page, "<a href=\"");
             ngx_http_privacy_html_str(page, &url);

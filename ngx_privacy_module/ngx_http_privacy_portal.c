@@ -25,8 +25,6 @@ static ngx_int_t ngx_http_privacy_consent_decide(ngx_http_request_t *r,
 static ngx_int_t ngx_http_privacy_same_origin(ngx_http_request_t *r);
 static ngx_int_t ngx_http_privacy_redirect(ngx_http_request_t *r,
     ngx_str_t *to);
-static void ngx_http_privacy_portal_url(ngx_http_request_t *r, char *page,
-    ngx_str_t *url);
 
 
 ngx_int_t
@@ -677,8 +675,9 @@ ngx_http_privacy_redirect(ngx_http_request_t *r, ngx_str_t *to)
 
 /* the URL of a portal page: the location's prefix and the page name */
 
-static void
-ngx_http_privacy_portal_url(ngx_http_request_t *r, char *page, ngx_str_t *url)
+void
+ngx_http_privacy_portal_url(ngx_http_request_t *r, const char *page,
+    ngx_str_t *url)
 {
     u_char                    *p;
     size_t                     n;
