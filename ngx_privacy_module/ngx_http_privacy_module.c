@@ -33,6 +33,8 @@ static char *ngx_http_privacy_retention(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_privacy_search_args(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_privacy_enum(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_privacy_read_secret(ngx_conf_t *cf,
     ngx_http_privacy_main_conf_t *pmcf);
 static ngx_http_privacy_classifier_t *ngx_http_privacy_classifier(
@@ -122,7 +124,7 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
 
     { ngx_string("privacy_unclassified"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_enum_slot,
+      ngx_http_privacy_enum,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_privacy_loc_conf_t, unclassified),
       &ngx_http_privacy_unclassified_values },
@@ -143,7 +145,7 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
 
     { ngx_string("privacy_shared_cache"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_enum_slot,
+      ngx_http_privacy_enum,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_privacy_loc_conf_t, cache),
       &ngx_http_privacy_cache_values },
@@ -896,6 +898,40 @@ ngx_http_privacy_portal(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     clcf->handler = ngx_http_privacy_portal_handler;
 
     return NGX_CONF_OK;
+}
+
+
+/* ngx_conf_set_enum_slot(), with a message that names the directive */
+
+static char *
+ngx_http_privacy_enum(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    u_char           *p, *last, list[128];
+    ngx_str_t        *value;
+    ngx_conf_enum_t  *e;
+
+    value = cf->args->elts;
+
+    for (e = cmd->post; e->name.len; e++) {
+        if (e->name.len == value[1].len
+            && ngx_strcasecmp(e->name.data, value[1].data) == 0)
+        {
+            return ngx_conf_set_enum_slot(cf, cmd, conf);
+        }
+    }
+
+    p = list;
+    last = list + sizeof(list);
+
+    for (e = cmd->post; e->name.len; e++) {
+        p = ngx_slprintf(p, last, "%s%V", p == list ? "" : " or ", &e->name);
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid value \"%V\" in \"%V\", expected %*s",
+                       &value[1], &cmd->name, p - list, list);
+
+    return NGX_CONF_ERROR;
 }
 
 

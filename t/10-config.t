@@ -279,12 +279,11 @@ fails(good_with("return 200 \"ok\\n\";",
 # --- the enumerations and flags -----------------------------------------------
 
 fails(good_with('privacy_unclassified keep;', 'privacy_unclassified drop;'),
-    # the stock enum parser names the line, not the directive
-    qr/\[emerg\] invalid value "drop" in \S+nginx\.conf:\d+/,
+    qr/\[emerg\] invalid value "drop" in "privacy_unclassified", expected keep or strip in \S+nginx\.conf:\d+/,
     'privacy_unclassified drop');
 
 fails(good_with('privacy_shared_cache vary;', 'privacy_shared_cache public;'),
-    qr/\[emerg\] invalid value "public" in \S+nginx\.conf:\d+/,
+    qr/\[emerg\] invalid value "public" in "privacy_shared_cache", expected vary or private/,
     'privacy_shared_cache public');
 
 fails(good_with('privacy_gpc on;', 'privacy_gpc yes;'),
