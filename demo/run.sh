@@ -168,10 +168,18 @@ cat <<EOF
         the leftover _ga is expired in the browser (Max-Age=0)
     curl -s -H 'Sec-GPC: 1' $url/debug/cookies
         Global Privacy Control counts as refusing marketing
+    $url/ in a browser
+        the consent banner: Accept all, Reject all, Settings
+    $url/privacy/policy   $url/privacy/cookies
+        the policy and cookie declaration, from the live configuration
+        (?lang=en for English)
     $url/privacy/consent
-        accept, reject or choose per category; then reload the shop
-    sqlite3 $RUN/data/privacy.db .tables
-        the register: consent receipts and more
+        change or withdraw the choice; object to visitor statistics
+    $url/search?q=Anna+anna.s%40example.se+19811218-9876
+        then: sqlite3 $RUN/data/privacy.db 'select path, search_term,
+        visitor from analytics_events' (after a second: batches)
+    sqlite3 $RUN/data/privacy.db 'select * from consent_receipts'
+        the register: consent receipts, analytics, cookies seen
 
   Logs: $RUN/logs/ (access.log shows consent and stripped cookies)
 EOF
