@@ -35,6 +35,10 @@ static char *ngx_http_privacy_search_args(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_privacy_enum(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_privacy_policy_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_privacy_secret_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_http_privacy_read_secret(ngx_conf_t *cf,
     ngx_http_privacy_main_conf_t *pmcf);
 static ngx_http_privacy_classifier_t *ngx_http_privacy_classifier(
@@ -75,7 +79,7 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
 
     { ngx_string("privacy_secret_file"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
+      ngx_http_privacy_secret_directive,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_privacy_main_conf_t, secret_file),
       NULL },
@@ -96,7 +100,7 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
 
     { ngx_string("privacy_policy"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_str_slot,
+      ngx_http_privacy_policy_directive,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_privacy_main_conf_t, policy_file),
       NULL },
@@ -344,6 +348,7 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
 
     char                *rv;
     ngx_str_t            name;
+    ngx_conf_file_t     *conf_file, policy_conf;
     ngx_pool_cleanup_t  *cln;
 
     if (pmcf->version.len == 0) {
@@ -371,15 +376,22 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    if (pmcf->secret_file.len) {
-        rv = ngx_http_privacy_read_secret(cf, pmcf);
-        if (rv != NGX_CONF_OK) {
-            return rv;
-        }
-    }
-
     if (pmcf->policy_file.len) {
+        /*
+         * The document is checked once the whole http block is known (it
+         * refers to privacy_retention lines); its errors still point at
+         * the privacy_policy line.
+         */
+        conf_file = cf->conf_file;
+        policy_conf = *conf_file;
+        policy_conf.file.name = pmcf->policy_conf;
+        policy_conf.line = pmcf->policy_line;
+        cf->conf_file = &policy_conf;
+
         rv = ngx_http_privacy_policy_load(cf, pmcf);
+
+        cf->conf_file = conf_file;
+
         if (rv != NGX_CONF_OK) {
             return rv;
         }
@@ -896,6 +908,45 @@ ngx_http_privacy_portal(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_http_privacy_portal_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+/* the keys are derived at once, so that errors point at this line */
+
+static char *
+ngx_http_privacy_secret_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_privacy_main_conf_t *pmcf = conf;
+
+    char  *rv;
+
+    rv = ngx_conf_set_str_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    return ngx_http_privacy_read_secret(cf, pmcf);
+}
+
+
+static char *
+ngx_http_privacy_policy_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_privacy_main_conf_t *pmcf = conf;
+
+    char  *rv;
+
+    rv = ngx_conf_set_str_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    pmcf->policy_conf = cf->conf_file->file.name;
+    pmcf->policy_line = cf->conf_file->line;
 
     return NGX_CONF_OK;
 }

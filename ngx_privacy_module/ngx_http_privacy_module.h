@@ -74,6 +74,8 @@ typedef struct {
     ngx_str_t                        db;
     ngx_str_t                        version;
     ngx_str_t                        policy_file;
+    ngx_str_t                        policy_conf;    /* where it was set */
+    ngx_uint_t                       policy_line;
 
     /* the validated policy document (a jansson json_t *), or NULL */
     void                            *policy;
