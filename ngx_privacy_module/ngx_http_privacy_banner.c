@@ -78,8 +78,6 @@ static void ngx_http_privacy_banner_cleanup(void *data);
 static ngx_int_t ngx_http_privacy_banner_headers(ngx_http_request_t *r);
 static ngx_int_t ngx_http_privacy_banner_vary(ngx_http_request_t *r,
     char *token);
-static ngx_int_t ngx_http_privacy_banner_add_header(ngx_http_request_t *r,
-    char *key, ngx_str_t *value);
 static void ngx_http_privacy_banner_nonce(ngx_http_request_t *r,
     ngx_str_t *nonce);
 static ngx_int_t ngx_http_privacy_banner_build(ngx_http_request_t *r,
@@ -387,8 +385,8 @@ ngx_http_privacy_banner_headers(ngx_http_request_t *r)
 
         ngx_str_set(&value, "private");
 
-        return ngx_http_privacy_banner_add_header(r, "Cache-Control",
-                                                  &value);
+        return ngx_http_privacy_add_header(r, "Cache-Control", &value)
+               ? NGX_OK : NGX_ERROR;
     }
 
     if (ngx_http_privacy_banner_vary(r, "Cookie") != NGX_OK) {
@@ -414,33 +412,8 @@ ngx_http_privacy_banner_vary(ngx_http_request_t *r, char *token)
     value.data = (u_char *) token;
     value.len = ngx_strlen(token);
 
-    return ngx_http_privacy_banner_add_header(r, "Vary", &value);
-}
-
-
-/* 1 if a response header named key lists token (comma list, any case) */
-
-static ngx_int_t
-ngx_http_privacy_banner_add_header(ngx_http_request_t *r, char *key,
-    ngx_str_t *value)
-{
-    ngx_table_elt_t  *h;
-
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    h->hash = 1;
-    h->key.data = (u_char *) key;
-    h->key.len = ngx_strlen(key);
-    h->value = *value;
-    h->lowcase_key = NULL;
-#if (nginx_version >= 1023000)
-    h->next = NULL;
-#endif
-
-    return NGX_OK;
+    return ngx_http_privacy_add_header(r, "Vary", &value) ? NGX_OK
+                                                           : NGX_ERROR;
 }
 
 

@@ -31,8 +31,6 @@ static ngx_int_t ngx_http_privacy_expire(ngx_http_request_t *r,
     ngx_str_t *name, ngx_str_t *domain);
 static ngx_int_t ngx_http_privacy_protect_cache(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf);
-static ngx_table_elt_t *ngx_http_privacy_add_header(ngx_http_request_t *r,
-    ngx_str_t *key, ngx_str_t *value);
 
 
 static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
@@ -343,7 +341,7 @@ ngx_http_privacy_expire(ngx_http_request_t *r, ngx_str_t *name,
 {
     u_char     *p;
     size_t      len;
-    ngx_str_t   key, value;
+    ngx_str_t   value;
 
     len = name->len + sizeof("=") - 1 + sizeof(NGX_HTTP_PRIVACY_EXPIRED) - 1
           + (domain ? sizeof("; Domain=") - 1 + domain->len : 0)
@@ -375,9 +373,8 @@ ngx_http_privacy_expire(ngx_http_request_t *r, ngx_str_t *name,
 
     value.len = p - value.data;
 
-    ngx_str_set(&key, "Set-Cookie");
-
-    return ngx_http_privacy_add_header(r, &key, &value) ? NGX_OK : NGX_ERROR;
+    return ngx_http_privacy_add_header(r, "Set-Cookie", &value) ? NGX_OK
+                                                                 : NGX_ERROR;
 }
 
 
@@ -385,12 +382,10 @@ static ngx_int_t
 ngx_http_privacy_protect_cache(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf)
 {
-    ngx_str_t   key, value;
+    ngx_str_t   value;
     ngx_uint_t  cookie, gpc;
 
     if (plcf->cache == NGX_HTTP_PRIVACY_CACHE_PRIVATE) {
-        ngx_str_set(&key, "Cache-Control");
-
         if (ngx_http_privacy_header_has(r, "Cache-Control", "private")
             || ngx_http_privacy_header_has(r, "Cache-Control", "no-store"))
         {
@@ -399,11 +394,9 @@ ngx_http_privacy_protect_cache(ngx_http_request_t *r,
 
         ngx_str_set(&value, "private");
 
-        return ngx_http_privacy_add_header(r, &key, &value) ? NGX_OK
-                                                             : NGX_ERROR;
+        return ngx_http_privacy_add_header(r, "Cache-Control", &value)
+               ? NGX_OK : NGX_ERROR;
     }
-
-    ngx_str_set(&key, "Vary");
 
     if (ngx_http_privacy_header_has(r, "Vary", "*")) {
         return NGX_OK;
@@ -427,7 +420,7 @@ ngx_http_privacy_protect_cache(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    if (ngx_http_privacy_add_header(r, &key, &value) == NULL) {
+    if (ngx_http_privacy_add_header(r, "Vary", &value) == NULL) {
         return NGX_ERROR;
     }
 
@@ -435,8 +428,10 @@ ngx_http_privacy_protect_cache(ngx_http_request_t *r,
 }
 
 
-static ngx_table_elt_t *
-ngx_http_privacy_add_header(ngx_http_request_t *r, ngx_str_t *key,
+/* appends a response header; the key must outlive the request */
+
+ngx_table_elt_t *
+ngx_http_privacy_add_header(ngx_http_request_t *r, char *key,
     ngx_str_t *value)
 {
     ngx_table_elt_t  *h;
@@ -447,7 +442,8 @@ ngx_http_privacy_add_header(ngx_http_request_t *r, ngx_str_t *key,
     }
 
     h->hash = 1;
-    h->key = *key;
+    h->key.data = (u_char *) key;
+    h->key.len = ngx_strlen(key);
     h->value = *value;
     h->lowcase_key = NULL;
 #if (nginx_version >= 1023000)
@@ -520,7 +516,7 @@ ngx_http_privacy_set_consent_cookie(ngx_http_request_t *r,
 {
     u_char                        *p;
     size_t                         len, n;
-    ngx_str_t                      key, value;
+    ngx_str_t                      value;
     ngx_uint_t                     secure;
     u_char                         buf[NGX_HTTP_PRIVACY_CONSENT_MAX_LEN];
     ngx_http_privacy_loc_conf_t   *plcf;
@@ -581,7 +577,6 @@ ngx_http_privacy_set_consent_cookie(ngx_http_request_t *r,
 
     value.len = p - value.data;
 
-    ngx_str_set(&key, "Set-Cookie");
-
-    return ngx_http_privacy_add_header(r, &key, &value) ? NGX_OK : NGX_ERROR;
+    return ngx_http_privacy_add_header(r, "Set-Cookie", &value) ? NGX_OK
+                                                                 : NGX_ERROR;
 }

@@ -185,6 +185,8 @@ ngx_int_t ngx_http_privacy_set_consent_cookie(ngx_http_request_t *r,
     ngx_http_privacy_consent_t *consent);
 ngx_uint_t ngx_http_privacy_header_has(ngx_http_request_t *r, char *key,
     char *token);
+ngx_table_elt_t *ngx_http_privacy_add_header(ngx_http_request_t *r,
+    char *key, ngx_str_t *value);
 
 /* a cookie category as shown to visitors */
 typedef struct {

@@ -3,6 +3,7 @@
  */
 
 
+#include "ngx_http_privacy_module.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_crypto.h"
 #include "ngx_http_privacy_html.h"
@@ -203,9 +204,9 @@ ngx_http_privacy_page_send(ngx_http_privacy_page_t *page, ngx_uint_t status)
 {
     u_char              *p;
     ngx_int_t            rc;
+    ngx_str_t            value;
     ngx_buf_t           *b;
     ngx_chain_t          out;
-    ngx_table_elt_t     *h;
     ngx_http_request_t  *r;
 
     static u_char  csp1[] = "default-src 'none'; style-src 'nonce-";
@@ -218,55 +219,41 @@ ngx_http_privacy_page_send(ngx_http_privacy_page_t *page, ngx_uint_t status)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
     p = ngx_pnalloc(r->pool, sizeof(csp1) - 1 + NGX_HTTP_PRIVACY_NONCE_LEN
                              + sizeof(csp2) - 1);
     if (p == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    h->hash = 1;
-    ngx_str_set(&h->key, "Content-Security-Policy");
-    h->value.data = p;
+    value.data = p;
     p = ngx_cpymem(p, csp1, sizeof(csp1) - 1);
     p = ngx_cpymem(p, page->nonce, NGX_HTTP_PRIVACY_NONCE_LEN);
     p = ngx_cpymem(p, csp2, sizeof(csp2) - 1);
-    h->value.len = p - h->value.data;
-#if (nginx_version >= 1023000)
-    h->next = NULL;
-#endif
+    value.len = p - value.data;
 
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
+    if (ngx_http_privacy_add_header(r, "Content-Security-Policy", &value)
+        == NULL)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    h->hash = 1;
-    ngx_str_set(&h->key, "Content-Language");
-    ngx_str_set(&h->value, "sv");
     if (page->lang == NGX_HTTP_PRIVACY_LANG_EN) {
-        ngx_str_set(&h->value, "en");
-    }
-#if (nginx_version >= 1023000)
-    h->next = NULL;
-#endif
+        ngx_str_set(&value, "en");
 
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
+    } else {
+        ngx_str_set(&value, "sv");
+    }
+
+    if (ngx_http_privacy_add_header(r, "Content-Language", &value) == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     /* pages show the visitor's own state and language */
-    h->hash = 1;
-    ngx_str_set(&h->key, "Cache-Control");
-    ngx_str_set(&h->value, "no-store");
-#if (nginx_version >= 1023000)
-    h->next = NULL;
-#endif
+    ngx_str_set(&value, "no-store");
+
+    if (ngx_http_privacy_add_header(r, "Cache-Control", &value) == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     r->headers_out.status = status;
     r->headers_out.content_length_n = page->len;

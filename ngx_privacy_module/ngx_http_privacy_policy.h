@@ -94,8 +94,6 @@ ngx_int_t ngx_http_privacy_text(json_t *obj, const char *key,
 
 size_t ngx_http_privacy_retention_words(
     ngx_http_privacy_retention_t *rt, ngx_uint_t lang, u_char *out);
-ngx_int_t ngx_http_privacy_header(ngx_http_request_t *r,
-    const char *key, const char *value);
 void ngx_http_privacy_html_str(ngx_http_privacy_page_t *page,
     ngx_str_t *s);
 void ngx_http_privacy_html_style(ngx_http_privacy_page_t *page);

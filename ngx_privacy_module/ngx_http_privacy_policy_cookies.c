@@ -35,6 +35,8 @@ ngx_http_privacy_cookies_page(ngx_http_request_t *r,
     ngx_http_privacy_page_t           page;
     ngx_http_privacy_category_info_t  c;
 
+    static ngx_str_t  vary = ngx_string("Accept-Language");
+
     if (ngx_http_privacy_page_init(&page, r) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -95,7 +97,7 @@ ngx_http_privacy_cookies_page(ngx_http_request_t *r,
 
     ngx_http_privacy_page_foot(&page);
 
-    if (ngx_http_privacy_header(r, "Vary", "Accept-Language") != NGX_OK) {
+    if (ngx_http_privacy_add_header(r, "Vary", &vary) == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 

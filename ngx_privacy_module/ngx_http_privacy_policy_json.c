@@ -44,6 +44,8 @@ ngx_http_privacy_policy_json(ngx_http_request_t *r,
     ngx_chain_t    cl;
     unsigned int   md_len;
 
+    static ngx_str_t  nosniff = ngx_string("nosniff");
+
     content = ngx_http_privacy_policy_content(pmcf, plcf);
     if (content == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -107,8 +109,8 @@ ngx_http_privacy_policy_json(ngx_http_request_t *r,
     p[len++] = '\n';
     free(s);
 
-    if (ngx_http_privacy_header(r, "X-Content-Type-Options", "nosniff")
-        != NGX_OK)
+    if (ngx_http_privacy_add_header(r, "X-Content-Type-Options", &nosniff)
+        == NULL)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }

@@ -124,30 +124,6 @@ ngx_http_privacy_retention_words(ngx_http_privacy_retention_t *rt,
 }
 
 
-ngx_int_t
-ngx_http_privacy_header(ngx_http_request_t *r, const char *key,
-    const char *value)
-{
-    ngx_table_elt_t  *h;
-
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    h->hash = 1;
-    h->key.data = (u_char *) key;
-    h->key.len = ngx_strlen(key);
-    h->value.data = (u_char *) value;
-    h->value.len = ngx_strlen(value);
-#if (nginx_version >= 1023000)
-    h->next = NULL;
-#endif
-
-    return NGX_OK;
-}
-
-
 /* the pages */
 
 ngx_int_t
@@ -211,6 +187,8 @@ ngx_http_privacy_policy_page(ngx_http_request_t *r,
     ngx_uint_t                      i;
     ngx_http_privacy_page_t         page;
     const ngx_http_privacy_term_t  *s;
+
+    static ngx_str_t  vary = ngx_string("Accept-Language");
 
     doc = pmcf->policy;
 
@@ -298,7 +276,7 @@ ngx_http_privacy_policy_page(ngx_http_request_t *r,
     ngx_http_privacy_page_foot(&page);
 
     /* the same URL answers in Swedish or English */
-    if (ngx_http_privacy_header(r, "Vary", "Accept-Language") != NGX_OK) {
+    if (ngx_http_privacy_add_header(r, "Vary", &vary) == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 

@@ -641,17 +641,10 @@ ngx_http_privacy_redirect(ngx_http_request_t *r, ngx_str_t *to)
     ngx_table_elt_t          *h;
     ngx_http_privacy_page_t   page;
 
-    h = ngx_list_push(&r->headers_out.headers);
+    h = ngx_http_privacy_add_header(r, "Location", to);
     if (h == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
-
-    h->hash = 1;
-    ngx_str_set(&h->key, "Location");
-    h->value = *to;
-#if (nginx_version >= 1023000)
-    h->next = NULL;
-#endif
 
     r->headers_out.location = h;
 
