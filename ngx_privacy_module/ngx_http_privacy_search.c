@@ -6,7 +6,8 @@
  * the search box when it leaves the worker.  The pipeline:
  *
  *   1. the raw value is cut at NGX_HTTP_PRIVACY_SEARCH_RAW_MAX bytes;
- *   2. percent-decoding, '+' meaning space, malformed escapes literal;
+ *   2. percent-decoding (the form decoder: '+' is a space, malformed
+ *      escapes stay literal);
  *   3. strict UTF-8 validation (overlongs, surrogates and code points
  *      above U+10FFFF are invalid): the whole term is dropped;
  *   4. per character: controls and Unicode spaces become one space
@@ -43,6 +44,7 @@
 #include <pcre2.h>
 
 #include "ngx_http_privacy_search.h"
+#include "ngx_http_privacy_form.h"
 
 
 /*
@@ -95,9 +97,6 @@ struct ngx_http_privacy_scrubber_s {
 };
 
 
-static int ngx_http_privacy_search_hex(u_char c);
-static size_t ngx_http_privacy_search_decode(const u_char *raw, size_t len,
-    u_char *out);
 static int ngx_http_privacy_search_valid_utf8(const u_char *p, size_t len);
 static uint32_t ngx_http_privacy_search_next_cp(const u_char **pp);
 static size_t ngx_http_privacy_search_put_cp(u_char *p, uint32_t cp);
@@ -324,9 +323,9 @@ ngx_http_privacy_search_normalize(const ngx_http_privacy_scrubber_t *s,
     }
 
     if (len > NGX_HTTP_PRIVACY_SEARCH_RAW_MAX) {
-        n = ngx_http_privacy_search_decode(raw,
-                                           NGX_HTTP_PRIVACY_SEARCH_RAW_MAX,
-                                           buf1);
+        n = ngx_http_privacy_form_decode(raw,
+                                         NGX_HTTP_PRIVACY_SEARCH_RAW_MAX,
+                                         buf1);
 
         /*
          * The last word may be cut in two: half an address or half a
@@ -339,7 +338,7 @@ ngx_http_privacy_search_normalize(const ngx_http_privacy_scrubber_t *s,
         }
 
     } else {
-        n = ngx_http_privacy_search_decode(raw, len, buf1);
+        n = ngx_http_privacy_form_decode(raw, len, buf1);
     }
 
     if (!ngx_http_privacy_search_valid_utf8(buf1, n)) {
@@ -422,58 +421,6 @@ ngx_http_privacy_search_normalize(const ngx_http_privacy_scrubber_t *s,
     *out_len = n;
 
     return NGX_HTTP_PRIVACY_SEARCH_OK;
-}
-
-
-static int
-ngx_http_privacy_search_hex(u_char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-
-    c |= 0x20;
-
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-
-    return -1;
-}
-
-
-/* out must hold len bytes: decoding never makes the text longer */
-static size_t
-ngx_http_privacy_search_decode(const u_char *raw, size_t len, u_char *out)
-{
-    int      hi, lo;
-    size_t   i, n;
-
-    n = 0;
-
-    for (i = 0; i < len; i++) {
-
-        if (raw[i] == '+') {
-            out[n++] = ' ';
-            continue;
-        }
-
-        if (raw[i] == '%' && len - i > 2) {
-            hi = ngx_http_privacy_search_hex(raw[i + 1]);
-            lo = ngx_http_privacy_search_hex(raw[i + 2]);
-
-            if (hi >= 0 && lo >= 0) {
-                out[n++] = (u_char) (hi << 4 | lo);
-                i += 2;
-                continue;
-            }
-        }
-
-        /* a '%' without two hex digits is kept as typed */
-        out[n++] = raw[i];
-    }
-
-    return n;
 }
 
 
