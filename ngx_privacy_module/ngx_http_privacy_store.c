@@ -18,6 +18,25 @@
 #define NGX_HTTP_PRIVACY_RECORD_EVENT     2
 #define NGX_HTTP_PRIVACY_RECORD_COOKIE    3
 
+/*
+ * Page views written by one multi-row INSERT: a statement's step, halt
+ * and reset cost about as much as writing a row, so runs of events in a
+ * batch share them; what is left of a run goes through the one-row
+ * INSERT.  STORE_ROWS is the number of rows in EVENT_ROWS.
+ */
+#define NGX_HTTP_PRIVACY_STORE_ROWS     32
+#define NGX_HTTP_PRIVACY_EVENT_PARAMS   8
+
+#define NGX_HTTP_PRIVACY_ROW    "(?,?,?,?,?,?,?,?)"
+#define NGX_HTTP_PRIVACY_ROW4                                                 \
+    NGX_HTTP_PRIVACY_ROW "," NGX_HTTP_PRIVACY_ROW ","                         \
+    NGX_HTTP_PRIVACY_ROW "," NGX_HTTP_PRIVACY_ROW
+#define NGX_HTTP_PRIVACY_ROW16                                                \
+    NGX_HTTP_PRIVACY_ROW4 "," NGX_HTTP_PRIVACY_ROW4 ","                       \
+    NGX_HTTP_PRIVACY_ROW4 "," NGX_HTTP_PRIVACY_ROW4
+#define NGX_HTTP_PRIVACY_EVENT_ROWS                                           \
+    NGX_HTTP_PRIVACY_ROW16 "," NGX_HTTP_PRIVACY_ROW16
+
 
 typedef struct {
     ngx_uint_t                       type;
@@ -32,6 +51,7 @@ typedef struct {
 typedef struct {
     ngx_http_privacy_record_t       *records;
     ngx_uint_t                       n;
+    unsigned                         receipt:1;     /* holds a receipt */
 
     /* the result, set by the thread */
     int                              rc;
@@ -50,8 +70,11 @@ struct ngx_http_privacy_store_s {
 
     /* touched by the thread only while a task is in flight */
     sqlite3                         *db;
+    sqlite3_stmt                    *begin;
+    sqlite3_stmt                    *commit;
     sqlite3_stmt                    *insert_receipt;
     sqlite3_stmt                    *insert_event;
+    sqlite3_stmt                    *insert_events;    /* STORE_ROWS rows */
     sqlite3_stmt                    *upsert_cookie;
     time_t                           rollup_day;
 
@@ -68,6 +91,8 @@ struct ngx_http_privacy_store_s {
     ngx_uint_t                       written;
     unsigned                         busy:1;
     unsigned                         failing:1;
+    /* the timer ticked while a batch was being written */
+    unsigned                         due:1;
 };
 
 
@@ -154,6 +179,58 @@ static const char  ngx_http_privacy_rollup_sql[] =
     " GROUP BY d, host, search_term;";
 
 
+typedef struct {
+    const char                      *sql;
+    size_t                           offset;    /* of the sqlite3_stmt * */
+} ngx_http_privacy_store_stmt_t;
+
+
+/* prepared once per connection: a batch parses no SQL */
+static ngx_http_privacy_store_stmt_t  ngx_http_privacy_store_stmts[] = {
+
+    { "BEGIN IMMEDIATE",
+      offsetof(ngx_http_privacy_store_t, begin) },
+
+    { "COMMIT",
+      offsetof(ngx_http_privacy_store_t, commit) },
+
+    { "INSERT INTO consent_receipts (consent_id, decided_at,"
+      " policy_version, categories, method, client)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+      offsetof(ngx_http_privacy_store_t, insert_receipt) },
+
+    { "INSERT INTO analytics_events (ts, host, path, status,"
+      " referrer_host, search_term, visitor, identified)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      offsetof(ngx_http_privacy_store_t, insert_event) },
+
+    /*
+     * OR FAIL: a failed row fails the batch, whose transaction is rolled
+     * back as a whole, so the statement need not undo its own earlier
+     * rows (for which SQLite would keep a statement journal)
+     */
+    { "INSERT OR FAIL INTO analytics_events (ts, host, path, status,"
+      " referrer_host, search_term, visitor, identified)"
+      " VALUES " NGX_HTTP_PRIVACY_EVENT_ROWS,
+      offsetof(ngx_http_privacy_store_t, insert_events) },
+
+    { "INSERT INTO cookies_seen (name, category, first_seen,"
+      " last_seen, sightings) VALUES (?1, ?2, ?3, ?3, 1)"
+      " ON CONFLICT (name) DO UPDATE SET category = excluded.category,"
+      " last_seen = excluded.last_seen, sightings = sightings + 1",
+      offsetof(ngx_http_privacy_store_t, upsert_cookie) },
+};
+
+
+#define NGX_HTTP_PRIVACY_STORE_NSTMTS                                         \
+    (sizeof(ngx_http_privacy_store_stmts)                                     \
+     / sizeof(ngx_http_privacy_store_stmts[0]))
+
+#define ngx_http_privacy_store_stmt(s, i)                                     \
+    ((sqlite3_stmt **) ((u_char *) (s)                                        \
+                        + ngx_http_privacy_store_stmts[i].offset))
+
+
 static void ngx_http_privacy_store_timer_handler(ngx_event_t *ev);
 static void ngx_http_privacy_store_post(ngx_http_privacy_store_t *s);
 static void ngx_http_privacy_store_thread(void *data, ngx_log_t *log);
@@ -167,7 +244,7 @@ static int ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
 static void ngx_http_privacy_store_close(ngx_http_privacy_store_t *s);
 static ngx_int_t ngx_http_privacy_store_push(ngx_http_privacy_store_t *s,
     ngx_http_privacy_record_t **rec);
-static void ngx_http_privacy_store_bind_event(sqlite3_stmt *st,
+static void ngx_http_privacy_store_bind_event(sqlite3_stmt *st, int base,
     ngx_http_privacy_event_t *ev);
 static int ngx_http_privacy_store_rollup(ngx_http_privacy_store_t *s,
     char *err, size_t err_len);
@@ -426,7 +503,11 @@ ngx_http_privacy_store_receipt(ngx_http_privacy_store_t *s,
     rec->type = NGX_HTTP_PRIVACY_RECORD_RECEIPT;
     rec->u.receipt = *rc;
 
-    /* receipts are rare and prove consent: write them at once */
+    /*
+     * receipts are rare and prove consent: write them at once, or as soon
+     * as the batch being written is done
+     */
+    s->filling->receipt = 1;
     ngx_http_privacy_store_post(s);
 
     return NGX_OK;
@@ -498,6 +579,9 @@ ngx_http_privacy_store_timer_handler(ngx_event_t *ev)
 {
     ngx_http_privacy_store_t  *s = ev->data;
 
+    /* if a batch is being written, the next one follows it at once */
+    s->due = 1;
+
     ngx_http_privacy_store_post(s);
 
     s->dropped_logged = s->dropped;
@@ -520,6 +604,8 @@ ngx_http_privacy_store_post(ngx_http_privacy_store_t *s)
     /* a failed batch is retried before newer records are written */
 
     if (s->writing->n == 0) {
+        s->due = 0;
+
         if (s->filling->n == 0 && s->db != NULL) {
             return;
         }
@@ -631,8 +717,20 @@ ngx_http_privacy_store_done(ngx_event_t *ev)
 
     s->written += b->n;
     b->n = 0;
+    b->receipt = 0;
 
-    if (s->filling->n) {
+    /*
+     * Page views wait for a full batch or the timer: a transaction costs
+     * the writer (which shares the worker's CPU) as much as some hundred
+     * rows, so writing whatever came in meanwhile would make batches of a
+     * few rows when the writer keeps up.  The exit handler writes what is
+     * left.
+     */
+
+    if (s->filling->n >= NGX_HTTP_PRIVACY_STORE_EAGER
+        || s->filling->receipt
+        || s->due)
+    {
         ngx_http_privacy_store_post(s);
     }
 }
@@ -645,8 +743,9 @@ static int
 ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
     size_t err_len)
 {
-    int       rc;
-    sqlite3  *db;
+    int          rc;
+    sqlite3     *db;
+    ngx_uint_t   i;
 
     /*
      * NOMUTEX: one thread at a time uses the connection (one task in
@@ -680,47 +779,19 @@ ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
         return rc;
     }
 
-    rc = sqlite3_prepare_v3(db,
-             "INSERT INTO consent_receipts (consent_id, decided_at,"
-             " policy_version, categories, method, client)"
-             " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1,
-             SQLITE_PREPARE_PERSISTENT, &s->insert_receipt, NULL);
-    if (rc != SQLITE_OK) {
-        snprintf(err, err_len, "cannot prepare: %s", sqlite3_errmsg(db));
-        sqlite3_close(db);
-        return rc;
-    }
-
-    rc = sqlite3_prepare_v3(db,
-             "INSERT INTO analytics_events (ts, host, path, status,"
-             " referrer_host, search_term, visitor, identified)"
-             " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1,
-             SQLITE_PREPARE_PERSISTENT, &s->insert_event, NULL);
-    if (rc != SQLITE_OK) {
-        snprintf(err, err_len, "cannot prepare: %s", sqlite3_errmsg(db));
-        sqlite3_finalize(s->insert_receipt);
-        s->insert_receipt = NULL;
-        sqlite3_close(db);
-        return rc;
-    }
-
-    rc = sqlite3_prepare_v3(db,
-             "INSERT INTO cookies_seen (name, category, first_seen,"
-             " last_seen, sightings) VALUES (?1, ?2, ?3, ?3, 1)"
-             " ON CONFLICT (name) DO UPDATE SET category = excluded.category,"
-             " last_seen = excluded.last_seen, sightings = sightings + 1",
-             -1, SQLITE_PREPARE_PERSISTENT, &s->upsert_cookie, NULL);
-    if (rc != SQLITE_OK) {
-        snprintf(err, err_len, "cannot prepare: %s", sqlite3_errmsg(db));
-        sqlite3_finalize(s->insert_receipt);
-        sqlite3_finalize(s->insert_event);
-        s->insert_receipt = NULL;
-        s->insert_event = NULL;
-        sqlite3_close(db);
-        return rc;
-    }
-
     s->db = db;
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_STORE_NSTMTS; i++) {
+        rc = sqlite3_prepare_v3(db, ngx_http_privacy_store_stmts[i].sql, -1,
+                                SQLITE_PREPARE_PERSISTENT,
+                                ngx_http_privacy_store_stmt(s, i), NULL);
+        if (rc != SQLITE_OK) {
+            snprintf(err, err_len, "cannot prepare: %s", sqlite3_errmsg(db));
+            ngx_http_privacy_store_close(s);
+            return rc;
+        }
+    }
+
     s->rollup_day = 0;
 
     return SQLITE_OK;
@@ -798,18 +869,23 @@ static int
 ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
     ngx_http_privacy_batch_t *b)
 {
-    int                          rc;
-    u_char                       cats[64];
-    size_t                       len;
-    ngx_uint_t                   i;
+    int                              rc;
+    u_char                           cats[64];
+    size_t                           len;
+    ngx_uint_t                       i, k, end;
     sqlite3_stmt                    *st;
     ngx_http_privacy_receipt_t      *r;
     ngx_http_privacy_cookie_seen_t  *c;
 
-    rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) {
+    rc = sqlite3_step(s->begin);
+    sqlite3_reset(s->begin);
+
+    if (rc != SQLITE_DONE) {
         goto failed;
     }
+
+    /* records[i] to records[end - 1] are events */
+    end = 0;
 
     for (i = 0; i < b->n; i++) {
 
@@ -832,8 +908,32 @@ ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
             break;
 
         case NGX_HTTP_PRIVACY_RECORD_EVENT:
-            st = s->insert_event;
-            ngx_http_privacy_store_bind_event(st, &b->records[i].u.event);
+
+            if (end <= i) {
+                for (end = i + 1; end < b->n; end++) {
+                    if (b->records[end].type != NGX_HTTP_PRIVACY_RECORD_EVENT)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            if (end - i < NGX_HTTP_PRIVACY_STORE_ROWS) {
+                st = s->insert_event;
+                ngx_http_privacy_store_bind_event(st, 0,
+                                                  &b->records[i].u.event);
+                break;
+            }
+
+            st = s->insert_events;
+
+            for (k = 0; k < NGX_HTTP_PRIVACY_STORE_ROWS; k++) {
+                ngx_http_privacy_store_bind_event(st,
+                    k * NGX_HTTP_PRIVACY_EVENT_PARAMS,
+                    &b->records[i + k].u.event);
+            }
+
+            i += NGX_HTTP_PRIVACY_STORE_ROWS - 1;
             break;
 
         case NGX_HTTP_PRIVACY_RECORD_COOKIE:
@@ -864,8 +964,10 @@ ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
         }
     }
 
-    rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) {
+    rc = sqlite3_step(s->commit);
+    sqlite3_reset(s->commit);
+
+    if (rc != SQLITE_DONE) {
         goto failed;
     }
 
@@ -885,46 +987,53 @@ failed:
 }
 
 
-/* every parameter is bound, NULL included: no clear_bindings() needed */
+/*
+ * Binds parameters base + 1 to base + 8.  Every parameter is bound, NULL
+ * included: no clear_bindings() needed.
+ */
 
 static void
-ngx_http_privacy_store_bind_event(sqlite3_stmt *st,
+ngx_http_privacy_store_bind_event(sqlite3_stmt *st, int base,
     ngx_http_privacy_event_t *ev)
 {
-    sqlite3_bind_int64(st, 1, ev->time);
-    sqlite3_bind_text(st, 2, (char *) ev->host, ev->host_len, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, (char *) ev->path, ev->path_len, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, (int) ev->status);
+    sqlite3_bind_int64(st, base + 1, ev->time);
+    sqlite3_bind_text(st, base + 2, (char *) ev->host, ev->host_len,
+                      SQLITE_STATIC);
+    sqlite3_bind_text(st, base + 3, (char *) ev->path, ev->path_len,
+                      SQLITE_STATIC);
+    sqlite3_bind_int(st, base + 4, (int) ev->status);
 
     if (ev->referrer_len) {
-        sqlite3_bind_text(st, 5, (char *) ev->referrer, ev->referrer_len,
-                          SQLITE_STATIC);
+        sqlite3_bind_text(st, base + 5, (char *) ev->referrer,
+                          ev->referrer_len, SQLITE_STATIC);
     } else {
-        sqlite3_bind_null(st, 5);
+        sqlite3_bind_null(st, base + 5);
     }
 
     if (ev->has_term) {
-        sqlite3_bind_text(st, 6, (char *) ev->term, ev->term_len,
+        sqlite3_bind_text(st, base + 6, (char *) ev->term, ev->term_len,
                           SQLITE_STATIC);
     } else {
-        sqlite3_bind_null(st, 6);
+        sqlite3_bind_null(st, base + 6);
     }
 
-    sqlite3_bind_text(st, 7, (char *) ev->visitor, sizeof(ev->visitor),
-                      SQLITE_STATIC);
-    sqlite3_bind_int(st, 8, ev->identified ? 1 : 0);
+    sqlite3_bind_text(st, base + 7, (char *) ev->visitor,
+                      sizeof(ev->visitor), SQLITE_STATIC);
+    sqlite3_bind_int(st, base + 8, ev->identified ? 1 : 0);
 }
 
 
 static void
 ngx_http_privacy_store_close(ngx_http_privacy_store_t *s)
 {
-    sqlite3_finalize(s->insert_receipt);
-    s->insert_receipt = NULL;
-    sqlite3_finalize(s->insert_event);
-    s->insert_event = NULL;
-    sqlite3_finalize(s->upsert_cookie);
-    s->upsert_cookie = NULL;
+    ngx_uint_t      i;
+    sqlite3_stmt  **st;
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_STORE_NSTMTS; i++) {
+        st = ngx_http_privacy_store_stmt(s, i);
+        sqlite3_finalize(*st);
+        *st = NULL;
+    }
 
     if (s->db) {
         sqlite3_close(s->db);

@@ -20,7 +20,7 @@
 
 /* records a batch holds; a full queue drops (and counts) records */
 #define NGX_HTTP_PRIVACY_STORE_BATCH      4096
-/* a batch this full is written without waiting for the timer */
+/* page views wait for this many, or the timer; receipts wait for neither */
 #define NGX_HTTP_PRIVACY_STORE_EAGER      256
 /* the queue flushes at least this often (milliseconds) */
 #define NGX_HTTP_PRIVACY_STORE_INTERVAL   1000
