@@ -376,6 +376,13 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    pmcf->header_memo = ngx_pcalloc(cf->pool,
+                                    NGX_HTTP_PRIVACY_HEADER_MEMO
+                                    * sizeof(ngx_http_privacy_header_memo_t));
+    if (pmcf->header_memo == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
     if (pmcf->policy_file.len) {
         /*
          * The document is checked once the whole http block is known (it

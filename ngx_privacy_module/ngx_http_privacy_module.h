@@ -61,6 +61,37 @@ typedef struct {
 } ngx_http_privacy_consent_memo_t;
 
 
+/*
+ * Cookie headers already filtered, per worker (slots): the verdict on
+ * each cookie depends only on the header's bytes, the location's
+ * configuration and the consent categories, and a browser sends the same
+ * header with every request until its cookies change.
+ */
+#define NGX_HTTP_PRIVACY_HEADER_MEMO          64
+#define NGX_HTTP_PRIVACY_HEADER_MEMO_LEN      2048   /* longest header */
+#define NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES  32     /* most presented */
+
+typedef struct {
+    uint16_t                         off;           /* name in the header */
+    uint16_t                         len;
+    unsigned                         category;
+} ngx_http_privacy_memo_cookie_t;
+
+typedef struct {
+    uint32_t                         hash;
+    void                            *conf;          /* the loc conf */
+    unsigned                         categories;
+    size_t                           len;           /* 0: slot unused */
+    size_t                           out_len;
+    ngx_uint_t                       dropped;
+    ngx_uint_t                       npresented;
+    ngx_http_privacy_memo_cookie_t   presented[
+                                         NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES];
+    u_char                          *value;         /* len bytes, then */
+    u_char                          *out;           /*   out_len bytes */
+} ngx_http_privacy_header_memo_t;
+
+
 /* "privacy_retention CATEGORY TIME" */
 typedef struct {
     ngx_str_t                        category;
@@ -91,6 +122,7 @@ typedef struct {
     /* per worker: verified consent cookies; the last host's domain */
     ngx_http_privacy_consent_memo_t *consent_memo;
     ngx_http_privacy_ua_memo_t      *ua_memo;
+    ngx_http_privacy_header_memo_t  *header_memo;
     u_char                           psl_host[256];
     size_t                           psl_host_len;
     ssize_t                          psl_reg;        /* offset, -1: none */

@@ -22,6 +22,12 @@
 #   PIN=1                           with >= 2 CPUs: nginx on CPU 0, wrk on 1
 #   ANALYTICS=on                    off: the module instance without
 #                                   privacy_analytics (enforcement only)
+#   HEADERS=1                       distinct Cookie headers wrk cycles
+#                                   through (a different _ga value in
+#                                   each); 1 is one browser; 10000 keeps
+#                                   every request out of the module's
+#                                   per-worker memo of Cookie headers (64
+#                                   slots), its worst case
 #   NO_BUILD=1                      skip "make"
 #   KEEP=1                          keep the temp dir (configs, logs, db)
 #   NGINX=/usr/sbin/nginx           the nginx binary
@@ -41,6 +47,7 @@ CONNECTIONS=${CONNECTIONS:-50}
 THREADS=${THREADS:-1}
 CONSENT=${CONSENT:-statistics}
 ANALYTICS=${ANALYTICS:-on}
+HEADERS=${HEADERS:-1}
 PIN=${PIN:-1}
 NGINX=${NGINX:-/usr/sbin/nginx}
 MODULE=$REPO/build/ngx_http_privacy_module.so
@@ -254,13 +261,40 @@ echo "page:        $PAGE_BYTES bytes of HTML; Cookie header ${#HEADER_COOKIES} b
 echo "module:      privacy on, 10 privacy_cookie patterns, privacy_analytics $ANALYTICS, portal;"
 echo "             response carries $SET_COOKIES Set-Cookie header(s) (expiring denied cookies)"
 echo "load:        $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) before the runs"
+echo "headers:     $HEADERS distinct Cookie header(s)"
 echo "wrk:         -t$THREADS -c$CONNECTIONS, ${ROUNDS} rounds x ${DURATION}s per instance (+${WARMUP}s warm-up)${CPU_WRK:+, nginx on CPU 0, wrk on CPU 1}"
 echo
 
 # --- the runs ------------------------------------------------------------------
 
+# with HEADERS > 1, the Cookie header comes from a script: requests are
+# built once at start, so that wrk does the same work for both instances
+SCRIPT=
+if [ "$HEADERS" -gt 1 ]; then
+    SCRIPT="-s $D/headers.lua"
+    cat > "$D/headers.lua" <<'EOF'
+local reqs, i = {}, 0
+init = function(args)
+    local n = tonumber(os.getenv("HEADERS"))
+    local base = os.getenv("HEADER_COOKIES")
+    for k = 1, n do
+        local h = {}
+        for name, value in pairs(wrk.headers) do h[name] = value end
+        h["Cookie"] = base:gsub("_ga=GA1%.1%.%d+",
+                                "_ga=GA1.1." .. (1000000000 + k), 1)
+        reqs[k] = wrk.format("GET", "/index.html", h)
+    end
+end
+request = function()
+    i = i % #reqs + 1
+    return reqs[i]
+end
+EOF
+fi
+export HEADERS HEADER_COOKIES
+
 run_wrk() {   # port seconds outfile
-    $CPU_WRK wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --latency \
+    $CPU_WRK wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2"s --latency $SCRIPT \
         -H 'Host: shop.example' -H "User-Agent: $UA" \
         -H "Cookie: $HEADER_COOKIES" \
         -H 'Accept: text/html,application/xhtml+xml;q=0.9,*/*;q=0.8' \

@@ -18,8 +18,11 @@
 #   LOW=200 HIGH=1200 tests/bench/callgrind.sh
 #
 # Environment: LOW, HIGH, TOP (functions listed, default 25), CONSENT
-# (statistics|all|none as in bench.sh), NO_BUILD=1, KEEP=1 (keep the
-# callgrind.out files: callgrind_annotate / kcachegrind them), NGINX.
+# (statistics|all|none as in bench.sh), HEADERS (distinct Cookie headers
+# the client cycles through, a different _ga value in each, as in
+# bench.sh: 1 is one browser, 10000 misses the module's memo of Cookie
+# headers every time), NO_BUILD=1, KEEP=1 (keep the callgrind.out files:
+# callgrind_annotate / kcachegrind them), NGINX.
 
 set -euo pipefail
 
@@ -30,6 +33,7 @@ LOW=${LOW:-500}
 HIGH=${HIGH:-2500}
 TOP=${TOP:-25}
 CONSENT=${CONSENT:-statistics}
+HEADERS=${HEADERS:-1}
 NGINX=${NGINX:-/usr/sbin/nginx}
 MODULE=$REPO/build/ngx_http_privacy_module.so
 
@@ -201,16 +205,21 @@ use strict;
 use warnings;
 use IO::Socket::INET;
 
-my ($port, $n, $ua, $cookie) = @ARGV;
-my $req = "GET /index.html HTTP/1.1\r\nHost: shop.example\r\n"
-    . "User-Agent: $ua\r\nCookie: $cookie\r\n"
-    . "Accept: text/html,application/xhtml+xml;q=0.9,*/*;q=0.8\r\n"
-    . "Accept-Language: sv-SE,sv;q=0.9,en;q=0.8\r\n\r\n";
+my ($port, $n, $ua, $cookie, $headers) = @ARGV;
+my @reqs;
+for my $k (1 .. $headers) {
+    my $c = $cookie;
+    $c =~ s/_ga=GA1\.1\.\d+/'_ga=GA1.1.' . (1000000000 + $k)/e if $headers > 1;
+    push @reqs, "GET /index.html HTTP/1.1\r\nHost: shop.example\r\n"
+        . "User-Agent: $ua\r\nCookie: $c\r\n"
+        . "Accept: text/html,application/xhtml+xml;q=0.9,*/*;q=0.8\r\n"
+        . "Accept-Language: sv-SE,sv;q=0.9,en;q=0.8\r\n\r\n";
+}
 my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port")
     or die "connect: $!\n";
 my $buf = '';
 for my $i (1 .. $n) {
-    print $s $req or die "write: $!\n";
+    print $s $reqs[$i % @reqs] or die "write: $!\n";
     my $head_end;
     until (($head_end = index($buf, "\r\n\r\n")) >= 0) {
         sysread($s, $buf, 65536, length $buf) or die "eof in head ($i)\n";
@@ -235,7 +244,7 @@ run() {   # name requests
         -e "$D/$name/error.log" 2>"$D/valgrind.$name.$n.log" &
     NGX_PID=$!
     wait_port
-    perl "$D/client.pl" "$PORT" "$n" "$UA" "$HEADER_COOKIES"
+    perl "$D/client.pl" "$PORT" "$n" "$UA" "$HEADER_COOKIES" "$HEADERS"
     stop_nginx
     if [ "$name" = module ]; then
         local ev

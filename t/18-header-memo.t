@@ -1,0 +1,127 @@
+#!/usr/bin/perl
+
+# The per-worker memo of Cookie-header verdicts (ngx_http_privacy_request.c):
+# a header seen before is not parsed again, its verdict is replayed.  The
+# verdict depends on the header's bytes, the location's configuration and
+# the consent categories, so the same bytes must still be judged afresh
+# when any of the other two differs, and a replayed verdict must match a
+# fresh one byte for byte: forwarded header, $privacy_stripped and the
+# expiring Set-Cookie headers.  One worker, so that every request after
+# the first meets the memo.
+
+use strict;
+use warnings;
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use Test::More;
+use PrivacyTest;
+
+my $t = PrivacyTest->new;
+
+$t->config(<<'EOF');
+    privacy_secret_file %%SECRET%%;
+    privacy_cookie statistics '^_ga$';
+    privacy_cookie marketing '^_fbp$';
+    privacy_cookie necessary '^session$';
+    privacy_cookie preferences '^lang$';
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        server_name memo.example;
+        privacy on;
+        privacy_gpc on;
+
+        location / {
+            return 200 "cookie=[$http_cookie] stripped=[$privacy_stripped]\n";
+        }
+
+        location /strict/ {
+            privacy_unclassified strip;
+            return 200 "cookie=[$http_cookie] stripped=[$privacy_stripped]\n";
+        }
+
+        location /more/ {
+            privacy_cookie marketing '^other$';
+            return 200 "cookie=[$http_cookie] stripped=[$privacy_stripped]\n";
+        }
+
+        location /privacy/ {
+            privacy_portal;
+        }
+    }
+EOF
+$t->start;
+
+my $header = '_ga=1; session=s; other=o; _fbp=f; lang=sv';
+
+# the same bytes, three times each, in interleaved locations
+for my $round (1 .. 3) {
+    my $r = $t->get('/', { Cookie => $header });
+    is($r->{content}, "cookie=[session=s; other=o] stripped=[_ga,_fbp,lang]\n",
+       "round $round: no consent, unclassified kept");
+
+    $r = $t->get('/strict/', { Cookie => $header });
+    is($r->{content}, "cookie=[session=s] stripped=[_ga,other,_fbp,lang]\n",
+       "round $round: same bytes, privacy_unclassified strip");
+
+    $r = $t->get('/more/', { Cookie => $header });
+    is($r->{content}, "cookie=[session=s] stripped=[_ga,other,_fbp,lang]\n",
+       "round $round: same bytes, a location with its own pattern");
+}
+
+# the expiry of presented denied cookies is replayed too
+my @fresh = sort grep { /Max-Age=0/ }
+    set_cookies($t->get('/', { Cookie => 'lang=en; _fbp=x' }));
+my @replayed = sort grep { /Max-Age=0/ }
+    set_cookies($t->get('/', { Cookie => 'lang=en; _fbp=x' }));
+ok(scalar @fresh >= 2, 'denied cookies expired (' . scalar(@fresh) . ')');
+is_deeply(\@replayed, \@fresh, 'the replayed verdict expires the same');
+
+# consent that grants everything: the same Cookie header with and without
+# Sec-GPC, which under privacy_gpc takes marketing away
+my $res = $t->post('/privacy/consent', [action => 'accept_all']);
+is($res->{status}, 303, 'accept_all recorded');
+my ($consent) = grep { /^privacy_consent=/ } set_cookies($res);
+$consent =~ s/;.*//;
+
+my $with = "$header; $consent";
+for my $round (1 .. 2) {
+    my $r = $t->get('/', { Cookie => $with });
+    is($r->{content}, "cookie=[$with] stripped=[]\n",
+       "round $round: all granted, nothing stripped");
+
+    $r = $t->get('/', { Cookie => $with, 'Sec-GPC' => '1' });
+    my $want = "_ga=1; session=s; other=o; lang=sv; $consent";
+    is($r->{content}, "cookie=[$want] stripped=[_fbp]\n",
+       "round $round: same bytes with Sec-GPC: marketing stripped");
+}
+
+# headers beyond the memo's length limit are judged every time
+my $long = join '; ', map { "u$_=" . ('v' x 20) } 1 .. 100;
+for my $round (1 .. 2) {
+    my $r = $t->get('/', { Cookie => "_ga=1; $long; session=s" });
+    is($r->{content}, "cookie=[$long; session=s] stripped=[_ga]\n",
+       "round $round: a 2.5 KB header, not memoised");
+}
+
+# more presented cookies than a slot records: still right every time
+my $many = join '; ', map { "_ga=$_" } 1 .. 40;
+for my $round (1 .. 2) {
+    my $r = $t->get('/', { Cookie => "$many; session=s" });
+    is($r->{content}, "cookie=[session=s] stripped=[" . join(',', ('_ga') x 40)
+       . "]\n", "round $round: 40 denied cookies");
+}
+
+# a memo slot reused by another header, then the first one again
+my @headers = map { "_ga=$_; session=$_; other=$_" } 1 .. 200;
+my $bad = 0;
+for my $h (@headers, @headers) {
+    my ($n) = $h =~ /_ga=(\d+)/;
+    my $r = $t->get('/', { Cookie => $h });
+    $bad++ unless $r->{content} eq "cookie=[session=$n; other=$n] stripped=[_ga]\n";
+}
+is($bad, 0, '400 requests over 200 distinct headers: all verdicts right');
+
+done_testing;
