@@ -53,10 +53,14 @@ sub wait_for {
     return $cond->();
 }
 
+# 0 also while the file exists but the worker has not yet created the
+# schema in it (the query would die on the missing table)
 sub receipts {
-    return -f $t->db
-        ? $t->sqlite('SELECT count(*) AS n FROM consent_receipts')->[0]{n}
-        : 0;
+    return 0 unless -f $t->db;
+    my $n = eval {
+        $t->sqlite('SELECT count(*) AS n FROM consent_receipts')->[0]{n};
+    };
+    return $n // 0;
 }
 
 # --- the register cannot be opened: a directory where the file should be --
