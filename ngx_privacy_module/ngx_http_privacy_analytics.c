@@ -245,7 +245,7 @@ ngx_http_privacy_is_bot(ngx_http_request_t *r)
     m = NULL;
 
     if (value->len <= sizeof(m->ua)) {
-        h = ngx_http_privacy_fnv1a(value->data, value->len);
+        h = ngx_http_privacy_memo_hash(value->data, value->len);
         m = &pmcf->ua_memo[h % NGX_HTTP_PRIVACY_UA_MEMO];
 
         if (m->len == value->len

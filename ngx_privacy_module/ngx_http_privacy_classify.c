@@ -26,6 +26,7 @@ typedef struct {
 
 
 typedef struct {
+    uint32_t          hash;             /* ngx_http_privacy_memo_hash() */
     u_char            used;
     u_char            reported;
     u_char            category;
@@ -43,6 +44,9 @@ struct ngx_http_privacy_classifier_s {
 };
 
 
+static unsigned ngx_http_privacy_classify_memoise(
+    ngx_http_privacy_classifier_t *c, ngx_http_privacy_memo_t *m, uint32_t h,
+    const u_char *name, size_t len, int *first);
 static unsigned ngx_http_privacy_classify_match(
     ngx_http_privacy_classifier_t *c, const u_char *name, size_t len);
 
@@ -209,8 +213,8 @@ unsigned
 ngx_http_privacy_classify_seen(ngx_http_privacy_classifier_t *c,
     const u_char *name, size_t len, int *first)
 {
-    size_t                    h, i;
-    unsigned                  category;
+    size_t                    i;
+    uint32_t                  h;
     ngx_http_privacy_memo_t  *m;
 
     if (first) {
@@ -221,24 +225,29 @@ ngx_http_privacy_classify_seen(ngx_http_privacy_classifier_t *c,
         return ngx_http_privacy_classify_match(c, name, len);
     }
 
-    h = ngx_http_privacy_fnv1a(name, len);
-    m = NULL;
+    h = ngx_http_privacy_memo_hash(name, len);
 
     for (i = 0; i < NGX_HTTP_PRIVACY_CLASSIFY_PROBES; i++) {
         m = &c->memo[(h + i) % NGX_HTTP_PRIVACY_CLASSIFY_SLOTS];
 
         if (!m->used) {
-            break;
+            return ngx_http_privacy_classify_memoise(c, m, h, name, len,
+                                                     first);
         }
 
-        if (m->len == len && memcmp(m->name, name, len) == 0) {
-            goto found;
-        }
+        /* the stored hash tells other names apart without a comparison */
+        if (m->hash == h
+            && m->len == len
+            && ngx_http_privacy_memo_eq(m->name, name, len))
+        {
+            if (first && !m->reported) {
+                m->reported = 1;
+                *first = 1;
+            }
 
-        m = NULL;
+            return m->category;
+        }
     }
-
-    category = ngx_http_privacy_classify_match(c, name, len);
 
     /*
      * A flood of random names (an attacker's Cookie header) fills the
@@ -246,24 +255,35 @@ ngx_http_privacy_classify_seen(ngx_http_privacy_classifier_t *c,
      * always correct, only slower.
      */
 
-    if (m == NULL) {
-        return category;
-    }
+    return ngx_http_privacy_classify_match(c, name, len);
+}
 
+
+/* a name's first sight: classified, and memoised in the free slot m */
+
+static unsigned
+ngx_http_privacy_classify_memoise(ngx_http_privacy_classifier_t *c,
+    ngx_http_privacy_memo_t *m, uint32_t h, const u_char *name, size_t len,
+    int *first)
+{
+    unsigned  category;
+
+    category = ngx_http_privacy_classify_match(c, name, len);
+
+    m->hash = h;
     m->used = 1;
-    m->reported = 0;
     m->category = (u_char) category;
     m->len = (u_char) len;
     memcpy(m->name, name, len);
 
-found:
+    /* classify() memoises without reporting; classify_seen() reports */
+    m->reported = (first != NULL);
 
-    if (first && !m->reported) {
-        m->reported = 1;
+    if (first) {
         *first = 1;
     }
 
-    return m->category;
+    return category;
 }
 
 

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 
@@ -28,20 +29,113 @@
 typedef struct ngx_http_privacy_classifier_s  ngx_http_privacy_classifier_t;
 
 
-/* FNV-1a: the index of the module's small per-worker memo tables */
-static inline uint32_t
-ngx_http_privacy_fnv1a(const u_char *p, size_t len)
+/*
+ * The index of the module's small per-worker memo tables (cookie names,
+ * consent cookies, User-Agents, Cookie headers).  Keys of 100 bytes and
+ * more are hashed on every request, so it takes 8 bytes per step (FNV-1a,
+ * used before, took one).  Only an index, not a MAC, and not the same on
+ * every platform: callers compare the whole key on every hit.
+ *
+ * The tables take the low bits, so every input bit must reach them: each
+ * step folds the product's high half down, and the end is murmur3's
+ * fmix64 finaliser.  The length goes in first, as tails overlap.
+ */
+
+static inline uint64_t
+ngx_http_privacy_memo_hash_step(uint64_t h, uint64_t w)
 {
-    size_t    i;
-    uint32_t  h;
+    h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
 
-    h = 2166136261u;
+    return h ^ (h >> 32);
+}
 
-    for (i = 0; i < len; i++) {
-        h = (h ^ p[i]) * 16777619u;
+
+static inline uint32_t
+ngx_http_privacy_memo_hash(const u_char *p, size_t len)
+{
+    uint32_t  a, b;
+    uint64_t  h, w;
+
+    h = ngx_http_privacy_memo_hash_step(0x243f6a8885a308d3ULL, len);
+
+    if (len >= 8) {
+        while (len > 8) {
+            memcpy(&w, p, 8);
+            h = ngx_http_privacy_memo_hash_step(h, w);
+            p += 8;
+            len -= 8;
+        }
+
+        /* the last 8 bytes, overlapping the previous word if need be */
+        memcpy(&w, p + len - 8, 8);
+        h = ngx_http_privacy_memo_hash_step(h, w);
+
+    } else if (len >= 4) {
+        memcpy(&a, p, 4);
+        memcpy(&b, p + len - 4, 4);
+        h = ngx_http_privacy_memo_hash_step(h, (uint64_t) a << 32 | b);
+
+    } else if (len > 0) {
+        w = (uint64_t) p[0] << 16 | (uint64_t) p[len >> 1] << 8 | p[len - 1];
+        h = ngx_http_privacy_memo_hash_step(h, w);
     }
 
-    return h;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+
+    return (uint32_t) h;
+}
+
+
+/*
+ * memcmp(a, b, len) == 0 inline, for the short keys of a memo such as
+ * cookie names: for those a call to the library costs more than the
+ * comparison.  (For keys of 100 bytes and more memcmp() is faster.)
+ * Loads overlap rather than run past len, as in the hash.
+ */
+
+static inline int
+ngx_http_privacy_memo_eq(const u_char *a, const u_char *b, size_t len)
+{
+    size_t    i;
+    uint32_t  a4, b4, c4, d4;
+    uint64_t  a8, b8;
+
+    if (len >= 8) {
+        for (i = 0; i < len - 8; i += 8) {
+            memcpy(&a8, a + i, 8);
+            memcpy(&b8, b + i, 8);
+
+            if (a8 != b8) {
+                return 0;
+            }
+        }
+
+        memcpy(&a8, a + len - 8, 8);
+        memcpy(&b8, b + len - 8, 8);
+
+        return a8 == b8;
+    }
+
+    if (len >= 4) {
+        memcpy(&a4, a, 4);
+        memcpy(&b4, b, 4);
+        memcpy(&c4, a + len - 4, 4);
+        memcpy(&d4, b + len - 4, 4);
+
+        return a4 == b4 && c4 == d4;
+    }
+
+    for (i = 0; i < len; i++) {
+        if (a[i] != b[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
 }
 
 

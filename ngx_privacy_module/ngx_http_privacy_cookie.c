@@ -2,9 +2,10 @@
  * Copyright (C) ngx_privacy_module authors
  *
  * Cookie and Set-Cookie parsing.  This runs on every request, so each
- * function makes one pass over its input, never allocates and never
- * looks at a byte outside [value, value + len): header values are not
- * NUL-terminated and are attacker-controlled.
+ * function reads its input about once (with memchr() where spans are
+ * long), never allocates and never looks at a byte outside [value,
+ * value + len): header values are not NUL-terminated and are
+ * attacker-controlled.
  */
 
 
@@ -17,6 +18,10 @@
 #define ngx_http_privacy_cookie_blank(c)  ((c) == ' ' || (c) == '\t')
 
 
+static inline const u_char *ngx_http_privacy_cookie_parse(const u_char *p,
+    const u_char *end, ngx_http_privacy_cookie_pair_t *pair);
+static inline u_char *ngx_http_privacy_cookie_copy(u_char *o,
+    const u_char *run, const u_char *run_end);
 static int ngx_http_privacy_cookie_attr_eq(const u_char *s, size_t len,
     const char *attr);
 
@@ -51,7 +56,7 @@ int
 ngx_http_privacy_cookie_next(ngx_http_privacy_cookie_iter_t *it,
     ngx_http_privacy_cookie_pair_t *pair)
 {
-    const u_char  *p, *end, *start, *eq, *last, *q;
+    const u_char  *p, *end;
 
     p = it->pos;
     end = it->end;
@@ -66,52 +71,61 @@ ngx_http_privacy_cookie_next(ngx_http_privacy_cookie_iter_t *it,
         return 0;
     }
 
-    start = p;
+    it->pos = ngx_http_privacy_cookie_parse(p, end, pair);
 
-    /* the name part byte by byte, then memchr() over the (long) value */
-    while (p < end && *p != '=' && *p != ';') {
-        p++;
+    return 1;
+}
+
+
+/*
+ * The cookie whose segment starts at p (a byte that is neither ';' nor
+ * blank): sets pair, returns the end of the segment (its ';', or end).
+ * The segment's end and then its '=' are found with memchr(), which looks
+ * at 16 or 32 bytes per step in glibc: most bytes are never looked at one
+ * by one.
+ */
+
+static inline const u_char *
+ngx_http_privacy_cookie_parse(const u_char *p, const u_char *end,
+    ngx_http_privacy_cookie_pair_t *pair)
+{
+    const u_char  *semi, *last, *eq, *q;
+
+    semi = memchr(p, ';', end - p);
+    if (semi == NULL) {
+        semi = end;
     }
 
-    if (p < end && *p == '=') {
-        eq = p;
-        p = memchr(eq + 1, ';', end - (eq + 1));
-        if (p == NULL) {
-            p = end;
-        }
-
-    } else {
-        eq = NULL;
-    }
-
-    it->pos = p;
-
-    last = p;
-    while (last > start && ngx_http_privacy_cookie_blank(last[-1])) {
+    /* *p is not blank, so this stops at p + 1 at the latest */
+    last = semi;
+    while (ngx_http_privacy_cookie_blank(last[-1])) {
         last--;
     }
 
-    pair->start = start;
-    pair->len = last - start;
+    pair->start = p;
+    pair->len = last - p;
+
+    /* '=' is not blank: the first one before last is the segment's first */
+    eq = memchr(p, '=', last - p);
 
     if (eq == NULL) {
         /* browsers treat "v" as a cookie with an empty name */
-        pair->name = start;
+        pair->name = p;
         pair->name_len = 0;
-        pair->value = start;
-        pair->value_len = last - start;
-        return 1;
+        pair->value = p;
+        pair->value_len = last - p;
+        return semi;
     }
 
     q = eq;
-    while (q > start && ngx_http_privacy_cookie_blank(q[-1])) {
+    while (q > p && ngx_http_privacy_cookie_blank(q[-1])) {
         q--;
     }
 
-    pair->name = start;
-    pair->name_len = q - start;
+    pair->name = p;
+    pair->name_len = q - p;
 
-    /* '=' is not blank, so eq < last and the value span is not negative */
+    /* eq < last, so the value span is not negative */
     q = eq + 1;
     while (q < last && ngx_http_privacy_cookie_blank(*q)) {
         q++;
@@ -120,7 +134,7 @@ ngx_http_privacy_cookie_next(ngx_http_privacy_cookie_iter_t *it,
     pair->value = q;
     pair->value_len = last - q;
 
-    return 1;
+    return semi;
 }
 
 
@@ -129,43 +143,87 @@ ngx_http_privacy_cookie_filter(const u_char *value, size_t len,
     u_char *out, ngx_http_privacy_cookie_keep_pt keep, void *data,
     size_t *dropped)
 {
-    size_t                           n, room;
+    size_t                           n, room, sep;
     u_char                          *o;
-    ngx_http_privacy_cookie_iter_t   it;
+    const u_char                    *p, *end, *run, *run_end;
     ngx_http_privacy_cookie_pair_t   pair;
+
+    /* nginx may hand over a NULL data pointer with length 0 */
+    p = value;
+    end = len ? value + len : value;
 
     o = out;
     n = 0;
 
-    ngx_http_privacy_cookie_iter_init(&it, value, len);
+    /*
+     * Kept cookies are not copied one by one: [run, run_end) collects
+     * those that follow each other in the input with exactly the
+     * separator the output needs between them, and is copied when a
+     * cookie that does not fit in arrives (or at the end).  Usually that
+     * is one copy per dropped cookie instead of one per kept cookie.
+     */
+    run = NULL;
+    run_end = NULL;
 
-    while (ngx_http_privacy_cookie_next(&it, &pair)) {
+    for ( ;; ) {
+
+        while (p < end && (*p == ';' || ngx_http_privacy_cookie_blank(*p))) {
+            p++;
+        }
+
+        if (p == end) {
+            break;
+        }
+
+        p = ngx_http_privacy_cookie_parse(p, end, &pair);
 
         if (!keep(data, &pair)) {
             n++;
             continue;
         }
 
-        if (o != out) {
-            /*
-             * The output never gets ahead of the input: every kept cookie
-             * is preceded by at least one ';' in the input, so ";" always
-             * fits, and "; " is written whenever the input leaves room
-             * for it.  This keeps the result within len bytes even for
-             * "a=1;b=2", and lets the caller filter in place (out ==
-             * value), since nothing is written over bytes not yet read.
-             */
-            room = (size_t) (pair.start - value) - (size_t) (o - out);
-
-            *o++ = ';';
-
-            if (room >= 2) {
-                *o++ = ' ';
-            }
+        if (run == NULL) {
+            run = pair.start;
+            run_end = pair.start + pair.len;
+            continue;
         }
 
-        memmove(o, pair.start, pair.len);
-        o += pair.len;
+        /*
+         * The output never gets ahead of the input: every kept cookie
+         * is preceded by at least one ';' in the input, so ";" always
+         * fits, and "; " is written whenever the input leaves room
+         * for it.  This keeps the result within len bytes even for
+         * "a=1;b=2", and lets the caller filter in place (out ==
+         * value), since nothing is written over bytes not yet read.
+         * The output so far ends where the run would, once copied.
+         */
+        room = (size_t) (pair.start - value) - (size_t) (o - out)
+               - (size_t) (run_end - run);
+
+        sep = (room >= 2) ? 2 : 1;
+
+        if ((size_t) (pair.start - run_end) == sep
+            && run_end[0] == ';'
+            && (sep == 1 || run_end[1] == ' '))
+        {
+            run_end = pair.start + pair.len;
+            continue;
+        }
+
+        o = ngx_http_privacy_cookie_copy(o, run, run_end);
+
+        *o++ = ';';
+
+        if (sep == 2) {
+            *o++ = ' ';
+        }
+
+        run = pair.start;
+        run_end = pair.start + pair.len;
+    }
+
+    if (run != NULL) {
+        o = ngx_http_privacy_cookie_copy(o, run, run_end);
     }
 
     if (dropped) {
@@ -173,6 +231,21 @@ ngx_http_privacy_cookie_filter(const u_char *value, size_t len,
     }
 
     return o - out;
+}
+
+
+/* the run's bytes to o, which may overlap them when filtering in place */
+
+static inline u_char *
+ngx_http_privacy_cookie_copy(u_char *o, const u_char *run,
+    const u_char *run_end)
+{
+    /* in place, nothing is moved until the first cookie is dropped */
+    if (o != run) {
+        memmove(o, run, run_end - run);
+    }
+
+    return o + (run_end - run);
 }
 
 

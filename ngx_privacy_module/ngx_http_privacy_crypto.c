@@ -9,6 +9,7 @@
 
 
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -221,10 +222,43 @@ ngx_http_privacy_mac_compute(ngx_http_privacy_mac_t *mac, const u_char *data,
 }
 
 
+/*
+ * CRYPTO_memcmp() compares byte by byte; this ORs the differences of 8
+ * bytes at a time, still with no early exit and no branch on the data:
+ * which loads run depends on len only, and so does the time.
+ */
+
 int
 ngx_http_privacy_ct_equal(const u_char *a, const u_char *b, size_t len)
 {
-    return CRYPTO_memcmp(a, b, len) == 0;
+    size_t    i;
+    uint64_t  d, x, y;
+
+    d = 0;
+
+    if (len < 8) {
+        for (i = 0; i < len; i++) {
+            d |= (uint64_t) (a[i] ^ b[i]);
+        }
+
+    } else {
+        for (i = 0; i < len - 8; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            d |= x ^ y;
+        }
+
+        /* the last 8 bytes, overlapping the previous word if need be */
+        memcpy(&x, a + len - 8, 8);
+        memcpy(&y, b + len - 8, 8);
+        d |= x ^ y;
+    }
+
+    /*
+     * 1 if d is 0, without a comparison a compiler could turn into a
+     * branch: the top bit of d | -d is set for any d but 0.
+     */
+    return (int) (((d | (0 - d)) >> 63) ^ 1);
 }
 
 
@@ -356,10 +390,27 @@ ngx_http_privacy_base64url_decode(const u_char *src, size_t len, u_char *dst,
 void
 ngx_http_privacy_hex(const u_char *src, size_t len, u_char *dst)
 {
-    static const u_char  hex[] = "0123456789abcdef";
+    /* both digits of a byte with one load: analytics runs this per event */
+    static const u_char  hex[513] =
+        "000102030405060708090a0b0c0d0e0f"
+        "101112131415161718191a1b1c1d1e1f"
+        "202122232425262728292a2b2c2d2e2f"
+        "303132333435363738393a3b3c3d3e3f"
+        "404142434445464748494a4b4c4d4e4f"
+        "505152535455565758595a5b5c5d5e5f"
+        "606162636465666768696a6b6c6d6e6f"
+        "707172737475767778797a7b7c7d7e7f"
+        "808182838485868788898a8b8c8d8e8f"
+        "909192939495969798999a9b9c9d9e9f"
+        "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"
+        "b0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+        "c0c1c2c3c4c5c6c7c8c9cacbcccdcecf"
+        "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+        "e0e1e2e3e4e5e6e7e8e9eaebecedeeef"
+        "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 
     while (len--) {
-        *dst++ = hex[*src >> 4];
-        *dst++ = hex[*src++ & 0x0f];
+        memcpy(dst, &hex[2 * (size_t) *src++], 2);
+        dst += 2;
     }
 }

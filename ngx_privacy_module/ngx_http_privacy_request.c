@@ -219,7 +219,7 @@ ngx_http_privacy_memo_find(ngx_http_request_t *r,
 
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
 
-    hash = ngx_http_privacy_fnv1a(h->value.data, h->value.len);
+    hash = ngx_http_privacy_memo_hash(h->value.data, h->value.len);
     m = &pmcf->header_memo[hash % NGX_HTTP_PRIVACY_HEADER_MEMO];
 
     if (m->len == h->value.len

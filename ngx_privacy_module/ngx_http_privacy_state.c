@@ -210,7 +210,7 @@ ngx_http_privacy_consent_verify(ngx_http_privacy_main_conf_t *pmcf,
     if (pair->value_len > 0
         && pair->value_len <= NGX_HTTP_PRIVACY_CONSENT_MAX_LEN)
     {
-        h = ngx_http_privacy_fnv1a(pair->value, pair->value_len);
+        h = ngx_http_privacy_memo_hash(pair->value, pair->value_len);
         m = &pmcf->consent_memo[h % NGX_HTTP_PRIVACY_CONSENT_MEMO];
 
         if (m->len == pair->value_len

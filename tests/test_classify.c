@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 #include <cmocka.h>
@@ -207,6 +208,163 @@ test_invalid_pattern_and_append(void **state __attribute__((unused)))
 }
 
 
+/* a heap copy of exactly len bytes: ASan catches any read past len */
+static u_char *
+dup_exact(const u_char *s, size_t len)
+{
+    u_char  *p;
+
+    p = malloc(len ? len : 1);
+    assert_non_null(p);
+
+    if (len) {
+        memcpy(p, s, len);
+    }
+
+    return p;
+}
+
+
+static void
+test_memo_hash(void **state __attribute__((unused)))
+{
+    u_char    buf[80], *p;
+    size_t    len, i, bit, slots[64];
+    uint32_t  h, h2;
+    char      name[32];
+    int       n;
+
+    for (i = 0; i < sizeof(buf); i++) {
+        buf[i] = (u_char) (i * 31 + 7);
+    }
+
+    /*
+     * Each length the word loop, the overlapping tail and the short
+     * cases meet: only len bytes are read, the same bytes give the same
+     * hash wherever they are, and any bit flipped changes it.
+     */
+    for (len = 0; len <= 70; len++) {
+        p = dup_exact(buf, len);
+        h = ngx_http_privacy_memo_hash(p, len);
+
+        assert_int_equal(ngx_http_privacy_memo_hash(buf, len), h);
+        memcpy(buf + 9, p, len);
+        assert_int_equal(ngx_http_privacy_memo_hash(buf + 9, len), h);
+        memcpy(buf, p, len);
+
+        /* a prefix is another key */
+        if (len) {
+            assert_int_not_equal(ngx_http_privacy_memo_hash(p, len - 1), h);
+        }
+
+        for (i = 0; i < len; i++) {
+            for (bit = 0; bit < 8; bit++) {
+                p[i] ^= (u_char) (1 << bit);
+                h2 = ngx_http_privacy_memo_hash(p, len);
+                p[i] ^= (u_char) (1 << bit);
+                assert_int_not_equal(h2, h);
+            }
+        }
+
+        free(p);
+    }
+
+    assert_int_equal(ngx_http_privacy_memo_hash(NULL, 0),
+                     ngx_http_privacy_memo_hash(buf, 0));
+
+    /*
+     * The tables index with the low bits: similar names (as cookie names
+     * and User-Agents are) spread over 64 slots about evenly.
+     */
+    memset(slots, 0, sizeof(slots));
+
+    for (i = 0; i < 6400; i++) {
+        n = snprintf(name, sizeof(name), "_ga_%zu", i);
+        slots[ngx_http_privacy_memo_hash((u_char *) name, n) % 64]++;
+    }
+
+    for (i = 0; i < 64; i++) {
+        assert_in_range(slots[i], 60, 140);
+    }
+}
+
+
+static void
+test_memo_eq(void **state __attribute__((unused)))
+{
+    u_char  *a, *b;
+    size_t   len, i;
+
+    /* every length up to past the memo's names, a difference anywhere */
+    for (len = 0; len <= 70; len++) {
+        a = malloc(len ? len : 1);
+        b = malloc(len ? len : 1);
+        assert_non_null(a);
+        assert_non_null(b);
+
+        for (i = 0; i < len; i++) {
+            a[i] = (u_char) (i + 'A');
+            b[i] = a[i];
+        }
+
+        assert_true(ngx_http_privacy_memo_eq(a, b, len));
+
+        for (i = 0; i < len; i++) {
+            b[i] ^= 0x80;
+            assert_false(ngx_http_privacy_memo_eq(a, b, len));
+            b[i] ^= 0x81;
+            assert_false(ngx_http_privacy_memo_eq(a, b, len));
+            b[i] ^= 0x01;
+        }
+
+        assert_true(ngx_http_privacy_memo_eq(a, b, len));
+
+        free(a);
+        free(b);
+    }
+}
+
+
+static void
+test_memo_similar_names(void **state __attribute__((unused)))
+{
+    int                             i, j, first;
+    char                            name[NGX_HTTP_PRIVACY_CLASSIFY_NAME_MAX];
+    size_t                          len;
+    ngx_http_privacy_classifier_t  *c;
+
+    /*
+     * Names of every memoised length that differ in one byte: each is
+     * its own entry, reported once, and classified on its own.  (A
+     * classifier per length: a fuller table may run out of probes.)
+     */
+    for (len = 1; len <= NGX_HTTP_PRIVACY_CLASSIFY_NAME_MAX; len++) {
+        c = make();
+
+        memset(name, 'x', len);
+        memcpy(name, "_ga", len < 3 ? len : 3);
+
+        for (i = 0; i < 2; i++) {
+            for (j = 0; j < (int) len; j += 7) {
+                name[j] ^= 0x20;
+                assert_int_equal(ngx_http_privacy_classify_seen(c,
+                                     (u_char *) name, len, &first),
+                                 ngx_http_privacy_classify(c,
+                                     (u_char *) name, len));
+                assert_int_equal(first, i == 0);
+                name[j] ^= 0x20;
+            }
+
+            assert_int_equal(ngx_http_privacy_classify_seen(c,
+                                 (u_char *) name, len, &first),
+                             len == 3 ? NGX_HTTP_PRIVACY_CAT_STATISTICS : 0);
+            assert_int_equal(first, i == 0);
+        }
+
+        ngx_http_privacy_classifier_destroy(c);
+    }
+}
+
 int
 main(void)
 {
@@ -216,6 +374,9 @@ main(void)
         cmocka_unit_test(test_flood_and_long_names),
         cmocka_unit_test(test_first_seen),
         cmocka_unit_test(test_invalid_pattern_and_append),
+        cmocka_unit_test(test_memo_hash),
+        cmocka_unit_test(test_memo_eq),
+        cmocka_unit_test(test_memo_similar_names),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -616,6 +616,112 @@ test_filter_callback(void **state)
 
 
 static void
+test_filter_runs(void **state)
+{
+    static const char  *none[] = { NULL };
+    static const char  *a[] = { "a", NULL };
+    static const char  *b[] = { "b", NULL };
+    static const char  *c[] = { "c", NULL };
+    static const char  *x[] = { "x", NULL };
+    static const char  *ad[] = { "a", "d", NULL };
+    static const char  *bc[] = { "b", "c", NULL };
+
+    (void) state;
+
+    /*
+     * Kept cookies that follow each other with the separator the output
+     * needs are copied as one run; any other separator ends the run.
+     */
+    expect_filter("a=1; b=2; c=3; d=4", b, "a=1; c=3; d=4", 1);
+    expect_filter("a=1; b=2; c=3; d=4", ad, "b=2; c=3", 2);
+    expect_filter("a=1; b=2; c=3; d=4", bc, "a=1; d=4", 2);
+    expect_filter("a=1;b=2;c=3;d=4", b, "a=1; c=3; d=4", 1);
+    expect_filter("a=1;b=2;c=3;d=4", a, "b=2; c=3; d=4", 1);
+    expect_filter("a=1;b=2;c=3;d=4", c, "a=1;b=2; d=4", 1);
+    expect_filter("a=1;b=2;c=3;d=4", none, "a=1;b=2;c=3;d=4", 0);
+    expect_filter("a=1 ;b=2;  c=3 ; d=4", none, "a=1; b=2; c=3; d=4", 0);
+    expect_filter("a=1 ;b=2;  c=3 ; d=4", b, "a=1; c=3; d=4", 1);
+    expect_filter("a=1;;b=2; ;c=3;\td=4", none, "a=1; b=2; c=3; d=4", 0);
+    expect_filter("a=1;;b=2; ;c=3;\td=4", a, "b=2; c=3; d=4", 1);
+
+    /* a dropped cookie leaves room: ";" in the input becomes "; " */
+    expect_filter("x=1; a=1;b=2;c=3", x, "a=1; b=2; c=3", 1);
+    expect_filter("x=1;a=1;b=2; c=3;d=4", x, "a=1; b=2; c=3; d=4", 1);
+
+    expect_filter("  a=1; b=2  ", none, "a=1; b=2", 0);
+    expect_filter("a=1; x; b=2", none, "a=1; x; b=2", 0);
+    expect_filter("a=1; x; b=2", a, "x; b=2", 1);
+    expect_filter("a = 1 ; b\t=\t2", none, "a = 1; b\t=\t2", 0);
+    expect_filter("a = 1 ; b\t=\t2", a, "b\t=\t2", 1);
+}
+
+
+static void
+test_long_segments(void **state)
+{
+    char                            *hdr;
+    u_char                          *v;
+    size_t                           nl, vl, len;
+    ngx_http_privacy_cookie_pair_t   p[4];
+
+    (void) state;
+
+    /* '=' and ';' at every offset, far beyond what one vector holds */
+    hdr = malloc(256);
+    assert_non_null(hdr);
+
+    for (nl = 0; nl <= 80; nl++) {
+        for (vl = 0; vl <= 80; vl += 1 + vl / 8) {
+            memset(hdr, 'n', nl);
+            hdr[nl] = '=';
+            memset(hdr + nl + 1, 'v', vl);
+            len = nl + 1 + vl;
+            memcpy(hdr + len, " ;z", 3);
+            len += 3;
+
+            v = dup_exact(hdr, len);
+            assert_int_equal(parse_all(v, len, p, 4), 2);
+            assert_int_equal(p[0].name_len, nl);
+            assert_true(p[0].name == v);
+            assert_int_equal(p[0].value_len, vl);
+            assert_true(p[0].value == v + nl + 1);
+            assert_int_equal(p[0].len, nl + 1 + vl);
+            assert_int_equal(p[1].name_len, 0);
+            span_eq(p[1].value, p[1].value_len, "z");
+
+            /* and without '=': a value only, up to the end */
+            v[nl] = 'n';
+            assert_int_equal(parse_all(v, len - 3, p, 4), 1);
+            assert_int_equal(p[0].name_len, 0);
+            assert_int_equal(p[0].value_len, nl + 1 + vl);
+
+            free(v);
+        }
+    }
+
+    free(hdr);
+}
+
+
+static void
+test_blanks_around_equals(void **state)
+{
+    static const expect_t  e1[] = { {"a", "= b"} };
+    static const expect_t  e2[] = { {"", "ab"}, {"c", ""} };
+    static const expect_t  e3[] = { {"", ""}, {"", ""} };
+    static const expect_t  e4[] = { {"a b", "c d"} };
+
+    (void) state;
+
+    /* only the first '=' splits; blanks around it and at the ends go */
+    expect_pairs("a \t=  = b", e1, 1);
+    expect_pairs("ab \t; c\t=\t", e2, 2);
+    expect_pairs("=;\t=\t", e3, 2);
+    expect_pairs(" a b = c d ", e4, 1);
+}
+
+
+static void
 test_set_cookie_name(void **state)
 {
     int            rc;
@@ -856,6 +962,9 @@ main(void)
         cmocka_unit_test(test_filter_none_dropped),
         cmocka_unit_test(test_filter_tight_input),
         cmocka_unit_test(test_filter_callback),
+        cmocka_unit_test(test_filter_runs),
+        cmocka_unit_test(test_long_segments),
+        cmocka_unit_test(test_blanks_around_equals),
         cmocka_unit_test(test_set_cookie_name),
         cmocka_unit_test(test_set_cookie_name_empty),
         cmocka_unit_test(test_set_cookie_attr),

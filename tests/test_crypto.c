@@ -313,6 +313,78 @@ test_ct_equal(void **state)
 
 
 static void
+test_ct_equal_lengths(void **state)
+{
+    u_char  *a, *b;
+    size_t   len, i, off;
+
+    (void) state;
+
+    /*
+     * Every length the word loop and its overlapping tail can meet, a
+     * difference at every position, in either buffer, and buffers of
+     * exactly len bytes at odd addresses (ASan: nothing past len is read).
+     */
+    for (len = 0; len <= 70; len++) {
+        for (off = 0; off < 2; off++) {
+            a = malloc(len + off + 1);
+            b = malloc(len + off + 1);
+            assert_non_null(a);
+            assert_non_null(b);
+
+            for (i = 0; i < len + off + 1; i++) {
+                a[i] = (u_char) (i * 7 + len);
+                b[i] = a[i];
+            }
+
+            assert_int_equal(ngx_http_privacy_ct_equal(a + off, b + off,
+                                                       len), 1);
+
+            for (i = 0; i < len; i++) {
+                b[off + i] ^= 0x01;
+                assert_int_equal(ngx_http_privacy_ct_equal(a + off, b + off,
+                                                           len), 0);
+                b[off + i] ^= 0x81;
+                assert_int_equal(ngx_http_privacy_ct_equal(a + off, b + off,
+                                                           len), 0);
+                b[off + i] ^= 0x80;
+
+                a[off + i] = (u_char) ~a[off + i];
+                assert_int_equal(ngx_http_privacy_ct_equal(a + off, b + off,
+                                                           len), 0);
+                a[off + i] = (u_char) ~a[off + i];
+            }
+
+            /* a byte just past len does not count */
+            b[off + len] ^= 0xff;
+            assert_int_equal(ngx_http_privacy_ct_equal(a + off, b + off,
+                                                       len), 1);
+
+            free(a);
+            free(b);
+        }
+
+        /* heap buffers of exactly len bytes */
+        a = malloc(len ? len : 1);
+        b = malloc(len ? len : 1);
+        assert_non_null(a);
+        assert_non_null(b);
+        memset(a, 0xa5, len);
+        memset(b, 0xa5, len);
+        assert_int_equal(ngx_http_privacy_ct_equal(a, b, len), 1);
+
+        if (len) {
+            b[len - 1] = 0;
+            assert_int_equal(ngx_http_privacy_ct_equal(a, b, len), 0);
+        }
+
+        free(a);
+        free(b);
+    }
+}
+
+
+static void
 test_random(void **state)
 {
     u_char  a[32], b[32], zero[32];
@@ -486,6 +558,35 @@ test_hex(void **state)
 }
 
 
+static void
+test_hex_all_bytes(void **state)
+{
+    char    want[3];
+    u_char  in[256], out[513];
+    size_t  i;
+
+    (void) state;
+
+    for (i = 0; i < 256; i++) {
+        in[i] = (u_char) i;
+    }
+
+    out[512] = 'X';
+    ngx_http_privacy_hex(in, 256, out);
+    assert_int_equal(out[512], 'X');
+
+    for (i = 0; i < 256; i++) {
+        snprintf(want, sizeof(want), "%02x", (unsigned) i);
+        assert_memory_equal(out + 2 * i, want, 2);
+    }
+
+    /* nothing written for nothing */
+    out[0] = 'Y';
+    ngx_http_privacy_hex(in, 0, out);
+    assert_int_equal(out[0], 'Y');
+}
+
+
 int
 main(void)
 {
@@ -500,11 +601,13 @@ main(void)
         cmocka_unit_test(test_hkdf_rfc5869_3),
         cmocka_unit_test(test_hkdf_label),
         cmocka_unit_test(test_ct_equal),
+        cmocka_unit_test(test_ct_equal_lengths),
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_base64url_rfc4648),
         cmocka_unit_test(test_base64url_all_bytes),
         cmocka_unit_test(test_base64url_invalid),
         cmocka_unit_test(test_hex),
+        cmocka_unit_test(test_hex_all_bytes),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
