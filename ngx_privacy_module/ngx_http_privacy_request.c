@@ -134,7 +134,22 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
     u_char                          *out;
     size_t                           len, dropped;
     ngx_uint_t                       first;
+    ngx_http_privacy_cookie_iter_t   it;
+    ngx_http_privacy_cookie_pair_t   pair;
     ngx_http_privacy_header_memo_t  *m;
+
+    if (!rewrite) {
+        /* the response filter only asks what was presented: no copy */
+        ngx_http_privacy_cookie_iter_init(&it, h->value.data, h->value.len);
+
+        while (keep->rc == NGX_OK
+               && ngx_http_privacy_cookie_next(&it, &pair))
+        {
+            (void) ngx_http_privacy_keep(keep, &pair);
+        }
+
+        return;
+    }
 
     m = ngx_http_privacy_memo_find(r, keep, h);
 
@@ -168,7 +183,7 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
         }
     }
 
-    if (!rewrite || dropped == 0 || keep->rc != NGX_OK) {
+    if (dropped == 0 || keep->rc != NGX_OK) {
         return;
     }
 
