@@ -63,6 +63,25 @@ static time_t                   ngx_http_privacy_day;
 static ngx_http_privacy_mac_t  *ngx_http_privacy_day_mac;
 
 
+/*
+ * Today's pseudonyms of recent visitors, per worker: a visitor's pages
+ * come from one address and User-Agent, so the HMAC runs once per visitor
+ * and day rather than once per page view.  Wiped with the day's key.
+ */
+#define NGX_HTTP_PRIVACY_PSEUDONYM_MEMO  64
+#define NGX_HTTP_PRIVACY_PSEUDONYM_IN    512
+
+typedef struct {
+    u_char                      in[NGX_HTTP_PRIVACY_PSEUDONYM_IN];
+    size_t                      len;            /* 0: unused */
+    uint32_t                    hash;
+    u_char                      visitor[32];
+} ngx_http_privacy_pseudonym_memo_t;
+
+static ngx_http_privacy_pseudonym_memo_t
+    ngx_http_privacy_pseudonyms[NGX_HTTP_PRIVACY_PSEUDONYM_MEMO];
+
+
 char *
 ngx_http_privacy_analytics_init_conf(ngx_conf_t *cf,
     ngx_http_privacy_main_conf_t *pmcf)
@@ -380,14 +399,18 @@ static ngx_int_t
 ngx_http_privacy_pseudonym(ngx_http_request_t *r,
     ngx_http_privacy_event_t *ev)
 {
-    u_char                         buf[512], *p, *last;
-    u_char                         key[NGX_HTTP_PRIVACY_KEY_LEN];
-    u_char                         mac[NGX_HTTP_PRIVACY_MAC_LEN];
-    time_t                         today;
-    ngx_str_t                     *ua;
-    ngx_slab_pool_t               *shpool;
-    ngx_http_privacy_daykey_t     *dk;
-    ngx_http_privacy_main_conf_t  *pmcf;
+    u_char                              buf[NGX_HTTP_PRIVACY_PSEUDONYM_IN];
+    u_char                              key[NGX_HTTP_PRIVACY_KEY_LEN];
+    u_char                              mac[NGX_HTTP_PRIVACY_MAC_LEN];
+    u_char                             *p, *last;
+    size_t                              len;
+    time_t                              today;
+    uint32_t                            hash;
+    ngx_str_t                          *ua;
+    ngx_slab_pool_t                    *shpool;
+    ngx_http_privacy_daykey_t          *dk;
+    ngx_http_privacy_main_conf_t       *pmcf;
+    ngx_http_privacy_pseudonym_memo_t  *m;
 
     today = ngx_time() / 86400;
 
@@ -422,6 +445,10 @@ ngx_http_privacy_pseudonym(ngx_http_request_t *r,
             return NGX_ERROR;
         }
 
+        /* yesterday's pseudonyms go with yesterday's key */
+        ngx_explicit_memzero(ngx_http_privacy_pseudonyms,
+                             sizeof(ngx_http_privacy_pseudonyms));
+
         ngx_http_privacy_day = today;
     }
 
@@ -438,14 +465,28 @@ ngx_http_privacy_pseudonym(ngx_http_request_t *r,
 
     p = ngx_cpymem(p, ev->host, ngx_min(ev->host_len, (size_t) (last - p)));
 
-    if (ngx_http_privacy_mac_compute(ngx_http_privacy_day_mac, buf, p - buf,
-                                     mac)
+    len = p - buf;
+    hash = ngx_http_privacy_memo_hash(buf, len);
+    m = &ngx_http_privacy_pseudonyms[hash % NGX_HTTP_PRIVACY_PSEUDONYM_MEMO];
+
+    if (m->len == len && m->hash == hash && ngx_memcmp(m->in, buf, len) == 0)
+    {
+        ngx_memcpy(ev->visitor, m->visitor, sizeof(ev->visitor));
+        return NGX_OK;
+    }
+
+    if (ngx_http_privacy_mac_compute(ngx_http_privacy_day_mac, buf, len, mac)
         != 0)
     {
         return NGX_ERROR;
     }
 
     ngx_http_privacy_hex(mac, 16, ev->visitor);
+
+    ngx_memcpy(m->in, buf, len);
+    ngx_memcpy(m->visitor, ev->visitor, sizeof(m->visitor));
+    m->hash = hash;
+    m->len = len;
 
     return NGX_OK;
 }
@@ -474,4 +515,7 @@ ngx_http_privacy_analytics_exit_process(void)
 {
     ngx_http_privacy_mac_destroy(ngx_http_privacy_day_mac);
     ngx_http_privacy_day_mac = NULL;
+
+    ngx_explicit_memzero(ngx_http_privacy_pseudonyms,
+                         sizeof(ngx_http_privacy_pseudonyms));
 }

@@ -300,7 +300,21 @@ page('/html/v2');
 page('/html/v3', { 'User-Agent' => $UA2 });
 $t->request('GET', '/html/v4',
     { host => "www.$HOST", headers => { 'User-Agent' => $UA } });
+# the worker remembers today's pseudonyms: visitors in between, and 100
+# more than it has room for, change nothing
+page('/html/v5', { 'User-Agent' => $UA2 });
+page("/html/u$_", { 'User-Agent' => "$UA2 u$_" }) for 1 .. 100;
+page('/html/v6');
+page('/html/v7', { 'User-Agent' => $UA2 });
 $rows = by_path(rows_since($mark));
+is($rows->{'/html/v6'}{visitor}, $rows->{'/html/v1'}{visitor},
+    'the first visitor again, after 102 others: same pseudonym');
+is($rows->{'/html/v5'}{visitor}, $rows->{'/html/v3'}{visitor},
+    'the second visitor again: same pseudonym');
+is($rows->{'/html/v7'}{visitor}, $rows->{'/html/v3'}{visitor},
+    'and again after 100 others');
+my %seen = map { $rows->{"/html/u$_"}{visitor} => 1 } 1 .. 100;
+is(scalar keys %seen, 100, '100 User-Agents: 100 pseudonyms');
 is($rows->{'/html/v1'}{visitor}, $rows->{'/html/v2'}{visitor},
     'same address and UA: same pseudonym');
 isnt($rows->{'/html/v3'}{visitor}, $rows->{'/html/v1'}{visitor},
