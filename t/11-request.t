@@ -8,7 +8,8 @@
 #
 # The upstream here is a raw echo server (a child process) that returns the
 # request head exactly as nginx forwarded it, so that an absent Cookie
-# header can be told from an empty one and repeated headers stay visible.
+# header can be told from an empty one and repeated headers stay visible
+# (t/lib/EchoUpstream.pm).
 
 use strict;
 use warnings;
@@ -16,15 +17,14 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 
-use IO::Socket::INET;
-use POSIX ();
 use Time::HiRes qw(sleep time);
 use Test::More;
 use PrivacyTest;
+use EchoUpstream;
 
 my $t = PrivacyTest->new;
 
-my $echo_pid = start_echo($t->port(2));
+my $echo = EchoUpstream->start($t->port(2));
 
 $t->config(<<'EOF');
     privacy_secret_file %%SECRET%%;
@@ -314,7 +314,7 @@ like($r->{content}, qr/^X-Stripped: _ga\r?$/m,
         'variables in log_format');
 }
 
-stop_echo($echo_pid);
+$echo->stop;
 done_testing;
 undef $t;
 
@@ -341,58 +341,4 @@ sub wait_for_log {
         return undef if time > $end;
         sleep 0.05;
     }
-}
-
-# An HTTP/1.0 server that answers every request with the request head it
-# received (and the Cookie lines joined in X-Echo-Cookie, capped).
-sub start_echo {
-    my ($port) = @_;
-    my $srv = IO::Socket::INET->new(LocalAddr => '127.0.0.1',
-        LocalPort => $port, Listen => 64, ReuseAddr => 1, Proto => 'tcp')
-        or die "echo server: cannot listen on $port: $!";
-    my $pid = fork;
-    die "fork: $!" unless defined $pid;
-    if ($pid == 0) {
-        # prove waits for everyone holding its pipe: let go of it
-        open STDOUT, '>', '/dev/null';
-        open STDERR, '>', '/dev/null';
-        $SIG{TERM} = sub { POSIX::_exit(0) };
-        while (1) {
-            my $c = $srv->accept or next;
-            binmode $c;
-            my $req = '';
-            while ($req !~ /\r\n\r\n/) {
-                my $n = sysread($c, my $buf, 65536);
-                last unless $n;
-                $req .= $buf;
-            }
-            my ($head) = split /\r\n\r\n/, $req, 2;
-            $head //= '';
-            my @c = $head =~ /^cookie:[ \t]*(.*?)\r?$/mgi;
-            my $xc = @c ? join(' | ', @c) : '(none)';
-            $xc =~ s/[^\x20-\x7e]/?/g;
-            $xc = substr($xc, 0, 1000);
-            my $body = "$head\r\n";
-            print $c "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
-                . "X-Echo-Cookie: $xc\r\n"
-                . 'Content-Length: ' . length($body) . "\r\n"
-                . "Connection: close\r\n\r\n$body";
-            close $c;
-        }
-    }
-    close $srv;
-    return $pid;
-}
-
-sub stop_echo {
-    my ($pid) = @_;
-    return unless $pid;
-    kill 'TERM', $pid;
-    waitpid $pid, 0;
-    $echo_pid = undef;
-}
-
-# also when the script dies half-way
-END {
-    stop_echo($echo_pid) if $echo_pid && $$ != $echo_pid;
 }

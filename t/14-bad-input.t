@@ -7,7 +7,7 @@
 # covers [alert]s), and tracking cookies are still stripped (fail closed).
 #
 # The upstream is a raw echo server (a child process) returning the request
-# head exactly as nginx forwarded it.
+# head exactly as nginx forwarded it (t/lib/EchoUpstream.pm).
 
 use strict;
 use warnings;
@@ -15,17 +15,16 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 
-use IO::Socket::INET;
 use MIME::Base64 qw(encode_base64url);
-use POSIX ();
 use Test::More;
 use PrivacyTest;
+use EchoUpstream;
 
 my $t = PrivacyTest->new;
 
 my $EPOCH = 'Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:01 GMT';
 
-my $echo_pid = start_echo($t->port(2));
+my $echo = EchoUpstream->start($t->port(2));
 
 $t->config(<<'EOF');
     privacy_secret_file %%SECRET%%;
@@ -272,7 +271,7 @@ SKIP: {
         "the worker's peak memory grows by less than 32 MB (grew ${grew} kB)");
 }
 
-stop_echo($echo_pid);
+$echo->stop;
 done_testing;
 undef $t;
 
@@ -333,51 +332,4 @@ sub peak_kb {
         return $1 if /^VmHWM:\s+(\d+)/;
     }
     return 0;
-}
-
-sub start_echo {
-    my ($port) = @_;
-    my $srv = IO::Socket::INET->new(LocalAddr => '127.0.0.1',
-        LocalPort => $port, Listen => 64, ReuseAddr => 1, Proto => 'tcp')
-        or die "echo server: cannot listen on $port: $!";
-    my $pid = fork;
-    die "fork: $!" unless defined $pid;
-    if ($pid == 0) {
-        # prove waits for everyone holding its pipe: let go of it
-        open STDOUT, '>', '/dev/null';
-        open STDERR, '>', '/dev/null';
-        $SIG{TERM} = sub { POSIX::_exit(0) };
-        while (1) {
-            my $c = $srv->accept or next;
-            binmode $c;
-            my $req = '';
-            while ($req !~ /\r\n\r\n/) {
-                my $n = sysread($c, my $buf, 65536);
-                last unless $n;
-                $req .= $buf;
-            }
-            my ($head) = split /\r\n\r\n/, $req, 2;
-            $head //= '';
-            my $body = "$head\r\n";
-            print $c "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n"
-                . 'Content-Length: ' . length($body) . "\r\n"
-                . "Connection: close\r\n\r\n$body";
-            close $c;
-        }
-    }
-    close $srv;
-    return $pid;
-}
-
-sub stop_echo {
-    my ($pid) = @_;
-    return unless $pid;
-    kill 'TERM', $pid;
-    waitpid $pid, 0;
-    $echo_pid = undef;
-}
-
-# also when the script dies half-way
-END {
-    stop_echo($echo_pid) if $echo_pid && $$ != $echo_pid;
 }

@@ -201,6 +201,12 @@ destroyed before that. With an explicit plan use C<< $t->plan($n) >>, which
 plans C<$n + 1>; with several instances add one per instance that starts.
 C<< $t->allow_log_errors($flag_or_regex) >> changes the option later.
 
+=head1 SEE ALSO
+
+L<EchoUpstream> (F<t/lib/EchoUpstream.pm>): a raw upstream that answers
+with the request head exactly as nginx forwarded it, for tests that must
+see Cookie headers line by line.
+
 =cut
 
 use strict;

@@ -39,6 +39,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/../.."
 REPO=$(pwd)
+. tests/bench/common.sh   # UA, COOKIES, the page, the module's lines, ...
 
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
@@ -51,10 +52,6 @@ HEADERS=${HEADERS:-1}
 PIN=${PIN:-1}
 NGINX=${NGINX:-/usr/sbin/nginx}
 MODULE=$REPO/build/ngx_http_privacy_module.so
-
-UA='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'
-# the same 15 cookies as tests/bench/bench_hot.c
-COOKIES='_ga=GA1.1.1234567890.1716900000; _gid=GA1.1.987654321.1716900000; _fbp=fb.1.1716900000000.1234567890; session=4f9c2e8a7b6d5c4e3f2a1b0c9d8e7f6a; lang=sv; cart=3; _gcl_au=1.1.1234567890.1716900000; cookie_test=1; theme=dark; _hjSessionUser_3456789=eyJpZCI6IjEyMzQ1Njc4OSJ9; recently_viewed=101%2C202%2C303; ab_test=variant_b; currency=SEK; csrftoken=abc123def456ghi789; intercom-id-xyz1=9f8e7d6c-5b4a-3210-fedc-ba9876543210'
 
 for tool in wrk sqlite3 curl perl; do
     command -v $tool >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
@@ -85,34 +82,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-    perl -MIO::Socket::INET -e \
-        'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1",
-                                      LocalPort => 0, ReuseAddr => 1)
-             ->sockport, "\n"'
-}
-
 PORT_STOCK=$(free_port)
 PORT_MODULE=$(free_port)
 while [ "$PORT_MODULE" = "$PORT_STOCK" ]; do PORT_MODULE=$(free_port); done
 
 # --- the page: ~5 KB of HTML ------------------------------------------------
 
-mkdir -p "$D/www"
-{
-    echo '<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8">'
-    echo '<title>Byggvaruhuset</title><link rel="stylesheet" href="/site.css">'
-    echo '</head><body><header><h1>Byggvaruhuset</h1><form action="/sok">'
-    echo '<input name="q"><button>Sök</button></form></header><main>'
-    for i in $(seq 1 40); do
-        echo "<article><h2>Produkt $i</h2><p>Impregnerat virke 45x95, längd"
-        echo "${i}00 mm. Pris $((i * 37)) kr.</p><a href=\"/p/$i\">Köp</a></article>"
-    done
-    echo '</main><footer>Org.nr 556000-0000</footer></body></html>'
-} > "$D/www/index.html"
+write_page "$D/www/index.html"
 PAGE_BYTES=$(stat -c %s "$D/www/index.html")
-head -c 48 /dev/urandom > "$D/secret"
-chmod 600 "$D/secret"
+write_secret "$D/secret"
 
 USER_LINE=
 if [ "$(id -u)" = 0 ]; then
@@ -165,28 +143,9 @@ EOF
 write_conf stock "$PORT_STOCK" "" ""
 
 write_conf module "$PORT_MODULE" "
-    privacy_secret_file $D/secret;
-    privacy_db $D/module/data/privacy.db;
-    privacy_policy_version 2024-06;
-
-    privacy_cookie necessary   '^session\$';
-    privacy_cookie necessary   '^csrftoken\$';
-    privacy_cookie necessary   '^cart\$';
-    privacy_cookie preferences '^lang\$';
-    privacy_cookie preferences '^(theme|currency)\$';
-    privacy_cookie statistics  '^_ga(_.*)?\$';
-    privacy_cookie statistics  '^_gid\$';
-    privacy_cookie statistics  '^_hj';
-    privacy_cookie marketing   '^_fbp\$';
-    privacy_cookie marketing   '^_gcl_';
+$(privacy_http_conf "$D/secret" "$D/module/data/privacy.db")
 " "
-        privacy on;
-        privacy_analytics $ANALYTICS;
-
-        location /privacy/ {
-            privacy_analytics off;
-            privacy_portal;
-        }
+$(privacy_server_conf "$ANALYTICS")
 "
 
 CPU_NGINX=
@@ -217,26 +176,13 @@ CONSENT_COOKIE=
 case "$CONSENT" in
     none) ;;
     all|statistics)
-        if [ "$CONSENT" = all ]; then
-            form='action=accept_all'
-        else
-            form='action=save&category=preferences&category=statistics'
-        fi
-        CONSENT_COOKIE=$(curl -sS -o /dev/null -D - -A "$UA" \
-            -H 'Host: shop.example' --data "$form" \
-            "http://127.0.0.1:$PORT_MODULE/privacy/consent" \
-            | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(privacy_consent=[^;]*\).*/\1/p')
+        CONSENT_COOKIE=$(consent_cookie "$PORT_MODULE")
         [ -n "$CONSENT_COOKIE" ] || { echo "bench: no consent cookie" >&2; exit 1; }
         ;;
     *) echo "bench: CONSENT must be statistics, all or none" >&2; exit 1 ;;
 esac
 
-if [ -n "$CONSENT_COOKIE" ]; then
-    # after the fourth cookie, where a browser would have put it
-    HEADER_COOKIES=$(echo "$COOKIES" | sed "s/; lang=/; $CONSENT_COOKIE; lang=/")
-else
-    HEADER_COOKIES=$COOKIES
-fi
+HEADER_COOKIES=$(header_cookies "$CONSENT_COOKIE")
 
 # --- sanity: both serve the same page ----------------------------------------
 

@@ -28,6 +28,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/../.."
 REPO=$(pwd)
+. tests/bench/common.sh   # UA, COOKIES, the page, the module's lines, ...
 
 LOW=${LOW:-500}
 HIGH=${HIGH:-2500}
@@ -36,10 +37,6 @@ CONSENT=${CONSENT:-statistics}
 HEADERS=${HEADERS:-1}
 NGINX=${NGINX:-/usr/sbin/nginx}
 MODULE=$REPO/build/ngx_http_privacy_module.so
-
-UA='Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'
-# the same 15 cookies as tests/bench/bench.sh and bench_hot.c
-COOKIES='_ga=GA1.1.1234567890.1716900000; _gid=GA1.1.987654321.1716900000; _fbp=fb.1.1716900000000.1234567890; session=4f9c2e8a7b6d5c4e3f2a1b0c9d8e7f6a; lang=sv; cart=3; _gcl_au=1.1.1234567890.1716900000; cookie_test=1; theme=dark; _hjSessionUser_3456789=eyJpZCI6IjEyMzQ1Njc4OSJ9; recently_viewed=101%2C202%2C303; ab_test=variant_b; currency=SEK; csrftoken=abc123def456ghi789; intercom-id-xyz1=9f8e7d6c-5b4a-3210-fedc-ba9876543210'
 
 for tool in valgrind callgrind_annotate curl perl; do
     command -v $tool >/dev/null || { echo "callgrind: $tool is missing" >&2; exit 1; }
@@ -68,24 +65,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PORT=$(perl -MIO::Socket::INET -e \
-    'print IO::Socket::INET->new(Listen => 1, LocalAddr => "127.0.0.1",
-                                  LocalPort => 0, ReuseAddr => 1)->sockport')
+PORT=$(free_port)
 
-mkdir -p "$D/www"
-{
-    echo '<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8">'
-    echo '<title>Byggvaruhuset</title><link rel="stylesheet" href="/site.css">'
-    echo '</head><body><header><h1>Byggvaruhuset</h1><form action="/sok">'
-    echo '<input name="q"><button>Sök</button></form></header><main>'
-    for i in $(seq 1 40); do
-        echo "<article><h2>Produkt $i</h2><p>Impregnerat virke 45x95, längd"
-        echo "${i}00 mm. Pris $((i * 37)) kr.</p><a href=\"/p/$i\">Köp</a></article>"
-    done
-    echo '</main><footer>Org.nr 556000-0000</footer></body></html>'
-} > "$D/www/index.html"
-head -c 48 /dev/urandom > "$D/secret"
-chmod 600 "$D/secret"
+write_page "$D/www/index.html"
+write_secret "$D/secret"
 
 # one configuration per (name, run): a fresh database for each run
 write_conf() {   # name
@@ -96,28 +79,9 @@ write_conf() {   # name
     if [ "$name" = module ]; then
         load="load_module $MODULE;"
         http_extra="
-    privacy_secret_file $D/secret;
-    privacy_db $D/$name/data/privacy.db;
-    privacy_policy_version 2024-06;
-
-    privacy_cookie necessary   '^session\$';
-    privacy_cookie necessary   '^csrftoken\$';
-    privacy_cookie necessary   '^cart\$';
-    privacy_cookie preferences '^lang\$';
-    privacy_cookie preferences '^(theme|currency)\$';
-    privacy_cookie statistics  '^_ga(_.*)?\$';
-    privacy_cookie statistics  '^_gid\$';
-    privacy_cookie statistics  '^_hj';
-    privacy_cookie marketing   '^_fbp\$';
-    privacy_cookie marketing   '^_gcl_';"
+$(privacy_http_conf "$D/secret" "$D/$name/data/privacy.db")"
         server_extra="
-        privacy on;
-        privacy_analytics on;
-
-        location /privacy/ {
-            privacy_analytics off;
-            privacy_portal;
-        }"
+$(privacy_server_conf on)"
     fi
     cat > "$D/$name/nginx.conf" <<EOF
 $load
@@ -182,21 +146,12 @@ if [ "$CONSENT" != none ]; then
     $NGINX -p "$D/module" -c "$D/module/nginx.conf" -e "$D/module/error.log" &
     NGX_PID=$!
     wait_port
-    if [ "$CONSENT" = all ]; then form='action=accept_all'
-    else form='action=save&category=preferences&category=statistics'; fi
-    CONSENT_COOKIE=$(curl -sS -o /dev/null -D - -A "$UA" \
-        -H 'Host: shop.example' --data "$form" \
-        "http://127.0.0.1:$PORT/privacy/consent" \
-        | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(privacy_consent=[^;]*\).*/\1/p')
+    CONSENT_COOKIE=$(consent_cookie "$PORT")
     stop_nginx
     [ -n "$CONSENT_COOKIE" ] || { echo "callgrind: no consent cookie" >&2; exit 1; }
 fi
 
-if [ -n "$CONSENT_COOKIE" ]; then
-    HEADER_COOKIES=$(echo "$COOKIES" | sed "s/; lang=/; $CONSENT_COOKIE; lang=/")
-else
-    HEADER_COOKIES=$COOKIES
-fi
+HEADER_COOKIES=$(header_cookies "$CONSENT_COOKIE")
 
 # --- the client: N requests on one keep-alive connection ---------------------
 
