@@ -81,7 +81,7 @@ ngx_http_privacy_get_ctx(ngx_http_request_t *r)
     ctx = cln->data;
     ngx_memzero(ctx, sizeof(ngx_http_privacy_ctx_t));
 
-    if (ngx_array_init(&ctx->presented, r->pool, 4,
+    if (ngx_array_init(&ctx->presented, r->pool, 8,
                        sizeof(ngx_http_privacy_presented_t))
         != NGX_OK)
     {
