@@ -62,14 +62,20 @@ typedef struct {
 
 
 /*
- * Cookie headers already filtered, per worker (slots): the verdict on
- * each cookie depends only on the header's bytes, the location's
- * configuration and the consent categories, and a browser sends the same
- * header with every request until its cookies change.
+ * Cookie headers already seen, per worker (slots): a browser sends the
+ * same header with every request until its cookies change.  What the
+ * consent cookie in it says depends only on its bytes (and the clock);
+ * the verdict on each cookie on the bytes, the location's configuration
+ * and the consent categories (ngx_http_privacy_header_memo.c).
  */
 #define NGX_HTTP_PRIVACY_HEADER_MEMO          64
 #define NGX_HTTP_PRIVACY_HEADER_MEMO_LEN      2048   /* longest header */
 #define NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES  32     /* most presented */
+
+/* what a slot knows of the consent cookie in its header */
+#define NGX_HTTP_PRIVACY_MEMO_CONSENT_UNKNOWN  0     /* look (again) */
+#define NGX_HTTP_PRIVACY_MEMO_CONSENT_NONE     1     /* the name is absent */
+#define NGX_HTTP_PRIVACY_MEMO_CONSENT_VALID    2     /* age still checked */
 
 typedef struct {
     uint16_t                         off;           /* name in the header */
@@ -78,17 +84,25 @@ typedef struct {
 } ngx_http_privacy_memo_cookie_t;
 
 typedef struct {
+    /* the key: these bytes under this location's configuration */
     uint32_t                         hash;
-    void                            *conf;          /* the loc conf */
-    unsigned                         categories;
+    void                            *conf;
     size_t                           len;           /* 0: slot unused */
+    u_char                          *value;         /* len bytes, then */
+    u_char                          *out;           /*   out_len bytes */
+    ngx_uint_t                       gen;           /* bumped on reuse */
+
+    ngx_uint_t                       consent;       /* MEMO_CONSENT_* */
+    ngx_http_privacy_consent_t       decoded;
+
+    /* the verdict, when known, under these categories */
+    unsigned                         verdict:1;
+    unsigned                         categories;
     size_t                           out_len;
     ngx_uint_t                       dropped;
     ngx_uint_t                       npresented;
     ngx_http_privacy_memo_cookie_t   presented[
                                          NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES];
-    u_char                          *value;         /* len bytes, then */
-    u_char                          *out;           /*   out_len bytes */
 } ngx_http_privacy_header_memo_t;
 
 
@@ -183,6 +197,11 @@ typedef struct {
     ngx_str_t                        stripped;
     size_t                           stripped_size;
 
+    /* the header memo slot of the Cookie header, while it stays the same */
+    ngx_http_privacy_header_memo_t  *memo;
+    ngx_uint_t                       memo_gen;
+    ngx_str_t                        memo_value;
+
     unsigned                         valid:1;     /* a good cookie came */
     unsigned                         decided:1;   /* ... with a choice */
     unsigned                         gpc:1;
@@ -205,6 +224,17 @@ ngx_uint_t ngx_http_privacy_denied(ngx_http_privacy_loc_conf_t *plcf,
     ngx_http_privacy_ctx_t *ctx, unsigned category);
 ngx_int_t ngx_http_privacy_client_pseudonym(ngx_http_request_t *r,
     u_char *out);
+
+/* ngx_http_privacy_header_memo.c */
+ngx_http_privacy_header_memo_t *ngx_http_privacy_memo_lookup(
+    ngx_http_request_t *r, ngx_http_privacy_loc_conf_t *plcf,
+    ngx_table_elt_t *h);
+ngx_int_t ngx_http_privacy_memo_replay(ngx_http_request_t *r,
+    ngx_http_privacy_ctx_t *ctx, ngx_http_privacy_loc_conf_t *plcf,
+    ngx_table_elt_t *h, ngx_http_privacy_header_memo_t *m);
+void ngx_http_privacy_memo_store(ngx_http_privacy_ctx_t *ctx,
+    ngx_table_elt_t *h, ngx_http_privacy_header_memo_t *m, ngx_uint_t first,
+    u_char *out, size_t len, size_t dropped);
 
 /* ngx_http_privacy_request.c */
 ngx_int_t ngx_http_privacy_request_handler(ngx_http_request_t *r);

@@ -25,14 +25,6 @@ static int ngx_http_privacy_keep(void *data,
     const ngx_http_privacy_cookie_pair_t *pair);
 static void ngx_http_privacy_scan_header(ngx_http_request_t *r,
     ngx_http_privacy_keep_t *keep, ngx_table_elt_t *h, ngx_uint_t rewrite);
-static ngx_http_privacy_header_memo_t *ngx_http_privacy_memo_find(
-    ngx_http_request_t *r, ngx_http_privacy_keep_t *keep, ngx_table_elt_t *h);
-static ngx_int_t ngx_http_privacy_memo_replay(ngx_http_request_t *r,
-    ngx_http_privacy_keep_t *keep, ngx_table_elt_t *h,
-    ngx_http_privacy_header_memo_t *m);
-static void ngx_http_privacy_memo_store(ngx_http_privacy_keep_t *keep,
-    ngx_table_elt_t *h, ngx_http_privacy_header_memo_t *m, ngx_uint_t first,
-    u_char *out, size_t len, size_t dropped);
 static ngx_int_t ngx_http_privacy_header_remove(ngx_list_t *list);
 
 
@@ -151,7 +143,17 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
         return;
     }
 
-    m = ngx_http_privacy_memo_find(r, keep, h);
+    /* the slot the consent state was read from, if it is still this one */
+    m = keep->ctx->memo;
+
+    if (m == NULL
+        || m->gen != keep->ctx->memo_gen
+        || m->conf != keep->conf
+        || h->value.data != keep->ctx->memo_value.data
+        || h->value.len != keep->ctx->memo_value.len)
+    {
+        m = ngx_http_privacy_memo_lookup(r, keep->conf, h);
+    }
 
     out = ngx_pnalloc(r->pool, h->value.len + 1);
     if (out == NULL) {
@@ -159,9 +161,11 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
         return;
     }
 
-    if (m && m->len) {
+    if (m && m->verdict && m->categories == keep->ctx->categories) {
         /* the same header under the same consent: replay the verdict */
-        if (ngx_http_privacy_memo_replay(r, keep, h, m) != NGX_OK) {
+        if (ngx_http_privacy_memo_replay(r, keep->ctx, keep->conf, h, m)
+            != NGX_OK)
+        {
             keep->rc = NGX_ERROR;
             return;
         }
@@ -178,7 +182,7 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
                                              keep, &dropped);
 
         if (m && keep->rc == NGX_OK) {
-            ngx_http_privacy_memo_store(keep, h, m, first, out, len,
+            ngx_http_privacy_memo_store(keep->ctx, h, m, first, out, len,
                                         dropped);
         }
     }
@@ -204,141 +208,6 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
     h->hash = 0;
     ngx_http_privacy_cookie_unlink(r, h);
     keep->emptied++;
-}
-
-
-/*
- * The memo slot for this header: filled (len != 0) when it holds the
- * verdict on exactly these bytes under this configuration and consent;
- * empty, to be filled, otherwise; NULL when the header is not memoised.
- * A slot is overwritten by the next header that hashes to it.
- *
- * The slots keep copies of visitors' Cookie headers in the worker's
- * memory only.  memcmp() runs only after a 32-bit hash match, so its
- * timing tells an attacker nothing about a header they do not know.
- */
-
-static ngx_http_privacy_header_memo_t *
-ngx_http_privacy_memo_find(ngx_http_request_t *r,
-    ngx_http_privacy_keep_t *keep, ngx_table_elt_t *h)
-{
-    uint32_t                         hash;
-    ngx_http_privacy_header_memo_t  *m;
-    ngx_http_privacy_main_conf_t    *pmcf;
-
-    if (h->value.len == 0
-        || h->value.len > NGX_HTTP_PRIVACY_HEADER_MEMO_LEN)
-    {
-        return NULL;
-    }
-
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
-
-    hash = ngx_http_privacy_memo_hash(h->value.data, h->value.len);
-    m = &pmcf->header_memo[hash % NGX_HTTP_PRIVACY_HEADER_MEMO];
-
-    if (m->len == h->value.len
-        && m->hash == hash
-        && m->conf == keep->conf
-        && m->categories == keep->ctx->categories
-        && ngx_memcmp(m->value, h->value.data, m->len) == 0)
-    {
-        return m;
-    }
-
-    if (m->value == NULL) {
-        /* lives as long as the worker; two headers' worth of bytes */
-        m->value = ngx_pnalloc(ngx_cycle->pool,
-                               2 * NGX_HTTP_PRIVACY_HEADER_MEMO_LEN);
-        if (m->value == NULL) {
-            return NULL;
-        }
-
-        m->out = m->value + NGX_HTTP_PRIVACY_HEADER_MEMO_LEN;
-    }
-
-    m->len = 0;
-    m->hash = hash;
-
-    return m;
-}
-
-
-/* what ngx_http_privacy_keep() did for each cookie, without parsing */
-
-static ngx_int_t
-ngx_http_privacy_memo_replay(ngx_http_request_t *r,
-    ngx_http_privacy_keep_t *keep, ngx_table_elt_t *h,
-    ngx_http_privacy_header_memo_t *m)
-{
-    u_char                          *name;
-    ngx_uint_t                       i;
-    ngx_http_privacy_presented_t    *p;
-    ngx_http_privacy_memo_cookie_t  *mc;
-
-    if (m->npresented == 0) {
-        return NGX_OK;
-    }
-
-    p = ngx_array_push_n(&keep->ctx->presented, m->npresented);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    for (i = 0; i < m->npresented; i++) {
-        mc = &m->presented[i];
-
-        /* names point into this request's own header, as when parsed */
-        name = h->value.data + mc->off;
-
-        p[i].name.data = name;
-        p[i].name.len = mc->len;
-        p[i].category = mc->category;
-
-        if (ngx_http_privacy_denied(keep->conf, keep->ctx, mc->category)
-            && ngx_http_privacy_add_stripped(r, keep->ctx, name, mc->len)
-               != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-    }
-
-    return NGX_OK;
-}
-
-
-static void
-ngx_http_privacy_memo_store(ngx_http_privacy_keep_t *keep,
-    ngx_table_elt_t *h, ngx_http_privacy_header_memo_t *m, ngx_uint_t first,
-    u_char *out, size_t len, size_t dropped)
-{
-    ngx_uint_t                     i, n;
-    ngx_http_privacy_presented_t  *p;
-
-    n = keep->ctx->presented.nelts - first;
-
-    if (n > NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES) {
-        return;
-    }
-
-    p = keep->ctx->presented.elts;
-
-    for (i = 0; i < n; i++) {
-        m->presented[i].off = (uint16_t) (p[first + i].name.data
-                                          - h->value.data);
-        m->presented[i].len = (uint16_t) p[first + i].name.len;
-        m->presented[i].category = p[first + i].category;
-    }
-
-    ngx_memcpy(m->value, h->value.data, h->value.len);
-    ngx_memcpy(m->out, out, len);
-
-    m->npresented = n;
-    m->out_len = len;
-    m->dropped = dropped;
-    m->conf = keep->conf;
-    m->categories = keep->ctx->categories;
-    m->len = h->value.len;
 }
 
 

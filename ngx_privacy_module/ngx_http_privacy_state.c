@@ -17,6 +17,11 @@
 static void ngx_http_privacy_ctx_cleanup(void *data);
 static void ngx_http_privacy_resolve(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t *ctx);
+static void ngx_http_privacy_consent_find(ngx_http_request_t *r,
+    ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_loc_conf_t *plcf,
+    ngx_http_privacy_ctx_t *ctx, ngx_table_elt_t *h, ngx_uint_t *tried);
+static void ngx_http_privacy_consent_apply(ngx_http_privacy_ctx_t *ctx,
+    ngx_http_privacy_consent_t *consent);
 static ngx_http_privacy_consent_rc_e ngx_http_privacy_consent_verify(
     ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_loc_conf_t *plcf,
     ngx_http_privacy_cookie_pair_t *pair, ngx_http_privacy_consent_t *out);
@@ -106,75 +111,66 @@ ngx_http_privacy_ctx_cleanup(void *data)
 static void
 ngx_http_privacy_resolve(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx)
 {
-    u_char                          *start, *end, *p, *q, *m;
-    ngx_uint_t                       i;
+    ngx_uint_t                       i, tried;
     ngx_table_elt_t                 *h;
-    ngx_http_privacy_consent_rc_e    rc;
     ngx_http_privacy_loc_conf_t     *plcf;
     ngx_http_privacy_main_conf_t    *pmcf;
-    ngx_http_privacy_cookie_iter_t   it;
-    ngx_http_privacy_cookie_pair_t   pair;
+    ngx_http_privacy_header_memo_t  *m;
 
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
 
     ctx->categories = NGX_HTTP_PRIVACY_CAT_NECESSARY;
 
-    i = 0;
+    h = ngx_http_privacy_cookie_header_first(r);
+    m = NULL;
 
-    for (h = ngx_http_privacy_cookie_header_first(r);
-         h && !ctx->valid && pmcf->cookie_mac;
-         h = ngx_http_privacy_cookie_header_next(r, h, i))
+    if (h && pmcf->cookie_mac) {
+        i = 0;
+
+        /* one Cookie header, as browsers send it: the memo may know it */
+        if (ngx_http_privacy_cookie_header_next(r, h, i) == NULL) {
+            m = ngx_http_privacy_memo_lookup(r, plcf, h);
+        }
+
+        if (m) {
+            ctx->memo = m;
+            ctx->memo_gen = m->gen;
+            ctx->memo_value = h->value;
+        }
+    }
+
+    if (m && m->consent == NGX_HTTP_PRIVACY_MEMO_CONSENT_VALID
+        && ngx_time() - m->decoded.decided <= plcf->cookie_max_age)
     {
-        start = h->value.data;
-        end = start + h->value.len;
+        ngx_http_privacy_consent_apply(ctx, &m->decoded);
+
+    } else if (m == NULL || m->consent != NGX_HTTP_PRIVACY_MEMO_CONSENT_NONE)
+    {
+        tried = 0;
+        i = 0;
+
+        for ( /* void */ ;
+             h && !ctx->valid && pmcf->cookie_mac;
+             h = ngx_http_privacy_cookie_header_next(r, h, i))
+        {
+            ngx_http_privacy_consent_find(r, pmcf, plcf, ctx, h, &tried);
+        }
 
         /*
-         * Cookies are ';'-separated segments: rather than parse every
-         * cookie, find the name where a segment starts and parse from
-         * there, which yields exactly the pair a full parse would.
+         * Only a header without any candidate is sure to say the same
+         * tomorrow; a refused cookie is looked at again every time.
          */
 
-        for (p = start; /* void */; p = m + 1) {
-            m = memmem(p, end - p, plcf->cookie_name.data,
-                       plcf->cookie_name.len);
-            if (m == NULL) {
-                break;
+        if (m) {
+            if (ctx->valid) {
+                m->consent = NGX_HTTP_PRIVACY_MEMO_CONSENT_VALID;
+                m->decoded = ctx->consent;
+
+            } else {
+                m->consent = tried ? NGX_HTTP_PRIVACY_MEMO_CONSENT_UNKNOWN
+                                   : NGX_HTTP_PRIVACY_MEMO_CONSENT_NONE;
             }
-
-            for (q = m; q > start && (q[-1] == ' ' || q[-1] == '\t'); q--) {
-                /* void */
-            }
-
-            if (q != start && q[-1] != ';') {
-                continue;
-            }
-
-            ngx_http_privacy_cookie_iter_init(&it, m, end - m);
-
-            if (!ngx_http_privacy_cookie_next(&it, &pair)
-                || pair.name_len != plcf->cookie_name.len)
-            {
-                continue;
-            }
-
-            rc = ngx_http_privacy_consent_verify(pmcf, plcf, &pair,
-                                                 &ctx->consent);
-
-            if (rc == NGX_HTTP_PRIVACY_CONSENT_OK) {
-                ctx->valid = 1;
-
-                /* a cookie may carry only an objection, and no choice */
-                if (!(ctx->consent.flags & NGX_HTTP_PRIVACY_FLAG_UNDECIDED)) {
-                    ctx->decided = 1;
-                    ctx->categories |= ctx->consent.categories;
-                }
-
-                break;
-            }
-
-            ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                           "privacy: consent cookie refused (%d)", rc);
         }
     }
 
@@ -184,6 +180,79 @@ ngx_http_privacy_resolve(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx)
         if (plcf->gpc) {
             ctx->categories &= ~NGX_HTTP_PRIVACY_CAT_MARKETING;
         }
+    }
+}
+
+
+/*
+ * Looks for a valid consent cookie in one Cookie header.  Cookies are
+ * ';'-separated segments: rather than parse every cookie, find the name
+ * where a segment starts and parse from there, which yields exactly the
+ * pair a full parse would.  *tried is set once a candidate is verified.
+ */
+
+static void
+ngx_http_privacy_consent_find(ngx_http_request_t *r,
+    ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_loc_conf_t *plcf,
+    ngx_http_privacy_ctx_t *ctx, ngx_table_elt_t *h, ngx_uint_t *tried)
+{
+    u_char                          *start, *end, *p, *q, *m;
+    ngx_http_privacy_consent_t       consent;
+    ngx_http_privacy_consent_rc_e    rc;
+    ngx_http_privacy_cookie_iter_t   it;
+    ngx_http_privacy_cookie_pair_t   pair;
+
+    start = h->value.data;
+    end = start + h->value.len;
+
+    for (p = start; /* void */; p = m + 1) {
+        m = memmem(p, end - p, plcf->cookie_name.data, plcf->cookie_name.len);
+        if (m == NULL) {
+            return;
+        }
+
+        for (q = m; q > start && (q[-1] == ' ' || q[-1] == '\t'); q--) {
+            /* void */
+        }
+
+        if (q != start && q[-1] != ';') {
+            continue;
+        }
+
+        ngx_http_privacy_cookie_iter_init(&it, m, end - m);
+
+        if (!ngx_http_privacy_cookie_next(&it, &pair)
+            || pair.name_len != plcf->cookie_name.len)
+        {
+            continue;
+        }
+
+        *tried = 1;
+
+        rc = ngx_http_privacy_consent_verify(pmcf, plcf, &pair, &consent);
+
+        if (rc == NGX_HTTP_PRIVACY_CONSENT_OK) {
+            ngx_http_privacy_consent_apply(ctx, &consent);
+            return;
+        }
+
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "privacy: consent cookie refused (%d)", rc);
+    }
+}
+
+
+static void
+ngx_http_privacy_consent_apply(ngx_http_privacy_ctx_t *ctx,
+    ngx_http_privacy_consent_t *consent)
+{
+    ctx->consent = *consent;
+    ctx->valid = 1;
+
+    /* a cookie may carry only an objection, and no choice */
+    if (!(consent->flags & NGX_HTTP_PRIVACY_FLAG_UNDECIDED)) {
+        ctx->decided = 1;
+        ctx->categories |= consent->categories;
     }
 }
 

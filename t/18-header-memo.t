@@ -1,13 +1,15 @@
 #!/usr/bin/perl
 
-# The per-worker memo of Cookie-header verdicts (ngx_http_privacy_request.c):
-# a header seen before is not parsed again, its verdict is replayed.  The
-# verdict depends on the header's bytes, the location's configuration and
-# the consent categories, so the same bytes must still be judged afresh
-# when any of the other two differs, and a replayed verdict must match a
-# fresh one byte for byte: forwarded header, $privacy_stripped and the
-# expiring Set-Cookie headers.  One worker, so that every request after
-# the first meets the memo.
+# The per-worker memo of Cookie headers (ngx_http_privacy_header_memo.c):
+# a header seen before is not searched for the consent cookie nor parsed
+# again; what was learnt is replayed.  The verdict depends on the header's
+# bytes, the location's configuration and the consent categories, so the
+# same bytes must still be judged afresh when any of the other two
+# differs, and a replayed verdict must match a fresh one byte for byte:
+# forwarded header, $privacy_stripped and the expiring Set-Cookie headers.
+# A remembered consent cookie still expires, and a refused one is never
+# taken for valid.  One worker, so that every request after the first
+# meets the memo.
 
 use strict;
 use warnings;
@@ -45,6 +47,21 @@ $t->config(<<'EOF');
         location /more/ {
             privacy_cookie marketing '^other$';
             return 200 "cookie=[$http_cookie] stripped=[$privacy_stripped]\n";
+        }
+
+        location /privacy/ {
+            privacy_portal;
+        }
+    }
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        server_name short.example;
+        privacy on;
+        privacy_consent_cookie pc max_age=1s;
+
+        location / {
+            return 200 "decided=[$privacy_decided] cookie=[$http_cookie]\n";
         }
 
         location /privacy/ {
@@ -96,6 +113,39 @@ for my $round (1 .. 2) {
     my $want = "_ga=1; session=s; other=o; lang=sv; $consent";
     is($r->{content}, "cookie=[$want] stripped=[_fbp]\n",
        "round $round: same bytes with Sec-GPC: marketing stripped");
+}
+
+# a remembered consent cookie still expires (max_age=1s): the same header
+# is granted while it is young, and refused two seconds after the choice
+$res = $t->request('POST', '/privacy/consent', {
+    host => 'short.example',
+    headers => { 'Content-Type' => 'application/x-www-form-urlencoded' },
+    content => 'action=accept_all' });
+my $decided_at = time;
+my ($pc) = grep { /^pc=/ } set_cookies($res);
+$pc =~ s/;.*//;
+my $short = "_ga=1; $pc";
+for my $round (1 .. 3) {
+    my $r = $t->request('GET', '/', { host => 'short.example',
+                                      headers => { Cookie => $short } });
+    is($r->{content}, "decided=[1] cookie=[$short]\n",
+       "round $round: a young consent cookie, remembered");
+}
+my $until = int($decided_at) + 2.2;
+select(undef, undef, undef, $until - time) if time < $until;
+for my $round (1 .. 2) {
+    my $r = $t->request('GET', '/', { host => 'short.example',
+                                      headers => { Cookie => $short } });
+    is($r->{content}, "decided=[0] cookie=[$pc]\n",
+       "round $round: the same header once the cookie expired");
+}
+
+# a forged consent cookie is refused every time, not remembered as valid
+(my $forged = $consent) =~ s/.$/$& eq 'A' ? 'B' : 'A'/e;
+for my $round (1 .. 3) {
+    my $r = $t->get('/', { Cookie => "_ga=1; $forged" });
+    is($r->{content}, "cookie=[$forged] stripped=[_ga]\n",
+       "round $round: a forged consent cookie grants nothing");
 }
 
 # headers beyond the memo's length limit are judged every time

@@ -1,0 +1,161 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * The per-worker memo of Cookie headers.  A browser repeats its Cookie
+ * header on every request until a cookie changes, so each worker keeps
+ * the last 64 distinct headers (direct mapped by a hash of their bytes)
+ * with what was learnt about them: the consent cookie they carry, and
+ * the verdict on each cookie under given consent categories.  A repeated
+ * header then costs a hash and a compare instead of a search for the
+ * consent cookie, a parse and a classification.
+ *
+ * The slots keep copies of visitors' Cookie headers in the worker's
+ * memory only.  memcmp() runs only after a 32-bit hash match, so its
+ * timing tells a client nothing about a header it does not know; anyone
+ * can evict a slot, which costs a parse, never a wrong answer.
+ */
+
+
+#include "ngx_http_privacy_module.h"
+
+
+/*
+ * The slot holding exactly these bytes under this configuration; or, if
+ * there is none, the slot they hash to, now holding them with nothing
+ * learnt yet (its generation bumped, so that holders of the slot's old
+ * contents can tell); NULL for headers too long to be kept.
+ */
+
+ngx_http_privacy_header_memo_t *
+ngx_http_privacy_memo_lookup(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_table_elt_t *h)
+{
+    uint32_t                         hash;
+    ngx_http_privacy_header_memo_t  *m;
+    ngx_http_privacy_main_conf_t    *pmcf;
+
+    if (h->value.len == 0
+        || h->value.len > NGX_HTTP_PRIVACY_HEADER_MEMO_LEN)
+    {
+        return NULL;
+    }
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+
+    hash = ngx_http_privacy_memo_hash(h->value.data, h->value.len);
+    m = &pmcf->header_memo[hash % NGX_HTTP_PRIVACY_HEADER_MEMO];
+
+    if (m->len == h->value.len
+        && m->hash == hash
+        && m->conf == plcf
+        && ngx_memcmp(m->value, h->value.data, m->len) == 0)
+    {
+        return m;
+    }
+
+    if (m->value == NULL) {
+        /* lives as long as the worker; two headers' worth of bytes */
+        m->value = ngx_pnalloc(ngx_cycle->pool,
+                               2 * NGX_HTTP_PRIVACY_HEADER_MEMO_LEN);
+        if (m->value == NULL) {
+            return NULL;
+        }
+
+        m->out = m->value + NGX_HTTP_PRIVACY_HEADER_MEMO_LEN;
+    }
+
+    m->gen++;
+    m->hash = hash;
+    m->conf = plcf;
+    m->len = h->value.len;
+    ngx_memcpy(m->value, h->value.data, h->value.len);
+
+    m->consent = NGX_HTTP_PRIVACY_MEMO_CONSENT_UNKNOWN;
+    m->verdict = 0;
+
+    return m;
+}
+
+
+/*
+ * What ngx_http_privacy_keep() did for each non-necessary cookie, without
+ * parsing: the presented list and $privacy_stripped.
+ */
+
+ngx_int_t
+ngx_http_privacy_memo_replay(ngx_http_request_t *r,
+    ngx_http_privacy_ctx_t *ctx, ngx_http_privacy_loc_conf_t *plcf,
+    ngx_table_elt_t *h, ngx_http_privacy_header_memo_t *m)
+{
+    u_char                          *name;
+    ngx_uint_t                       i;
+    ngx_http_privacy_presented_t    *p;
+    ngx_http_privacy_memo_cookie_t  *mc;
+
+    if (m->npresented == 0) {
+        return NGX_OK;
+    }
+
+    p = ngx_array_push_n(&ctx->presented, m->npresented);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < m->npresented; i++) {
+        mc = &m->presented[i];
+
+        /* names point into this request's own header, as when parsed */
+        name = h->value.data + mc->off;
+
+        p[i].name.data = name;
+        p[i].name.len = mc->len;
+        p[i].category = mc->category;
+
+        if (ngx_http_privacy_denied(plcf, ctx, mc->category)
+            && ngx_http_privacy_add_stripped(r, ctx, name, mc->len)
+               != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Keeps the verdict just made on h: the filtered header (out, len), and
+ * the cookies pushed onto ctx->presented from index first on.
+ */
+
+void
+ngx_http_privacy_memo_store(ngx_http_privacy_ctx_t *ctx, ngx_table_elt_t *h,
+    ngx_http_privacy_header_memo_t *m, ngx_uint_t first, u_char *out,
+    size_t len, size_t dropped)
+{
+    ngx_uint_t                     i, n;
+    ngx_http_privacy_presented_t  *p;
+
+    n = ctx->presented.nelts - first;
+
+    if (n > NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES) {
+        return;
+    }
+
+    p = ctx->presented.elts;
+
+    for (i = 0; i < n; i++) {
+        m->presented[i].off = (uint16_t) (p[first + i].name.data
+                                          - h->value.data);
+        m->presented[i].len = (uint16_t) p[first + i].name.len;
+        m->presented[i].category = p[first + i].category;
+    }
+
+    ngx_memcpy(m->out, out, len);
+
+    m->npresented = n;
+    m->out_len = len;
+    m->dropped = dropped;
+    m->categories = ctx->categories;
+    m->verdict = 1;
+}
