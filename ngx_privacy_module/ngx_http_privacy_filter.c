@@ -27,8 +27,11 @@ static ngx_int_t ngx_http_privacy_expire_presented(ngx_http_request_t *r,
     ngx_uint_t *added);
 static const char *ngx_http_privacy_registrable(
     ngx_http_privacy_main_conf_t *pmcf, u_char *host, size_t len);
+static ngx_int_t ngx_http_privacy_expire_build(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_http_privacy_header_memo_t *rec, ngx_uint_t *added);
 static ngx_int_t ngx_http_privacy_expire(ngx_http_request_t *r,
-    ngx_str_t *name, ngx_str_t *domain);
+    ngx_http_privacy_header_memo_t *rec, ngx_str_t *name, ngx_str_t *domain);
 static ngx_int_t ngx_http_privacy_protect_cache(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf);
 
@@ -195,15 +198,96 @@ ngx_http_privacy_is_deletion(u_char *value, size_t len)
 
 
 /*
- * A cookie in the browser does not say which domain set it: expire it for
- * the host and for every parent domain up to the registrable one (public
- * suffix list), which covers the "Domain=.example.se" trackers use.
+ * The expiring Set-Cookie values depend only on the presented cookies,
+ * the consent categories, the location, the host and TLS: when the header
+ * memo gave this request its verdict, they are taken from (or kept in)
+ * the same slot.
  */
 
 static ngx_int_t
 ngx_http_privacy_expire_presented(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
     ngx_uint_t *added)
+{
+    u_char                          *p;
+    ngx_str_t                        value;
+    ngx_uint_t                       i, ssl;
+    ngx_http_privacy_header_memo_t  *m;
+
+    m = ngx_http_privacy_memo_of(ctx, plcf);
+
+    if (m == NULL || r->headers_in.server.len > sizeof(m->expiry_host)) {
+        return ngx_http_privacy_expire_build(r, plcf, ctx, NULL, added);
+    }
+
+    ssl = 0;
+#if (NGX_HTTP_SSL)
+    ssl = (r->connection->ssl != NULL);
+#endif
+
+    if (!m->expiry
+        || m->expiry_ssl != ssl
+        || m->expiry_host_len != r->headers_in.server.len
+        || ngx_memcmp(m->expiry_host, r->headers_in.server.data,
+                      m->expiry_host_len) != 0)
+    {
+        m->expiry = 0;
+        m->nexpiry = 0;
+        m->expiry_size = 0;
+
+        if (ngx_http_privacy_expire_build(r, plcf, ctx, m, added) != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+
+        if (m->nexpiry <= NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES) {
+            m->expiry = 1;
+            m->expiry_ssl = ssl;
+            m->expiry_host_len = r->headers_in.server.len;
+            ngx_memcpy(m->expiry_host, r->headers_in.server.data,
+                       m->expiry_host_len);
+        }
+
+        return NGX_OK;
+    }
+
+    *added = (m->nexpiry > 0);
+
+    if (m->nexpiry == 0) {
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, m->expiry_size);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(p, m->expiry_values, m->expiry_size);
+
+    for (i = 0; i < m->nexpiry; i++) {
+        value.data = p;
+        value.len = m->expiry_len[i];
+        p += value.len;
+
+        if (ngx_http_privacy_add_header(r, "Set-Cookie", &value) == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * A cookie in the browser does not say which domain set it: expire it for
+ * the host and for every parent domain up to the registrable one (public
+ * suffix list), which covers the "Domain=.example.se" trackers use.
+ */
+
+static ngx_int_t
+ngx_http_privacy_expire_build(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_http_privacy_header_memo_t *rec, ngx_uint_t *added)
 {
     u_char                        *host, *p, *last;
     const char                    *reg;
@@ -270,7 +354,7 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
         *added = 1;
 
         /* host-only, which also replaces a Domain=<host> cookie */
-        if (ngx_http_privacy_expire(r, &pr[i].name, NULL) != NGX_OK) {
+        if (ngx_http_privacy_expire(r, rec, &pr[i].name, NULL) != NGX_OK) {
             return NGX_ERROR;
         }
 
@@ -288,7 +372,9 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
             domain.data = p;
             domain.len = ngx_strlen(p);
 
-            if (ngx_http_privacy_expire(r, &pr[i].name, &domain) != NGX_OK) {
+            if (ngx_http_privacy_expire(r, rec, &pr[i].name, &domain)
+                != NGX_OK)
+            {
                 return NGX_ERROR;
             }
 
@@ -336,8 +422,8 @@ ngx_http_privacy_registrable(ngx_http_privacy_main_conf_t *pmcf,
 
 
 static ngx_int_t
-ngx_http_privacy_expire(ngx_http_request_t *r, ngx_str_t *name,
-    ngx_str_t *domain)
+ngx_http_privacy_expire(ngx_http_request_t *r,
+    ngx_http_privacy_header_memo_t *rec, ngx_str_t *name, ngx_str_t *domain)
 {
     u_char     *p;
     size_t      len;
@@ -372,6 +458,19 @@ ngx_http_privacy_expire(ngx_http_request_t *r, ngx_str_t *name,
 #endif
 
     value.len = p - value.data;
+
+    if (rec && rec->nexpiry < NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES
+        && rec->expiry_size + value.len <= NGX_HTTP_PRIVACY_HEADER_MEMO_LEN)
+    {
+        ngx_memcpy(rec->expiry_values + rec->expiry_size, value.data,
+                   value.len);
+        rec->expiry_size += value.len;
+        rec->expiry_len[rec->nexpiry++] = (uint16_t) value.len;
+
+    } else if (rec) {
+        /* too many to keep: this response is not remembered */
+        rec->nexpiry = NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES + 1;
+    }
 
     return ngx_http_privacy_add_header(r, "Set-Cookie", &value) ? NGX_OK
                                                                  : NGX_ERROR;

@@ -54,14 +54,15 @@ ngx_http_privacy_memo_lookup(ngx_http_request_t *r,
     }
 
     if (m->value == NULL) {
-        /* lives as long as the worker; two headers' worth of bytes */
+        /* lives as long as the worker: header, verdict, expiries */
         m->value = ngx_pnalloc(ngx_cycle->pool,
-                               2 * NGX_HTTP_PRIVACY_HEADER_MEMO_LEN);
+                               3 * NGX_HTTP_PRIVACY_HEADER_MEMO_LEN);
         if (m->value == NULL) {
             return NULL;
         }
 
         m->out = m->value + NGX_HTTP_PRIVACY_HEADER_MEMO_LEN;
+        m->expiry_values = m->out + NGX_HTTP_PRIVACY_HEADER_MEMO_LEN;
     }
 
     m->gen++;
@@ -72,6 +73,7 @@ ngx_http_privacy_memo_lookup(ngx_http_request_t *r,
 
     m->consent = NGX_HTTP_PRIVACY_MEMO_CONSENT_UNKNOWN;
     m->verdict = 0;
+    m->expiry = 0;
 
     return m;
 }
@@ -158,4 +160,33 @@ ngx_http_privacy_memo_store(ngx_http_privacy_ctx_t *ctx, ngx_table_elt_t *h,
     m->dropped = dropped;
     m->categories = ctx->categories;
     m->verdict = 1;
+    m->expiry = 0;
+}
+
+
+/*
+ * The slot whose verdict produced this request's list of presented
+ * cookies (under plcf), or NULL: what the response filter may take the
+ * expiring Set-Cookie values from.
+ */
+
+ngx_http_privacy_header_memo_t *
+ngx_http_privacy_memo_of(ngx_http_privacy_ctx_t *ctx,
+    ngx_http_privacy_loc_conf_t *plcf)
+{
+    ngx_http_privacy_header_memo_t  *m;
+
+    m = ctx->memo;
+
+    if (m == NULL
+        || m->gen != ctx->memo_gen
+        || !m->verdict
+        || m->conf != plcf
+        || m->categories != ctx->categories
+        || m->npresented != ctx->presented.nelts)
+    {
+        return NULL;
+    }
+
+    return m;
 }

@@ -103,6 +103,17 @@ typedef struct {
     ngx_uint_t                       npresented;
     ngx_http_privacy_memo_cookie_t   presented[
                                          NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES];
+
+    /* with the verdict: the Set-Cookie values expiring denied cookies */
+    unsigned                         expiry:1;
+    unsigned                         expiry_ssl:1;
+    u_char                           expiry_host[128];
+    size_t                           expiry_host_len;
+    u_char                          *expiry_values;  /* MEMO_LEN bytes */
+    size_t                           expiry_size;
+    ngx_uint_t                       nexpiry;
+    uint16_t                         expiry_len[
+                                         NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES];
 } ngx_http_privacy_header_memo_t;
 
 
@@ -235,6 +246,8 @@ ngx_int_t ngx_http_privacy_memo_replay(ngx_http_request_t *r,
 void ngx_http_privacy_memo_store(ngx_http_privacy_ctx_t *ctx,
     ngx_table_elt_t *h, ngx_http_privacy_header_memo_t *m, ngx_uint_t first,
     u_char *out, size_t len, size_t dropped);
+ngx_http_privacy_header_memo_t *ngx_http_privacy_memo_of(
+    ngx_http_privacy_ctx_t *ctx, ngx_http_privacy_loc_conf_t *plcf);
 
 /* ngx_http_privacy_request.c */
 ngx_int_t ngx_http_privacy_request_handler(ngx_http_request_t *r);

@@ -153,6 +153,16 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
         || h->value.len != keep->ctx->memo_value.len)
     {
         m = ngx_http_privacy_memo_lookup(r, keep->conf, h);
+
+        if (keep->ctx->memo) {
+            /* the one Cookie header, looked up under this location */
+            keep->ctx->memo = m;
+
+            if (m) {
+                keep->ctx->memo_gen = m->gen;
+                keep->ctx->memo_value = h->value;
+            }
+        }
     }
 
     out = ngx_pnalloc(r->pool, h->value.len + 1);

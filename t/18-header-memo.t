@@ -96,6 +96,23 @@ my @replayed = sort grep { /Max-Age=0/ }
 ok(scalar @fresh >= 2, 'denied cookies expired (' . scalar(@fresh) . ')');
 is_deeply(\@replayed, \@fresh, 'the replayed verdict expires the same');
 
+# the remembered expiries belong to one host: the same header on another
+# host expires for that host's domains, and each host's answer repeats
+sub expiries {
+    my ($host) = @_;
+    my $r = $t->request('GET', '/', { host => $host,
+                                      headers => { Cookie => 'lang=en; _fbp=x' } });
+    return [sort grep { /Max-Age=0/ } set_cookies($r)];
+}
+my $plain = expiries('memo.example');
+my $shop = expiries('shop.memo.example');
+ok((grep { /Domain=shop\.memo\.example/ } @$shop)
+   && (grep { /Domain=memo\.example/ } @$shop),
+   'another host: its own domain and its parent');
+ok(!(grep { /Domain=shop/ } @$plain), 'and not on the first host');
+is_deeply(expiries('memo.example'), $plain, 'first host again: the same');
+is_deeply(expiries('shop.memo.example'), $shop, 'second host again: the same');
+
 # consent that grants everything: the same Cookie header with and without
 # Sec-GPC, which under privacy_gpc takes marketing away
 my $res = $t->post('/privacy/consent', [action => 'accept_all']);
