@@ -78,6 +78,18 @@ struct ngx_http_privacy_store_s {
     sqlite3_stmt                    *upsert_cookie;
     time_t                           rollup_day;
 
+    /*
+     * WAL checkpoints run on a connection of their own, in a task of
+     * their own: the writer never waits for the database file's fsync
+     */
+    sqlite3                         *ckpt_db;
+    ngx_thread_task_t               *ckpt_task;
+    ngx_uint_t                       ckpt_written;   /* at the last post */
+    int                              ckpt_rc;
+    char                             ckpt_error[256];
+    unsigned                         ckpt_busy:1;
+    unsigned                         ckpt_failing:1;
+
     ngx_http_privacy_batch_t         batches[2];
     ngx_http_privacy_batch_t        *filling;
     ngx_http_privacy_batch_t        *writing;
@@ -232,6 +244,8 @@ static ngx_http_privacy_store_stmt_t  ngx_http_privacy_store_stmts[] = {
 
 
 static void ngx_http_privacy_store_timer_handler(ngx_event_t *ev);
+static void ngx_http_privacy_store_checkpoint(void *data, ngx_log_t *log);
+static void ngx_http_privacy_store_checkpoint_done(ngx_event_t *ev);
 static void ngx_http_privacy_store_post(ngx_http_privacy_store_t *s);
 static void ngx_http_privacy_store_thread(void *data, ngx_log_t *log);
 static void ngx_http_privacy_store_done(ngx_event_t *ev);
@@ -411,6 +425,19 @@ ngx_http_privacy_store_init_process(ngx_http_privacy_store_t *s,
     s->task->event.handler = ngx_http_privacy_store_done;
     s->task->event.data = s;
 
+    s->ckpt_task = ngx_thread_task_alloc(cycle->pool,
+                                 sizeof(ngx_http_privacy_store_task_ctx_t));
+    if (s->ckpt_task == NULL) {
+        return NGX_ERROR;
+    }
+
+    ctx = s->ckpt_task->ctx;
+    ctx->store = s;
+
+    s->ckpt_task->handler = ngx_http_privacy_store_checkpoint;
+    s->ckpt_task->event.handler = ngx_http_privacy_store_checkpoint_done;
+    s->ckpt_task->event.data = s;
+
     s->timer.handler = ngx_http_privacy_store_timer_handler;
     s->timer.data = s;
     s->timer.log = cycle->log;
@@ -447,6 +474,11 @@ ngx_http_privacy_store_exit_process(ngx_http_privacy_store_t *s,
     }
 
     s->busy = 0;
+
+    if (s->ckpt_db) {
+        (void) sqlite3_close(s->ckpt_db);
+        s->ckpt_db = NULL;
+    }
 
     for (i = 0; i < 2; i++) {
         b = (i == 0) ? s->writing : s->filling;
@@ -583,6 +615,13 @@ ngx_http_privacy_store_timer_handler(ngx_event_t *ev)
     s->due = 1;
 
     ngx_http_privacy_store_post(s);
+
+    if (!s->ckpt_busy && s->written != s->ckpt_written) {
+        if (ngx_thread_task_post(s->thread_pool, s->ckpt_task) == NGX_OK) {
+            s->ckpt_busy = 1;
+            s->ckpt_written = s->written;
+        }
+    }
 
     s->dropped_logged = s->dropped;
 
@@ -736,7 +775,80 @@ ngx_http_privacy_store_done(ngx_event_t *ev)
 }
 
 
+static void
+ngx_http_privacy_store_checkpoint_done(ngx_event_t *ev)
+{
+    ngx_http_privacy_store_t  *s = ev->data;
+
+    s->ckpt_busy = 0;
+
+    if (s->ckpt_rc != SQLITE_OK) {
+        if (!s->ckpt_failing) {
+            ngx_log_error(NGX_LOG_ERR, s->log, 0,
+                          "privacy_db \"%V\": %s", &s->path, s->ckpt_error);
+        }
+
+        s->ckpt_failing = 1;
+        return;
+    }
+
+    if (s->ckpt_failing) {
+        ngx_log_error(NGX_LOG_NOTICE, s->log, 0,
+                      "privacy_db \"%V\": checkpoints work again", &s->path);
+        s->ckpt_failing = 0;
+    }
+}
+
+
 /* the functions below run in a pool thread (or at exit): no nginx calls */
+
+
+/*
+ * Copies the WAL into the database file (PASSIVE: never waits for the
+ * writer, which goes on appending meanwhile), so that the writer's own
+ * automatic checkpoint, with its fsync, is not needed.
+ */
+
+static void
+ngx_http_privacy_store_checkpoint(void *data, ngx_log_t *log)
+{
+    ngx_http_privacy_store_task_ctx_t  *ctx = data;
+
+    int                        rc;
+    ngx_http_privacy_store_t  *s;
+
+    s = ctx->store;
+
+    if (s->ckpt_db == NULL) {
+        rc = sqlite3_open_v2((char *) s->path.data, &s->ckpt_db,
+                             SQLITE_OPEN_READWRITE|SQLITE_OPEN_NOMUTEX,
+                             NULL);
+        if (rc != SQLITE_OK) {
+            goto failed;
+        }
+
+        sqlite3_busy_timeout(s->ckpt_db, 1000);
+    }
+
+    rc = sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL,
+                                   SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+    /* BUSY: another worker's checkpointer has the lock; it does the job */
+    if (rc == SQLITE_OK || rc == SQLITE_BUSY) {
+        s->ckpt_rc = SQLITE_OK;
+        return;
+    }
+
+failed:
+
+    s->ckpt_rc = rc;
+    snprintf(s->ckpt_error, sizeof(s->ckpt_error), "checkpoint failed: %s",
+             s->ckpt_db ? sqlite3_errmsg(s->ckpt_db) : sqlite3_errstr(rc));
+
+    /* reopen next time: the file may have been replaced */
+    (void) sqlite3_close(s->ckpt_db);
+    s->ckpt_db = NULL;
+}
 
 
 static int
@@ -764,7 +876,12 @@ ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
     /* several workers write: wait for each other in the thread, not fail */
     sqlite3_busy_timeout(db, 10000);
 
+    /*
+     * The checkpoint task keeps the WAL short; the writer checkpoints
+     * by itself only if the WAL grows past 40 MB (the task failing).
+     */
     rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL;"
+                          "PRAGMA wal_autocheckpoint=10000;"
                           "PRAGMA synchronous=NORMAL;"
                           "PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {

@@ -19,7 +19,7 @@
 
 
 /* records a batch holds; a full queue drops (and counts) records */
-#define NGX_HTTP_PRIVACY_STORE_BATCH      4096
+#define NGX_HTTP_PRIVACY_STORE_BATCH      16384
 /* page views wait for this many, or the timer; receipts wait for neither */
 #define NGX_HTTP_PRIVACY_STORE_EAGER      256
 /* the queue flushes at least this often (milliseconds) */

@@ -63,13 +63,13 @@ my $dbh = DBI->connect('dbi:SQLite:dbname=' . $t->db, '', '',
 $dbh->sqlite_busy_timeout(5000);
 $dbh->do('BEGIN EXCLUSIVE');
 
-# more page views than the queue holds (two batches of 4096), over one
+# more page views than the queue holds (two batches of 16384), over one
 # keep-alive connection
 my $ua = HTTP::Tiny->new(keep_alive => 1, agent => 'Mozilla/5.0 (X11)');
 my $url = 'http://127.0.0.1:' . $t->port;
 my ($sent, $ok) = (0, 0);
 
-for my $i (1 .. 9000) {
+for my $i (1 .. 36000) {
     my $r = $ua->get("$url/p$i");
     $sent++;
     $ok++ if $r->{status} == 200;
@@ -83,8 +83,8 @@ is(events(), 0, 'nothing could be written while the register was locked');
 $dbh->do('COMMIT');
 $dbh->disconnect;
 
-my $written = wait_for(sub { my $n = events(); $n >= 4096 ? $n : 0 }, 30);
-cmp_ok($written, '>=', 4096, "after the lock: $written queued events written");
+my $written = wait_for(sub { my $n = events(); $n >= 16384 ? $n : 0 }, 30);
+cmp_ok($written, '>=', 16384, "after the lock: $written queued events written");
 
 $t->stop;
 
