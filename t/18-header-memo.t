@@ -192,3 +192,4 @@ for my $h (@headers, @headers) {
 is($bad, 0, '400 requests over 200 distinct headers: all verdicts right');
 
 done_testing;
+undef $t;
