@@ -4,10 +4,12 @@
  * The per-worker memo of Cookie headers.  A browser repeats its Cookie
  * header on every request until a cookie changes, so each worker keeps
  * the last 64 distinct headers (direct mapped by a hash of their bytes)
- * with what was learnt about them: the consent cookie they carry, and
- * the verdict on each cookie under given consent categories.  A repeated
- * header then costs a hash and a compare instead of a search for the
- * consent cookie, a parse and a classification.
+ * with what was learnt about them: the consent cookie they carry, the
+ * verdict on each cookie under given consent categories, and (filled in
+ * by the response filter) the Set-Cookie values expiring the denied ones
+ * for one host.  A repeated header then costs a hash and a compare
+ * instead of a search for the consent cookie, a parse, a classification
+ * and building the expiries.
  *
  * The slots keep copies of visitors' Cookie headers in the worker's
  * memory only.  memcmp() runs only after a 32-bit hash match, so its
