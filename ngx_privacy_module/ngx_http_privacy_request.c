@@ -165,12 +165,6 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
         }
     }
 
-    out = ngx_pnalloc(r->pool, h->value.len + 1);
-    if (out == NULL) {
-        keep->rc = NGX_ERROR;
-        return;
-    }
-
     if (m && m->verdict && m->categories == keep->ctx->categories) {
         /* the same header under the same consent: replay the verdict */
         if (ngx_http_privacy_memo_replay(r, keep->ctx, keep->conf, h, m)
@@ -180,11 +174,30 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
             return;
         }
 
-        len = m->out_len;
-        ngx_memcpy(out, m->out, len);
         dropped = m->dropped;
 
+        if (dropped == 0) {
+            /* the header stays as it came: no copy of it is needed */
+            return;
+        }
+
+        len = m->out_len;
+
+        out = ngx_pnalloc(r->pool, len + 1);
+        if (out == NULL) {
+            keep->rc = NGX_ERROR;
+            return;
+        }
+
+        ngx_memcpy(out, m->out, len);
+
     } else {
+        out = ngx_pnalloc(r->pool, h->value.len + 1);
+        if (out == NULL) {
+            keep->rc = NGX_ERROR;
+            return;
+        }
+
         first = keep->ctx->presented.nelts;
 
         len = ngx_http_privacy_cookie_filter(h->value.data, h->value.len,
