@@ -243,6 +243,9 @@ static ngx_http_privacy_store_stmt_t  ngx_http_privacy_store_stmts[] = {
                         + ngx_http_privacy_store_stmts[i].offset))
 
 
+static ngx_thread_task_t *ngx_http_privacy_store_task(
+    ngx_http_privacy_store_t *s, ngx_cycle_t *cycle,
+    void (*handler)(void *data, ngx_log_t *log), ngx_event_handler_pt done);
 static void ngx_http_privacy_store_timer_handler(ngx_event_t *ev);
 static void ngx_http_privacy_store_checkpoint(void *data, ngx_log_t *log);
 static void ngx_http_privacy_store_checkpoint_done(ngx_event_t *ev);
@@ -391,12 +394,37 @@ ngx_http_privacy_store_create(ngx_conf_t *cf, ngx_str_t *path,
 }
 
 
+/* a task of this store: handler runs in a pool thread, done after it */
+
+static ngx_thread_task_t *
+ngx_http_privacy_store_task(ngx_http_privacy_store_t *s, ngx_cycle_t *cycle,
+    void (*handler)(void *data, ngx_log_t *log), ngx_event_handler_pt done)
+{
+    ngx_thread_task_t                  *task;
+    ngx_http_privacy_store_task_ctx_t  *ctx;
+
+    task = ngx_thread_task_alloc(cycle->pool,
+                                 sizeof(ngx_http_privacy_store_task_ctx_t));
+    if (task == NULL) {
+        return NULL;
+    }
+
+    ctx = task->ctx;
+    ctx->store = s;
+
+    task->handler = handler;
+    task->event.handler = done;
+    task->event.data = s;
+
+    return task;
+}
+
+
 ngx_int_t
 ngx_http_privacy_store_init_process(ngx_http_privacy_store_t *s,
     ngx_cycle_t *cycle)
 {
-    ngx_uint_t                          i;
-    ngx_http_privacy_store_task_ctx_t  *ctx;
+    ngx_uint_t  i;
 
     s->log = cycle->log;
 
@@ -412,31 +440,17 @@ ngx_http_privacy_store_init_process(ngx_http_privacy_store_t *s,
     s->filling = &s->batches[0];
     s->writing = &s->batches[1];
 
-    s->task = ngx_thread_task_alloc(cycle->pool,
-                                  sizeof(ngx_http_privacy_store_task_ctx_t));
-    if (s->task == NULL) {
+    s->task = ngx_http_privacy_store_task(s, cycle,
+                                          ngx_http_privacy_store_thread,
+                                          ngx_http_privacy_store_done);
+
+    s->ckpt_task = ngx_http_privacy_store_task(s, cycle,
+                       ngx_http_privacy_store_checkpoint,
+                       ngx_http_privacy_store_checkpoint_done);
+
+    if (s->task == NULL || s->ckpt_task == NULL) {
         return NGX_ERROR;
     }
-
-    ctx = s->task->ctx;
-    ctx->store = s;
-
-    s->task->handler = ngx_http_privacy_store_thread;
-    s->task->event.handler = ngx_http_privacy_store_done;
-    s->task->event.data = s;
-
-    s->ckpt_task = ngx_thread_task_alloc(cycle->pool,
-                                 sizeof(ngx_http_privacy_store_task_ctx_t));
-    if (s->ckpt_task == NULL) {
-        return NGX_ERROR;
-    }
-
-    ctx = s->ckpt_task->ctx;
-    ctx->store = s;
-
-    s->ckpt_task->handler = ngx_http_privacy_store_checkpoint;
-    s->ckpt_task->event.handler = ngx_http_privacy_store_checkpoint_done;
-    s->ckpt_task->event.data = s;
 
     s->timer.handler = ngx_http_privacy_store_timer_handler;
     s->timer.data = s;
