@@ -178,10 +178,9 @@ ngx_http_privacy_memo_of(ngx_http_privacy_ctx_t *ctx,
 {
     ngx_http_privacy_header_memo_t  *m;
 
-    m = ctx->memo;
+    m = ngx_http_privacy_memo_held(ctx);
 
     if (m == NULL
-        || m->gen != ctx->memo_gen
         || !m->verdict
         || m->conf != plcf
         || m->categories != ctx->categories

@@ -249,6 +249,33 @@ void ngx_http_privacy_memo_store(ngx_http_privacy_ctx_t *ctx,
 ngx_http_privacy_header_memo_t *ngx_http_privacy_memo_of(
     ngx_http_privacy_ctx_t *ctx, ngx_http_privacy_loc_conf_t *plcf);
 
+/*
+ * A request's one Cookie header and the slot holding it: the slot's
+ * generation tells later whether it still does.
+ */
+static ngx_inline void
+ngx_http_privacy_memo_hold(ngx_http_privacy_ctx_t *ctx,
+    ngx_http_privacy_header_memo_t *m, ngx_table_elt_t *h)
+{
+    ctx->memo = m;
+
+    if (m) {
+        ctx->memo_gen = m->gen;
+        ctx->memo_value = h->value;
+    }
+}
+
+/* the slot held for this request, if it still holds the same header */
+static ngx_inline ngx_http_privacy_header_memo_t *
+ngx_http_privacy_memo_held(ngx_http_privacy_ctx_t *ctx)
+{
+    ngx_http_privacy_header_memo_t  *m;
+
+    m = ctx->memo;
+
+    return (m && m->gen == ctx->memo_gen) ? m : NULL;
+}
+
 /* ngx_http_privacy_request.c */
 ngx_int_t ngx_http_privacy_request_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_privacy_scan(ngx_http_request_t *r,

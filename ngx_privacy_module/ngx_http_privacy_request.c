@@ -144,10 +144,9 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
     }
 
     /* the slot the consent state was read from, if it is still this one */
-    m = keep->ctx->memo;
+    m = ngx_http_privacy_memo_held(keep->ctx);
 
     if (m == NULL
-        || m->gen != keep->ctx->memo_gen
         || m->conf != keep->conf
         || h->value.data != keep->ctx->memo_value.data
         || h->value.len != keep->ctx->memo_value.len)
@@ -156,12 +155,7 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
 
         if (keep->ctx->memo) {
             /* the one Cookie header, looked up under this location */
-            keep->ctx->memo = m;
-
-            if (m) {
-                keep->ctx->memo_gen = m->gen;
-                keep->ctx->memo_value = h->value;
-            }
+            ngx_http_privacy_memo_hold(keep->ctx, m, h);
         }
     }
 

@@ -131,12 +131,7 @@ ngx_http_privacy_resolve(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx)
         /* one Cookie header, as browsers send it: the memo may know it */
         if (ngx_http_privacy_cookie_header_next(r, h, i) == NULL) {
             m = ngx_http_privacy_memo_lookup(r, plcf, h);
-        }
-
-        if (m) {
-            ctx->memo = m;
-            ctx->memo_gen = m->gen;
-            ctx->memo_value = h->value;
+            ngx_http_privacy_memo_hold(ctx, m, h);
         }
     }
 
