@@ -76,8 +76,6 @@ static ngx_http_privacy_banner_ctx_t *ngx_http_privacy_banner_get_ctx(
     ngx_http_request_t *r, ngx_uint_t create);
 static void ngx_http_privacy_banner_cleanup(void *data);
 static ngx_int_t ngx_http_privacy_banner_headers(ngx_http_request_t *r);
-static ngx_int_t ngx_http_privacy_banner_vary(ngx_http_request_t *r,
-    char *token);
 static void ngx_http_privacy_banner_nonce(ngx_http_request_t *r,
     ngx_str_t *nonce);
 static ngx_int_t ngx_http_privacy_banner_build(ngx_http_request_t *r,
@@ -360,7 +358,13 @@ static ngx_int_t
 ngx_http_privacy_banner_headers(ngx_http_request_t *r)
 {
     ngx_str_t                     value;
+    ngx_uint_t                    has;
     ngx_http_privacy_loc_conf_t  *plcf;
+
+    static ngx_str_t  vary = ngx_string("Vary");
+    static ngx_str_t  tokens[] = {
+        ngx_string("*"), ngx_string("cookie"), ngx_string("accept-language")
+    };
 
     ngx_http_clear_content_length(r);
     ngx_http_clear_accept_ranges(r);
@@ -376,44 +380,29 @@ ngx_http_privacy_banner_headers(ngx_http_request_t *r)
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
 
     if (plcf->cache == NGX_HTTP_PRIVACY_CACHE_PRIVATE) {
-        if (ngx_http_privacy_header_has(r, "Cache-Control", "private")
-            || ngx_http_privacy_header_has(r, "Cache-Control",
-                                                  "no-store"))
-        {
-            return NGX_OK;
-        }
-
-        ngx_str_set(&value, "private");
-
-        return ngx_http_privacy_add_header(r, "Cache-Control", &value)
-               ? NGX_OK : NGX_ERROR;
+        return ngx_http_privacy_cache_private(r);
     }
 
-    if (ngx_http_privacy_banner_vary(r, "Cookie") != NGX_OK) {
+    has = ngx_http_privacy_header_tokens(r, &vary, tokens, 3);
+
+    if (has & 1) {
+        return NGX_OK;
+    }
+
+    ngx_str_set(&value, "Cookie");
+
+    if (!(has & 2) && ngx_http_privacy_add_header(r, "Vary", &value) == NULL) {
         return NGX_ERROR;
     }
 
     /* the banner speaks the visitor's language */
-    return ngx_http_privacy_banner_vary(r, "Accept-Language");
-}
+    ngx_str_set(&value, "Accept-Language");
 
-
-static ngx_int_t
-ngx_http_privacy_banner_vary(ngx_http_request_t *r, char *token)
-{
-    ngx_str_t  value;
-
-    if (ngx_http_privacy_header_has(r, "Vary", token)
-        || ngx_http_privacy_header_has(r, "Vary", "*"))
-    {
-        return NGX_OK;
+    if (!(has & 4) && ngx_http_privacy_add_header(r, "Vary", &value) == NULL) {
+        return NGX_ERROR;
     }
 
-    value.data = (u_char *) token;
-    value.len = ngx_strlen(token);
-
-    return ngx_http_privacy_add_header(r, "Vary", &value) ? NGX_OK
-                                                           : NGX_ERROR;
+    return NGX_OK;
 }
 
 

@@ -482,40 +482,43 @@ ngx_http_privacy_protect_cache(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf)
 {
     ngx_str_t   value;
-    ngx_uint_t  cookie, gpc;
+    ngx_uint_t  has;
+
+    static ngx_str_t  vary = ngx_string("Vary");
+    static ngx_str_t  tokens[] = {
+        ngx_string("*"), ngx_string("cookie"), ngx_string("sec-gpc")
+    };
 
     if (plcf->cache == NGX_HTTP_PRIVACY_CACHE_PRIVATE) {
-        if (ngx_http_privacy_header_has(r, "Cache-Control", "private")
-            || ngx_http_privacy_header_has(r, "Cache-Control", "no-store"))
-        {
-            return NGX_OK;
-        }
-
-        ngx_str_set(&value, "private");
-
-        return ngx_http_privacy_add_header(r, "Cache-Control", &value)
-               ? NGX_OK : NGX_ERROR;
+        return ngx_http_privacy_cache_private(r);
     }
 
-    if (ngx_http_privacy_header_has(r, "Vary", "*")) {
+    has = ngx_http_privacy_header_tokens(r, &vary, tokens, 3);
+
+    if (has & 1) {
         return NGX_OK;
     }
 
-    cookie = !ngx_http_privacy_header_has(r, "Vary", "cookie");
-
     /* with privacy_gpc, Sec-GPC changes which cookies are set too */
-    gpc = plcf->gpc && !ngx_http_privacy_header_has(r, "Vary", "sec-gpc");
+    if (!plcf->gpc) {
+        has |= 4;
+    }
 
-    if (cookie && gpc) {
+    switch (has & 6) {
+
+    case 0:
         ngx_str_set(&value, "Cookie, Sec-GPC");
+        break;
 
-    } else if (cookie) {
+    case 4:
         ngx_str_set(&value, "Cookie");
+        break;
 
-    } else if (gpc) {
+    case 2:
         ngx_str_set(&value, "Sec-GPC");
+        break;
 
-    } else {
+    default:
         return NGX_OK;
     }
 
@@ -527,11 +530,37 @@ ngx_http_privacy_protect_cache(ngx_http_request_t *r,
 }
 
 
-/* appends a response header; the key must outlive the request */
+/* "Cache-Control: private", unless the response is already private */
+
+ngx_int_t
+ngx_http_privacy_cache_private(ngx_http_request_t *r)
+{
+    ngx_str_t  value;
+
+    static ngx_str_t  cache_control = ngx_string("Cache-Control");
+    static ngx_str_t  tokens[] = {
+        ngx_string("private"), ngx_string("no-store")
+    };
+
+    if (ngx_http_privacy_header_tokens(r, &cache_control, tokens, 2)) {
+        return NGX_OK;
+    }
+
+    ngx_str_set(&value, "private");
+
+    return ngx_http_privacy_add_header(r, "Cache-Control", &value)
+           ? NGX_OK : NGX_ERROR;
+}
+
+
+/*
+ * Appends a response header; the key must outlive the request (the
+ * ngx_http_privacy_add_header() macro passes a literal and its length).
+ */
 
 ngx_table_elt_t *
-ngx_http_privacy_add_header(ngx_http_request_t *r, char *key,
-    ngx_str_t *value)
+ngx_http_privacy_add_header_n(ngx_http_request_t *r, u_char *key,
+    size_t key_len, ngx_str_t *value)
 {
     ngx_table_elt_t  *h;
 
@@ -541,8 +570,8 @@ ngx_http_privacy_add_header(ngx_http_request_t *r, char *key,
     }
 
     h->hash = 1;
-    h->key.data = (u_char *) key;
-    h->key.len = ngx_strlen(key);
+    h->key.data = key;
+    h->key.len = key_len;
     h->value = *value;
     h->lowcase_key = NULL;
 #if (nginx_version >= 1023000)
@@ -554,21 +583,23 @@ ngx_http_privacy_add_header(ngx_http_request_t *r, char *key,
 
 
 /*
- * 1 if a response header named key lists token (case-insensitive, in a
- * comma-separated list, "token" or "token=..." or "token;...")
+ * Which of n tokens the response headers named key list: bit i for
+ * tokens[i], given in lower case (matched case-insensitively in a
+ * comma-separated list, as "token", "token=..." or "token;...").  One
+ * pass over the headers answers for all the tokens.
  */
 
 ngx_uint_t
-ngx_http_privacy_header_has(ngx_http_request_t *r, char *key, char *token)
+ngx_http_privacy_header_tokens(ngx_http_request_t *r, ngx_str_t *key,
+    ngx_str_t *tokens, ngx_uint_t n)
 {
-    size_t            n, klen;
+    size_t            len;
     u_char           *p, *last;
-    ngx_uint_t        i;
+    ngx_uint_t        i, t, has;
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
 
-    n = ngx_strlen(token);
-    klen = ngx_strlen(key);
+    has = 0;
 
     for (part = &r->headers_out.headers.part; part; part = part->next) {
 
@@ -576,8 +607,8 @@ ngx_http_privacy_header_has(ngx_http_request_t *r, char *key, char *token)
 
         for (i = 0; i < part->nelts; i++) {
 
-            if (h[i].hash == 0 || h[i].key.len != klen
-                || ngx_strncasecmp(h[i].key.data, (u_char *) key, klen) != 0)
+            if (h[i].hash == 0 || h[i].key.len != key->len
+                || ngx_strncasecmp(h[i].key.data, key->data, key->len) != 0)
             {
                 continue;
             }
@@ -590,12 +621,16 @@ ngx_http_privacy_header_has(ngx_http_request_t *r, char *key, char *token)
                     p++;
                 }
 
-                if ((size_t) (last - p) >= n
-                    && ngx_strncasecmp(p, (u_char *) token, n) == 0
-                    && (p + n == last || p[n] == ',' || p[n] == ' '
-                        || p[n] == ';' || p[n] == '='))
-                {
-                    return 1;
+                for (t = 0; t < n; t++) {
+                    len = tokens[t].len;
+
+                    if ((size_t) (last - p) >= len
+                        && ngx_strncasecmp(p, tokens[t].data, len) == 0
+                        && (p + len == last || p[len] == ',' || p[len] == ' '
+                            || p[len] == ';' || p[len] == '='))
+                    {
+                        has |= (ngx_uint_t) 1 << t;
+                    }
                 }
 
                 while (p < last && *p != ',') {
@@ -605,7 +640,7 @@ ngx_http_privacy_header_has(ngx_http_request_t *r, char *key, char *token)
         }
     }
 
-    return 0;
+    return has;
 }
 
 

@@ -285,10 +285,13 @@ ngx_int_t ngx_http_privacy_scan(ngx_http_request_t *r,
 ngx_int_t ngx_http_privacy_filter_init(ngx_conf_t *cf);
 ngx_int_t ngx_http_privacy_set_consent_cookie(ngx_http_request_t *r,
     ngx_http_privacy_consent_t *consent);
-ngx_uint_t ngx_http_privacy_header_has(ngx_http_request_t *r, char *key,
-    char *token);
-ngx_table_elt_t *ngx_http_privacy_add_header(ngx_http_request_t *r,
-    char *key, ngx_str_t *value);
+ngx_uint_t ngx_http_privacy_header_tokens(ngx_http_request_t *r,
+    ngx_str_t *key, ngx_str_t *tokens, ngx_uint_t n);
+ngx_int_t ngx_http_privacy_cache_private(ngx_http_request_t *r);
+ngx_table_elt_t *ngx_http_privacy_add_header_n(ngx_http_request_t *r,
+    u_char *key, size_t key_len, ngx_str_t *value);
+#define ngx_http_privacy_add_header(r, key, value)                          \
+    ngx_http_privacy_add_header_n(r, (u_char *) key, sizeof(key) - 1, value)
 
 /* a cookie category as shown to visitors */
 typedef struct {

@@ -88,6 +88,24 @@ $t->config(<<'EOF');
             return 200 "vary\n";
         }
 
+        location = /vary-any {
+            add_header Vary "*";
+            add_header Set-Cookie "_ga=1";
+            return 200 "vary-any\n";
+        }
+
+        location = /vary-gpc {
+            add_header Vary "Accept-Encoding,SEC-GPC;x";
+            add_header Set-Cookie "_ga=1";
+            return 200 "vary-gpc\n";
+        }
+
+        location = /private-mixed {
+            add_header Cache-Control "max-age=0, Private";
+            add_header Set-Cookie "_ga=1";
+            return 200 "private-mixed\n";
+        }
+
         location = /xaccel {
             add_header X-Accel-Redirect /accel-target;
             add_header Set-Cookie "_ga=from-xaccel";
@@ -214,6 +232,11 @@ $t->config(<<'EOF');
         location /private-nostore {
             privacy_shared_cache private;
             proxy_pass http://127.0.0.1:%%PORT_2%%/nostore;
+        }
+
+        location /private-mixed {
+            privacy_shared_cache private;
+            proxy_pass http://127.0.0.1:%%PORT_2%%/private-mixed;
         }
 
         location /off/ {
@@ -456,6 +479,19 @@ my @vary = ref $r->{headers}{vary} ? @{ $r->{headers}{vary} }
                                    : ($r->{headers}{vary} // ());
 is_deeply(\@vary, ['Accept-Encoding, Cookie', 'Sec-GPC'],
     'a Vary that names Cookie already is not repeated; Sec-GPC is added');
+
+$r = $t->get('/two/vary-any');
+is($r->{headers}{vary}, '*', 'Vary: * says all already: nothing added');
+
+$r = $t->get('/two/vary-gpc');
+@vary = ref $r->{headers}{vary} ? @{ $r->{headers}{vary} }
+                                : ($r->{headers}{vary} // ());
+is_deeply(\@vary, ['Accept-Encoding,SEC-GPC;x', 'Cookie'],
+    'a Vary naming Sec-GPC (any case, with parameters): only Cookie added');
+
+$r = $t->get('/private-mixed');
+is($r->{headers}{'cache-control'}, 'max-age=0, Private',
+    'Cache-Control naming Private among others is left as it is');
 
 $r = $t->get('/private/', { Cookie => '_ga=1' });
 is($r->{headers}{'cache-control'}, 'private',

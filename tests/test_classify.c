@@ -289,6 +289,135 @@ test_memo_hash(void **state __attribute__((unused)))
 }
 
 
+/* a fixed LCG (Knuth's MMIX): the same inputs on every run */
+static uint64_t
+lcg(uint64_t *x)
+{
+    *x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+
+    return *x;
+}
+
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+    uint32_t  x, y;
+
+    x = *(const uint32_t *) a;
+    y = *(const uint32_t *) b;
+
+    return (x > y) - (x < y);
+}
+
+
+static void
+test_memo_hash_long(void **state __attribute__((unused)))
+{
+    u_char    *big, *p, base[600], in[600];
+    size_t     len, i, bit, pos, slots[64], same;
+    uint32_t   h, *hs;
+    uint64_t   x, w;
+
+    x = 1;
+
+    big = malloc(2100);
+    assert_non_null(big);
+    hs = malloc(100000 * sizeof(uint32_t));
+    assert_non_null(hs);
+
+    for (i = 0; i < 2100; i++) {
+        big[i] = (u_char) (lcg(&x) >> 56);
+    }
+
+    /*
+     * Every length up to past the longest keys, through the 16-byte
+     * steps and each tail: only len bytes are read (p is exactly len
+     * bytes), and the bytes after them or the alignment change nothing.
+     */
+    for (len = 0; len <= 2000; len++) {
+        p = dup_exact(big + 3, len);
+        h = ngx_http_privacy_memo_hash(p, len);
+        assert_int_equal(ngx_http_privacy_memo_hash(big + 3, len), h);
+
+        if (len) {
+            assert_int_not_equal(ngx_http_privacy_memo_hash(p, len - 1), h);
+        }
+
+        free(p);
+    }
+
+    /*
+     * The tails overlap, so without the length keys of one repeated
+     * byte ("xxx" and "xxxx") would be read as the same words.
+     */
+    memset(big, 'x', 2000);
+
+    for (len = 0; len <= 2000; len++) {
+        hs[len] = ngx_http_privacy_memo_hash(big, len);
+    }
+
+    qsort(hs, 2001, sizeof(uint32_t), cmp_u32);
+
+    for (i = 1; i <= 2000; i++) {
+        assert_int_not_equal(hs[i], hs[i - 1]);
+    }
+
+    free(big);
+
+    /* a Cookie header's length: any bit flipped anywhere changes it */
+    for (i = 0; i < sizeof(base); i++) {
+        base[i] = (u_char) ('a' + (lcg(&x) >> 33) % 26);
+    }
+
+    p = dup_exact(base, sizeof(base));
+    h = ngx_http_privacy_memo_hash(p, sizeof(base));
+
+    for (i = 0; i < sizeof(base); i++) {
+        for (bit = 0; bit < 8; bit++) {
+            p[i] ^= (u_char) (1 << bit);
+            assert_int_not_equal(ngx_http_privacy_memo_hash(p, sizeof(base)),
+                                 h);
+            p[i] ^= (u_char) (1 << bit);
+        }
+    }
+
+    free(p);
+
+    /*
+     * Headers that differ from one another in 8 bytes somewhere (a
+     * session id, a timestamp) spread over 64 slots about evenly (1562
+     * each on average) and hardly ever share all 32 bits (about 1 pair
+     * of 100000 expected).
+     */
+    memset(slots, 0, sizeof(slots));
+
+    for (i = 0; i < 100000; i++) {
+        w = lcg(&x);
+        pos = (size_t) (w >> 40) % (sizeof(base) - 8 + 1);
+
+        memcpy(in, base, sizeof(base));
+        memcpy(in + pos, &w, 8);
+
+        hs[i] = ngx_http_privacy_memo_hash(in, sizeof(in));
+        slots[hs[i] % 64]++;
+    }
+
+    for (i = 0; i < 64; i++) {
+        assert_in_range(slots[i], 1200, 1950);
+    }
+
+    qsort(hs, 100000, sizeof(uint32_t), cmp_u32);
+
+    for (same = 0, i = 1; i < 100000; i++) {
+        same += (hs[i] == hs[i - 1]);
+    }
+
+    assert_in_range(same, 0, 8);
+
+    free(hs);
+}
+
 static void
 test_memo_eq(void **state __attribute__((unused)))
 {
@@ -375,6 +504,7 @@ main(void)
         cmocka_unit_test(test_first_seen),
         cmocka_unit_test(test_invalid_pattern_and_append),
         cmocka_unit_test(test_memo_hash),
+        cmocka_unit_test(test_memo_hash_long),
         cmocka_unit_test(test_memo_eq),
         cmocka_unit_test(test_memo_similar_names),
     };

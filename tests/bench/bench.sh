@@ -19,7 +19,16 @@
 #                                   (preferences+statistics granted), all,
 #                                   or none (no consent cookie: tracking
 #                                   cookies stripped and expired)
-#   PIN=1                           with >= 2 CPUs: nginx on CPU 0, wrk on 1
+#   PIN=1                           with >= 2 CPUs: each nginx worker's
+#                                   event loop on CPU 0, wrk on CPU 1; the
+#                                   module's thread-pool thread (the
+#                                   SQLite writer) is left to the
+#                                   scheduler, as thread pools are meant
+#                                   to be.  PIN=process: the whole nginx
+#                                   process on CPU 0, writer included (its
+#                                   worst case: the writer then takes
+#                                   cycles from the saturated event loop
+#                                   while wrk's CPU idles).  PIN=0: none
 #   ANALYTICS=on                    off: the module instance without
 #                                   privacy_analytics (enforcement only)
 #   HEADERS=1                       distinct Cookie headers wrk cycles
@@ -150,8 +159,14 @@ $(privacy_server_conf "$ANALYTICS")
 
 CPU_NGINX=
 CPU_WRK=
-if [ "$PIN" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
-    CPU_NGINX="taskset -c 0"
+PINNED=
+if [ "$PIN" != 0 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+    case "$PIN" in
+        1)       PINNED="nginx's event loop on CPU 0 (thread pool unpinned), wrk on CPU 1" ;;
+        process) CPU_NGINX="taskset -c 0"
+                 PINNED="all of nginx (thread pool too) on CPU 0, wrk on CPU 1" ;;
+        *) echo "bench: PIN must be 1, process or 0" >&2; exit 1 ;;
+    esac
     CPU_WRK="taskset -c 1"
 fi
 
@@ -169,6 +184,18 @@ start module
 STOCK_PID=$(cat "$D/stock/nginx.pid")
 MODULE_PID=$(cat "$D/module/nginx.pid")
 sleep 0.3
+
+# PIN=1: "taskset -p" on a worker's pid moves only its main thread, the
+# event loop; the threads of its pool keep the CPUs they started with
+if [ "$PIN" = 1 ] && [ -n "$PINNED" ]; then
+    for master in "$STOCK_PID" "$MODULE_PID"; do
+        workers=$(pgrep -P "$master" || true)
+        [ -n "$workers" ] || { echo "bench: no nginx worker to pin" >&2; exit 1; }
+        for w in $workers; do
+            taskset -pc 0 "$w" >/dev/null
+        done
+    done
+fi
 
 # --- the visitor's consent cookie, from the module's own portal -------------
 
@@ -208,7 +235,7 @@ echo "module:      privacy on, 10 privacy_cookie patterns, privacy_analytics $AN
 echo "             response carries $SET_COOKIES Set-Cookie header(s) (expiring denied cookies)"
 echo "load:        $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) before the runs"
 echo "headers:     $HEADERS distinct Cookie header(s)"
-echo "wrk:         -t$THREADS -c$CONNECTIONS, ${ROUNDS} rounds x ${DURATION}s per instance (+${WARMUP}s warm-up)${CPU_WRK:+, nginx on CPU 0, wrk on CPU 1}"
+echo "wrk:         -t$THREADS -c$CONNECTIONS, ${ROUNDS} rounds x ${DURATION}s per instance (+${WARMUP}s warm-up)${PINNED:+, $PINNED}"
 echo
 
 # --- the runs ------------------------------------------------------------------

@@ -242,15 +242,13 @@ printf '  extra    %8d  (%+.1f%%)\n' $((M - S)) \
 # from); an unnamed address keeps its object.  Exclusive costs of the same
 # name add up, inclusive ones do not (the largest is kept).
 annotate() {   # file inclusive(yes|no)
-    callgrind_annotate --inclusive="$2" --threshold=100 "$1" 2>/dev/null \
+    callgrind_annotate --auto=no --inclusive="$2" --threshold=100 "$1" 2>/dev/null \
     | perl -ne 'next unless /^\s*([\d,]+)(?:\s+\([^)]*\))?\s+(\S.*?)\s*$/;
                 my ($ir, $fn) = ($1, $2); $ir =~ tr/,//d;
                 next if $fn =~ /PROGRAM TOTALS/;
                 my $obj = $fn =~ s/ \[([^\]]*)\]$// ? $1 : "";
                 $obj =~ s{.*/}{};
-                if ($fn =~ /^<counts for unidentified lines in (.*)>$/) {
-                    (my $f = $1) =~ s{.*/}{}; $fn = "(inlined code of $f)";
-                } elsif ($fn =~ /^\?\?\?:(0x[0-9a-f]+)/) {
+                if ($fn =~ /^\?\?\?:(0x[0-9a-f]+)/) {
                     $fn = "$1 [$obj]";
                 } else {
                     $fn =~ s/^.*://; $fn =~ s/\x27\d+$//;   # recursion level
