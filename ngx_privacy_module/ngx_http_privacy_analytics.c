@@ -24,6 +24,8 @@ typedef struct {
 static ngx_int_t ngx_http_privacy_analytics_zone_init(ngx_shm_zone_t *zone,
     void *data);
 static void ngx_http_privacy_scrubber_cleanup(void *data);
+static ngx_uint_t ngx_http_privacy_counted_type(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf);
 static ngx_uint_t ngx_http_privacy_is_bot(ngx_http_request_t *r);
 static void ngx_http_privacy_referrer(ngx_http_request_t *r,
     ngx_http_privacy_event_t *ev);
@@ -173,7 +175,7 @@ ngx_http_privacy_analytics_handler(ngx_http_request_t *r)
     }
 
     /* pages, not the images and scripts they load (privacy_analytics_types) */
-    if (ngx_http_test_content_type(r, &plcf->analytics_types) == NULL) {
+    if (!ngx_http_privacy_counted_type(r, plcf)) {
         return NGX_OK;
     }
 
@@ -236,6 +238,52 @@ ngx_http_privacy_analytics_handler(ngx_http_request_t *r)
     (void) ngx_http_privacy_store_event(pmcf->store, &ev);
 
     return NGX_OK;
+}
+
+
+/*
+ * A site serves few content types, and pages mostly one: the answer for
+ * the last type is kept per worker, which saves lowercasing and hashing
+ * it on every page view.  The answer depends only on the type's bytes up
+ * to its parameters and on the list (its hash, shared by the locations
+ * that inherit it).
+ */
+
+static ngx_uint_t
+ngx_http_privacy_counted_type(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf)
+{
+    size_t                         len;
+    ngx_uint_t                     counted;
+    ngx_http_privacy_type_memo_t  *tm;
+    ngx_http_privacy_main_conf_t  *pmcf;
+
+    len = r->headers_out.content_type_len;
+
+    if (r->headers_out.content_type.len == 0 || len == 0) {
+        return ngx_http_test_content_type(r, &plcf->analytics_types) != NULL;
+    }
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    tm = &pmcf->type_memo;
+
+    if (tm->len == len
+        && tm->types == plcf->analytics_types.buckets
+        && ngx_memcmp(tm->type, r->headers_out.content_type.data, len) == 0)
+    {
+        return tm->counted;
+    }
+
+    counted = ngx_http_test_content_type(r, &plcf->analytics_types) != NULL;
+
+    if (len <= sizeof(tm->type)) {
+        tm->types = plcf->analytics_types.buckets;
+        tm->len = len;
+        tm->counted = counted;
+        ngx_memcpy(tm->type, r->headers_out.content_type.data, len);
+    }
+
+    return counted;
 }
 
 

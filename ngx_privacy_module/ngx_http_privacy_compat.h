@@ -42,34 +42,35 @@ ngx_http_privacy_cookie_header_first(ngx_http_request_t *r)
 #endif
 
 
-/* forgets a Cookie header the module removed from the request */
+/* forgets the Cookie headers removed from the request (hash 0) */
 static ngx_inline void
-ngx_http_privacy_cookie_unlink(ngx_http_request_t *r, ngx_table_elt_t *h)
+ngx_http_privacy_cookie_unlink_removed(ngx_http_request_t *r)
 {
 #if (nginx_version >= 1023000)
     ngx_table_elt_t  **pp;
 
-    for (pp = &r->headers_in.cookie; *pp; pp = &(*pp)->next) {
-        if (*pp == h) {
-            *pp = h->next;
-            return;
+    for (pp = &r->headers_in.cookie; *pp; /* void */) {
+        if ((*pp)->hash == 0) {
+            *pp = (*pp)->next;
+
+        } else {
+            pp = &(*pp)->next;
         }
     }
 #else
-    ngx_uint_t         i;
+    ngx_uint_t         i, n;
     ngx_table_elt_t  **hh;
 
     hh = r->headers_in.cookies.elts;
+    n = 0;
 
     for (i = 0; i < r->headers_in.cookies.nelts; i++) {
-        if (hh[i] == h) {
-            ngx_memmove(&hh[i], &hh[i + 1],
-                        (r->headers_in.cookies.nelts - i - 1)
-                        * sizeof(ngx_table_elt_t *));
-            r->headers_in.cookies.nelts--;
-            return;
+        if (hh[i]->hash) {
+            hh[n++] = hh[i];
         }
     }
+
+    r->headers_in.cookies.nelts = n;
 #endif
 }
 

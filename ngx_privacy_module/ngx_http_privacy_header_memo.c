@@ -33,6 +33,8 @@ ngx_http_privacy_memo_lookup(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_table_elt_t *h)
 {
     uint32_t                         hash;
+    ngx_connection_t                *c;
+    ngx_http_privacy_memo_hint_t    *hint;
     ngx_http_privacy_header_memo_t  *m;
     ngx_http_privacy_main_conf_t    *pmcf;
 
@@ -44,6 +46,27 @@ ngx_http_privacy_memo_lookup(ngx_http_request_t *r,
 
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
 
+    /*
+     * A browser repeats its header on a kept-alive connection: try the
+     * slot its last request used.  While the slot's generation is the
+     * one recorded, it still holds bytes this same connection sent, so
+     * the comparison tells the client nothing it did not know.
+     */
+
+    c = r->connection;
+    hint = &pmcf->memo_hints[c->number % NGX_HTTP_PRIVACY_MEMO_HINTS];
+    m = hint->memo;
+
+    if (hint->number == c->number
+        && m != NULL
+        && m->gen == hint->gen
+        && m->len == h->value.len
+        && m->conf == plcf
+        && ngx_memcmp(m->value, h->value.data, m->len) == 0)
+    {
+        return m;
+    }
+
     hash = ngx_http_privacy_memo_hash(h->value.data, h->value.len);
     m = &pmcf->header_memo[hash % NGX_HTTP_PRIVACY_HEADER_MEMO];
 
@@ -52,7 +75,7 @@ ngx_http_privacy_memo_lookup(ngx_http_request_t *r,
         && m->conf == plcf
         && ngx_memcmp(m->value, h->value.data, m->len) == 0)
     {
-        return m;
+        goto found;
     }
 
     if (m->value == NULL) {
@@ -76,6 +99,12 @@ ngx_http_privacy_memo_lookup(ngx_http_request_t *r,
     m->consent = NGX_HTTP_PRIVACY_MEMO_CONSENT_UNKNOWN;
     m->verdict = 0;
     m->expiry = 0;
+
+found:
+
+    hint->number = c->number;
+    hint->memo = m;
+    hint->gen = m->gen;
 
     return m;
 }

@@ -383,6 +383,13 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    pmcf->memo_hints = ngx_pcalloc(cf->pool,
+                                   NGX_HTTP_PRIVACY_MEMO_HINTS
+                                   * sizeof(ngx_http_privacy_memo_hint_t));
+    if (pmcf->memo_hints == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
     if (pmcf->policy_file.len) {
         /*
          * The document is checked once the whole http block is known (it

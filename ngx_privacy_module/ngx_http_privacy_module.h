@@ -116,6 +116,27 @@ typedef struct {
                                          NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES];
 } ngx_http_privacy_header_memo_t;
 
+/* the last content type privacy_analytics_types was asked about */
+typedef struct {
+    void                            *types;         /* the hash's buckets */
+    u_char                           type[64];
+    size_t                           len;           /* 0: none yet */
+    ngx_uint_t                       counted;
+} ngx_http_privacy_type_memo_t;
+
+/*
+ * Which slot a connection's last Cookie header was in (by connection
+ * number, which HTTP/2 streams share with their connection): the next
+ * request on it is compared with that slot before any hashing.
+ */
+#define NGX_HTTP_PRIVACY_MEMO_HINTS           256
+
+typedef struct {
+    ngx_atomic_uint_t                number;        /* c->number */
+    ngx_http_privacy_header_memo_t  *memo;
+    ngx_uint_t                       gen;           /* memo's, when set */
+} ngx_http_privacy_memo_hint_t;
+
 
 /* "privacy_retention CATEGORY TIME" */
 typedef struct {
@@ -148,6 +169,8 @@ typedef struct {
     ngx_http_privacy_consent_memo_t *consent_memo;
     ngx_http_privacy_ua_memo_t      *ua_memo;
     ngx_http_privacy_header_memo_t  *header_memo;
+    ngx_http_privacy_memo_hint_t    *memo_hints;
+    ngx_http_privacy_type_memo_t     type_memo;
     u_char                           psl_host[256];
     size_t                           psl_host_len;
     ssize_t                          psl_reg;        /* offset, -1: none */

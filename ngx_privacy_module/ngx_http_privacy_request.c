@@ -70,7 +70,6 @@ ngx_http_privacy_scan(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
     ngx_uint_t rewrite)
 {
     ngx_uint_t                i;
-    ngx_list_part_t          *part;
     ngx_table_elt_t          *h;
     ngx_http_privacy_keep_t   keep;
 
@@ -82,28 +81,30 @@ ngx_http_privacy_scan(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
     keep.rc = NGX_OK;
     keep.emptied = 0;
 
-    for (part = &r->headers_in.headers.part; part; part = part->next) {
+    /* nginx keeps the Cookie headers apart: no need to look at the rest */
 
-        h = part->elts;
+    i = 0;
 
-        for (i = 0; i < part->nelts; i++) {
+    for (h = ngx_http_privacy_cookie_header_first(r);
+         h;
+         h = ngx_http_privacy_cookie_header_next(r, h, i))
+    {
+        if (h->hash == 0) {
+            continue;
+        }
 
-            if (h[i].hash == 0 || h[i].key.len != sizeof("Cookie") - 1
-                || ngx_strncasecmp(h[i].key.data, (u_char *) "Cookie",
-                                   sizeof("Cookie") - 1) != 0)
-            {
-                continue;
-            }
+        ngx_http_privacy_scan_header(r, &keep, h, rewrite);
 
-            ngx_http_privacy_scan_header(r, &keep, &h[i], rewrite);
-
-            if (keep.rc != NGX_OK) {
-                return NGX_ERROR;
-            }
+        if (keep.rc != NGX_OK) {
+            return NGX_ERROR;
         }
     }
 
     /* rare: a header lost all its cookies; find and remove each one */
+
+    if (keep.emptied) {
+        ngx_http_privacy_cookie_unlink_removed(r);
+    }
 
     while (keep.emptied) {
         if (ngx_http_privacy_header_remove(&r->headers_in.headers)
@@ -223,7 +224,6 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
      */
 
     h->hash = 0;
-    ngx_http_privacy_cookie_unlink(r, h);
     keep->emptied++;
 }
 

@@ -18,6 +18,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Test::More;
+use HTTP::Tiny;
 use PrivacyTest;
 
 my $t = PrivacyTest->new;
@@ -47,6 +48,15 @@ $t->config(<<'EOF');
         location /more/ {
             privacy_cookie marketing '^other$';
             return 200 "cookie=[$http_cookie] stripped=[$privacy_stripped]\n";
+        }
+
+        location /ka/ {
+            return 200 "n=$connection_requests cookie=[$http_cookie] stripped=[$privacy_stripped]\n";
+        }
+
+        location /ka/strict/ {
+            privacy_unclassified strip;
+            return 200 "n=$connection_requests cookie=[$http_cookie] stripped=[$privacy_stripped]\n";
         }
 
         location /privacy/ {
@@ -190,6 +200,44 @@ for my $h (@headers, @headers) {
     $bad++ unless $r->{content} eq "cookie=[session=$n; other=$n] stripped=[_ga]\n";
 }
 is($bad, 0, '400 requests over 200 distinct headers: all verdicts right');
+
+# a kept-alive connection tries the slot its last request used first
+# (ngx_http_privacy_memo_hint_t): its answers must stay those of a fresh
+# look when its header changes, when the location changes, and when other
+# connections took the slot over in between
+my $ka = HTTP::Tiny->new(keep_alive => 1, proxy => undef, http_proxy => undef,
+                         timeout => 10);
+my $ka_url = 'http://127.0.0.1:' . $t->port;
+my $n = 0;
+my @seen;
+sub ka {
+    my ($path, $cookie) = @_;
+    my $r = $ka->get("$ka_url$path", { headers => { Cookie => $cookie } });
+    my ($got) = $r->{content} =~ /^n=(\d+) /;
+    push @seen, $got // 0;
+    (my $rest = $r->{content}) =~ s/^n=\d+ //;
+    return $rest;
+}
+my $h1 = '_ga=1; session=a; other=o';
+my $h2 = '_ga=2; session=b; other=p';   # as long as $h1
+for my $round (1 .. 3) {
+    is(ka('/ka/', $h1), "cookie=[session=a; other=o] stripped=[_ga]\n",
+       "keep-alive round $round: first header");
+    is(ka('/ka/', $h1), "cookie=[session=a; other=o] stripped=[_ga]\n",
+       "keep-alive round $round: first header again");
+    is(ka('/ka/strict/', $h1), "cookie=[session=a] stripped=[_ga,other]\n",
+       "keep-alive round $round: same header, another location");
+    is(ka('/ka/', $h2), "cookie=[session=b; other=p] stripped=[_ga]\n",
+       "keep-alive round $round: another header on the connection");
+
+    # other connections take every slot over
+    for my $k (1 .. 100) {
+        $t->get('/', { Cookie => "_ga=$round$k; session=$k" });
+    }
+    is(ka('/ka/', $h2), "cookie=[session=b; other=p] stripped=[_ga]\n",
+       "keep-alive round $round: after its slot was taken over");
+}
+is_deeply(\@seen, [1 .. scalar @seen], 'all of them on one connection');
 
 done_testing;
 undef $t;

@@ -91,6 +91,11 @@ $t->config(<<'EOF');
             privacy_analytics_types *;
         }
 
+        location /pngs/ {
+            privacy_analytics_types image/png;
+            alias %%DIR%%/www/;
+        }
+
         location /html {
             default_type text/html;
             return 200 "<html><body>$uri</body></html>\n";
@@ -204,6 +209,18 @@ page('/all/logo.png');
 page('/all/site.css');
 is(counted_since($mark, "path IN ('/all/logo.png', '/all/site.css')"), 2,
     'privacy_analytics_types *: png and css counted');
+
+# each worker remembers the answer for the last content type: the same
+# type under other lists, and other types under the same list, interleaved;
+# text/html is always in the list, as in gzip_types
+$mark = last_id();
+page($_) for qw(/img/logo.png /all/logo.png /pngs/img/logo.png /img/logo.png
+                /pngs/css/site.css /page.html /pngs/img/logo.png /css/site.css
+                /all/site.css /pngs/page.html);
+is_deeply([map { $_->{path} } @{ rows_since($mark) }],
+    [qw(/all/logo.png /pngs/img/logo.png /page.html /pngs/img/logo.png
+        /all/site.css /pngs/page.html)],
+    'types and lists interleaved: each answer as the list says');
 
 # --- the path, never the query string ----------------------------------------
 
