@@ -22,6 +22,8 @@
 #define NGX_HTTP_PRIVACY_STORE_BATCH      16384
 /* page views wait for this many, or the timer; receipts wait for neither */
 #define NGX_HTTP_PRIVACY_STORE_EAGER      256
+/* a visitor in the register: 32 hex digits, pseudonym or consent id */
+#define NGX_HTTP_PRIVACY_VISITOR_LEN      32
 /* the queue flushes at least this often (milliseconds) */
 #define NGX_HTTP_PRIVACY_STORE_INTERVAL   1000
 
@@ -53,7 +55,8 @@ typedef struct {
     u_char        term[100];            /* NGX_HTTP_PRIVACY_SEARCH_MAX */
     size_t        term_len;
     ngx_uint_t    has_term;
-    u_char        visitor[32];          /* daily pseudonym or consent id */
+    u_char        visitor[NGX_HTTP_PRIVACY_VISITOR_LEN];
+                                        /* daily pseudonym or consent id */
     ngx_uint_t    identified;           /* visitor is a consent id */
 } ngx_http_privacy_event_t;
 
