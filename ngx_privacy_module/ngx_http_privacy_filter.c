@@ -482,8 +482,9 @@ ngx_http_privacy_protect_cache(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf)
 {
     ngx_str_t   value;
-    ngx_uint_t  has;
+    ngx_uint_t  has, cookie, gpc;
 
+    /* bits of "has": 1 for "*", 2 for "cookie", 4 for "sec-gpc" */
     static ngx_str_t  vary = ngx_string("Vary");
     static ngx_str_t  tokens[] = {
         ngx_string("*"), ngx_string("cookie"), ngx_string("sec-gpc")
@@ -499,26 +500,21 @@ ngx_http_privacy_protect_cache(ngx_http_request_t *r,
         return NGX_OK;
     }
 
+    cookie = !(has & 2);
+
     /* with privacy_gpc, Sec-GPC changes which cookies are set too */
-    if (!plcf->gpc) {
-        has |= 4;
-    }
+    gpc = plcf->gpc && !(has & 4);
 
-    switch (has & 6) {
-
-    case 0:
+    if (cookie && gpc) {
         ngx_str_set(&value, "Cookie, Sec-GPC");
-        break;
 
-    case 4:
+    } else if (cookie) {
         ngx_str_set(&value, "Cookie");
-        break;
 
-    case 2:
+    } else if (gpc) {
         ngx_str_set(&value, "Sec-GPC");
-        break;
 
-    default:
+    } else {
         return NGX_OK;
     }
 
