@@ -910,12 +910,38 @@ ngx_http_privacy_store_checkpoint(void *data, ngx_log_t *log)
         }
 
         sqlite3_busy_timeout(s->ckpt_db, 1000);
+
+        /*
+         * A connection learns that the database is in WAL mode from its
+         * first read; until then sqlite3_wal_checkpoint_v2() does nothing
+         * and says SQLITE_OK (and the writer's own autocheckpoint, in
+         * the writer, would end up doing the work on every commit).
+         */
+        rc = sqlite3_exec(s->ckpt_db, "PRAGMA schema_version", NULL, NULL,
+                          NULL);
+        if (rc != SQLITE_OK) {
+            goto failed;
+        }
     }
+
+    /*
+     * PASSIVE copies what the log holds without stopping the writer.  A
+     * log that never stops growing is never started over, though (and
+     * past wal_autocheckpoint the writer would checkpoint after every
+     * commit, fsync included): RESTART then copies the little written
+     * meanwhile, holding the writer back for that long, and the next
+     * commit writes the log from its start again.
+     */
 
     rc = sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL,
                                    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 
-    /* BUSY: another worker's checkpointer has the lock; it does the job */
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL,
+                                       SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+    }
+
+    /* BUSY: another worker's checkpointer (or the writer) is at it */
     if (rc == SQLITE_OK || rc == SQLITE_BUSY) {
         s->ckpt_rc = SQLITE_OK;
         return;

@@ -29,6 +29,8 @@ use IO::Socket::INET;
 use POSIX ();
 use Time::HiRes qw(sleep time);
 use Test::More;
+use DBI;
+use DBD::SQLite;
 use PrivacyTest;
 
 my $HOST = 'shop.example';
@@ -221,6 +223,30 @@ is_deeply([map { $_->{path} } @{ rows_since($mark) }],
     [qw(/all/logo.png /pngs/img/logo.png /page.html /pngs/img/logo.png
         /all/site.css /pngs/page.html)],
     'types and lists interleaved: each answer as the list says');
+
+# WAL checkpoints work: within seconds the page views are in the database
+# file itself, not only in its write-ahead log (immutable=1 reads the file
+# and ignores the log)
+sub in_file {
+    my ($path) = @_;
+    my $dbh = DBI->connect('dbi:SQLite:dbname=file:' . $t->db . '?immutable=1',
+        '', '', { RaiseError => 1, PrintError => 0,
+                  sqlite_open_flags => DBD::SQLite::OPEN_READONLY()
+                                       | DBD::SQLite::OPEN_URI() });
+    # before the first checkpoint the file does not even hold the table
+    my ($n) = eval { $dbh->selectrow_array(
+        'SELECT count(*) FROM analytics_events WHERE path = ?', undef, $path) };
+    $dbh->disconnect;
+    return $n // 0;
+}
+page('/html/checkpointed') for 1 .. 5;
+my $end = time + 10;
+my $in_file = 0;
+while (time < $end) {
+    last if ($in_file = in_file('/html/checkpointed')) == 5;
+    select(undef, undef, undef, 0.2);
+}
+is($in_file, 5, 'page views reach the database file (checkpointed)');
 
 # --- the path, never the query string ----------------------------------------
 
