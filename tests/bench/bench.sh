@@ -328,6 +328,10 @@ S_P99=$(med stock pct 99)
 M_P99=$(med module pct 99)
 RATIO=$(awk -v m="$M_RPS" -v s="$S_RPS" 'BEGIN { printf "%.3f", m / s }')
 PAIRED=$(awk '{ print $2 }' "$D/ratios.txt" | median)
+# the spread of the rounds' ratios: min, quartiles (nearest rank), max
+SPREAD=$(awk '{ print $2 }' "$D/ratios.txt" | sort -n | awk '{ a[NR] = $1 }
+    END { q1 = int((NR + 3) / 4); q3 = int((3 * NR + 3) / 4);
+          printf "%.3f / %.3f / %.3f / %.3f", a[1], a[q1], a[q3], a[NR] }')
 
 # --- graceful stop: everything buffered is written ---------------------------
 
@@ -352,6 +356,7 @@ echo "median of $ROUNDS round(s):"
 printf '  stock   %10.0f requests/s   p50 %6s us   p99 %6s us\n' "$S_RPS" "$S_P50" "$S_P99"
 printf '  module  %10.0f requests/s   p50 %6s us   p99 %6s us\n' "$M_RPS" "$M_P50" "$M_P99"
 echo "  ratio module/stock: $RATIO (of the medians); median of the rounds' ratios: $(printf %.3f "$PAIRED")"
+echo "  rounds' ratios, min / lower quartile / upper quartile / max: $SPREAD"
 echo "  load average now: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on these CPUs skew the numbers)"
 echo
 echo "analytics (module instance, after a graceful stop):"
