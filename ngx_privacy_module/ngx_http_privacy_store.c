@@ -909,7 +909,13 @@ ngx_http_privacy_store_checkpoint(void *data, ngx_log_t *log)
             goto failed;
         }
 
-        sqlite3_busy_timeout(s->ckpt_db, 1000);
+        /*
+         * RESTART holds new writes back while it waits for the writer
+         * and for readers (a DPO report, say): never for long, as the
+         * writer's queue lasts a fraction of a second at full load; a
+         * restart given up is tried again a second later.
+         */
+        sqlite3_busy_timeout(s->ckpt_db, 100);
 
         /*
          * A connection learns that the database is in WAL mode from its
