@@ -70,6 +70,7 @@ ngx_http_privacy_scan(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
     ngx_uint_t rewrite)
 {
     ngx_uint_t                i;
+    ngx_list_part_t          *part;
     ngx_table_elt_t          *h;
     ngx_http_privacy_keep_t   keep;
 
@@ -81,22 +82,30 @@ ngx_http_privacy_scan(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
     keep.rc = NGX_OK;
     keep.emptied = 0;
 
-    /* nginx keeps the Cookie headers apart: no need to look at the rest */
+    /*
+     * Every Cookie header in the list, not only those nginx's parser put
+     * in r->headers_in.cookie(s): one another module added is filtered
+     * too.
+     */
 
-    i = 0;
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
 
-    for (h = ngx_http_privacy_cookie_header_first(r);
-         h;
-         h = ngx_http_privacy_cookie_header_next(r, h, i))
-    {
-        if (h->hash == 0) {
-            continue;
-        }
+        h = part->elts;
 
-        ngx_http_privacy_scan_header(r, &keep, h, rewrite);
+        for (i = 0; i < part->nelts; i++) {
 
-        if (keep.rc != NGX_OK) {
-            return NGX_ERROR;
+            if (h[i].hash == 0 || h[i].key.len != sizeof("Cookie") - 1
+                || ngx_strncasecmp(h[i].key.data, (u_char *) "Cookie",
+                                   sizeof("Cookie") - 1) != 0)
+            {
+                continue;
+            }
+
+            ngx_http_privacy_scan_header(r, &keep, &h[i], rewrite);
+
+            if (keep.rc != NGX_OK) {
+                return NGX_ERROR;
+            }
         }
     }
 
