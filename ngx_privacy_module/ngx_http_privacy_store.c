@@ -886,9 +886,9 @@ ngx_http_privacy_store_checkpoint_done(ngx_event_t *ev)
 
 
 /*
- * Copies the WAL into the database file (PASSIVE: never waits for the
- * writer, which goes on appending meanwhile), so that the writer's own
- * automatic checkpoint, with its fsync, is not needed.
+ * Copies the WAL into the database file and starts it over (see below),
+ * so that the writer's own automatic checkpoint, with its fsync, is not
+ * needed.
  */
 
 static void

@@ -42,16 +42,6 @@ $t->config(<<'EOF');
     }
 EOF
 
-sub wait_for {
-    my ($cond, $limit) = @_;
-    my $end = time + ($limit // 10);
-    while (time < $end) {
-        my $v = $cond->();
-        return $v if $v;
-        sleep 0.1;
-    }
-    return $cond->();
-}
 
 # 0 also while the file exists but the worker has not yet created the
 # schema in it (the query would die on the missing table)
@@ -69,7 +59,7 @@ mkdir $t->db or die "mkdir: $!";
 
 $t->start;
 
-ok(wait_for(sub { $t->error_log =~ /privacy_db ".*": cannot open/ }),
+ok($t->wait_for(sub { $t->error_log =~ /privacy_db ".*": cannot open/ }),
     'unusable register: the error log says so');
 
 my $r = $t->get('/', { Cookie => '_ga=GA1.1; session=s1' });
@@ -89,9 +79,9 @@ for my $action (qw(accept_all reject_all)) {
 
 remove_tree($t->db);
 
-ok(wait_for(sub { receipts() == 2 }, 15),
+ok($t->wait_for(sub { receipts() == 2 }, 15),
     'the register works again: both kept receipts are written');
-ok(wait_for(sub { $t->error_log =~ /privacy_db ".*": writing again/ }),
+ok($t->wait_for(sub { $t->error_log =~ /privacy_db ".*": writing again/ }),
     'and the error log says writing works again');
 
 # --- a locked register: the writer waits in its thread, pages do not -------
@@ -116,7 +106,7 @@ sleep 1.5;
 $dbh->do('COMMIT');
 $dbh->disconnect;
 
-ok(wait_for(sub { receipts() == 3 }, 15),
+ok($t->wait_for(sub { receipts() == 3 }, 15),
     'the lock released: the receipt made meanwhile is written');
 
 $t->stop;

@@ -240,13 +240,8 @@ sub in_file {
     return $n // 0;
 }
 page('/html/checkpointed') for 1 .. 5;
-my $end = time + 10;
-my $in_file = 0;
-while (time < $end) {
-    last if ($in_file = in_file('/html/checkpointed')) == 5;
-    select(undef, undef, undef, 0.2);
-}
-is($in_file, 5, 'page views reach the database file (checkpointed)');
+ok($t->wait_for(sub { in_file('/html/checkpointed') == 5 }),
+   'page views reach the database file (checkpointed)');
 
 # --- the path, never the query string ----------------------------------------
 
@@ -531,7 +526,7 @@ $t->sqlite_do($ins, $ts3, @$_[0, 1, 2, 3]) for @old;
 $t->sqlite_do($ins, time - 86400, $HOST, '/y', undef, 'w1');
 
 $t->start;
-my $daily = wait_for(sub {
+my $daily = $t->wait_for(sub {
     my $r = $t->sqlite('SELECT * FROM analytics_daily WHERE day = ?'
         . ' ORDER BY host', $d3);
     @$r ? $r : undef;
@@ -566,7 +561,7 @@ $t->sqlite_do($ins, time - 86400, $HOST, '/y', undef, 'w2');
 $t->sqlite_do('UPDATE analytics_daily SET page_views = 99 WHERE day = ?'
     . ' AND host = ?', $d3, 'other.example');
 $t->start;
-my $y = wait_for(sub {
+my $y = $t->wait_for(sub {
     my $r = $t->sqlite('SELECT page_views, visitors FROM analytics_daily'
         . ' WHERE day = ?', $d1);
     @$r && $r->[0]{page_views} == 2 ? $r->[0] : undef;
@@ -692,16 +687,6 @@ sub cookie_of {
     return $c;
 }
 
-sub wait_for {
-    my ($cond, $timeout) = @_;
-    my $end = time + ($timeout || 10);
-    while (1) {
-        my $v = eval { $cond->() };
-        return $v if $v;
-        return undef if time > $end;
-        sleep 0.05;
-    }
-}
 
 sub count_all {
     return $t->sqlite('SELECT count(*) AS n FROM analytics_events')->[0]{n};
@@ -721,7 +706,7 @@ sub sentinel {
 
 sub wait_row {
     my ($path) = @_;
-    return wait_for(sub {
+    return $t->wait_for(sub {
         $t->sqlite("SELECT *, date(ts, 'unixepoch') AS day,"
             . " CASE WHEN identified = 1 THEN visitor END AS consent_id"
             . ' FROM analytics_events WHERE path = ?'

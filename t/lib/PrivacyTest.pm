@@ -190,6 +190,11 @@ and returns an array ref of hash refs (bytes, not decoded characters);
 C<< $t->sqlite_do($sql, @bind) >> runs a writing statement (e.g. to
 back-date rows) and returns the number of rows changed.
 
+C<< $t->wait_for(sub { ... }, $seconds) >> calls the sub every 50 ms
+until it returns a true value (an error counts as false) or C<$seconds>
+(default: C<timeout>) pass, and returns its last value: for what a
+worker or its writer thread does in its own time.
+
 =head2 The final error-log check
 
 Every instance that started nginx adds exactly one test at the end: nginx is
@@ -614,14 +619,14 @@ sub _children {
     return @kids;
 }
 
-sub _wait_for {
+sub wait_for {
     my ($self, $cond, $timeout) = @_;
     my $end = time + ($timeout || $self->{timeout});
-    while (time < $end) {
-        return 1 if $cond->();
+    while (1) {
+        my $v = eval { $cond->() };
+        return $v if $v || time > $end;
         sleep 0.05;
     }
-    return $cond->() ? 1 : 0;
 }
 
 sub _log_tail {
@@ -642,12 +647,12 @@ sub start {
 
     my ($status, $out) = $self->_run_nginx;
     my $pid;
-    my $up = $status == 0 && $self->_wait_for(sub {
+    my $up = $status == 0 && $self->wait_for(sub {
         ($pid) = _slurp($pidfile) =~ /(\d+)/;
         $pid && _alive($pid);
     });
     $self->{pid} = $pid if $up;
-    if ($up && !$self->_wait_for(sub { _port_accepts($self->port) })) {
+    if ($up && !$self->wait_for(sub { _port_accepts($self->port) })) {
         $up = 0;
         $out .= "port " . $self->port . " does not accept connections "
             . "(does the configuration listen on %%PORT%%?)\n";
@@ -667,15 +672,15 @@ sub stop {
     return $self unless _alive($pid);
 
     kill 'QUIT', $pid;
-    return $self if $self->_wait_for(sub { !_alive($pid) });
+    return $self if $self->wait_for(sub { !_alive($pid) });
 
     Test::More::diag("nginx master $pid did not quit in time; sending TERM");
     kill 'TERM', $pid;
-    return $self if $self->_wait_for(sub { !_alive($pid) }, 5);
+    return $self if $self->wait_for(sub { !_alive($pid) }, 5);
 
     Test::More::diag("nginx master $pid still alive; sending KILL");
     kill 'KILL', $_ for ($pid, _children($pid));
-    $self->_wait_for(sub { !_alive($pid) }, 5);
+    $self->wait_for(sub { !_alive($pid) }, 5);
     return $self;
 }
 
@@ -691,7 +696,7 @@ sub reload {
 
     kill 'HUP', $pid or croak "reload: kill HUP $pid: $!";
 
-    my $ok = $self->_wait_for(sub {
+    my $ok = $self->wait_for(sub {
         return 1 if $rejected->();
         my @kids = _children($pid);
         my $new = grep { !$old{$_} } @kids;
@@ -703,7 +708,7 @@ sub reload {
     if ($rejected->()) {
         $self->{reload_error} = "reload rejected:\n"
             . substr($self->error_log, $log_size);
-    } elsif (!$ok || !$self->_wait_for(sub { _port_accepts($self->port) })) {
+    } elsif (!$ok || !$self->wait_for(sub { _port_accepts($self->port) })) {
         $self->{reload_error} = "reload did not complete in time; "
             . "error.log tail:\n" . $self->_log_tail(20);
     }
