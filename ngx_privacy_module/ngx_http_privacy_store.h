@@ -20,8 +20,13 @@
 
 /* records a batch holds; a full queue drops (and counts) records */
 #define NGX_HTTP_PRIVACY_STORE_BATCH      16384
-/* page views wait for this many, or the timer; receipts wait for neither */
-#define NGX_HTTP_PRIVACY_STORE_EAGER      256
+/*
+ * page views wait for this many, or the timer; receipts wait for neither.
+ * A transaction (locks, the log's frames, a thread's wake-up) costs as
+ * much as some hundred rows: 2048 rows per transaction take ~15 % less
+ * CPU per row than 256 (tests/bench/store.sh with BATCH set)
+ */
+#define NGX_HTTP_PRIVACY_STORE_EAGER      2048
 /* a visitor in the register: 32 hex digits, pseudonym or consent id */
 #define NGX_HTTP_PRIVACY_VISITOR_LEN      32
 /* the queue flushes at least this often (milliseconds) */

@@ -6,8 +6,11 @@
 # alternately for ROUNDS rounds of DURATION seconds with a realistic
 # browser request (15 cookies, a consent cookie, a browser User-Agent);
 # prints requests/s (median of the rounds), the ratio module/stock, p50/p99
-# latency, and after a graceful stop of the module instance the events
+# latency, the CPU time each instance's worker (all its threads) spent per
+# request, and after a graceful stop of the module instance the events
 # written against the requests wrk completed, and the events dropped.
+# CPU per request varies less than requests/s when the shared vCPUs slow
+# down, but both move with the machine: compare instances of one run only.
 #
 #   tests/bench/bench.sh                      3 rounds x 10 s
 #   ROUNDS=1 DURATION=30 tests/bench/bench.sh the issue's 30-second run
@@ -28,7 +31,9 @@
 #                                   process on CPU 0, writer included (its
 #                                   worst case: the writer then takes
 #                                   cycles from the saturated event loop
-#                                   while wrk's CPU idles).  PIN=0: none
+#                                   while wrk's CPU idles).  PIN=split:
+#                                   event loop on CPU 0, thread pool on
+#                                   CPU 1 with wrk.  PIN=0: none
 #   ANALYTICS=on                    off: the module instance without
 #                                   privacy_analytics (enforcement only)
 #   HEADERS=1                       distinct Cookie headers wrk cycles
@@ -38,6 +43,14 @@
 #                                   per-worker memo of Cookie headers (64
 #                                   slots), its worst case
 #   NO_BUILD=1                      skip "make"
+#   MODULE=build/ngx_http_privacy_module.so   the module to load (to
+#                                   compare builds)
+#   BASELINE=stock                  threads: the stock instance gets an
+#                                   idle thread pool of 32 threads, as the
+#                                   module's worker has; measures what
+#                                   being multi-threaded costs by itself
+#                                   (the bar is judged against plain stock
+#                                   only)
 #   KEEP=1                          keep the temp dir (configs, logs, db)
 #   NGINX=/usr/sbin/nginx           the nginx binary
 #
@@ -59,8 +72,13 @@ CONSENT=${CONSENT:-statistics}
 ANALYTICS=${ANALYTICS:-on}
 HEADERS=${HEADERS:-1}
 PIN=${PIN:-1}
+BASELINE=${BASELINE:-stock}
+case "$BASELINE" in
+    stock|threads) ;;
+    *) echo "bench: BASELINE must be stock or threads" >&2; exit 1 ;;
+esac
 NGINX=${NGINX:-/usr/sbin/nginx}
-MODULE=$REPO/build/ngx_http_privacy_module.so
+MODULE=${MODULE:-$REPO/build/ngx_http_privacy_module.so}
 
 for tool in wrk sqlite3 curl perl; do
     command -v $tool >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
@@ -72,7 +90,7 @@ fi
 
 [ -f "$MODULE" ] || { echo "bench: $MODULE not built" >&2; exit 1; }
 
-D=$(mktemp -d /tmp/privacy-bench.XXXXXX)
+D=$(mktemp -d "${TMPDIR:-/tmp}"/privacy-bench.XXXXXX)
 chmod 755 "$D"
 
 STOCK_PID=
@@ -111,6 +129,8 @@ write_conf() {   # name port privacy-lines server-lines
     mkdir -p "$D/$name/data" "$D/$name/tmp"
     [ "$(id -u)" = 0 ] && chown nobody:nogroup "$D/$name/data" "$D/$name/tmp"
     [ "$name" = module ] && load="load_module $MODULE;"
+    [ "$name" = stock ] && [ "$BASELINE" = threads ] \
+        && load="thread_pool default threads=32;"
     cat > "$D/$name/nginx.conf" <<EOF
 $load
 $USER_LINE
@@ -163,9 +183,10 @@ PINNED=
 if [ "$PIN" != 0 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
     case "$PIN" in
         1)       PINNED="nginx's event loop on CPU 0 (thread pool unpinned), wrk on CPU 1" ;;
+        split)   PINNED="nginx's event loop on CPU 0, its thread pool and wrk on CPU 1" ;;
         process) CPU_NGINX="taskset -c 0"
                  PINNED="all of nginx (thread pool too) on CPU 0, wrk on CPU 1" ;;
-        *) echo "bench: PIN must be 1, process or 0" >&2; exit 1 ;;
+        *) echo "bench: PIN must be 1, split, process or 0" >&2; exit 1 ;;
     esac
     CPU_WRK="taskset -c 1"
 fi
@@ -187,12 +208,16 @@ sleep 0.3
 
 # PIN=1: "taskset -p" on a worker's pid moves only its main thread, the
 # event loop; the threads of its pool keep the CPUs they started with
-if [ "$PIN" = 1 ] && [ -n "$PINNED" ]; then
+if [ "$PIN" = 1 ] || [ "$PIN" = split ] && [ -n "$PINNED" ]; then
     for master in "$STOCK_PID" "$MODULE_PID"; do
         workers=$(pgrep -P "$master" || true)
         [ -n "$workers" ] || { echo "bench: no nginx worker to pin" >&2; exit 1; }
         for w in $workers; do
             taskset -pc 0 "$w" >/dev/null
+            [ "$PIN" = split ] || continue
+            for t in /proc/"$w"/task/*; do
+                [ "${t##*/}" = "$w" ] || taskset -pc 1 "${t##*/}" >/dev/null
+            done
         done
     done
 fi
@@ -231,6 +256,8 @@ MODULE_REQUESTS=2
 
 echo "nginx:       $($NGINX -v 2>&1 | sed 's/.*: //'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'))"
 echo "page:        $PAGE_BYTES bytes of HTML; Cookie header ${#HEADER_COOKIES} bytes, $(echo "$HEADER_COOKIES" | tr ';' '\n' | wc -l) cookies (consent: $CONSENT)"
+[ "$BASELINE" = stock ] \
+    || echo "stock:       with an idle thread pool (thread_pool default threads=32)"
 echo "module:      privacy on, 10 privacy_cookie patterns, privacy_analytics $ANALYTICS, portal;"
 echo "             response carries $SET_COOKIES Set-Cookie header(s) (expiring denied cookies)"
 echo "load:        $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) before the runs"
@@ -297,16 +324,36 @@ if [ "$WARMUP" -gt 0 ]; then
     MODULE_REQUESTS=$((MODULE_REQUESTS + $(requests "$D/warmup-module.txt")))
 fi
 
-printf '%-7s %-7s %12s %10s %10s %12s\n' round nginx 'requests/s' 'p50 (us)' 'p99 (us)' requests
+# CPU time of an instance's workers, every thread included (the writer's
+# too), in clock ticks: what a request costs, whatever else ran meanwhile
+TICK=$(getconf CLK_TCK)
+cpu_ticks() {   # master pid: "all threads" and "other threads than the event loop"
+    local w
+    for w in $(pgrep -P "$1"); do
+        for t in /proc/"$w"/task/*; do
+            echo "$([ "${t##*/}" = "$w" ] && echo main || echo pool) $(cat "$t"/stat 2>/dev/null)"
+        done
+    done | awk '{ t += $15 + $16; if ($1 == "pool") p += $15 + $16 }
+                END { print t + 0, p + 0 }'
+}
+
+printf '%-7s %-7s %12s %10s %10s %12s %9s\n' round nginx 'requests/s' 'p50 (us)' 'p99 (us)' requests 'CPU us/r'
 for r in $(seq 1 "$ROUNDS"); do
     # alternate which instance goes first
     if [ $((r % 2)) = 1 ]; then order="stock module"; else order="module stock"; fi
     for name in $order; do
         if [ "$name" = stock ]; then port=$PORT_STOCK; else port=$PORT_MODULE; fi
+        if [ "$name" = stock ]; then master=$STOCK_PID; else master=$MODULE_PID; fi
         out="$D/round$r-$name.txt"
+        t0=$(cpu_ticks "$master")
         run_wrk "$port" "$DURATION" "$out"
-        printf '%-7s %-7s %12s %10s %10s %12s\n' "$r" "$name" "$(rps "$out")" \
-            "$(pct "$out" 50)" "$(pct "$out" 99)" "$(requests "$out")"
+        t1=$(cpu_ticks "$master")
+        # per request: all threads, and the thread pool's (the writer's) part
+        echo "$t0 $t1" | awk -v hz="$TICK" -v n="$(requests "$out")" \
+            '{ printf "%.2f %.2f\n", ($3 - $1) / hz * 1e6 / n,
+                                      ($4 - $2) / hz * 1e6 / n }' > "$out.cpu"
+        printf '%-7s %-7s %12s %10s %10s %12s %9s\n' "$r" "$name" "$(rps "$out")" \
+            "$(pct "$out" 50)" "$(pct "$out" 99)" "$(requests "$out")" "$(cut -d' ' -f1 "$out.cpu")"
         if [ "$name" = module ]; then
             MODULE_REQUESTS=$((MODULE_REQUESTS + $(requests "$out")))
         fi
@@ -326,6 +373,11 @@ S_P50=$(med stock pct 50)
 M_P50=$(med module pct 50)
 S_P99=$(med stock pct 99)
 M_P99=$(med module pct 99)
+cpu() { cut -d' ' -f1 "$1.cpu"; }
+pool_cpu() { cut -d' ' -f2 "$1.cpu"; }
+S_CPU=$(med stock cpu)
+M_CPU=$(med module cpu)
+M_POOL=$(med module pool_cpu)
 RATIO=$(awk -v m="$M_RPS" -v s="$S_RPS" 'BEGIN { printf "%.3f", m / s }')
 PAIRED=$(awk '{ print $2 }' "$D/ratios.txt" | median)
 # the spread of the rounds' ratios: min, quartiles (nearest rank), max
@@ -357,6 +409,7 @@ printf '  stock   %10.0f requests/s   p50 %6s us   p99 %6s us\n' "$S_RPS" "$S_P5
 printf '  module  %10.0f requests/s   p50 %6s us   p99 %6s us\n' "$M_RPS" "$M_P50" "$M_P99"
 echo "  ratio module/stock: $RATIO (of the medians); median of the rounds' ratios: $(printf %.3f "$PAIRED")"
 echo "  rounds' ratios, min / lower quartile / upper quartile / max: $SPREAD"
+echo "  CPU per request (worker processes, all threads): stock $S_CPU us, module $M_CPU us ($(awk -v m="$M_CPU" -v s="$S_CPU" 'BEGIN { printf "%+.1f %%", (m / s - 1) * 100 }')), of which the module's thread pool (SQLite writer, checkpoints) $M_POOL us"
 echo "  load average now: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on these CPUs skew the numbers)"
 echo
 echo "analytics (module instance, after a graceful stop):"
@@ -367,7 +420,9 @@ echo "  records written (worker's exit log):  $WRITTEN (events + $((WRITTEN - EV
 echo "  dropped (worker's exit log):          $DROPPED"
 grep -E '\[(warn|error|crit|alert|emerg)\]' "$D/module/error.log" | head -5 | sed 's/^/  log: /' || true
 echo
-if awk -v r="$RATIO" 'BEGIN { exit !(r >= 0.95) }' && [ "$DROPPED" = 0 ]; then
+if [ "$BASELINE" != stock ]; then
+    echo "bar: not judged (BASELINE=$BASELINE: the bar is against plain stock nginx)"
+elif awk -v r="$RATIO" 'BEGIN { exit !(r >= 0.95) }' && [ "$DROPPED" = 0 ]; then
     echo "bar (ratio >= 0.95, nothing dropped): met"
 else
     echo "bar (ratio >= 0.95, nothing dropped): NOT met"
