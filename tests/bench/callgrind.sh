@@ -22,7 +22,9 @@
 # the client cycles through, a different _ga value in each, as in
 # bench.sh: 1 is one browser, 10000 misses the module's memo of Cookie
 # headers every time), NO_BUILD=1, KEEP=1 (keep the callgrind.out files:
-# callgrind_annotate / kcachegrind them), NGINX.
+# callgrind_annotate / kcachegrind them), NGINX, MODULE (the .so to load),
+# CACHE_SIM=1 (simulate the caches too and print first-level instruction
+# and data cache misses per request: slower).
 
 set -euo pipefail
 
@@ -36,7 +38,9 @@ TOP=${TOP:-25}
 CONSENT=${CONSENT:-statistics}
 HEADERS=${HEADERS:-1}
 NGINX=${NGINX:-/usr/sbin/nginx}
-MODULE=$REPO/build/ngx_http_privacy_module.so
+MODULE=${MODULE:-$REPO/build/ngx_http_privacy_module.so}
+CACHE_OPT=
+[ "${CACHE_SIM:-0}" = 1 ] && CACHE_OPT=--cache-sim=yes
 
 for tool in valgrind callgrind_annotate curl perl; do
     command -v $tool >/dev/null || { echo "callgrind: $tool is missing" >&2; exit 1; }
@@ -194,7 +198,7 @@ run() {   # name requests
     local name=$1 n=$2
     write_conf "$name"
     valgrind --tool=callgrind --callgrind-out-file="$D/cg.$name.$n" \
-        --dump-instr=no --collect-jumps=no -q \
+        --dump-instr=no --collect-jumps=no $CACHE_OPT -q \
         $NGINX -p "$D/$name" -c "$D/$name/nginx.conf" \
         -e "$D/$name/error.log" 2>"$D/valgrind.$name.$n.log" &
     NGX_PID=$!
@@ -209,8 +213,8 @@ run() {   # name requests
     fi
 }
 
-total() {   # callgrind.out file
-    awk '/^(summary|totals):/ { print $2; exit }' "$1"
+total() {   # callgrind.out file [event column, 1: Ir]
+    awk -v c=$((${2:-1} + 1)) '/^(summary|totals):/ { print $c; exit }' "$1"
 }
 
 echo "callgrind: $LOW and $HIGH requests per configuration (this takes a while)"
@@ -222,8 +226,9 @@ done
 
 # --- per request ----------------------------------------------------------------
 
-per_request() {   # name
-    awk -v a="$(total "$D/cg.$1.$HIGH")" -v b="$(total "$D/cg.$1.$LOW")" \
+per_request() {   # name [event column]
+    awk -v a="$(total "$D/cg.$1.$HIGH" "${2:-1}")" \
+        -v b="$(total "$D/cg.$1.$LOW" "${2:-1}")" \
         -v n=$((HIGH - LOW)) 'BEGIN { printf "%.0f", (a - b) / n }'
 }
 
@@ -236,6 +241,15 @@ printf '  stock    %8d\n' "$S"
 printf '  module   %8d\n' "$M"
 printf '  extra    %8d  (%+.1f%%)\n' $((M - S)) \
     "$(awk -v m="$M" -v s="$S" 'BEGIN { print (m - s) * 100 / s }')"
+
+if [ -n "$CACHE_OPT" ]; then
+    # events: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw
+    echo
+    echo "simulated cache misses per request (stock / module):"
+    printf '  L1 instruction  %6d / %d\n' "$(per_request stock 4)" "$(per_request module 4)"
+    printf '  L1 data read    %6d / %d\n' "$(per_request stock 5)" "$(per_request module 5)"
+    printf '  L1 data write   %6d / %d\n' "$(per_request stock 6)" "$(per_request module 6)"
+fi
 
 # per-function slopes: (Ir at HIGH - Ir at LOW) / (HIGH - LOW).  Names lose
 # their file (callgrind lists a function once per file it was inlined
