@@ -207,8 +207,9 @@ MODULE_PID=$(cat "$D/module/nginx.pid")
 sleep 0.3
 
 # PIN=1: "taskset -p" on a worker's pid moves only its main thread, the
-# event loop; the threads of its pool keep the CPUs they started with
-if [ "$PIN" = 1 ] || [ "$PIN" = split ] && [ -n "$PINNED" ]; then
+# event loop; the threads of its pool keep the CPUs they started with,
+# unless PIN=split moves them to wrk's CPU
+if { [ "$PIN" = 1 ] || [ "$PIN" = split ]; } && [ -n "$PINNED" ]; then
     for master in "$STOCK_PID" "$MODULE_PID"; do
         workers=$(pgrep -P "$master" || true)
         [ -n "$workers" ] || { echo "bench: no nginx worker to pin" >&2; exit 1; }
@@ -342,8 +343,11 @@ for r in $(seq 1 "$ROUNDS"); do
     # alternate which instance goes first
     if [ $((r % 2)) = 1 ]; then order="stock module"; else order="module stock"; fi
     for name in $order; do
-        if [ "$name" = stock ]; then port=$PORT_STOCK; else port=$PORT_MODULE; fi
-        if [ "$name" = stock ]; then master=$STOCK_PID; else master=$MODULE_PID; fi
+        if [ "$name" = stock ]; then
+            port=$PORT_STOCK master=$STOCK_PID
+        else
+            port=$PORT_MODULE master=$MODULE_PID
+        fi
         out="$D/round$r-$name.txt"
         t0=$(cpu_ticks "$master")
         run_wrk "$port" "$DURATION" "$out"
