@@ -21,6 +21,18 @@
 #include "ngx_http_privacy_module.h"
 
 
+/* the slot holds this header, looked up under this location */
+
+static ngx_inline ngx_uint_t
+ngx_http_privacy_memo_holds(ngx_http_privacy_header_memo_t *m,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_table_elt_t *h)
+{
+    return m->len == h->value.len
+           && m->conf == plcf
+           && ngx_memcmp(m->value, h->value.data, m->len) == 0;
+}
+
+
 /*
  * The slot holding exactly these bytes under this configuration; or, if
  * there is none, the slot they hash to, now holding them with nothing
@@ -60,9 +72,7 @@ ngx_http_privacy_memo_lookup(ngx_http_request_t *r,
     if (hint->number == c->number
         && m != NULL
         && m->gen == hint->gen
-        && m->len == h->value.len
-        && m->conf == plcf
-        && ngx_memcmp(m->value, h->value.data, m->len) == 0)
+        && ngx_http_privacy_memo_holds(m, plcf, h))
     {
         return m;
     }
@@ -70,11 +80,8 @@ ngx_http_privacy_memo_lookup(ngx_http_request_t *r,
     hash = ngx_http_privacy_memo_hash(h->value.data, h->value.len);
     m = &pmcf->header_memo[hash % NGX_HTTP_PRIVACY_HEADER_MEMO];
 
-    if (m->len == h->value.len
-        && m->hash == hash
-        && m->conf == plcf
-        && ngx_memcmp(m->value, h->value.data, m->len) == 0)
-    {
+    /* the hash first: memcmp() only meets a header of matching hash */
+    if (m->hash == hash && ngx_http_privacy_memo_holds(m, plcf, h)) {
         goto found;
     }
 

@@ -284,6 +284,8 @@ static int ngx_http_privacy_store_migrate(sqlite3 *db, char *err,
 static int ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
     ngx_http_privacy_batch_t *b);
 static void ngx_http_privacy_store_close(ngx_http_privacy_store_t *s);
+static void ngx_http_privacy_store_written(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_batch_t *b);
 static ngx_int_t ngx_http_privacy_store_push(ngx_http_privacy_store_t *s,
     ngx_http_privacy_record_t **rec, size_t strings);
 static void ngx_http_privacy_store_bind_event(sqlite3_stmt *st, int base,
@@ -514,9 +516,7 @@ ngx_http_privacy_store_exit_process(ngx_http_privacy_store_t *s,
      */
 
     if (s->busy && s->writing->rc == SQLITE_OK) {
-        s->written += s->writing->n;
-        s->writing->n = 0;
-        s->writing->used = 0;
+        ngx_http_privacy_store_written(s, s->writing);
     }
 
     s->busy = 0;
@@ -549,9 +549,7 @@ ngx_http_privacy_store_exit_process(ngx_http_privacy_store_t *s,
             continue;
         }
 
-        s->written += b->n;
-        b->n = 0;
-        b->used = 0;
+        ngx_http_privacy_store_written(s, b);
     }
 
     ngx_http_privacy_store_close(s);
@@ -835,17 +833,12 @@ ngx_http_privacy_store_done(ngx_event_t *ev)
         s->failing = 0;
     }
 
-    s->written += b->n;
-    b->n = 0;
-    b->used = 0;
-    b->receipt = 0;
+    ngx_http_privacy_store_written(s, b);
 
     /*
-     * Page views wait for a full batch or the timer: a transaction costs
-     * the writer (which shares the worker's CPU) as much as some hundred
-     * rows, so writing whatever came in meanwhile would make batches of a
-     * few rows when the writer keeps up.  The exit handler writes what is
-     * left.
+     * Page views wait for STORE_EAGER of them or the timer: writing
+     * whatever came in meanwhile would make transactions of a few rows
+     * when the writer keeps up.  The exit handler writes what is left.
      */
 
     if (s->filling->n >= NGX_HTTP_PRIVACY_STORE_EAGER
@@ -1259,6 +1252,19 @@ ngx_http_privacy_store_bind_event(sqlite3_stmt *st, int base,
     sqlite3_bind_text(st, base + 7, (char *) p, NGX_HTTP_PRIVACY_VISITOR_LEN,
                       SQLITE_STATIC);
     sqlite3_bind_int(st, base + 8, ev->identified);
+}
+
+
+/* a batch is in the database: count it, and empty it for new records */
+
+static void
+ngx_http_privacy_store_written(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_batch_t *b)
+{
+    s->written += b->n;
+    b->n = 0;
+    b->used = 0;
+    b->receipt = 0;
 }
 
 

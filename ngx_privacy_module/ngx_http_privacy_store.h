@@ -23,7 +23,7 @@
 /*
  * page views wait for this many, or the timer; receipts wait for neither.
  * A transaction (locks, the log's frames, a thread's wake-up) costs as
- * much as some hundred rows: 2048 rows per transaction take ~15 % less
+ * much as some hundred rows: 2048 rows per transaction take ~12 % less
  * CPU per row than 256 (tests/bench/store.sh with BATCH set)
  */
 #define NGX_HTTP_PRIVACY_STORE_EAGER      2048

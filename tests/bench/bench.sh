@@ -338,6 +338,9 @@ cpu_ticks() {   # master pid: "all threads" and "other threads than the event lo
                 END { print t + 0, p + 0 }'
 }
 
+cpu()      { cut -d' ' -f1 "$1.cpu"; }   # all threads, us per request
+pool_cpu() { cut -d' ' -f2 "$1.cpu"; }   # the thread pool's part
+
 printf '%-7s %-7s %12s %10s %10s %12s %9s\n' round nginx 'requests/s' 'p50 (us)' 'p99 (us)' requests 'CPU us/r'
 for r in $(seq 1 "$ROUNDS"); do
     # alternate which instance goes first
@@ -357,7 +360,7 @@ for r in $(seq 1 "$ROUNDS"); do
             '{ printf "%.2f %.2f\n", ($3 - $1) / hz * 1e6 / n,
                                       ($4 - $2) / hz * 1e6 / n }' > "$out.cpu"
         printf '%-7s %-7s %12s %10s %10s %12s %9s\n' "$r" "$name" "$(rps "$out")" \
-            "$(pct "$out" 50)" "$(pct "$out" 99)" "$(requests "$out")" "$(cut -d' ' -f1 "$out.cpu")"
+            "$(pct "$out" 50)" "$(pct "$out" 99)" "$(requests "$out")" "$(cpu "$out")"
         if [ "$name" = module ]; then
             MODULE_REQUESTS=$((MODULE_REQUESTS + $(requests "$out")))
         fi
@@ -377,8 +380,6 @@ S_P50=$(med stock pct 50)
 M_P50=$(med module pct 50)
 S_P99=$(med stock pct 99)
 M_P99=$(med module pct 99)
-cpu() { cut -d' ' -f1 "$1.cpu"; }
-pool_cpu() { cut -d' ' -f2 "$1.cpu"; }
 S_CPU=$(med stock cpu)
 M_CPU=$(med module cpu)
 M_POOL=$(med module pool_cpu)
