@@ -12,6 +12,8 @@
 #include <grp.h>
 
 #include "ngx_http_privacy_store.h"
+#include "ngx_http_privacy_rollup.h"
+#include "ngx_http_privacy_schema.h"
 
 
 #define NGX_HTTP_PRIVACY_RECORD_RECEIPT   1
@@ -101,18 +103,23 @@ struct ngx_http_privacy_store_s {
     sqlite3_stmt                    *insert_event;
     sqlite3_stmt                    *insert_events;    /* STORE_ROWS rows */
     sqlite3_stmt                    *upsert_cookie;
-    time_t                           rollup_day;
 
     /*
-     * WAL checkpoints run on a connection of their own, in a task of
-     * their own: the writer never waits for the database file's fsync
+     * Upkeep (WAL checkpoints, daily roll-ups) runs on a connection of
+     * its own, in a task of its own: the writer never waits for the
+     * database file's fsync or for a roll-up's reads
      */
-    sqlite3                         *ckpt_db;
-    ngx_thread_task_t               *ckpt_task;
+    sqlite3                         *upkeep_db;
+    ngx_thread_task_t               *upkeep_task;
     ngx_uint_t                       ckpt_written;   /* at the last post */
     int                              ckpt_rc;
     char                             ckpt_error[256];
-    unsigned                         ckpt_busy:1;
+    time_t                           rollup_day;     /* rolled up that day */
+    time_t                           rollup_retry;   /* after a failure */
+    int                              rollup_rc;
+    char                             rollup_error[256];
+    unsigned                         upkeep_busy:1;
+    unsigned                         upkeep_rollup:1;  /* this task rolls up */
     unsigned                         ckpt_failing:1;
 
     ngx_http_privacy_batch_t         batches[2];
@@ -128,92 +135,10 @@ struct ngx_http_privacy_store_s {
     ngx_uint_t                       written;
     unsigned                         busy:1;
     unsigned                         failing:1;
+    unsigned                         opened:1;      /* and migrated */
     /* the timer ticked while a batch was being written */
     unsigned                         due:1;
 };
-
-
-/*
- * Schema migrations, applied in order; PRAGMA user_version records how
- * many ran.  Append, never edit: deployed registers hold earlier steps.
- */
-static const char  *ngx_http_privacy_migrations[] = {
-
-    "CREATE TABLE consent_receipts ("
-    "  id INTEGER PRIMARY KEY,"
-    "  consent_id TEXT NOT NULL,"       /* hex of the cookie's random id */
-    "  decided_at INTEGER NOT NULL,"    /* unix time */
-    "  policy_version TEXT NOT NULL,"
-    "  categories TEXT NOT NULL,"       /* e.g. necessary,statistics */
-    "  method TEXT NOT NULL,"           /* consent_page, banner, ... */
-    "  client TEXT NOT NULL"            /* keyed hash, never an address */
-    ");"
-    "CREATE INDEX consent_receipts_consent_id"
-    "  ON consent_receipts (consent_id);"
-    "CREATE INDEX consent_receipts_decided_at"
-    "  ON consent_receipts (decided_at);",
-
-    /* analytics: raw page views, and daily roll-ups that outlive them */
-    "CREATE TABLE analytics_events ("
-    "  id INTEGER PRIMARY KEY,"
-    "  ts INTEGER NOT NULL,"            /* unix time */
-    "  host TEXT NOT NULL,"
-    "  path TEXT NOT NULL,"             /* no query string */
-    "  status INTEGER NOT NULL,"
-    "  referrer_host TEXT,"             /* only another site's */
-    "  search_term TEXT,"               /* scrubbed of personal data */
-    "  visitor TEXT NOT NULL,"          /* daily pseudonym or consent id */
-    "  identified INTEGER NOT NULL"     /* 1: visitor is a consent id */
-    ");"
-    "CREATE TABLE analytics_daily ("
-    "  day TEXT NOT NULL, host TEXT NOT NULL,"
-    "  page_views INTEGER NOT NULL, visitors INTEGER NOT NULL,"
-    "  searches INTEGER NOT NULL,"
-    "  PRIMARY KEY (day, host));"
-    "CREATE TABLE analytics_daily_pages ("
-    "  day TEXT NOT NULL, host TEXT NOT NULL, path TEXT NOT NULL,"
-    "  page_views INTEGER NOT NULL, visitors INTEGER NOT NULL,"
-    "  PRIMARY KEY (day, host, path));"
-    "CREATE TABLE analytics_daily_searches ("
-    "  day TEXT NOT NULL, host TEXT NOT NULL, term TEXT NOT NULL,"
-    "  searches INTEGER NOT NULL, visitors INTEGER NOT NULL,"
-    "  PRIMARY KEY (day, host, term));",
-
-    /* every cookie name seen, classified or not, for the DPO */
-    "CREATE TABLE cookies_seen ("
-    "  name TEXT PRIMARY KEY,"
-    "  category TEXT,"                  /* NULL: unclassified */
-    "  first_seen INTEGER NOT NULL,"
-    "  last_seen INTEGER NOT NULL,"
-    "  sightings INTEGER NOT NULL"      /* once per worker and start */
-    ");",
-};
-
-
-/*
- * Roll-ups of finished days: every day before today without a roll-up,
- * and the last two days again, for events written just after midnight.
- */
-static const char  ngx_http_privacy_rollup_sql[] =
-    "CREATE TEMP TABLE IF NOT EXISTS rollup_days (day TEXT PRIMARY KEY);"
-    "DELETE FROM rollup_days;"
-    "INSERT OR IGNORE INTO rollup_days"
-    " SELECT date(ts, 'unixepoch') d FROM analytics_events"
-    " WHERE d < date('now') AND (d >= date('now', '-2 days')"
-    "  OR d NOT IN (SELECT day FROM analytics_daily));"
-    "INSERT OR REPLACE INTO analytics_daily"
-    " SELECT date(ts, 'unixepoch') d, host, count(*),"
-    "  count(DISTINCT visitor), count(search_term) FROM analytics_events"
-    " WHERE d IN rollup_days GROUP BY d, host;"
-    "INSERT OR REPLACE INTO analytics_daily_pages"
-    " SELECT date(ts, 'unixepoch') d, host, path, count(*),"
-    "  count(DISTINCT visitor) FROM analytics_events"
-    " WHERE d IN rollup_days GROUP BY d, host, path;"
-    "INSERT OR REPLACE INTO analytics_daily_searches"
-    " SELECT date(ts, 'unixepoch') d, host, search_term, count(*),"
-    "  count(DISTINCT visitor) FROM analytics_events"
-    " WHERE search_term IS NOT NULL AND d IN rollup_days"
-    " GROUP BY d, host, search_term;";
 
 
 typedef struct {
@@ -272,15 +197,14 @@ static ngx_thread_task_t *ngx_http_privacy_store_task(
     ngx_http_privacy_store_t *s, ngx_cycle_t *cycle,
     void (*handler)(void *data, ngx_log_t *log), ngx_event_handler_pt done);
 static void ngx_http_privacy_store_timer_handler(ngx_event_t *ev);
-static void ngx_http_privacy_store_checkpoint(void *data, ngx_log_t *log);
-static void ngx_http_privacy_store_checkpoint_done(ngx_event_t *ev);
+static void ngx_http_privacy_store_upkeep(void *data, ngx_log_t *log);
+static void ngx_http_privacy_store_upkeep_done(ngx_event_t *ev);
+static int ngx_http_privacy_store_checkpoint(ngx_http_privacy_store_t *s);
 static void ngx_http_privacy_store_post(ngx_http_privacy_store_t *s);
 static void ngx_http_privacy_store_thread(void *data, ngx_log_t *log);
 static void ngx_http_privacy_store_done(ngx_event_t *ev);
 static int ngx_http_privacy_store_open(ngx_http_privacy_store_t *s,
     char *err, size_t err_len);
-static int ngx_http_privacy_store_migrate(sqlite3 *db, char *err,
-    size_t err_len);
 static int ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
     ngx_http_privacy_batch_t *b);
 static void ngx_http_privacy_store_close(ngx_http_privacy_store_t *s);
@@ -290,8 +214,6 @@ static ngx_int_t ngx_http_privacy_store_push(ngx_http_privacy_store_t *s,
     ngx_http_privacy_record_t **rec, size_t strings);
 static void ngx_http_privacy_store_bind_event(sqlite3_stmt *st, int base,
     ngx_http_privacy_event_record_t *ev);
-static int ngx_http_privacy_store_rollup(ngx_http_privacy_store_t *s,
-    char *err, size_t err_len);
 
 
 char *
@@ -477,11 +399,11 @@ ngx_http_privacy_store_init_process(ngx_http_privacy_store_t *s,
                                           ngx_http_privacy_store_thread,
                                           ngx_http_privacy_store_done);
 
-    s->ckpt_task = ngx_http_privacy_store_task(s, cycle,
-                       ngx_http_privacy_store_checkpoint,
-                       ngx_http_privacy_store_checkpoint_done);
+    s->upkeep_task = ngx_http_privacy_store_task(s, cycle,
+                         ngx_http_privacy_store_upkeep,
+                         ngx_http_privacy_store_upkeep_done);
 
-    if (s->task == NULL || s->ckpt_task == NULL) {
+    if (s->task == NULL || s->upkeep_task == NULL) {
         return NGX_ERROR;
     }
 
@@ -521,9 +443,9 @@ ngx_http_privacy_store_exit_process(ngx_http_privacy_store_t *s,
 
     s->busy = 0;
 
-    if (s->ckpt_db) {
-        (void) sqlite3_close(s->ckpt_db);
-        s->ckpt_db = NULL;
+    if (s->upkeep_db) {
+        (void) sqlite3_close(s->upkeep_db);
+        s->upkeep_db = NULL;
     }
 
     for (i = 0; i < 2; i++) {
@@ -690,14 +612,26 @@ ngx_http_privacy_store_timer_handler(ngx_event_t *ev)
 {
     ngx_http_privacy_store_t  *s = ev->data;
 
+    ngx_uint_t  rollup;
+
     /* if a batch is being written, the next one follows it at once */
     s->due = 1;
 
     ngx_http_privacy_store_post(s);
 
-    if (!s->ckpt_busy && s->written != s->ckpt_written) {
-        if (ngx_thread_task_post(s->thread_pool, s->ckpt_task) == NGX_OK) {
-            s->ckpt_busy = 1;
+    /*
+     * Roll-ups once a day (and at start), by one worker: they would all
+     * compute the same.  Not before the writer has migrated the register.
+     */
+    rollup = ngx_worker == 0 && s->opened
+             && s->rollup_day != ngx_time() / 86400
+             && ngx_time() >= s->rollup_retry;
+
+    if (!s->upkeep_busy && (rollup || s->written != s->ckpt_written)) {
+        s->upkeep_rollup = rollup;
+
+        if (ngx_thread_task_post(s->thread_pool, s->upkeep_task) == NGX_OK) {
+            s->upkeep_busy = 1;
             s->ckpt_written = s->written;
         }
     }
@@ -765,44 +699,7 @@ ngx_http_privacy_store_thread(void *data, ngx_log_t *log)
 
     if (b->n) {
         b->rc = ngx_http_privacy_store_write(s, b);
-        if (b->rc != SQLITE_OK) {
-            return;
-        }
     }
-
-    /* once a day (and at start): roll up the days that have ended */
-    if (s->rollup_day != time(NULL) / 86400) {
-        b->rc = ngx_http_privacy_store_rollup(s, b->error, sizeof(b->error));
-    }
-}
-
-
-static int
-ngx_http_privacy_store_rollup(ngx_http_privacy_store_t *s, char *err,
-    size_t err_len)
-{
-    int  rc;
-
-    rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE;", NULL, NULL, NULL);
-
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_exec(s->db, ngx_http_privacy_rollup_sql, NULL, NULL,
-                          NULL);
-    }
-
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_exec(s->db, "COMMIT;", NULL, NULL, NULL);
-    }
-
-    if (rc != SQLITE_OK) {
-        snprintf(err, err_len, "roll-up failed: %s", sqlite3_errmsg(s->db));
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-        return rc;
-    }
-
-    s->rollup_day = time(NULL) / 86400;
-
-    return SQLITE_OK;
 }
 
 
@@ -833,6 +730,8 @@ ngx_http_privacy_store_done(ngx_event_t *ev)
         s->failing = 0;
     }
 
+    s->opened = 1;
+
     ngx_http_privacy_store_written(s, b);
 
     /*
@@ -851,11 +750,24 @@ ngx_http_privacy_store_done(ngx_event_t *ev)
 
 
 static void
-ngx_http_privacy_store_checkpoint_done(ngx_event_t *ev)
+ngx_http_privacy_store_upkeep_done(ngx_event_t *ev)
 {
     ngx_http_privacy_store_t  *s = ev->data;
 
-    s->ckpt_busy = 0;
+    s->upkeep_busy = 0;
+
+    if (s->upkeep_rollup) {
+        if (s->rollup_rc == SQLITE_OK) {
+            s->rollup_day = ngx_time() / 86400;
+
+        } else {
+            /* a roll-up reads days of rows: not again every second */
+            ngx_log_error(NGX_LOG_ERR, s->log, 0,
+                          "privacy_db \"%V\": %s; retried in a minute",
+                          &s->path, s->rollup_error);
+            s->rollup_retry = ngx_time() + 60;
+        }
+    }
 
     if (s->ckpt_rc != SQLITE_OK) {
         if (!s->ckpt_failing) {
@@ -878,14 +790,10 @@ ngx_http_privacy_store_checkpoint_done(ngx_event_t *ev)
 /* the functions below run in a pool thread (or at exit): no nginx calls */
 
 
-/*
- * Copies the WAL into the database file and starts it over (see below),
- * so that the writer's own automatic checkpoint, with its fsync, is not
- * needed.
- */
+/* the upkeep task: the day's roll-up when asked, then a checkpoint */
 
 static void
-ngx_http_privacy_store_checkpoint(void *data, ngx_log_t *log)
+ngx_http_privacy_store_upkeep(void *data, ngx_log_t *log)
 {
     ngx_http_privacy_store_task_ctx_t  *ctx = data;
 
@@ -894,8 +802,15 @@ ngx_http_privacy_store_checkpoint(void *data, ngx_log_t *log)
 
     s = ctx->store;
 
-    if (s->ckpt_db == NULL) {
-        rc = sqlite3_open_v2((char *) s->path.data, &s->ckpt_db,
+    if (s->upkeep_rollup) {
+        /* until it has run */
+        s->rollup_rc = SQLITE_CANTOPEN;
+        snprintf(s->rollup_error, sizeof(s->rollup_error),
+                 "roll-up not run: the register cannot be opened");
+    }
+
+    if (s->upkeep_db == NULL) {
+        rc = sqlite3_open_v2((char *) s->path.data, &s->upkeep_db,
                              SQLITE_OPEN_READWRITE|SQLITE_OPEN_NOMUTEX,
                              NULL);
         if (rc != SQLITE_OK) {
@@ -906,9 +821,10 @@ ngx_http_privacy_store_checkpoint(void *data, ngx_log_t *log)
          * RESTART holds new writes back while it waits for the writer
          * and for readers (a DPO report, say): never for long, as the
          * writer's queue lasts a fraction of a second at full load; a
-         * restart given up is tried again a second later.
+         * restart given up is tried again a second later.  A roll-up's
+         * short copy waits as briefly for the writers.
          */
-        sqlite3_busy_timeout(s->ckpt_db, 100);
+        sqlite3_busy_timeout(s->upkeep_db, 100);
 
         /*
          * A connection learns that the database is in WAL mode from its
@@ -916,12 +832,48 @@ ngx_http_privacy_store_checkpoint(void *data, ngx_log_t *log)
          * and says SQLITE_OK (and the writer's own autocheckpoint, in
          * the writer, would end up doing the work on every commit).
          */
-        rc = sqlite3_exec(s->ckpt_db, "PRAGMA schema_version", NULL, NULL,
+        rc = sqlite3_exec(s->upkeep_db, "PRAGMA schema_version", NULL, NULL,
                           NULL);
         if (rc != SQLITE_OK) {
             goto failed;
         }
     }
+
+    if (s->upkeep_rollup) {
+        s->rollup_rc = ngx_http_privacy_rollup(s->upkeep_db, time(NULL),
+                                               s->rollup_error,
+                                               sizeof(s->rollup_error));
+    }
+
+    rc = ngx_http_privacy_store_checkpoint(s);
+
+    if (rc == SQLITE_OK) {
+        s->ckpt_rc = SQLITE_OK;
+        return;
+    }
+
+failed:
+
+    s->ckpt_rc = rc;
+    snprintf(s->ckpt_error, sizeof(s->ckpt_error), "checkpoint failed: %s",
+             s->upkeep_db ? sqlite3_errmsg(s->upkeep_db) : sqlite3_errstr(rc));
+
+    /* reopen next time: the file may have been replaced */
+    (void) sqlite3_close(s->upkeep_db);
+    s->upkeep_db = NULL;
+}
+
+
+/*
+ * Copies the WAL into the database file and starts it over (see below),
+ * so that the writer's own automatic checkpoint, with its fsync, is not
+ * needed.
+ */
+
+static int
+ngx_http_privacy_store_checkpoint(ngx_http_privacy_store_t *s)
+{
+    int  rc;
 
     /*
      * PASSIVE copies what the log holds without stopping the writer.  A
@@ -932,29 +884,16 @@ ngx_http_privacy_store_checkpoint(void *data, ngx_log_t *log)
      * commit writes the log from its start again.
      */
 
-    rc = sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL,
+    rc = sqlite3_wal_checkpoint_v2(s->upkeep_db, NULL,
                                    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 
     if (rc == SQLITE_OK) {
-        rc = sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL,
+        rc = sqlite3_wal_checkpoint_v2(s->upkeep_db, NULL,
                                        SQLITE_CHECKPOINT_RESTART, NULL, NULL);
     }
 
     /* BUSY: another worker's checkpointer (or the writer) is at it */
-    if (rc == SQLITE_OK || rc == SQLITE_BUSY) {
-        s->ckpt_rc = SQLITE_OK;
-        return;
-    }
-
-failed:
-
-    s->ckpt_rc = rc;
-    snprintf(s->ckpt_error, sizeof(s->ckpt_error), "checkpoint failed: %s",
-             s->ckpt_db ? sqlite3_errmsg(s->ckpt_db) : sqlite3_errstr(rc));
-
-    /* reopen next time: the file may have been replaced */
-    (void) sqlite3_close(s->ckpt_db);
-    s->ckpt_db = NULL;
+    return (rc == SQLITE_BUSY) ? SQLITE_OK : rc;
 }
 
 
@@ -997,7 +936,7 @@ ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
         return rc;
     }
 
-    rc = ngx_http_privacy_store_migrate(db, err, err_len);
+    rc = ngx_http_privacy_schema_migrate(db, err, err_len);
     if (rc != SQLITE_OK) {
         sqlite3_close(db);
         return rc;
@@ -1016,76 +955,7 @@ ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
         }
     }
 
-    s->rollup_day = 0;
-
     return SQLITE_OK;
-}
-
-
-static int
-ngx_http_privacy_store_migrate(sqlite3 *db, char *err, size_t err_len)
-{
-    int            rc, version;
-    size_t         i, n;
-    sqlite3_stmt  *st;
-
-    n = sizeof(ngx_http_privacy_migrations) / sizeof(char *);
-
-    /* IMMEDIATE: two workers starting together migrate one after another */
-    rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) {
-        goto failed;
-    }
-
-    rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
-    if (rc != SQLITE_OK) {
-        goto failed;
-    }
-
-    version = (sqlite3_step(st) == SQLITE_ROW) ? sqlite3_column_int(st, 0)
-                                                : 0;
-    sqlite3_finalize(st);
-
-    if (version < 0 || (size_t) version > n) {
-        snprintf(err, err_len, "schema version %d is newer than this "
-                 "module (%zu)", version, n);
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        return SQLITE_ERROR;
-    }
-
-    for (i = version; i < n; i++) {
-        rc = sqlite3_exec(db, ngx_http_privacy_migrations[i], NULL, NULL,
-                          NULL);
-        if (rc != SQLITE_OK) {
-            goto failed;
-        }
-    }
-
-    if ((size_t) version < n) {
-        /* PRAGMA takes no parameters; n is our own constant */
-        char  sql[64];
-
-        snprintf(sql, sizeof(sql), "PRAGMA user_version=%zu", n);
-
-        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-        if (rc != SQLITE_OK) {
-            goto failed;
-        }
-    }
-
-    rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) {
-        goto failed;
-    }
-
-    return SQLITE_OK;
-
-failed:
-
-    snprintf(err, err_len, "cannot migrate the schema: %s",
-             sqlite3_errmsg(db));
-    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    return rc;
 }
 
 

@@ -51,6 +51,12 @@
 #                                   being multi-threaded costs by itself
 #                                   (the bar is judged against plain stock
 #                                   only)
+#   REGISTER=file.db                start the module instance on a copy
+#                                   of this register (e.g. one that
+#                                   tests/bench/rollup.sh -f filled), so
+#                                   that its start-up roll-up and its
+#                                   size weigh in; its rows are not
+#                                   counted as events of the run
 #   KEEP=1                          keep the temp dir (configs, logs, db)
 #   NGINX=/usr/sbin/nginx           the nginx binary
 #
@@ -58,6 +64,10 @@
 # numbers depend on the machine.  See docs/performance.md.
 
 set -euo pipefail
+
+# a MODULE or REGISTER given relative to where the script was started from
+[ -n "${MODULE:-}" ] && MODULE=$(realpath -m "$MODULE")
+[ -n "${REGISTER:-}" ] && REGISTER=$(realpath -m "$REGISTER")
 
 cd "$(dirname "$0")/../.."
 REPO=$(pwd)
@@ -170,6 +180,13 @@ EOF
 }
 
 write_conf stock "$PORT_STOCK" "" ""
+
+SEEDED=0
+if [ -n "${REGISTER:-}" ]; then
+    cp "$REGISTER" "$D/module/data/privacy.db"
+    [ "$(id -u)" = 0 ] && chown nobody:nogroup "$D/module/data/privacy.db"
+    SEEDED=$(sqlite3 "$REGISTER" 'SELECT count(*) FROM analytics_events')
+fi
 
 write_conf module "$PORT_MODULE" "
 $(privacy_http_conf "$D/secret" "$D/module/data/privacy.db")
@@ -402,7 +419,7 @@ if kill -0 "$MODULE_PID" 2>/dev/null; then
     exit 1
 fi
 
-EVENTS=$(sqlite3 "$D/module/data/privacy.db" 'SELECT count(*) FROM analytics_events')
+EVENTS=$(( $(sqlite3 "$D/module/data/privacy.db" 'SELECT count(*) FROM analytics_events') - SEEDED ))
 LOGLINE=$(grep 'dropped by this worker' "$D/module/error.log" || true)
 WRITTEN=$(echo "$LOGLINE" | sed -n 's/.*: \([0-9]*\) records written.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
 DROPPED=$(echo "$LOGLINE" | sed -n 's/.*written, \([0-9]*\) dropped.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')

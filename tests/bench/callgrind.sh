@@ -28,6 +28,9 @@
 
 set -euo pipefail
 
+# a MODULE given relative to where the script was started from
+[ -n "${MODULE:-}" ] && MODULE=$(realpath -m "$MODULE")
+
 cd "$(dirname "$0")/../.."
 REPO=$(pwd)
 . tests/bench/common.sh   # UA, COOKIES, the page, the module's lines, ...

@@ -1,0 +1,20 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * Daily roll-ups of the page views, computed in a pool thread.
+ */
+
+#ifndef _NGX_HTTP_PRIVACY_ROLLUP_H_INCLUDED_
+#define _NGX_HTTP_PRIVACY_ROLLUP_H_INCLUDED_
+
+
+#include <time.h>
+#include <sqlite3.h>
+
+
+/* SQLITE_OK, or an error code with err set; no nginx calls (a thread) */
+int ngx_http_privacy_rollup(sqlite3 *db, time_t now, char *err,
+    size_t err_len);
+
+
+#endif /* _NGX_HTTP_PRIVACY_ROLLUP_H_INCLUDED_ */

@@ -1,0 +1,143 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * The register's schema: migrations applied in order, each once, as
+ * PRAGMA user_version counts.  Plain SQLite (the writer thread, tests and
+ * benchmarks use it), no nginx calls.
+ */
+
+
+#include <stdio.h>
+
+#include "ngx_http_privacy_schema.h"
+
+
+/*
+ * Schema migrations, applied in order; PRAGMA user_version records how
+ * many ran.  Append, never edit: deployed registers hold earlier steps.
+ */
+static const char  *ngx_http_privacy_migrations[] = {
+
+    "CREATE TABLE consent_receipts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  consent_id TEXT NOT NULL,"       /* hex of the cookie's random id */
+    "  decided_at INTEGER NOT NULL,"    /* unix time */
+    "  policy_version TEXT NOT NULL,"
+    "  categories TEXT NOT NULL,"       /* e.g. necessary,statistics */
+    "  method TEXT NOT NULL,"           /* consent_page, banner, ... */
+    "  client TEXT NOT NULL"            /* keyed hash, never an address */
+    ");"
+    "CREATE INDEX consent_receipts_consent_id"
+    "  ON consent_receipts (consent_id);"
+    "CREATE INDEX consent_receipts_decided_at"
+    "  ON consent_receipts (decided_at);",
+
+    /* analytics: raw page views, and daily roll-ups that outlive them */
+    "CREATE TABLE analytics_events ("
+    "  id INTEGER PRIMARY KEY,"
+    "  ts INTEGER NOT NULL,"            /* unix time */
+    "  host TEXT NOT NULL,"
+    "  path TEXT NOT NULL,"             /* no query string */
+    "  status INTEGER NOT NULL,"
+    "  referrer_host TEXT,"             /* only another site's */
+    "  search_term TEXT,"               /* scrubbed of personal data */
+    "  visitor TEXT NOT NULL,"          /* daily pseudonym or consent id */
+    "  identified INTEGER NOT NULL"     /* 1: visitor is a consent id */
+    ");"
+    "CREATE TABLE analytics_daily ("
+    "  day TEXT NOT NULL, host TEXT NOT NULL,"
+    "  page_views INTEGER NOT NULL, visitors INTEGER NOT NULL,"
+    "  searches INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, host));"
+    "CREATE TABLE analytics_daily_pages ("
+    "  day TEXT NOT NULL, host TEXT NOT NULL, path TEXT NOT NULL,"
+    "  page_views INTEGER NOT NULL, visitors INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, host, path));"
+    "CREATE TABLE analytics_daily_searches ("
+    "  day TEXT NOT NULL, host TEXT NOT NULL, term TEXT NOT NULL,"
+    "  searches INTEGER NOT NULL, visitors INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, host, term));",
+
+    /* every cookie name seen, classified or not, for the DPO */
+    "CREATE TABLE cookies_seen ("
+    "  name TEXT PRIMARY KEY,"
+    "  category TEXT,"                  /* NULL: unclassified */
+    "  first_seen INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL,"
+    "  sightings INTEGER NOT NULL"      /* once per worker and start */
+    ");",
+
+    /*
+     * page views by time, for roll-ups (and retention) that read a day's
+     * rows instead of the whole table.  Built once, at the upgrade: about
+     * half a second per million rows, while the writers wait
+     */
+    "CREATE INDEX analytics_events_ts ON analytics_events (ts);",
+};
+
+
+int
+ngx_http_privacy_schema_migrate(sqlite3 *db, char *err, size_t err_len)
+{
+    int            rc, version;
+    size_t         i, n;
+    sqlite3_stmt  *st;
+
+    n = sizeof(ngx_http_privacy_migrations) / sizeof(char *);
+
+    /* IMMEDIATE: two workers starting together migrate one after another */
+    rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        goto failed;
+    }
+
+    rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        goto failed;
+    }
+
+    version = (sqlite3_step(st) == SQLITE_ROW) ? sqlite3_column_int(st, 0)
+                                                : 0;
+    sqlite3_finalize(st);
+
+    if (version < 0 || (size_t) version > n) {
+        snprintf(err, err_len, "schema version %d is newer than this "
+                 "module (%zu)", version, n);
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        return SQLITE_ERROR;
+    }
+
+    for (i = version; i < n; i++) {
+        rc = sqlite3_exec(db, ngx_http_privacy_migrations[i], NULL, NULL,
+                          NULL);
+        if (rc != SQLITE_OK) {
+            goto failed;
+        }
+    }
+
+    if ((size_t) version < n) {
+        /* PRAGMA takes no parameters; n is our own constant */
+        char  sql[64];
+
+        snprintf(sql, sizeof(sql), "PRAGMA user_version=%zu", n);
+
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        if (rc != SQLITE_OK) {
+            goto failed;
+        }
+    }
+
+    rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        goto failed;
+    }
+
+    return SQLITE_OK;
+
+failed:
+
+    snprintf(err, err_len, "cannot migrate the schema: %s",
+             sqlite3_errmsg(db));
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}

@@ -1,0 +1,244 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * Benchmark of the daily roll-ups (ngx_http_privacy_rollup.c) over a
+ * large register: fills a fresh WAL register, with the module's schema
+ * (ngx_http_privacy_schema.c), with page views spread evenly over DAYS
+ * days, today the last of them, then times
+ *
+ *   first   the first roll-up: every finished day
+ *   daily   the next day's: the last two days again, the older ones only
+ *           looked up
+ *
+ * and prints the rows each read per second.  A site with a million page
+ * views a day and 90 days of raw rows has ~90 million rows; the daily
+ * roll-up should cost two days of rows whatever the table's size.
+ *
+ *   bench_rollup [-n events] [-d days] [-p paths] [-v visitors] [-f file]
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "ngx_http_privacy_rollup.h"
+#include "ngx_http_privacy_schema.h"
+
+
+static double
+bench_now(void)
+{
+    struct timespec  ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+
+static void
+bench_fail(sqlite3 *db, const char *what)
+{
+    fprintf(stderr, "bench_rollup: %s: %s\n", what, sqlite3_errmsg(db));
+    exit(1);
+}
+
+
+static void
+bench_fill(sqlite3 *db, long n, long days, long paths, long visitors,
+    time_t today)
+{
+    long           i;
+    char           path[32], visitor[33], term[16];
+    time_t         first;
+    sqlite3_stmt  *st;
+    unsigned long  x;
+
+    if (sqlite3_prepare_v2(db, "INSERT INTO analytics_events (ts, host,"
+                           " path, status, referrer_host, search_term,"
+                           " visitor, identified)"
+                           " VALUES (?1, 'shop.example', ?2, 200, NULL, ?3,"
+                           " ?4, 0)", -1, &st, NULL) != SQLITE_OK
+        || sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    {
+        bench_fail(db, "fill");
+    }
+
+    first = today - (days - 1) * 86400;
+    x = 88172645463325252UL;
+
+    for (i = 0; i < n; i++) {
+        /* xorshift: the same register on every run */
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+
+        snprintf(path, sizeof(path), "/p/%lu", x % paths);
+        snprintf(visitor, sizeof(visitor), "%032lx", (x >> 20) % visitors);
+
+        sqlite3_bind_int64(st, 1, first + (sqlite3_int64) i * days * 86400 / n);
+        sqlite3_bind_text(st, 2, path, -1, SQLITE_TRANSIENT);
+
+        if ((x >> 40) % 20 == 0) {   /* one view in 20 is a search */
+            snprintf(term, sizeof(term), "term%lu", (x >> 8) % 300);
+            sqlite3_bind_text(st, 3, term, -1, SQLITE_TRANSIENT);
+
+        } else {
+            sqlite3_bind_null(st, 3);
+        }
+
+        sqlite3_bind_text(st, 4, visitor, 32, SQLITE_TRANSIENT);
+
+        if (sqlite3_step(st) != SQLITE_DONE) {
+            bench_fail(db, "insert");
+        }
+
+        sqlite3_reset(st);
+    }
+
+    sqlite3_finalize(st);
+
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        bench_fail(db, "commit");
+    }
+}
+
+
+/* the page views of the days before now's that a roll-up at now reads */
+static long
+bench_rows(sqlite3 *db, time_t now, long days)
+{
+    long           rows;
+    time_t         today;
+    sqlite3_stmt  *st;
+
+    today = now / 86400 * 86400;
+
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM analytics_events"
+                           " WHERE ts >= ?1 AND ts < ?2", -1, &st, NULL)
+        != SQLITE_OK)
+    {
+        bench_fail(db, "count");
+    }
+
+    sqlite3_bind_int64(st, 1, today - days * 86400);
+    sqlite3_bind_int64(st, 2, today);
+
+    rows = (sqlite3_step(st) == SQLITE_ROW) ? sqlite3_column_int64(st, 0)
+                                            : 0;
+    sqlite3_finalize(st);
+
+    return rows;
+}
+
+
+static void
+bench_rollup(sqlite3 *db, const char *what, time_t now, long days)
+{
+    char    err[256];
+    long    rows;
+    double  t;
+
+    rows = bench_rows(db, now, days);
+
+    t = bench_now();
+
+    if (ngx_http_privacy_rollup(db, now, err, sizeof(err)) != SQLITE_OK) {
+        fprintf(stderr, "bench_rollup: %s\n", err);
+        exit(1);
+    }
+
+    t = bench_now() - t;
+
+    printf("  %-6s %9.3f s  %11ld rows read  %8.0f rows/s\n", what, t, rows,
+           rows / t);
+}
+
+
+int
+main(int argc, char **argv)
+{
+    int       c;
+    long      n, days, paths, visitors, per_day;
+    char      path[4096], *file;
+    double    t;
+    time_t    today;
+    sqlite3  *db;
+    char      err[256];
+
+    n = 3000000;
+    days = 30;
+    paths = 500;
+    visitors = 20000;
+    file = NULL;
+
+    while ((c = getopt(argc, argv, "n:d:p:v:f:")) != -1) {
+        switch (c) {
+        case 'n': n = atol(optarg); break;
+        case 'd': days = atol(optarg); break;
+        case 'p': paths = atol(optarg); break;
+        case 'v': visitors = atol(optarg); break;
+        case 'f': file = optarg; break;
+        default:
+            fprintf(stderr, "usage: bench_rollup [-n events] [-d days]"
+                    " [-p paths] [-v visitors] [-f file]\n");
+            return 2;
+        }
+    }
+
+    if (n < 1 || days < 3 || paths < 1 || visitors < 1) {
+        fprintf(stderr, "bench_rollup: -n, -p and -v must be positive,"
+                " -d at least 3\n");
+        return 2;
+    }
+
+    if (file == NULL) {
+        snprintf(path, sizeof(path), "/tmp/bench_rollup.%d.db",
+                 (int) getpid());
+        file = path;
+    }
+
+    unlink(file);
+
+    if (sqlite3_open(file, &db) != SQLITE_OK
+        || sqlite3_exec(db, "PRAGMA journal_mode=WAL;"
+                        "PRAGMA synchronous=NORMAL;", NULL, NULL, NULL)
+           != SQLITE_OK
+        || ngx_http_privacy_schema_migrate(db, err, sizeof(err)) != SQLITE_OK)
+    {
+        bench_fail(db, "open");
+    }
+
+    today = time(NULL) / 86400 * 86400;
+    per_day = n / days;
+
+    t = bench_now();
+    bench_fill(db, n, days, paths, visitors, today);
+    t = bench_now() - t;
+
+    printf("%ld page views over %ld days (%ld a day), %ld paths, %ld"
+           " visitors, SQLite %s; filled in %.1f s\n", n, days, per_day,
+           paths, visitors, sqlite3_libversion(), t);
+
+    /* the first roll-up reads every day; each later one two days' rows */
+    bench_rollup(db, "first", today + 3600, days);
+    bench_rollup(db, "daily", today + 86400 + 3600, 2);
+
+    sqlite3_close(db);
+
+    if (file == path) {
+        unlink(file);
+        strcat(path, "-wal");
+        unlink(path);
+        path[strlen(path) - 4] = '\0';
+        strcat(path, "-shm");
+        unlink(path);
+    }
+
+    return 0;
+}
