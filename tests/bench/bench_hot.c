@@ -35,6 +35,7 @@
 #include "ngx_http_privacy_cookie.h"
 #include "ngx_http_privacy_crypto.h"
 #include "ngx_http_privacy_search.h"
+#include "bench_time.h"
 
 
 #define BENCH_CONSENT_NAME  "privacy_consent"
@@ -97,17 +98,6 @@ typedef struct {
     unsigned                        categories;
     size_t                          kept;
 } bench_keep_t;
-
-
-static double
-bench_now(void)
-{
-    struct timespec  ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 
 /* the request handler's decision, without the nginx bookkeeping */

@@ -28,17 +28,7 @@
 
 #include "ngx_http_privacy_rollup.h"
 #include "ngx_http_privacy_schema.h"
-
-
-static double
-bench_now(void)
-{
-    struct timespec  ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "bench_time.h"
 
 
 static void

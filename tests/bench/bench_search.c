@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "ngx_http_privacy_search.h"
+#include "bench_time.h"
 
 
 static const char  *bench_terms[] = {
@@ -44,17 +45,6 @@ static const char  *bench_terms[] = {
     "%2B1+(555)+123-4567",
     "4111+1111+1111+1111",
 };
-
-
-static double
-bench_now(void)
-{
-    struct timespec  ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 
 int
