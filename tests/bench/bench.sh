@@ -183,6 +183,7 @@ write_conf stock "$PORT_STOCK" "" ""
 
 SEEDED=0
 if [ -n "${REGISTER:-}" ]; then
+    mkdir -p "$D/module/data"
     cp "$REGISTER" "$D/module/data/privacy.db"
     [ "$(id -u)" = 0 ] && chown nobody:nogroup "$D/module/data/privacy.db"
     SEEDED=$(sqlite3 "$REGISTER" 'SELECT count(*) FROM analytics_events')
