@@ -346,10 +346,12 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
 {
     ngx_http_privacy_main_conf_t  *pmcf = conf;
 
-    char                *rv;
-    ngx_str_t            name;
-    ngx_conf_file_t     *conf_file, policy_conf;
-    ngx_pool_cleanup_t  *cln;
+    char                          *rv;
+    ngx_str_t                      name;
+    ngx_uint_t                     i;
+    ngx_conf_file_t               *conf_file, policy_conf;
+    ngx_pool_cleanup_t            *cln;
+    ngx_http_privacy_retention_t  *rt;
 
     if (pmcf->version.len == 0) {
         ngx_str_set(&pmcf->version, "1");
@@ -445,6 +447,18 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
                                                     pmcf->thread_pool);
         if (pmcf->store == NULL) {
             return NGX_CONF_ERROR;
+        }
+
+        rt = pmcf->retention.elts;
+
+        for (i = 0; i < pmcf->retention.nelts; i++) {
+            if (rt[i].category.len == sizeof("analytics") - 1
+                && ngx_strncmp(rt[i].category.data, "analytics",
+                               sizeof("analytics") - 1) == 0)
+            {
+                ngx_http_privacy_store_retention(pmcf->store, rt[i].period,
+                                                 &rt[i].text);
+            }
         }
 
         rv = ngx_http_privacy_analytics_init_conf(cf, pmcf);

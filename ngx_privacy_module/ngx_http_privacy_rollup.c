@@ -122,7 +122,8 @@ ngx_http_privacy_rollup(sqlite3 *db, time_t now, char *err, size_t err_len)
         rc = SQLITE_OK;
         day -= day % NGX_HTTP_PRIVACY_DAY;
 
-        if (day < today - 2 * NGX_HTTP_PRIVACY_DAY) {
+        if (day < today - NGX_HTTP_PRIVACY_ROLLUP_AGAIN * NGX_HTTP_PRIVACY_DAY)
+        {
             /* a finished day is computed once */
             rc = ngx_http_privacy_rollup_step(db,
                      "SELECT 1 FROM analytics_daily"

@@ -14,6 +14,17 @@
 #include "ngx_http_privacy_store.h"
 #include "ngx_http_privacy_rollup.h"
 #include "ngx_http_privacy_schema.h"
+#include "ngx_http_privacy_sweep.h"
+
+
+/*
+ * A retention sweep deletes page views in transactions of this many rows
+ * (each holds the writers back for some milliseconds), and at most this
+ * many transactions per upkeep run, once a second, so that a backlog of
+ * millions of rows neither starves the writers nor delays a worker's exit
+ */
+#define NGX_HTTP_PRIVACY_SWEEP_BATCH  5000
+#define NGX_HTTP_PRIVACY_SWEEP_RUN    10
 
 
 #define NGX_HTTP_PRIVACY_RECORD_RECEIPT   1
@@ -105,9 +116,9 @@ struct ngx_http_privacy_store_s {
     sqlite3_stmt                    *upsert_cookie;
 
     /*
-     * Upkeep (WAL checkpoints, daily roll-ups) runs on a connection of
-     * its own, in a task of its own: the writer never waits for the
-     * database file's fsync or for a roll-up's reads
+     * Upkeep (WAL checkpoints, daily roll-ups, retention sweeps) runs on
+     * a connection of its own, in a task of its own: the writer never
+     * waits for the database file's fsync or for a roll-up's reads
      */
     sqlite3                         *upkeep_db;
     ngx_thread_task_t               *upkeep_task;
@@ -118,8 +129,22 @@ struct ngx_http_privacy_store_s {
     time_t                           rollup_retry;   /* after a failure */
     int                              rollup_rc;
     char                             rollup_error[256];
+
+    /* retention of page views (privacy_retention analytics); 0: kept */
+    time_t                           retention;
+    ngx_str_t                        retention_text;
+    time_t                           sweep_retry;    /* after a failure */
+    sqlite3_int64                    swept;          /* by this sweep */
+    /* set by the thread */
+    time_t                           sweep_cutoff;
+    sqlite3_int64                    sweep_deleted;
+    int                              sweep_left;     /* rows may be left */
+    int                              sweep_rc;
+    char                             sweep_error[256];
     unsigned                         upkeep_busy:1;
     unsigned                         upkeep_rollup:1;  /* this task rolls up */
+    unsigned                         upkeep_sweep:1;   /* and sweeps */
+    unsigned                         sweep_more:1;     /* to be continued */
     unsigned                         ckpt_failing:1;
 
     ngx_http_privacy_batch_t         batches[2];
@@ -199,6 +224,7 @@ static ngx_thread_task_t *ngx_http_privacy_store_task(
 static void ngx_http_privacy_store_timer_handler(ngx_event_t *ev);
 static void ngx_http_privacy_store_upkeep(void *data, ngx_log_t *log);
 static void ngx_http_privacy_store_upkeep_done(ngx_event_t *ev);
+static void ngx_http_privacy_store_swept(ngx_http_privacy_store_t *s);
 static int ngx_http_privacy_store_checkpoint(ngx_http_privacy_store_t *s);
 static void ngx_http_privacy_store_post(ngx_http_privacy_store_t *s);
 static void ngx_http_privacy_store_thread(void *data, ngx_log_t *log);
@@ -314,6 +340,15 @@ unwritable:
                        "privacy_db \"%V\": directory \"%s\" is not "
                        "writable by the worker processes' user", path, dir);
     return NGX_CONF_ERROR;
+}
+
+
+void
+ngx_http_privacy_store_retention(ngx_http_privacy_store_t *s, time_t period,
+    ngx_str_t *text)
+{
+    s->retention = period;
+    s->retention_text = *text;
 }
 
 
@@ -612,7 +647,7 @@ ngx_http_privacy_store_timer_handler(ngx_event_t *ev)
 {
     ngx_http_privacy_store_t  *s = ev->data;
 
-    ngx_uint_t  rollup;
+    ngx_uint_t  rollup, sweep;
 
     /* if a batch is being written, the next one follows it at once */
     s->due = 1;
@@ -627,8 +662,15 @@ ngx_http_privacy_store_timer_handler(ngx_event_t *ev)
              && s->rollup_day != ngx_time() / 86400
              && ngx_time() >= s->rollup_retry;
 
-    if (!s->upkeep_busy && (rollup || s->written != s->ckpt_written)) {
+    /* retention: after each day's roll-up, and on until nothing is left */
+    sweep = s->retention && (rollup || s->sweep_more)
+            && ngx_time() >= s->sweep_retry;
+
+    if (!s->upkeep_busy
+        && (rollup || sweep || s->written != s->ckpt_written))
+    {
         s->upkeep_rollup = rollup;
+        s->upkeep_sweep = sweep;
 
         if (ngx_thread_task_post(s->thread_pool, s->upkeep_task) == NGX_OK) {
             s->upkeep_busy = 1;
@@ -769,6 +811,10 @@ ngx_http_privacy_store_upkeep_done(ngx_event_t *ev)
         }
     }
 
+    if (s->upkeep_sweep) {
+        ngx_http_privacy_store_swept(s);
+    }
+
     if (s->ckpt_rc != SQLITE_OK) {
         if (!s->ckpt_failing) {
             ngx_log_error(NGX_LOG_ERR, s->log, 0,
@@ -784,6 +830,48 @@ ngx_http_privacy_store_upkeep_done(ngx_event_t *ev)
                       "privacy_db \"%V\": checkpoints work again", &s->path);
         s->ckpt_failing = 0;
     }
+}
+
+
+/* after an upkeep run that swept: its result, and the log once it is done */
+
+static void
+ngx_http_privacy_store_swept(ngx_http_privacy_store_t *s)
+{
+    ngx_tm_t  tm;
+
+    if (s->upkeep_rollup && s->rollup_rc != SQLITE_OK) {
+        /* nothing is deleted before its days are rolled up */
+        return;
+    }
+
+    s->swept += s->sweep_deleted;
+
+    if (s->sweep_rc != SQLITE_OK) {
+        ngx_log_error(NGX_LOG_ERR, s->log, 0,
+                      "privacy_db \"%V\": %s; %L page views deleted so "
+                      "far, retried in a minute", &s->path, s->sweep_error,
+                      (int64_t) s->swept);
+        s->sweep_more = 1;
+        s->sweep_retry = ngx_time() + 60;
+        return;
+    }
+
+    s->sweep_more = s->sweep_left;
+
+    if (s->sweep_more) {
+        return;
+    }
+
+    ngx_gmtime(s->sweep_cutoff, &tm);
+
+    ngx_log_error(NGX_LOG_NOTICE, s->log, 0,
+                  "privacy_db \"%V\": retention sweep: %L page views from "
+                  "before %4d-%02d-%02d deleted (privacy_retention "
+                  "analytics %V)", &s->path, (int64_t) s->swept, tm.ngx_tm_year,
+                  tm.ngx_tm_mon, tm.ngx_tm_mday, &s->retention_text);
+
+    s->swept = 0;
 }
 
 
@@ -809,6 +897,14 @@ ngx_http_privacy_store_upkeep(void *data, ngx_log_t *log)
                  "roll-up not run: the register cannot be opened");
     }
 
+    if (s->upkeep_sweep) {
+        s->sweep_rc = SQLITE_CANTOPEN;
+        s->sweep_deleted = 0;
+        s->sweep_left = 1;
+        snprintf(s->sweep_error, sizeof(s->sweep_error),
+                 "retention sweep not run: the register cannot be opened");
+    }
+
     if (s->upkeep_db == NULL) {
         rc = sqlite3_open_v2((char *) s->path.data, &s->upkeep_db,
                              SQLITE_OPEN_READWRITE|SQLITE_OPEN_NOMUTEX,
@@ -822,9 +918,20 @@ ngx_http_privacy_store_upkeep(void *data, ngx_log_t *log)
          * and for readers (a DPO report, say): never for long, as the
          * writer's queue lasts a fraction of a second at full load; a
          * restart given up is tried again a second later.  A roll-up's
-         * short copy waits as briefly for the writers.
+         * short copy, and a sweep's batch, wait as briefly for the
+         * writers.
          */
         sqlite3_busy_timeout(s->upkeep_db, 100);
+
+        /*
+         * what a sweep deletes is overwritten with zeros, not left in
+         * free pages of the file
+         */
+        rc = sqlite3_exec(s->upkeep_db, "PRAGMA secure_delete=ON", NULL,
+                          NULL, NULL);
+        if (rc != SQLITE_OK) {
+            goto failed;
+        }
 
         /*
          * A connection learns that the database is in WAL mode from its
@@ -843,6 +950,18 @@ ngx_http_privacy_store_upkeep(void *data, ngx_log_t *log)
         s->rollup_rc = ngx_http_privacy_rollup(s->upkeep_db, time(NULL),
                                                s->rollup_error,
                                                sizeof(s->rollup_error));
+    }
+
+    if (s->upkeep_sweep
+        && (!s->upkeep_rollup || s->rollup_rc == SQLITE_OK))
+    {
+        s->sweep_cutoff = ngx_http_privacy_sweep_cutoff(time(NULL),
+                                                        s->retention);
+        s->sweep_rc = ngx_http_privacy_sweep_analytics(s->upkeep_db,
+                          s->sweep_cutoff, NGX_HTTP_PRIVACY_SWEEP_BATCH,
+                          NGX_HTTP_PRIVACY_SWEEP_RUN, &s->sweep_deleted,
+                          &s->sweep_left, s->sweep_error,
+                          sizeof(s->sweep_error));
     }
 
     rc = ngx_http_privacy_store_checkpoint(s);

@@ -81,6 +81,13 @@ char *ngx_http_privacy_store_check(ngx_conf_t *cf, ngx_str_t *path);
 ngx_http_privacy_store_t *ngx_http_privacy_store_create(ngx_conf_t *cf,
     ngx_str_t *path, ngx_thread_pool_t *tp);
 
+/*
+ * page views older than period (privacy_retention analytics, as text
+ * says) are deleted after each day's roll-up, by one worker
+ */
+void ngx_http_privacy_store_retention(ngx_http_privacy_store_t *s,
+    time_t period, ngx_str_t *text);
+
 /* in each worker: open, migrate, start the flush timer */
 ngx_int_t ngx_http_privacy_store_init_process(ngx_http_privacy_store_t *s,
     ngx_cycle_t *cycle);

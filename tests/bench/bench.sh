@@ -57,6 +57,10 @@
 #                                   that its start-up roll-up and its
 #                                   size weigh in; its rows are not
 #                                   counted as events of the run
+#   FIRST=stock                     module: the module instance goes first
+#                                   in the warm-up and in odd rounds (with
+#                                   REGISTER and WARMUP=0, its start-up
+#                                   roll-up then meets full load)
 #   KEEP=1                          keep the temp dir (configs, logs, db)
 #   NGINX=/usr/sbin/nginx           the nginx binary
 #
@@ -83,6 +87,12 @@ ANALYTICS=${ANALYTICS:-on}
 HEADERS=${HEADERS:-1}
 PIN=${PIN:-1}
 BASELINE=${BASELINE:-stock}
+FIRST=${FIRST:-stock}
+case "$FIRST" in
+    stock) SECOND=module ;;
+    module) SECOND=stock ;;
+    *) echo "bench: FIRST must be stock or module" >&2; exit 1 ;;
+esac
 case "$BASELINE" in
     stock|threads) ;;
     *) echo "bench: BASELINE must be stock or threads" >&2; exit 1 ;;
@@ -338,8 +348,11 @@ median() { sort -n | awk '{ a[NR] = $1 } END {
     if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 if [ "$WARMUP" -gt 0 ]; then
-    run_wrk "$PORT_STOCK" "$WARMUP" "$D/warmup-stock.txt"
-    run_wrk "$PORT_MODULE" "$WARMUP" "$D/warmup-module.txt"
+    for name in $FIRST $SECOND; do
+        port=$PORT_STOCK
+        [ "$name" = module ] && port=$PORT_MODULE
+        run_wrk "$port" "$WARMUP" "$D/warmup-$name.txt"
+    done
     MODULE_REQUESTS=$((MODULE_REQUESTS + $(requests "$D/warmup-module.txt")))
 fi
 
@@ -362,7 +375,7 @@ pool_cpu() { cut -d' ' -f2 "$1.cpu"; }   # the thread pool's part
 printf '%-7s %-7s %12s %10s %10s %12s %9s\n' round nginx 'requests/s' 'p50 (us)' 'p99 (us)' requests 'CPU us/r'
 for r in $(seq 1 "$ROUNDS"); do
     # alternate which instance goes first
-    if [ $((r % 2)) = 1 ]; then order="stock module"; else order="module stock"; fi
+    if [ $((r % 2)) = 1 ]; then order="$FIRST $SECOND"; else order="$SECOND $FIRST"; fi
     for name in $order; do
         if [ "$name" = stock ]; then
             port=$PORT_STOCK master=$STOCK_PID

@@ -1,0 +1,320 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * Unit tests of the retention sweep of page views
+ * (ngx_http_privacy_sweep.c) against the module's own schema: where the
+ * cutoff falls, which rows go, in what order and in how many
+ * transactions, and what a busy or failing register does.  Times are
+ * fixed, so no test depends on the clock.
+ */
+
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+
+#include "ngx_http_privacy_rollup.h"
+#include "ngx_http_privacy_schema.h"
+#include "ngx_http_privacy_sweep.h"
+
+
+#define DAY    86400
+/* 2026-11-25 00:00:00 UTC, and noon that day */
+#define TODAY  1795564800
+#define NOW    (TODAY + 12 * 3600)
+
+
+static sqlite3 *
+open_register(const char *file)
+{
+    char      err[256];
+    sqlite3  *db;
+
+    assert_int_equal(sqlite3_open(file, &db), SQLITE_OK);
+    assert_int_equal(ngx_http_privacy_schema_migrate(db, err, sizeof(err)),
+                     SQLITE_OK);
+
+    return db;
+}
+
+
+static void
+view(sqlite3 *db, long long ts)
+{
+    sqlite3_stmt  *st;
+
+    assert_int_equal(sqlite3_prepare_v2(db,
+        "INSERT INTO analytics_events (ts, host, path, status,"
+        " referrer_host, search_term, visitor, identified)"
+        " VALUES (?1, 'shop.example', '/', 200, NULL, NULL, 'v', 0)", -1,
+        &st, NULL), SQLITE_OK);
+
+    sqlite3_bind_int64(st, 1, ts);
+
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+}
+
+
+static long long
+number(sqlite3 *db, const char *sql)
+{
+    long long      n;
+    sqlite3_stmt  *st;
+
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+
+    n = (sqlite3_step(st) == SQLITE_ROW) ? sqlite3_column_int64(st, 0) : -1;
+
+    sqlite3_finalize(st);
+
+    return n;
+}
+
+
+/* one sweep that must succeed; returns the rows deleted */
+static long long
+sweep(sqlite3 *db, time_t cutoff, int batch, int max_batches, int *more)
+{
+    char           err[256];
+    sqlite3_int64  deleted;
+
+    err[0] = '\0';
+    assert_int_equal(ngx_http_privacy_sweep_analytics(db, cutoff, batch,
+                         max_batches, &deleted, more, err, sizeof(err)),
+                     SQLITE_OK);
+    assert_string_equal(err, "");
+    assert_true(sqlite3_get_autocommit(db));
+
+    return deleted;
+}
+
+
+static void
+test_cutoff(void **state)
+{
+    (void) state;
+
+    /* the start of the day the period reaches back to */
+    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, 30 * DAY),
+                     TODAY - 30 * DAY);
+    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, 3 * DAY),
+                     TODAY - 3 * DAY);
+    assert_int_equal(ngx_http_privacy_sweep_cutoff(TODAY, 30 * DAY),
+                     TODAY - 30 * DAY);
+    assert_int_equal(ngx_http_privacy_sweep_cutoff(TODAY - 1, 30 * DAY),
+                     TODAY - 31 * DAY);
+    assert_int_equal(ngx_http_privacy_sweep_cutoff(TODAY, 400 * DAY + 1),
+                     TODAY - 401 * DAY);
+
+    /* never into the days a roll-up computes again */
+    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, DAY),
+                     TODAY - NGX_HTTP_PRIVACY_ROLLUP_AGAIN * DAY);
+    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, 3600),
+                     TODAY - NGX_HTTP_PRIVACY_ROLLUP_AGAIN * DAY);
+    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, 2 * DAY),
+                     TODAY - 2 * DAY);
+}
+
+
+static void
+test_deletes_before_cutoff(void **state)
+{
+    int        more;
+    char       err[256];
+    sqlite3   *db;
+    time_t     cutoff;
+    long long  days;
+
+    (void) state;
+
+    db = open_register(":memory:");
+    cutoff = ngx_http_privacy_sweep_cutoff(NOW, 30 * DAY);
+
+    view(db, 0);
+    view(db, cutoff - 40 * DAY);
+    view(db, cutoff - 1);
+    view(db, cutoff);
+    view(db, cutoff + 1);
+    view(db, NOW);
+
+    assert_int_equal(ngx_http_privacy_rollup(db, NOW, err, sizeof(err)),
+                     SQLITE_OK);
+    days = number(db, "SELECT count(*) FROM analytics_daily");
+    assert_int_equal(days, 4);
+
+    assert_int_equal(sweep(db, cutoff, 1000, 10, &more), 3);
+    assert_false(more);
+
+    assert_int_equal(number(db, "SELECT count(*) FROM analytics_events"), 3);
+    assert_int_equal(number(db, "SELECT min(ts) FROM analytics_events"),
+                     cutoff);
+
+    /* the roll-ups of the deleted days stay, and are not recomputed */
+    assert_int_equal(number(db, "SELECT count(*) FROM analytics_daily"),
+                     days);
+    assert_int_equal(ngx_http_privacy_rollup(db, NOW, err, sizeof(err)),
+                     SQLITE_OK);
+    assert_int_equal(number(db, "SELECT page_views FROM analytics_daily"
+                                " WHERE day = date(0, 'unixepoch')"), 1);
+
+    /* nothing left to do */
+    assert_int_equal(sweep(db, cutoff, 1000, 10, &more), 0);
+    assert_false(more);
+
+    sqlite3_close(db);
+}
+
+
+static void
+test_batches(void **state)
+{
+    int       i, more;
+    sqlite3  *db;
+
+    (void) state;
+
+    db = open_register(":memory:");
+
+    /* oldest first, whatever order they were written in */
+    for (i = 25; i > 0; i--) {
+        view(db, TODAY - 100 * DAY + i);
+    }
+
+    view(db, TODAY);
+
+    assert_int_equal(sweep(db, TODAY - DAY, 10, 1, &more), 10);
+    assert_true(more);
+    assert_int_equal(number(db, "SELECT min(ts) FROM analytics_events"),
+                     TODAY - 100 * DAY + 11);
+
+    /* a bound of batches per run; the rest in the next run */
+    assert_int_equal(sweep(db, TODAY - DAY, 5, 2, &more), 10);
+    assert_true(more);
+    assert_int_equal(sweep(db, TODAY - DAY, 10, 5, &more), 5);
+    assert_false(more);
+    assert_int_equal(number(db, "SELECT count(*) FROM analytics_events"), 1);
+
+    /* a last batch that comes out exactly full needs one more look */
+    for (i = 0; i < 20; i++) {
+        view(db, TODAY - 50 * DAY + i);
+    }
+
+    assert_int_equal(sweep(db, TODAY - DAY, 10, 2, &more), 20);
+    assert_true(more);
+    assert_int_equal(sweep(db, TODAY - DAY, 10, 2, &more), 0);
+    assert_false(more);
+
+    sqlite3_close(db);
+}
+
+
+/* another worker's writer holds the register: the sweep waits its turn */
+
+static void
+test_busy(void **state)
+{
+    int             more;
+    char            file[] = "/tmp/test_sweep.XXXXXX", err[256];
+    sqlite3        *db, *writer;
+    sqlite3_int64   deleted;
+
+    (void) state;
+
+    assert_true(mkstemp(file) >= 0);
+
+    db = open_register(file);
+    view(db, TODAY - 100 * DAY);
+
+    assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_open(file, &writer), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(writer, "BEGIN IMMEDIATE", NULL, NULL,
+                                  NULL), SQLITE_OK);
+
+    err[0] = '\0';
+    assert_int_equal(ngx_http_privacy_sweep_analytics(db, TODAY, 10, 5,
+                         &deleted, &more, err, sizeof(err)), SQLITE_OK);
+    assert_int_equal(deleted, 0);
+    assert_true(more);
+    assert_string_equal(err, "");
+
+    assert_int_equal(sqlite3_exec(writer, "COMMIT", NULL, NULL, NULL),
+                     SQLITE_OK);
+
+    assert_int_equal(sweep(db, TODAY, 10, 5, &more), 1);
+    assert_false(more);
+
+    sqlite3_close(writer);
+    sqlite3_close(db);
+    unlink(file);
+}
+
+
+static void
+test_failure(void **state)
+{
+    int             i, more;
+    char            err[256];
+    sqlite3        *db;
+    sqlite3_int64   deleted;
+
+    (void) state;
+
+    db = open_register(":memory:");
+
+    for (i = 0; i < 30; i++) {
+        view(db, TODAY - 100 * DAY + i);
+    }
+
+    /* the second batch of ten meets a row that refuses to go */
+    assert_int_equal(sqlite3_exec(db,
+        "CREATE TRIGGER keep BEFORE DELETE ON analytics_events"
+        " WHEN old.ts = 1795564800 - 8640000 + 15"
+        " BEGIN SELECT RAISE(ABORT, 'kept'); END", NULL, NULL, NULL),
+        SQLITE_OK);
+
+    assert_int_not_equal(ngx_http_privacy_sweep_analytics(db, TODAY, 10, 5,
+                             &deleted, &more, err, sizeof(err)), SQLITE_OK);
+    assert_string_equal(err, "retention sweep failed: kept");
+
+    /* the first batch is gone, the failed one rolled back as a whole */
+    assert_int_equal(deleted, 10);
+    assert_true(more);
+    assert_true(sqlite3_get_autocommit(db));
+    assert_int_equal(number(db, "SELECT count(*) FROM analytics_events"), 20);
+
+    /* a register without the table */
+    assert_int_equal(sqlite3_exec(db, "DROP TABLE analytics_events", NULL,
+                                  NULL, NULL), SQLITE_OK);
+    assert_int_not_equal(ngx_http_privacy_sweep_analytics(db, TODAY, 10, 5,
+                             &deleted, &more, err, sizeof(err)), SQLITE_OK);
+    assert_int_equal(deleted, 0);
+    assert_string_equal(err,
+        "retention sweep failed: no such table: analytics_events");
+
+    sqlite3_close(db);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_cutoff),
+        cmocka_unit_test(test_deletes_before_cutoff),
+        cmocka_unit_test(test_batches),
+        cmocka_unit_test(test_busy),
+        cmocka_unit_test(test_failure),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
