@@ -134,6 +134,7 @@ struct ngx_http_privacy_store_s {
     time_t                           retention;
     ngx_str_t                        retention_text;
     time_t                           sweep_retry;    /* after a failure */
+    time_t                           sweep_start;
     sqlite3_int64                    swept;          /* by this sweep */
     /* set by the thread */
     time_t                           sweep_cutoff;
@@ -672,6 +673,10 @@ ngx_http_privacy_store_timer_handler(ngx_event_t *ev)
         s->upkeep_rollup = rollup;
         s->upkeep_sweep = sweep;
 
+        if (sweep && !s->sweep_more) {
+            s->sweep_start = ngx_time();
+        }
+
         if (ngx_thread_task_post(s->thread_pool, s->upkeep_task) == NGX_OK) {
             s->upkeep_busy = 1;
             s->ckpt_written = s->written;
@@ -867,9 +872,10 @@ ngx_http_privacy_store_swept(ngx_http_privacy_store_t *s)
 
     ngx_log_error(NGX_LOG_NOTICE, s->log, 0,
                   "privacy_db \"%V\": retention sweep: %L page views from "
-                  "before %4d-%02d-%02d deleted (privacy_retention "
-                  "analytics %V)", &s->path, (int64_t) s->swept, tm.ngx_tm_year,
-                  tm.ngx_tm_mon, tm.ngx_tm_mday, &s->retention_text);
+                  "before %4d-%02d-%02d deleted in %T s (privacy_retention "
+                  "analytics %V)", &s->path, (int64_t) s->swept,
+                  tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
+                  ngx_time() - s->sweep_start, &s->retention_text);
 
     s->swept = 0;
 }

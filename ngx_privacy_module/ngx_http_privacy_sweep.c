@@ -82,7 +82,6 @@ ngx_http_privacy_sweep_analytics(sqlite3 *db, time_t cutoff, int batch,
 
         if (rc == SQLITE_BUSY) {
             /* the writers are busy: the rest waits for the next run */
-            rc = SQLITE_OK;
             break;
         }
 

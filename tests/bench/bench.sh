@@ -57,6 +57,10 @@
 #                                   that its start-up roll-up and its
 #                                   size weigh in; its rows are not
 #                                   counted as events of the run
+#   RETENTION=30d                   privacy_retention analytics for the
+#                                   module instance: with REGISTER and
+#                                   FIRST=module, its start-up retention
+#                                   sweep runs during the first round
 #   FIRST=stock                     module: the module instance goes first
 #                                   in the warm-up and in odd rounds (with
 #                                   REGISTER and WARMUP=0, its start-up
@@ -191,16 +195,19 @@ EOF
 
 write_conf stock "$PORT_STOCK" "" ""
 
+# the register's last row before the run: the run's events come after it
+# (a retention sweep may delete seeded rows meanwhile)
 SEEDED=0
 if [ -n "${REGISTER:-}" ]; then
     mkdir -p "$D/module/data"
     cp "$REGISTER" "$D/module/data/privacy.db"
     [ "$(id -u)" = 0 ] && chown nobody:nogroup "$D/module/data/privacy.db"
-    SEEDED=$(sqlite3 "$REGISTER" 'SELECT count(*) FROM analytics_events')
+    SEEDED=$(sqlite3 "$REGISTER" 'SELECT coalesce(max(id), 0) FROM analytics_events')
 fi
 
 write_conf module "$PORT_MODULE" "
 $(privacy_http_conf "$D/secret" "$D/module/data/privacy.db")
+${RETENTION:+    privacy_retention analytics $RETENTION;}
 " "
 $(privacy_server_conf "$ANALYTICS")
 "
@@ -433,7 +440,7 @@ if kill -0 "$MODULE_PID" 2>/dev/null; then
     exit 1
 fi
 
-EVENTS=$(( $(sqlite3 "$D/module/data/privacy.db" 'SELECT count(*) FROM analytics_events') - SEEDED ))
+EVENTS=$(sqlite3 "$D/module/data/privacy.db" "SELECT count(*) FROM analytics_events WHERE id > $SEEDED")
 LOGLINE=$(grep 'dropped by this worker' "$D/module/error.log" || true)
 WRITTEN=$(echo "$LOGLINE" | sed -n 's/.*: \([0-9]*\) records written.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
 DROPPED=$(echo "$LOGLINE" | sed -n 's/.*written, \([0-9]*\) dropped.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
@@ -454,7 +461,7 @@ echo "  events in analytics_events:           $EVENTS"
 echo "  difference:                           $((EVENTS - MODULE_REQUESTS)) (requests nginx finished after wrk stopped reading: at most $CONNECTIONS per wrk run, $RUNS runs)"
 echo "  records written (worker's exit log):  $WRITTEN (events + $((WRITTEN - EVENTS)) other records: the consent receipt, cookie sightings)"
 echo "  dropped (worker's exit log):          $DROPPED"
-grep -E '\[(warn|error|crit|alert|emerg)\]' "$D/module/error.log" | head -5 | sed 's/^/  log: /' || true
+grep -E '\[(warn|error|crit|alert|emerg)\]|retention sweep:' "$D/module/error.log" | head -5 | sed 's/^/  log: /' || true
 echo
 if [ "$BASELINE" != stock ] || [ "$ANALYTICS" != on ]; then
     echo "bar: not judged (it is for analytics on, against plain stock nginx)"

@@ -14,7 +14,15 @@
  * views a day and 90 days of raw rows has ~90 million rows; the daily
  * roll-up should cost two days of rows whatever the table's size.
  *
- *   bench_rollup [-n events] [-d days] [-p paths] [-v visitors] [-f file]
+ * With -r RETAIN, then the retention sweep (ngx_http_privacy_sweep.c) of
+ * a register that keeps RETAIN days: the rows of the older days deleted
+ * in transactions of -b rows (5,000, as the module), pausing after each
+ * as long as it took (as the module does); prints the rows deleted per
+ * second and how long each transaction held the register.  The module
+ * runs at most 10 such transactions a second.
+ *
+ *   bench_rollup [-n events] [-d days] [-p paths] [-v visitors]
+ *                [-r retain -b batch] [-f file]
  */
 
 
@@ -28,6 +36,7 @@
 
 #include "ngx_http_privacy_rollup.h"
 #include "ngx_http_privacy_schema.h"
+#include "ngx_http_privacy_sweep.h"
 #include "bench_time.h"
 
 
@@ -150,11 +159,50 @@ bench_rollup(sqlite3 *db, const char *what, time_t now, long days)
 }
 
 
+static void
+bench_sweep(sqlite3 *db, time_t now, long retain, int batch)
+{
+    int            more;
+    char           err[256];
+    long           transactions;
+    double         t;
+    sqlite3_int64  deleted;
+
+    /* as on the module's upkeep connection */
+    if (sqlite3_exec(db, "PRAGMA secure_delete=ON", NULL, NULL, NULL)
+        != SQLITE_OK)
+    {
+        bench_fail(db, "secure_delete");
+    }
+
+    t = bench_now();
+
+    if (ngx_http_privacy_sweep_analytics(db,
+            ngx_http_privacy_sweep_cutoff(now, retain * 86400), batch,
+            1 << 30, &deleted, &more, err, sizeof(err))
+        != SQLITE_OK)
+    {
+        fprintf(stderr, "bench_rollup: %s\n", err);
+        exit(1);
+    }
+
+    t = bench_now() - t;
+
+    /* the batches, the last one not full, each followed by a pause */
+    transactions = (long) (deleted / batch) + 1;
+
+    printf("  sweep  %9.3f s  %11lld rows deleted %8.0f rows/s,"
+           " %ld transactions of up to %d rows, each ~%.1f ms\n", t,
+           (long long) deleted, deleted / t, transactions, batch,
+           t / (2 * transactions - 1) * 1000);
+}
+
+
 int
 main(int argc, char **argv)
 {
-    int       c;
-    long      n, days, paths, visitors, per_day;
+    int       c, batch;
+    long      n, days, paths, visitors, per_day, retain;
     char      path[4096], *file;
     double    t;
     time_t    today;
@@ -166,24 +214,31 @@ main(int argc, char **argv)
     paths = 500;
     visitors = 20000;
     file = NULL;
+    retain = 0;
+    batch = 5000;
 
-    while ((c = getopt(argc, argv, "n:d:p:v:f:")) != -1) {
+    while ((c = getopt(argc, argv, "n:d:p:v:r:b:f:")) != -1) {
         switch (c) {
         case 'n': n = atol(optarg); break;
         case 'd': days = atol(optarg); break;
         case 'p': paths = atol(optarg); break;
         case 'v': visitors = atol(optarg); break;
+        case 'r': retain = atol(optarg); break;
+        case 'b': batch = atoi(optarg); break;
         case 'f': file = optarg; break;
         default:
             fprintf(stderr, "usage: bench_rollup [-n events] [-d days]"
-                    " [-p paths] [-v visitors] [-f file]\n");
+                    " [-p paths] [-v visitors] [-r retain -b batch]"
+                    " [-f file]\n");
             return 2;
         }
     }
 
-    if (n < 1 || days < 3 || paths < 1 || visitors < 1) {
-        fprintf(stderr, "bench_rollup: -n, -p and -v must be positive,"
-                " -d at least 3\n");
+    if (n < 1 || days < 3 || paths < 1 || visitors < 1 || batch < 1
+        || retain < 0 || retain >= days)
+    {
+        fprintf(stderr, "bench_rollup: -n, -p, -v and -b must be positive,"
+                " -d at least 3, -r less than -d\n");
         return 2;
     }
 
@@ -218,6 +273,10 @@ main(int argc, char **argv)
     /* the first roll-up reads every day; each later one two days' rows */
     bench_rollup(db, "first", today + 3600, days);
     bench_rollup(db, "daily", today + 86400 + 3600, 2);
+
+    if (retain) {
+        bench_sweep(db, today + 86400 + 3600, retain, batch);
+    }
 
     sqlite3_close(db);
 

@@ -5,10 +5,13 @@
 # page views spread over DAYS days, and times the first roll-up (every
 # day) and the next day's (the last two days).  Arguments go to
 # bench_rollup: -n events (default 3000000), -d days (30), -p paths (500),
-# -v visitors (20000), -f file (default a temporary file, removed).
+# -v visitors (20000), -f file (default a temporary file, removed); -r
+# RETAIN then times the retention sweep of the days older than RETAIN
+# (transactions of -b rows, default 5000).
 #
 #   tests/bench/rollup.sh
 #   tests/bench/rollup.sh -n 10000000 -d 90
+#   tests/bench/rollup.sh -n 5000000 -d 60 -r 30
 
 set -eu
 
@@ -21,6 +24,7 @@ mkdir -p tests/bin
 
 $CC -O2 -Wall -Wextra -Werror -Ingx_privacy_module -o "$BIN" \
     tests/bench/bench_rollup.c ngx_privacy_module/ngx_http_privacy_rollup.c \
-    ngx_privacy_module/ngx_http_privacy_schema.c -lsqlite3
+    ngx_privacy_module/ngx_http_privacy_schema.c \
+    ngx_privacy_module/ngx_http_privacy_sweep.c -lsqlite3
 
 exec "$BIN" "$@"
