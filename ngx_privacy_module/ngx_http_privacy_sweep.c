@@ -40,7 +40,7 @@ ngx_http_privacy_sweep_cutoff(time_t now, time_t period)
 
     /* the days a roll-up computes again must keep their page views */
     again = now - now % NGX_HTTP_PRIVACY_DAY
-            - NGX_HTTP_PRIVACY_ROLLUP_AGAIN * NGX_HTTP_PRIVACY_DAY;
+            - (time_t) NGX_HTTP_PRIVACY_ROLLUP_AGAIN * NGX_HTTP_PRIVACY_DAY;
 
     return (cutoff < again) ? cutoff : again;
 }
