@@ -71,7 +71,7 @@ pure = $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c)
 
 .SECONDEXPANSION:
 tests/bin/test_%: tests/test_%.c $$(call pure,$$* $$(UNIT_DEPS_$$*)) \
-                  $(wildcard $(SRC_DIR)/*.h) | deps
+                  $(wildcard $(SRC_DIR)/*.h) $(wildcard tests/*.h) | deps
 	@mkdir -p tests/bin
 	$(CC) $(UNIT_CFLAGS) -I$(SRC_DIR) -o $@ $(filter %.c,$^) $(UNIT_LIBS)
 

@@ -20,9 +20,6 @@
 #include "ngx_http_privacy_rollup.h"
 
 
-#define NGX_HTTP_PRIVACY_DAY  86400
-
-
 /* the aggregates of one day, ?1 being its first second (UTC) */
 static const char  *ngx_http_privacy_rollup_aggregates[] = {
 

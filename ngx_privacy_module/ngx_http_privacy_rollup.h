@@ -12,6 +12,10 @@
 #include <sqlite3.h>
 
 
+/* seconds of a UTC day; days start at its multiples */
+#define NGX_HTTP_PRIVACY_DAY  86400
+
+
 /*
  * A roll-up computes each day before today once, except the last this
  * many, which it computes again every time: page views of a day may still

@@ -225,6 +225,7 @@ static ngx_thread_task_t *ngx_http_privacy_store_task(
 static void ngx_http_privacy_store_timer_handler(ngx_event_t *ev);
 static void ngx_http_privacy_store_upkeep(void *data, ngx_log_t *log);
 static void ngx_http_privacy_store_upkeep_done(ngx_event_t *ev);
+static ngx_uint_t ngx_http_privacy_store_sweeps(ngx_http_privacy_store_t *s);
 static void ngx_http_privacy_store_swept(ngx_http_privacy_store_t *s);
 static int ngx_http_privacy_store_checkpoint(ngx_http_privacy_store_t *s);
 static void ngx_http_privacy_store_post(ngx_http_privacy_store_t *s);
@@ -816,7 +817,7 @@ ngx_http_privacy_store_upkeep_done(ngx_event_t *ev)
         }
     }
 
-    if (s->upkeep_sweep) {
+    if (ngx_http_privacy_store_sweeps(s)) {
         ngx_http_privacy_store_swept(s);
     }
 
@@ -838,17 +839,25 @@ ngx_http_privacy_store_upkeep_done(ngx_event_t *ev)
 }
 
 
+/*
+ * Whether the upkeep run sweeps (in the thread) and has swept (after it):
+ * nothing is deleted before its days are rolled up
+ */
+
+static ngx_uint_t
+ngx_http_privacy_store_sweeps(ngx_http_privacy_store_t *s)
+{
+    return s->upkeep_sweep
+           && (!s->upkeep_rollup || s->rollup_rc == SQLITE_OK);
+}
+
+
 /* after an upkeep run that swept: its result, and the log once it is done */
 
 static void
 ngx_http_privacy_store_swept(ngx_http_privacy_store_t *s)
 {
     ngx_tm_t  tm;
-
-    if (s->upkeep_rollup && s->rollup_rc != SQLITE_OK) {
-        /* nothing is deleted before its days are rolled up */
-        return;
-    }
 
     s->swept += s->sweep_deleted;
 
@@ -958,9 +967,7 @@ ngx_http_privacy_store_upkeep(void *data, ngx_log_t *log)
                                                sizeof(s->rollup_error));
     }
 
-    if (s->upkeep_sweep
-        && (!s->upkeep_rollup || s->rollup_rc == SQLITE_OK))
-    {
+    if (ngx_http_privacy_store_sweeps(s)) {
         s->sweep_cutoff = ngx_http_privacy_sweep_cutoff(time(NULL),
                                                         s->retention);
         s->sweep_rc = ngx_http_privacy_sweep_analytics(s->upkeep_db,

@@ -19,9 +19,6 @@
 #include "ngx_http_privacy_sweep.h"
 
 
-#define NGX_HTTP_PRIVACY_DAY  86400
-
-
 static const char  ngx_http_privacy_sweep_delete[] =
     "DELETE FROM analytics_events WHERE id IN"
     " (SELECT id FROM analytics_events WHERE ts < ?1 ORDER BY ts LIMIT ?2)";

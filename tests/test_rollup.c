@@ -21,26 +21,13 @@
 
 #include "ngx_http_privacy_rollup.h"
 #include "ngx_http_privacy_schema.h"
+#include "unit_register.h"
 
 
 #define DAY    86400
 /* 2026-11-25 00:00:00 UTC, and noon that day: "now" in every test */
 #define TODAY  1795564800
 #define NOW    (TODAY + 12 * 3600)
-
-
-static sqlite3 *
-open_register(void)
-{
-    char      err[256];
-    sqlite3  *db;
-
-    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-    assert_int_equal(ngx_http_privacy_schema_migrate(db, err, sizeof(err)),
-                     SQLITE_OK);
-
-    return db;
-}
 
 
 static void
@@ -78,23 +65,6 @@ rollup(sqlite3 *db, time_t now)
 }
 
 
-/* one integer a query gives, or -1 if it gives no row */
-static long long
-number(sqlite3 *db, const char *sql)
-{
-    long long      n;
-    sqlite3_stmt  *st;
-
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-
-    n = (sqlite3_step(st) == SQLITE_ROW) ? sqlite3_column_int64(st, 0) : -1;
-
-    sqlite3_finalize(st);
-
-    return n;
-}
-
-
 static void
 test_day_aggregates(void **state)
 {
@@ -102,7 +72,7 @@ test_day_aggregates(void **state)
 
     (void) state;
 
-    db = open_register();
+    db = open_register(":memory:");
 
     /* 2026-11-22, from its first second to its last */
     view(db, TODAY - 3 * DAY, "shop.example", "/a", NULL, "v1");
@@ -171,7 +141,7 @@ test_which_days(void **state)
 
     (void) state;
 
-    db = open_register();
+    db = open_register(":memory:");
 
     /* a month ago, three and two days ago, yesterday, today */
     view(db, TODAY - 30 * DAY + 5, "shop.example", "/", NULL, "v1");
@@ -237,7 +207,7 @@ test_empty_and_failing(void **state)
 
     (void) state;
 
-    db = open_register();
+    db = open_register(":memory:");
 
     rollup(db, NOW);
     assert_int_equal(number(db, "SELECT count(*) FROM analytics_daily"), 0);
@@ -268,7 +238,7 @@ test_schema(void **state)
 
     (void) state;
 
-    db = open_register();
+    db = open_register(":memory:");
 
     /* migrating again changes nothing; the roll-ups read by time */
     assert_int_equal(ngx_http_privacy_schema_migrate(db, err, sizeof(err)),

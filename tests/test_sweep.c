@@ -22,28 +22,14 @@
 #include <sqlite3.h>
 
 #include "ngx_http_privacy_rollup.h"
-#include "ngx_http_privacy_schema.h"
 #include "ngx_http_privacy_sweep.h"
+#include "unit_register.h"
 
 
 #define DAY    86400
 /* 2026-11-25 00:00:00 UTC, and noon that day */
 #define TODAY  1795564800
 #define NOW    (TODAY + 12 * 3600)
-
-
-static sqlite3 *
-open_register(const char *file)
-{
-    char      err[256];
-    sqlite3  *db;
-
-    assert_int_equal(sqlite3_open(file, &db), SQLITE_OK);
-    assert_int_equal(ngx_http_privacy_schema_migrate(db, err, sizeof(err)),
-                     SQLITE_OK);
-
-    return db;
-}
 
 
 static void
@@ -61,22 +47,6 @@ view(sqlite3 *db, long long ts)
 
     assert_int_equal(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
-}
-
-
-static long long
-number(sqlite3 *db, const char *sql)
-{
-    long long      n;
-    sqlite3_stmt  *st;
-
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-
-    n = (sqlite3_step(st) == SQLITE_ROW) ? sqlite3_column_int64(st, 0) : -1;
-
-    sqlite3_finalize(st);
-
-    return n;
 }
 
 
