@@ -119,6 +119,13 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       offsetof(ngx_http_privacy_loc_conf_t, banner),
       NULL },
 
+    { ngx_string("privacy_banner_types"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_types_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, banner_types_keys),
+      &ngx_http_html_default_types[0] },
+
     { ngx_string("privacy_cookie"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
       ngx_http_privacy_cookie_directive,
@@ -665,6 +672,16 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                              &conf->analytics_types,
                              &prev->analytics_types_keys,
                              &prev->analytics_types,
+                             ngx_http_html_default_types)
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_merge_types(cf, &conf->banner_types_keys,
+                             &conf->banner_types,
+                             &prev->banner_types_keys,
+                             &prev->banner_types,
                              ngx_http_html_default_types)
         != NGX_OK)
     {

@@ -210,6 +210,15 @@ typedef struct {
     ngx_array_t                     *search_args;        /* ngx_str_t */
     ngx_hash_t                       analytics_types;
     ngx_array_t                     *analytics_types_keys;
+
+    ngx_hash_t                       banner_types;
+    ngx_array_t                     *banner_types_keys;
+
+    /* set on a server{}'s own conf once its locations are known */
+    ngx_str_t                        banner_portal;
+
+    /* per worker: an encoded page the banner missed was logged */
+    ngx_flag_t                       banner_warned;
 } ngx_http_privacy_loc_conf_t;
 
 
