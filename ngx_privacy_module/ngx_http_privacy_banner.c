@@ -271,11 +271,12 @@ ngx_http_privacy_banner_wanted(ngx_http_request_t *r)
                                 sizeof("identity") - 1) == 0))
     {
         /*
-         * encoded bytes cannot be edited: the request hook above asked
-         * for an identity body, yet one came (proxy_set_header, a cache,
-         * a static .gz file); the operator should know, once
+         * encoded bytes cannot be edited: for a page load the request
+         * hook asked for an identity body, yet one came
+         * (proxy_set_header, a cache, a static .gz file); the operator
+         * should know, once
          */
-        if (!plcf->banner_warned) {
+        if (!plcf->banner_warned && ngx_http_privacy_banner_may(r, plcf)) {
             plcf->banner_warned = 1;
             ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                           "privacy banner: not injected into a \"%V\" "

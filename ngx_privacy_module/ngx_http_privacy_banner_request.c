@@ -12,10 +12,6 @@
 #include "ngx_http_privacy_banner_request.h"
 
 
-static ngx_uint_t ngx_http_privacy_banner_may(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf);
-
-
 /*
  * Compressed bytes cannot be edited, and an upstream compresses whenever
  * the browser's Accept-Encoding allows it.  For a request whose answer
@@ -98,7 +94,7 @@ ngx_http_privacy_banner_request(ngx_http_request_t *r)
  * their own types or any type), not asking for a fragment.
  */
 
-static ngx_uint_t
+ngx_uint_t
 ngx_http_privacy_banner_may(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf)
 {

@@ -143,21 +143,21 @@ ngx_http_privacy_html_scan(ngx_http_privacy_html_scan_t *s, const u_char *p,
         return NGX_HTTP_PRIVACY_HTML_NEVER;
     }
 
-    if (len && !s->started) {
-        s->started = 1;
-
-        /* a UTF-16 byte order mark decides the encoding (HTML 13.2.3.2) */
-        if (len >= 2
-            && ((p[0] == 0xfe && p[1] == 0xff)
-                || (p[0] == 0xff && p[1] == 0xfe)))
-        {
-            s->state = ngx_http_privacy_html_never;
-            return NGX_HTTP_PRIVACY_HTML_NEVER;
-        }
-    }
-
     for (i = 0; i < len; i++) {
         ch = p[i];
+
+        if (s->seen < 2) {
+            /* a UTF-16 byte order mark decides the encoding (HTML 13.2.3) */
+            if (s->seen++ == 0) {
+                s->first = ch;
+
+            } else if ((s->first == 0xfe && ch == 0xff)
+                       || (s->first == 0xff && ch == 0xfe))
+            {
+                s->state = ngx_http_privacy_html_never;
+                return NGX_HTTP_PRIVACY_HTML_NEVER;
+            }
+        }
 
         if (ch == '\0') {
             /*

@@ -31,8 +31,9 @@ typedef struct {
     u_char         name[10];        /* lower case, "plaintext" fits */
     size_t         name_len;
     u_char         quote;
+    u_char         first;           /* the page's first byte */
+    u_char         seen;            /* bytes seen, up to 2 */
 
-    unsigned       started:1;       /* a byte was seen */
     unsigned       end_tag:1;
     unsigned       document:1;      /* <!DOCTYPE>, <html>, </body> ... */
 } ngx_http_privacy_html_scan_t;
