@@ -217,9 +217,3 @@ sub has_banner {
     my ($r) = @_;
     return $r->{status} == 200 && index($r->{content}, $BEGIN) >= 0;
 }
-
-sub set_cookies {
-    my ($r) = @_;
-    my $sc = $r->{headers}{'set-cookie'} // [];
-    return ref $sc ? @$sc : ($sc);
-}
