@@ -186,6 +186,15 @@ ${RETENTION}
             return 200 '${shopPage('Second page')}';
         }
 
+        # a backend that compresses whatever the browser allows
+        location = /gz {${TRACKERS}
+            gzip on;
+            gzip_min_length 0;
+            gzip_http_version 1.0;
+            add_header X-Asked-Encoding "[$http_accept_encoding]";
+            return 200 '${shopPage('Compressed page')}';
+        }
+
         # a site whose policy allows inline code by nonce only
         location = /nonce {${TRACKERS}
             add_header Content-Security-Policy "${NONCE_CSP}";
@@ -207,6 +216,13 @@ ${RETENTION}
         location = /nonce {
             proxy_pass http://127.0.0.1:${backend};
             proxy_set_header Accept-Encoding "";
+        }
+
+        # as an operator writes it: nothing about Accept-Encoding
+        location = /gz {
+            proxy_pass http://127.0.0.1:${backend};
+            gzip on;
+            add_header Content-Security-Policy "${STRICT_CSP}" always;
         }
 
         location /privacy/ {
@@ -619,6 +635,21 @@ async function run(browser, ngx) {
         const names = await cookieNames(ctx);
         ok(names.includes('_fbp') && !names.includes('_ga'),
             'marketing only: _fbp, no _ga', names);
+        await ctx.close();
+    });
+
+    await scenario('behind a compressing backend', async () => {
+        const ctx = await newContext(browser);
+        const page = await ctx.newPage();
+        const res = await page.goto(url + '/gz');
+        const h = await res.allHeaders();
+        eq(res.status(), 200, 'page served');
+        eq(h['x-asked-encoding'], '[identity]',
+            'the backend was asked for an uncompressed page');
+        eq(h['content-encoding'], 'gzip', 'nginx compressed it for the browser');
+        ok(await visible(page, '#ngxp'), 'the banner is shown');
+        await noTracking(ctx, 'on arrival');
+        eq(ctx.cspViolations, [], 'no CSP violations');
         await ctx.close();
     });
 
