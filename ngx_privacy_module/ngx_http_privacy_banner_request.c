@@ -12,6 +12,14 @@
 #include "ngx_http_privacy_banner_request.h"
 
 
+static ngx_uint_t ngx_http_privacy_banner_fragment_header(
+    ngx_table_elt_t *h);
+
+
+/* the lower-case name of our copy, by address: the copy is ours */
+static u_char  ngx_http_privacy_banner_ae_lowcase[] = "accept-encoding";
+
+
 /*
  * Compressed bytes cannot be edited, and an upstream compresses whenever
  * the browser's Accept-Encoding allows it.  For a request whose answer
@@ -48,11 +56,10 @@ ngx_http_privacy_banner_request(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
-    h = r->headers_in.accept_encoding;
-
-    if (h->value.len == identity.len
-        && ngx_strncmp(h->value.data, identity.data, identity.len) == 0)
+    if (r->headers_in.accept_encoding->lowcase_key
+        == ngx_http_privacy_banner_ae_lowcase)
     {
+        /* our copy: done in an earlier location of this request */
         return NGX_DECLINED;
     }
 
@@ -61,7 +68,8 @@ ngx_http_privacy_banner_request(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    *copy = *h;
+    *copy = *r->headers_in.accept_encoding;
+    copy->lowcase_key = ngx_http_privacy_banner_ae_lowcase;
 
     for (part = &r->headers_in.headers.part; part; part = part->next) {
 
@@ -98,7 +106,9 @@ ngx_uint_t
 ngx_http_privacy_banner_may(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf)
 {
-    ngx_table_elt_t  *accept;
+    ngx_uint_t        i, html;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
 
     if (!plcf->enable || !plcf->banner || plcf->portal == 1
         || !(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD)))
@@ -106,18 +116,39 @@ ngx_http_privacy_banner_may(ngx_http_request_t *r,
         return 0;
     }
 
-    accept = ngx_http_privacy_find_header(r, "Accept", sizeof("Accept") - 1);
+    /* one pass over the request headers: Accept, and the fragment ones */
 
-    if (accept
-        && ngx_strlcasestrn(accept->value.data,
-                            accept->value.data + accept->value.len,
-                            (u_char *) "html", sizeof("html") - 1 - 1)
-           == NULL)
-    {
-        return 0;
+    html = 1;
+
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+
+            if (h[i].hash == 0) {
+                continue;
+            }
+
+            if (h[i].key.len == sizeof("Accept") - 1
+                && ngx_strncasecmp(h[i].key.data, (u_char *) "Accept",
+                                   sizeof("Accept") - 1) == 0)
+            {
+                html = ngx_strlcasestrn(h[i].value.data,
+                                        h[i].value.data + h[i].value.len,
+                                        (u_char *) "html",
+                                        sizeof("html") - 1 - 1)
+                       != NULL;
+                continue;
+            }
+
+            if (ngx_http_privacy_banner_fragment_header(&h[i])) {
+                return 0;
+            }
+        }
     }
 
-    return !ngx_http_privacy_banner_fragment(r);
+    return html;
 }
 
 
@@ -130,18 +161,40 @@ ngx_http_privacy_banner_may(ngx_http_request_t *r,
 ngx_uint_t
 ngx_http_privacy_banner_fragment(ngx_http_request_t *r)
 {
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
 
-    if (ngx_http_privacy_find_header(r, "Turbo-Frame",
-                                     sizeof("Turbo-Frame") - 1))
+    for (part = &r->headers_in.headers.part; part; part = part->next) {
+
+        h = part->elts;
+
+        for (i = 0; i < part->nelts; i++) {
+            if (h[i].hash && ngx_http_privacy_banner_fragment_header(&h[i]))
+            {
+                return 1;
+            }
+        }
+    }
+
+    return 0;
+}
+
+
+static ngx_uint_t
+ngx_http_privacy_banner_fragment_header(ngx_table_elt_t *h)
+{
+    if (h->key.len == sizeof("Turbo-Frame") - 1
+        && ngx_strncasecmp(h->key.data, (u_char *) "Turbo-Frame",
+                           sizeof("Turbo-Frame") - 1) == 0)
     {
         return 1;
     }
 
-    h = ngx_http_privacy_find_header(r, "HX-Request",
-                                     sizeof("HX-Request") - 1);
-
-    return h && h->value.len == sizeof("true") - 1
+    return h->key.len == sizeof("HX-Request") - 1
+           && ngx_strncasecmp(h->key.data, (u_char *) "HX-Request",
+                              sizeof("HX-Request") - 1) == 0
+           && h->value.len == sizeof("true") - 1
            && ngx_strncasecmp(h->value.data, (u_char *) "true",
                               sizeof("true") - 1) == 0;
 }
