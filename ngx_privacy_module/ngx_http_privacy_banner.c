@@ -11,8 +11,8 @@
  * (ngx_http_privacy_banner_request.c); a header filter decides and
  * builds the markup (ngx_http_privacy_banner_build.c); a body filter
  * finds the insertion point with the pure tokenizer of
- * ngx_http_privacy_html_scan.c and splices the markup in.  The response length changes, so
- * Content-Length, ranges and validators go.
+ * ngx_http_privacy_html_scan.c and splices the markup in.  The
+ * response length changes, so Content-Length, ranges and validators go.
  *
  * Content-Security-Policy: the inline <style> and <script> are constants
  * (ngx_http_privacy_banner_markup.h) whose hashes "$privacy_banner_csp"
