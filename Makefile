@@ -64,7 +64,7 @@ $(MODULE): $(NGX_BUILD)/objs/Makefile $(SOURCES)
 # tests/test_X.c tests ngx_http_privacy_X.c plus the pure files in UNIT_DEPS_X
 UNIT_DEPS_consent  := crypto
 UNIT_DEPS_classify :=
-UNIT_DEPS_search   := form
+UNIT_DEPS_search   := form unmask
 UNIT_DEPS_rollup   := schema
 UNIT_DEPS_sweep    := rollup schema
 pure = $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c)
@@ -86,7 +86,7 @@ integration: $(MODULE)
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,tests/bin/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_DEPS_consent := crypto
-FUZZ_DEPS_search  := form
+FUZZ_DEPS_search  := form unmask
 
 tests/bin/fuzz_%: tests/fuzz/fuzz_%.c $$(call pure,$$* $$(FUZZ_DEPS_$$*)) | deps
 	@mkdir -p tests/bin
