@@ -25,7 +25,7 @@ UNIT_SRCS  := $(wildcard tests/test_*.c)
 UNIT_BINS  := $(patsubst tests/%.c,tests/bin/%,$(UNIT_SRCS))
 UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
                -fno-omit-frame-pointer -fno-sanitize-recover=all
-UNIT_LIBS  := -lcmocka -lcrypto -lpcre2-8 -lsqlite3
+UNIT_LIBS  := -lcmocka -lcrypto -lpcre2-8 -lsqlite3 -ljansson
 
 .PHONY: all deps test unit integration browser fuzz demo clean
 
@@ -65,6 +65,8 @@ $(MODULE): $(NGX_BUILD)/objs/Makefile $(SOURCES)
 UNIT_DEPS_consent  := crypto
 UNIT_DEPS_classify :=
 UNIT_DEPS_search   := form unmask
+UNIT_DEPS_path     := search form unmask
+UNIT_DEPS_bots     := bots_list
 UNIT_DEPS_rollup   := schema
 UNIT_DEPS_sweep    := rollup schema
 pure = $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c)

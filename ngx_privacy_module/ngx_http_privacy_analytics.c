@@ -12,6 +12,7 @@
 
 #include "ngx_http_privacy_module.h"
 #include "ngx_http_privacy_search.h"
+#include "ngx_http_privacy_path.h"
 #include "ngx_http_privacy_store.h"
 
 
@@ -164,6 +165,7 @@ ngx_int_t
 ngx_http_privacy_analytics_handler(ngx_http_request_t *r)
 {
     ngx_http_privacy_ctx_t        *ctx;
+    ngx_str_t                      path;
     ngx_http_privacy_event_t       ev;
     ngx_http_privacy_loc_conf_t   *plcf;
     ngx_http_privacy_main_conf_t  *pmcf;
@@ -208,10 +210,23 @@ ngx_http_privacy_analytics_handler(ngx_http_request_t *r)
         ngx_memcpy(ev.host, r->headers_in.server.data, ev.host_len);
     }
 
-    /* the path as nginx normalised it; the query string is never kept */
-    ev.path_len = ngx_http_privacy_utf8_cut(r->uri.data, r->uri.len,
-                                            sizeof(ev.path));
-    ngx_memcpy(ev.path, r->uri.data, ev.path_len);
+    /*
+     * The path as nginx normalised it, or as privacy_analytics_path makes
+     * it (a map collapsing "/orders/123" to "/orders/:id"); either way
+     * scrubbed of personal data segment by segment, and never the query
+     * string (docs/security.md).
+     */
+    path = r->uri;
+
+    if (plcf->analytics_path != NULL
+        && ngx_http_complex_value(r, plcf->analytics_path, &path) != NGX_OK)
+    {
+        return NGX_OK;
+    }
+
+    ev.path_len = ngx_http_privacy_path_scrub(pmcf->scrubber, path.data,
+                                              path.len, ev.path,
+                                              sizeof(ev.path));
 
     ngx_http_privacy_referrer(r, &ev);
     ngx_http_privacy_search_term(r, plcf, &ev);

@@ -180,6 +180,10 @@ typedef struct {
     void                            *scrubber;
     ngx_uint_t                       invalid_terms;
 
+    /* privacy_analytics_bots: the file, and the compiled matcher */
+    ngx_str_t                        bots_file;
+    void                            *bots;
+
     ngx_thread_pool_t               *thread_pool;
     ngx_http_privacy_store_t        *store;
 } ngx_http_privacy_main_conf_t;
@@ -210,6 +214,7 @@ typedef struct {
     ngx_array_t                     *search_args;        /* ngx_str_t */
     ngx_hash_t                       analytics_types;
     ngx_array_t                     *analytics_types_keys;
+    ngx_http_complex_value_t        *analytics_path;     /* or NULL */
 } ngx_http_privacy_loc_conf_t;
 
 
