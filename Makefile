@@ -61,6 +61,13 @@ $(MODULE): $(NGX_BUILD)/objs/Makefile $(SOURCES)
 	@# a new inode: running nginx processes keep the old file mapped
 	cp $(NGX_BUILD)/objs/ngx_http_privacy_module.so $@.tmp && mv $@.tmp $@
 
+# the built-in bot patterns, from the vendored crawler-user-agents JSON
+# (docs/operator-guide.md, "Bots")
+BOTS_DIR := data/crawler-user-agents
+$(SRC_DIR)/ngx_http_privacy_bots_list.c: $(BOTS_DIR)/crawler-user-agents.json \
+        $(BOTS_DIR)/VERSION $(BOTS_DIR)/generate.pl
+	perl $(BOTS_DIR)/generate.pl >$@.tmp && mv $@.tmp $@
+
 # tests/test_X.c tests ngx_http_privacy_X.c plus the pure files in UNIT_DEPS_X
 UNIT_DEPS_consent  := crypto
 UNIT_DEPS_classify :=

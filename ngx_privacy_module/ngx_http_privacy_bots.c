@@ -9,13 +9,14 @@
  * docs/operator-guide.md "Bots"), and an operator can point
  * privacy_analytics_bots at a newer copy without a new build.
  *
- * All patterns become one alternation, compiled once at configuration
- * time and JIT-compiled, so a User-Agent is scanned once, not once per
- * pattern; the analytics handler also remembers recent verdicts.
+ * The patterns are compiled once at configuration time into a few
+ * hundred JIT-compiled alternations (see ngx_http_privacy_bots_t), so a
+ * User-Agent is scanned once, not once per pattern; the analytics
+ * handler also remembers recent verdicts.
  */
 
 
-#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,19 +32,47 @@
 #define NGX_HTTP_PRIVACY_BOTS_FILE_MAX  (16 * 1024 * 1024)
 
 
-struct ngx_http_privacy_bots_s {
+/*
+ * One alternation over 1,500 patterns costs some 800 us per User-Agent
+ * (PCRE2 tries every alternative at every position; measured in
+ * tests/test_bots.c).  Nearly all patterns start with two literal bytes
+ * ("Googlebot\\/" with "Go"), so they are grouped by those: one anchored
+ * alternation per pair, tried only at the positions where the pair
+ * occurs, found with a table of all 65,536 pairs.  The few patterns
+ * without such a start ("^curl", "[wW]get", the supplement) make one
+ * more alternation, scanned as usual.  Same verdicts, a few
+ * microseconds.
+ */
+typedef struct {
     pcre2_code           *re;
-    pcre2_match_data     *md;
-    pcre2_match_context  *mctx;
-    pcre2_jit_stack      *stack;
-    size_t                n;
+    char                 *src;          /* the alternation, being built */
+    size_t                len;
+    size_t                size;
+} ngx_http_privacy_bots_group_t;
+
+
+struct ngx_http_privacy_bots_s {
+    /* group number + 1 by the first two bytes, 0: none */
+    uint16_t                        *pair;
+    ngx_http_privacy_bots_group_t   *groups;
+    size_t                           ngroups;
+    ngx_http_privacy_bots_group_t    rest;
+    pcre2_match_data                *md;
+    pcre2_match_context             *mctx;
+    pcre2_jit_stack                 *stack;
+    size_t                           n;
 };
 
 
 static int ngx_http_privacy_bots_check(const char *pattern, size_t i,
     char *err, size_t err_len);
-static int ngx_http_privacy_bots_append(char **buf, size_t *len,
-    size_t *size, const char *pattern);
+static int ngx_http_privacy_bots_add(ngx_http_privacy_bots_t *b,
+    const char *pattern);
+static int ngx_http_privacy_bots_head(const char *p, u_char *head);
+static int ngx_http_privacy_bots_append(ngx_http_privacy_bots_group_t *g,
+    const char *pattern);
+static int ngx_http_privacy_bots_compile(ngx_http_privacy_bots_group_t *g,
+    uint32_t options, char *err, size_t err_len);
 
 
 /*
@@ -84,19 +113,12 @@ static const char  *ngx_http_privacy_bots_supplement[] = {
 ngx_http_privacy_bots_t *
 ngx_http_privacy_bots_create(const char *file, char *err, size_t err_len)
 {
-    int                       errcode;
-    char                     *buf;
-    size_t                    i, len, size, nfile;
+    size_t                    i, nfile;
     json_t                   *root, *entry, *pattern;
     const char               *p;
-    PCRE2_SIZE                erroffset;
-    PCRE2_UCHAR               msg[128];
     json_error_t              jerr;
     ngx_http_privacy_bots_t  *b;
 
-    buf = NULL;
-    len = 0;
-    size = 0;
     root = NULL;
     nfile = 0;
 
@@ -104,6 +126,11 @@ ngx_http_privacy_bots_create(const char *file, char *err, size_t err_len)
     if (b == NULL) {
         snprintf(err, err_len, "out of memory");
         return NULL;
+    }
+
+    b->pair = calloc(65536, sizeof(uint16_t));
+    if (b->pair == NULL) {
+        goto nomem;
     }
 
     if (file != NULL) {
@@ -137,7 +164,7 @@ ngx_http_privacy_bots_create(const char *file, char *err, size_t err_len)
                 goto failed;
             }
 
-            if (!ngx_http_privacy_bots_append(&buf, &len, &size, p)) {
+            if (!ngx_http_privacy_bots_add(b, p)) {
                 goto nomem;
             }
 
@@ -152,7 +179,7 @@ ngx_http_privacy_bots_create(const char *file, char *err, size_t err_len)
                 goto failed;
             }
 
-            if (!ngx_http_privacy_bots_append(&buf, &len, &size, p)) {
+            if (!ngx_http_privacy_bots_add(b, p)) {
                 goto nomem;
             }
 
@@ -161,7 +188,7 @@ ngx_http_privacy_bots_create(const char *file, char *err, size_t err_len)
     }
 
     for (i = 0; ngx_http_privacy_bots_supplement[i] != NULL; i++) {
-        if (!ngx_http_privacy_bots_append(&buf, &len, &size,
+        if (!ngx_http_privacy_bots_append(&b->rest,
                                           ngx_http_privacy_bots_supplement[i]))
         {
             goto nomem;
@@ -170,21 +197,17 @@ ngx_http_privacy_bots_create(const char *file, char *err, size_t err_len)
 
     b->n = nfile + i;
 
-    /*
-     * Not PCRE2_UTF: a User-Agent is bytes, and one that is not UTF-8
-     * must still be matched, not make the match fail.
-     */
-    b->re = pcre2_compile((PCRE2_SPTR) buf, len, PCRE2_NO_AUTO_CAPTURE,
-                          &errcode, &erroffset, NULL);
-    if (b->re == NULL) {
-        pcre2_get_error_message(errcode, msg, sizeof(msg));
-        snprintf(err, err_len, "the patterns together: %s at offset %zu",
-                 (char *) msg, (size_t) erroffset);
-        goto failed;
+    for (i = 0; i < b->ngroups; i++) {
+        if (!ngx_http_privacy_bots_compile(&b->groups[i], PCRE2_ANCHORED,
+                                           err, err_len))
+        {
+            goto failed;
+        }
     }
 
-    /* without JIT PCRE2 interprets the same pattern, only slower */
-    (void) pcre2_jit_compile(b->re, PCRE2_JIT_COMPLETE);
+    if (!ngx_http_privacy_bots_compile(&b->rest, 0, err, err_len)) {
+        goto failed;
+    }
 
     b->md = pcre2_match_data_create(1, NULL);
     b->mctx = pcre2_match_context_create(NULL);
@@ -196,7 +219,6 @@ ngx_http_privacy_bots_create(const char *file, char *err, size_t err_len)
 
     pcre2_jit_stack_assign(b->mctx, NULL, b->stack);
 
-    free(buf);
     json_decref(root);
 
     return b;
@@ -207,11 +229,186 @@ nomem:
 
 failed:
 
-    free(buf);
     json_decref(root);
     ngx_http_privacy_bots_destroy(b);
 
     return NULL;
+}
+
+
+/* files its pattern under its first two bytes, or with the rest */
+static int
+ngx_http_privacy_bots_add(ngx_http_privacy_bots_t *b, const char *pattern)
+{
+    u_char                          head[2];
+    uint16_t                       *slot;
+    ngx_http_privacy_bots_group_t  *g;
+
+    if (!ngx_http_privacy_bots_head(pattern, head)) {
+        return ngx_http_privacy_bots_append(&b->rest, pattern);
+    }
+
+    slot = &b->pair[head[0] << 8 | head[1]];
+
+    if (*slot == 0) {
+        /* at most 65,536 pairs: the group numbers fit */
+        g = realloc(b->groups, (b->ngroups + 1) * sizeof(*g));
+        if (g == NULL) {
+            return 0;
+        }
+
+        b->groups = g;
+        memset(&g[b->ngroups], 0, sizeof(*g));
+        *slot = (uint16_t) ++b->ngroups;
+    }
+
+    return ngx_http_privacy_bots_append(&b->groups[*slot - 1], pattern);
+}
+
+
+/*
+ * The first two bytes every match of p starts with, if p says so
+ * plainly: literal characters (or escaped punctuation) at its start,
+ * neither of them optional, and no "|" outside parentheses.
+ */
+static int
+ngx_http_privacy_bots_head(const char *p, u_char *head)
+{
+    int     depth, cls;
+    size_t  i, n;
+    u_char  c;
+
+    depth = 0;
+    cls = 0;
+
+    for (i = 0; p[i]; i++) {
+        if (p[i] == '\\') {
+            if (p[++i] == '\0') {
+                return 0;
+            }
+
+        } else if (cls) {
+            cls = (p[i] != ']');
+
+        } else if (p[i] == '[') {
+            cls = 1;
+
+        } else if (p[i] == '(') {
+            depth++;
+
+        } else if (p[i] == ')') {
+            depth--;
+
+        } else if (p[i] == '|' && depth == 0) {
+            return 0;
+        }
+    }
+
+    n = 0;
+    i = 0;
+
+    while (n < 2) {
+        c = (u_char) p[i];
+
+        if (c == '\\') {
+            c = (u_char) p[i + 1];
+
+            /* \d, \b, \x41...: not one literal byte */
+            if (c == '\0' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z') || c >= 0x80)
+            {
+                return 0;
+            }
+
+            i += 2;
+
+        } else if (c == '\0' || strchr(".[()|*+?{^$", c) != NULL) {
+            return 0;
+
+        } else {
+            i++;
+        }
+
+        /* "ab?" or "ab{0,1}": b may be absent */
+        if (p[i] == '?' || p[i] == '*' || p[i] == '{') {
+            return 0;
+        }
+
+        head[n++] = c;
+    }
+
+    return 1;
+}
+
+
+/* "(?:pattern)" joined by "|" */
+static int
+ngx_http_privacy_bots_append(ngx_http_privacy_bots_group_t *g,
+    const char *pattern)
+{
+    char    *nb;
+    size_t   plen, need;
+
+    plen = strlen(pattern);
+    need = g->len + plen + sizeof("|(?:)");
+
+    if (need > g->size) {
+        if (need > NGX_HTTP_PRIVACY_BOTS_FILE_MAX) {
+            return 0;
+        }
+
+        nb = realloc(g->src, need * 2);
+        if (nb == NULL) {
+            return 0;
+        }
+
+        g->src = nb;
+        g->size = need * 2;
+    }
+
+    if (g->len > 0) {
+        g->src[g->len++] = '|';
+    }
+
+    memcpy(g->src + g->len, "(?:", 3);
+    g->len += 3;
+    memcpy(g->src + g->len, pattern, plen);
+    g->len += plen;
+    g->src[g->len++] = ')';
+
+    return 1;
+}
+
+
+static int
+ngx_http_privacy_bots_compile(ngx_http_privacy_bots_group_t *g,
+    uint32_t options, char *err, size_t err_len)
+{
+    int          errcode;
+    PCRE2_SIZE   erroffset;
+    PCRE2_UCHAR  msg[128];
+
+    /*
+     * Not PCRE2_UTF: a User-Agent is bytes, and one that is not UTF-8
+     * must still be matched, not make the match fail.
+     */
+    g->re = pcre2_compile((PCRE2_SPTR) g->src, g->len,
+                          options | PCRE2_NO_AUTO_CAPTURE,
+                          &errcode, &erroffset, NULL);
+    if (g->re == NULL) {
+        pcre2_get_error_message(errcode, msg, sizeof(msg));
+        snprintf(err, err_len, "the patterns together: %s at offset %zu",
+                 (char *) msg, (size_t) erroffset);
+        return 0;
+    }
+
+    /* without JIT PCRE2 interprets the same pattern, only slower */
+    (void) pcre2_jit_compile(g->re, PCRE2_JIT_COMPLETE);
+
+    free(g->src);
+    g->src = NULL;
+
+    return 1;
 }
 
 
@@ -240,56 +437,27 @@ ngx_http_privacy_bots_check(const char *pattern, size_t i, char *err,
 }
 
 
-/* appends "|(?:pattern)" (no "|" before the first) */
-static int
-ngx_http_privacy_bots_append(char **buf, size_t *len, size_t *size,
-    const char *pattern)
-{
-    char    *nb;
-    size_t   plen, need;
-
-    plen = strlen(pattern);
-    need = *len + plen + sizeof("|(?:)");
-
-    if (need > *size) {
-        if (need > NGX_HTTP_PRIVACY_BOTS_FILE_MAX) {
-            return 0;
-        }
-
-        nb = realloc(*buf, need * 2);
-        if (nb == NULL) {
-            return 0;
-        }
-
-        *buf = nb;
-        *size = need * 2;
-    }
-
-    if (*len > 0) {
-        (*buf)[(*len)++] = '|';
-    }
-
-    memcpy(*buf + *len, "(?:", 3);
-    *len += 3;
-    memcpy(*buf + *len, pattern, plen);
-    *len += plen;
-    (*buf)[(*len)++] = ')';
-
-    return 1;
-}
-
-
 void
 ngx_http_privacy_bots_destroy(ngx_http_privacy_bots_t *b)
 {
+    size_t  i;
+
     if (b == NULL) {
         return;
     }
 
+    for (i = 0; i < b->ngroups; i++) {
+        pcre2_code_free(b->groups[i].re);
+        free(b->groups[i].src);
+    }
+
+    pcre2_code_free(b->rest.re);
+    free(b->rest.src);
+    free(b->groups);
+    free(b->pair);
     pcre2_match_data_free(b->md);
     pcre2_match_context_free(b->mctx);
     pcre2_jit_stack_free(b->stack);
-    pcre2_code_free(b->re);
     free(b);
 }
 
@@ -305,18 +473,40 @@ int
 ngx_http_privacy_bots_match(ngx_http_privacy_bots_t *b, const u_char *ua,
     size_t len)
 {
-    int  rc;
+    int       rc;
+    size_t    i;
+    uint16_t  g;
 
     if (len == 0) {
         return 1;
     }
 
-    rc = pcre2_match(b->re, (PCRE2_SPTR) ua, len, 0, 0, b->md, b->mctx);
-
-    if (rc == PCRE2_ERROR_NOMATCH) {
-        return 0;
+    /* a bot names itself early; an 8 KB header is not scanned whole */
+    if (len > NGX_HTTP_PRIVACY_BOTS_UA_MAX) {
+        len = NGX_HTTP_PRIVACY_BOTS_UA_MAX;
     }
 
-    /* a match, or an error such as a resource limit */
-    return 1;
+    rc = pcre2_match(b->rest.re, (PCRE2_SPTR) ua, len, 0, 0, b->md, b->mctx);
+
+    if (rc != PCRE2_ERROR_NOMATCH) {
+        /* a match, or an error such as a resource limit */
+        return 1;
+    }
+
+    for (i = 0; i + 1 < len; i++) {
+        g = b->pair[ua[i] << 8 | ua[i + 1]];
+
+        if (g == 0) {
+            continue;
+        }
+
+        rc = pcre2_match(b->groups[g - 1].re, (PCRE2_SPTR) ua, len, i, 0,
+                         b->md, b->mctx);
+
+        if (rc != PCRE2_ERROR_NOMATCH) {
+            return 1;
+        }
+    }
+
+    return 0;
 }

@@ -5,7 +5,8 @@
  * count people (docs/operator-guide.md, "Bots").  The patterns of the
  * crawler-user-agents list (built in, or a newer copy of its JSON file)
  * and a short supplement of our own are compiled at configuration time
- * into one PCRE2 alternation, JIT-compiled.  Pure C over PCRE2 and
+ * into PCRE2 alternations, JIT-compiled: one per pair of first bytes,
+ * one for the rest (see ngx_http_privacy_bots.c for why).  Pure C over PCRE2 and
  * jansson, no nginx headers.
  */
 
@@ -15,6 +16,10 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+
+
+/* the bytes of a User-Agent that are looked at */
+#define NGX_HTTP_PRIVACY_BOTS_UA_MAX  512
 
 
 typedef struct ngx_http_privacy_bots_s  ngx_http_privacy_bots_t;
@@ -40,7 +45,8 @@ void ngx_http_privacy_bots_destroy(ngx_http_privacy_bots_t *b);
 size_t ngx_http_privacy_bots_count(const ngx_http_privacy_bots_t *b);
 
 /*
- * 1 if ua is a bot's: it matches a pattern, or it is empty; 1 too when
+ * 1 if ua (its first NGX_HTTP_PRIVACY_BOTS_UA_MAX bytes) is a bot's: it
+ * matches a pattern, or it is empty; 1 too when
  * PCRE2 fails on it (no page view is better than a bot's).  Uses the
  * matcher's own match data: one thread at a time.
  */

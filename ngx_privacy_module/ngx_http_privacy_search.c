@@ -366,13 +366,14 @@ ngx_http_privacy_search_clean(const ngx_http_privacy_scrubber_t *s,
     size_t *out_len, size_t *replacements)
 {
     int                                    has_digit, changed;
-    size_t                                 i, n, iter, replaced, total;
-    ssize_t                                m;
+    size_t                                 i, k, n, iter, replaced, total;
+    ssize_t                                m, d;
     u_char                                *a, *b, *t;
     pcre2_match_data                      *md;
     const ngx_http_privacy_search_rule_t  *rule;
     u_char                                 buf1[NGX_HTTP_PRIVACY_SEARCH_BUF];
     u_char                                 buf2[NGX_HTTP_PRIVACY_SEARCH_BUF];
+    u_char                                 buf3[NGX_HTTP_PRIVACY_SEARCH_BUF];
 
     *out_len = 0;
     total = 0;
@@ -389,16 +390,43 @@ ngx_http_privacy_search_clean(const ngx_http_privacy_scrubber_t *s,
         return NGX_HTTP_PRIVACY_SEARCH_INVALID_UTF8;
     }
 
-    /* "anna%2540example.se": encoded once more than the decoder undid */
     memcpy(buf1, in, len);
-    m = ngx_http_privacy_unmask_decode(buf1, len, buf2);
-    if (m < 0) {
-        return NGX_HTTP_PRIVACY_SEARCH_EMPTY;
-    }
+    m = len;
 
-    m = ngx_http_privacy_search_fold(s, buf1, m, buf2, sizeof(buf2));
-    if (m <= 0) {
-        return NGX_HTTP_PRIVACY_SEARCH_EMPTY;
+    for (k = 0; /* void */; k++) {
+
+        /* "anna%2540example.se": encoded once more than the decoder undid */
+        m = ngx_http_privacy_unmask_decode(buf1, m, buf3);
+        if (m < 0) {
+            return NGX_HTTP_PRIVACY_SEARCH_EMPTY;
+        }
+
+        m = ngx_http_privacy_search_fold(s, buf1, m, buf2, sizeof(buf2));
+        if (m <= 0) {
+            return NGX_HTTP_PRIVACY_SEARCH_EMPTY;
+        }
+
+        /*
+         * The fold may have made an escape ("%\uff14\uff11" is "%41"
+         * now): decode and fold again, so that a stored term is what it
+         * would be if sent again
+         */
+        if (memchr(buf2, '%', m) == NULL) {
+            break;
+        }
+
+        memcpy(buf1, buf2, m);
+        d = ngx_http_privacy_unmask_decode(buf1, m, buf3);
+
+        if (d == m) {
+            break;
+        }
+
+        if (d < 0 || k == NGX_HTTP_PRIVACY_UNMASK_ROUNDS) {
+            return NGX_HTTP_PRIVACY_SEARCH_EMPTY;
+        }
+
+        m = d;
     }
 
     /* "anna(at)example.se" (lowercased by the fold) */

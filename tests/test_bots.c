@@ -341,7 +341,7 @@ test_cost(void **state)
 
     ns = ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / n;
     printf("    one browser User-Agent against %zu patterns: %.1f us "
-           "(sanitizer build)\n", ngx_http_privacy_bots_count(builtin),
+           "(this build)\n", ngx_http_privacy_bots_count(builtin),
            ns / 1000);
 }
 

@@ -427,6 +427,10 @@ test_variants(void **state)
         { "50%25", "50%" },
         { "100%2525 off", "100% off" },
         { "%25FF", "%ff" },                     /* not text: kept */
+        /* escapes the fold makes are decoded too */
+        { "%25%EF%BC%94%EF%BC%91", "a" },
+        { "%EF%BC%85%EF%BC%94%EF%BC%90", "@" },
+        { "anna%EF%BC%85%EF%BC%94%EF%BC%90example.se", "[email]" },
     };
 
     (void) state;
