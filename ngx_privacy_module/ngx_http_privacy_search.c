@@ -130,6 +130,9 @@ static int ngx_http_privacy_search_check_number(const u_char *p,
 #define NGX_HTTP_PRIVACY_SEARCH_ATEXT                                        \
     "[\\p{L}\\p{N}\\p{M}._%+!#$&'*/=?^`{|}~-]"
 #define NGX_HTTP_PRIVACY_SEARCH_LABEL  "[\\p{L}\\p{N}\\p{M}_-]"
+/* the local part may hold quotes too ('"anna.s"@', or a stray '"') */
+#define NGX_HTTP_PRIVACY_SEARCH_LOCAL                                        \
+    "[\\p{L}\\p{N}\\p{M}._%+!#$&'*/=?^`{|}~\"-]"
 
 
 /*
@@ -154,9 +157,9 @@ static const ngx_http_privacy_search_rule_t  ngx_http_privacy_search_rules[]
      * linear.
      */
     { "e-mail",
-      "(?<!" NGX_HTTP_PRIVACY_SEARCH_ATEXT ")"
-      "(?:" NGX_HTTP_PRIVACY_SEARCH_ATEXT "++"
-      "|\"[^\"]{1,64}+\"" NGX_HTTP_PRIVACY_SEARCH_ATEXT "*+)"
+      "(?<!" NGX_HTTP_PRIVACY_SEARCH_LOCAL ")"
+      "(?:" NGX_HTTP_PRIVACY_SEARCH_LOCAL "++"
+      "|\"[^\"]{1,64}+\"" NGX_HTTP_PRIVACY_SEARCH_LOCAL "*+)"
       " ?+@ ?+" NGX_HTTP_PRIVACY_SEARCH_LABEL "++"
       "(?:\\." NGX_HTTP_PRIVACY_SEARCH_LABEL "++)++",
       "[email]", sizeof("[email]") - 1, 0, NULL },

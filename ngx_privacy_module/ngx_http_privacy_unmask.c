@@ -18,6 +18,7 @@
 
 static size_t ngx_http_privacy_unmask_round(const u_char *src, size_t len,
     u_char *dst, size_t *escapes);
+static int ngx_http_privacy_unmask_escape(const u_char *p, size_t len);
 static int ngx_http_privacy_unmask_hex(u_char c);
 
 
@@ -51,8 +52,8 @@ ngx_http_privacy_unmask_decode(u_char *p, size_t len, u_char *tmp)
 
         n = ngx_http_privacy_unmask_round(p, len, tmp, &escapes);
 
-        /* "50%" or "%zz": nothing to decode; "%ff": not text, kept as is */
-        if (escapes == 0 || !ngx_http_privacy_unmask_valid_utf8(tmp, n)) {
+        /* "50%", "%zz", or "%ff" (not text, kept as is): done */
+        if (escapes == 0) {
             return len;
         }
 
@@ -69,34 +70,104 @@ ngx_http_privacy_unmask_decode(u_char *p, size_t len, u_char *tmp)
 }
 
 
+/*
+ * One round.  An escape of an ASCII byte is decoded; escapes of other
+ * bytes only as a whole UTF-8 sequence ("%C3%A5"), so the result is valid
+ * UTF-8 whenever src is, and each escape is judged by its neighbours
+ * alone (a stray "%FF" elsewhere does not stop "%2540" from decoding).
+ */
 static size_t
 ngx_http_privacy_unmask_round(const u_char *src, size_t len, u_char *dst,
     size_t *escapes)
 {
-    int     hi, lo;
-    size_t  i, n;
+    int     b, c;
+    size_t  i, k, n, need;
+    u_char  lo, hi;
 
     n = 0;
     *escapes = 0;
 
     for (i = 0; i < len; i++) {
 
-        if (src[i] == '%' && len - i > 2) {
-            hi = ngx_http_privacy_unmask_hex(src[i + 1]);
-            lo = ngx_http_privacy_unmask_hex(src[i + 2]);
+        b = ngx_http_privacy_unmask_escape(src + i, len - i);
 
-            if (hi >= 0 && lo >= 0) {
-                dst[n++] = (u_char) (hi << 4 | lo);
-                i += 2;
-                (*escapes)++;
-                continue;
+        if (b < 0) {
+            dst[n++] = src[i];
+            continue;
+        }
+
+        if (b < 0x80) {
+            dst[n++] = (u_char) b;
+            i += 2;
+            (*escapes)++;
+            continue;
+        }
+
+        lo = 0x80;
+        hi = 0xbf;
+
+        if (b >= 0xc2 && b <= 0xdf) {
+            need = 1;
+
+        } else if (b >= 0xe0 && b <= 0xef) {
+            need = 2;
+            lo = (b == 0xe0) ? 0xa0 : 0x80;
+            hi = (b == 0xed) ? 0x9f : 0xbf;
+
+        } else if (b >= 0xf0 && b <= 0xf4) {
+            need = 3;
+            lo = (b == 0xf0) ? 0x90 : 0x80;
+            hi = (b == 0xf4) ? 0x8f : 0xbf;
+
+        } else {
+            need = 0;
+        }
+
+        for (k = 1; k <= need; k++) {
+            c = ngx_http_privacy_unmask_escape(src + i + 3 * k,
+                                               len - i - 3 * k);
+            if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xbf)) {
+                break;
             }
         }
 
-        dst[n++] = src[i];
+        if (need == 0 || k <= need) {
+            /* not a whole sequence: the '%' stays a '%' */
+            dst[n++] = src[i];
+            continue;
+        }
+
+        for (k = 0; k <= need; k++) {
+            dst[n++] = (u_char) ngx_http_privacy_unmask_escape(src + i
+                                                               + 3 * k, 3);
+        }
+
+        i += 3 * need + 2;
+        (*escapes)++;
     }
 
     return n;
+}
+
+
+/* the byte "%XX" at p stands for, or -1 */
+static int
+ngx_http_privacy_unmask_escape(const u_char *p, size_t len)
+{
+    int  hi, lo;
+
+    if (len < 3 || p[0] != '%') {
+        return -1;
+    }
+
+    hi = ngx_http_privacy_unmask_hex(p[1]);
+    lo = ngx_http_privacy_unmask_hex(p[2]);
+
+    if (hi < 0 || lo < 0) {
+        return -1;
+    }
+
+    return hi << 4 | lo;
 }
 
 

@@ -20,8 +20,9 @@
 
 
 /*
- * Percent-decodes p in place, again and again, while a round changes
- * something and its result is valid UTF-8 ('+' stays a '+').  Returns the
+ * Percent-decodes p (valid UTF-8) in place, again and again, while a
+ * round changes something ('+' stays a '+'); escapes of bytes that do
+ * not make a whole UTF-8 sequence ("%FF") stay as they are.  Returns the
  * new length, or -1 if the text would still decode after
  * NGX_HTTP_PRIVACY_UNMASK_ROUNDS rounds: encoded deeper than any client
  * does by mistake, so it is not stored at all.  tmp must hold len bytes.

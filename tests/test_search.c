@@ -427,6 +427,11 @@ test_variants(void **state)
         { "50%25", "50%" },
         { "100%2525 off", "100% off" },
         { "%25FF", "%ff" },                     /* not text: kept */
+        /* each escape on its own: a "%FF" does not stop the others */
+        { "anna%2540example.se+%25FF", "[email] %ff" },
+        { "%25FF+19121212%252D1212", "%ff [personnummer]" },
+        /* a stray quote does not hide an address */
+        { "aa.s%22%40example.se", "[email]" },
         /* escapes the fold makes are decoded too */
         { "%25%EF%BC%94%EF%BC%91", "a" },
         { "%EF%BC%85%EF%BC%94%EF%BC%90", "@" },
