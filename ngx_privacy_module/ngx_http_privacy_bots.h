@@ -6,8 +6,8 @@
  * crawler-user-agents list (built in, or a newer copy of its JSON file)
  * and a short supplement of our own are compiled at configuration time
  * into PCRE2 alternations, JIT-compiled: one per pair of first bytes,
- * one for the rest (see ngx_http_privacy_bots.c for why).  Pure C over PCRE2 and
- * jansson, no nginx headers.
+ * one for the rest (see ngx_http_privacy_bots.c for why).  Pure C over
+ * PCRE2 and jansson, no nginx headers.
  */
 
 #ifndef _NGX_HTTP_PRIVACY_BOTS_H_INCLUDED_

@@ -756,8 +756,8 @@ ngx_http_privacy_search_fold(const ngx_http_privacy_scrubber_t *s,
 static ssize_t
 ngx_http_privacy_search_scrub(const pcre2_code *re,
     const ngx_http_privacy_search_rule_t *rule, unsigned flags,
-    pcre2_match_data *md, const u_char *in, size_t len, u_char *out, size_t cap,
-    size_t *replaced)
+    pcre2_match_data *md, const u_char *in, size_t len, u_char *out,
+    size_t cap, size_t *replaced)
 {
     int          rc;
     size_t       n, copied, start, base, ms, me;

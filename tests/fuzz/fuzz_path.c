@@ -6,8 +6,9 @@
  *   ./tests/bin/fuzz_path -max_total_time=60 tests/fuzz/corpus/path
  *
  * Besides memory errors it checks what a stored path promises: at most
- * the cap, UTF-8 when the input was, no run of 9 or more ASCII digits and no ASCII "x@y.z" left (the scrubber's
- * patterns match supersets of both), and the same result a second time.
+ * the cap, UTF-8 when the input was, no run of 9 or more ASCII digits
+ * (escapes aside) and no ASCII "x@y.z" left (the scrubber's patterns
+ * match supersets of both), and the same result a second time.
  */
 
 
