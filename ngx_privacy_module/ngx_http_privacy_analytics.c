@@ -349,7 +349,7 @@ ngx_http_privacy_is_bot(ngx_http_request_t *r)
         }
     }
 
-    /* one scan of the patterns' alternation (ngx_http_privacy_bots.c) */
+    /* the crawler-user-agents patterns and ours (ngx_http_privacy_bots.c) */
     verdict = ngx_http_privacy_bots_match(pmcf->bots, value->data,
                                           value->len);
 
