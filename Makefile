@@ -25,7 +25,7 @@ UNIT_SRCS  := $(wildcard tests/test_*.c)
 UNIT_BINS  := $(patsubst tests/%.c,tests/bin/%,$(UNIT_SRCS))
 UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
                -fno-omit-frame-pointer -fno-sanitize-recover=all
-UNIT_LIBS  := -lcmocka -lcrypto -lpcre2-8 -lsqlite3
+UNIT_LIBS  := -lcmocka -lcrypto -lpcre2-8 -lsqlite3 -ljansson
 
 .PHONY: all deps test unit integration browser fuzz demo clean
 
@@ -61,10 +61,19 @@ $(MODULE): $(NGX_BUILD)/objs/Makefile $(SOURCES)
 	@# a new inode: running nginx processes keep the old file mapped
 	cp $(NGX_BUILD)/objs/ngx_http_privacy_module.so $@.tmp && mv $@.tmp $@
 
+# the built-in bot patterns, from the vendored crawler-user-agents JSON
+# (docs/operator-guide.md, "Bots")
+BOTS_DIR := data/crawler-user-agents
+$(SRC_DIR)/ngx_http_privacy_bots_list.c: $(BOTS_DIR)/crawler-user-agents.json \
+        $(BOTS_DIR)/VERSION $(BOTS_DIR)/generate.pl
+	perl $(BOTS_DIR)/generate.pl >$@.tmp && mv $@.tmp $@
+
 # tests/test_X.c tests ngx_http_privacy_X.c plus the pure files in UNIT_DEPS_X
 UNIT_DEPS_consent  := crypto
 UNIT_DEPS_classify :=
-UNIT_DEPS_search   := form
+UNIT_DEPS_search   := form unmask
+UNIT_DEPS_path     := search form unmask
+UNIT_DEPS_bots     := bots_list
 UNIT_DEPS_rollup   := schema
 UNIT_DEPS_sweep    := rollup schema
 pure = $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c)
@@ -86,7 +95,8 @@ integration: $(MODULE)
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,tests/bin/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_DEPS_consent := crypto
-FUZZ_DEPS_search  := form
+FUZZ_DEPS_search  := form unmask
+FUZZ_DEPS_path    := search form unmask
 
 tests/bin/fuzz_%: tests/fuzz/fuzz_%.c $$(call pure,$$* $$(FUZZ_DEPS_$$*)) | deps
 	@mkdir -p tests/bin

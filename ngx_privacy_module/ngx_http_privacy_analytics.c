@@ -12,6 +12,8 @@
 
 #include "ngx_http_privacy_module.h"
 #include "ngx_http_privacy_search.h"
+#include "ngx_http_privacy_path.h"
+#include "ngx_http_privacy_bots.h"
 #include "ngx_http_privacy_store.h"
 
 
@@ -24,6 +26,7 @@ typedef struct {
 static ngx_int_t ngx_http_privacy_analytics_zone_init(ngx_shm_zone_t *zone,
     void *data);
 static void ngx_http_privacy_scrubber_cleanup(void *data);
+static void ngx_http_privacy_bots_cleanup(void *data);
 static ngx_uint_t ngx_http_privacy_counted_type(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf);
 static ngx_uint_t ngx_http_privacy_is_bot(ngx_http_request_t *r);
@@ -34,30 +37,6 @@ static void ngx_http_privacy_search_term(ngx_http_request_t *r,
 static ngx_int_t ngx_http_privacy_pseudonym(ngx_http_request_t *r,
     ngx_http_privacy_event_t *ev);
 static size_t ngx_http_privacy_utf8_cut(u_char *p, size_t len, size_t max);
-
-
-/*
- * Substrings of a User-Agent (lowercase) that mark automated clients;
- * an empty or missing User-Agent counts as one too.
- */
-static ngx_str_t  ngx_http_privacy_bots[] = {
-    ngx_string("bot"),
-    ngx_string("crawl"),
-    ngx_string("spider"),
-    ngx_string("slurp"),
-    ngx_string("preview"),
-    ngx_string("headless"),
-    ngx_string("lighthouse"),
-    ngx_string("facebookexternalhit"),
-    ngx_string("curl/"),
-    ngx_string("wget/"),
-    ngx_string("python-"),
-    ngx_string("go-http-client"),
-    ngx_string("java/"),
-    ngx_string("libwww-perl"),
-    ngx_string("monitor"),
-    ngx_null_string
-};
 
 
 /* this worker's copy of today's key, as a keyed MAC context */
@@ -118,7 +97,43 @@ ngx_http_privacy_analytics_init_conf(ngx_conf_t *cf,
     cln->handler = ngx_http_privacy_scrubber_cleanup;
     cln->data = pmcf->scrubber;
 
+    /*
+     * The bot patterns: the built-in crawler-user-agents list, or the
+     * newer copy privacy_analytics_bots names (docs/operator-guide.md)
+     */
+    if (pmcf->bots_file.len
+        && ngx_conf_full_name(cf->cycle, &pmcf->bots_file, 1) != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    pmcf->bots = ngx_http_privacy_bots_create(
+                     pmcf->bots_file.len ? (char *) pmcf->bots_file.data
+                                         : NULL,
+                     err, sizeof(err));
+    if (pmcf->bots == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "privacy_analytics_bots: %s", err);
+        return NGX_CONF_ERROR;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        ngx_http_privacy_bots_destroy(pmcf->bots);
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_http_privacy_bots_cleanup;
+    cln->data = pmcf->bots;
+
     return NGX_CONF_OK;
+}
+
+
+static void
+ngx_http_privacy_bots_cleanup(void *data)
+{
+    ngx_http_privacy_bots_destroy(data);
 }
 
 
@@ -164,6 +179,7 @@ ngx_int_t
 ngx_http_privacy_analytics_handler(ngx_http_request_t *r)
 {
     ngx_http_privacy_ctx_t        *ctx;
+    ngx_str_t                      path;
     ngx_http_privacy_event_t       ev;
     ngx_http_privacy_loc_conf_t   *plcf;
     ngx_http_privacy_main_conf_t  *pmcf;
@@ -208,10 +224,23 @@ ngx_http_privacy_analytics_handler(ngx_http_request_t *r)
         ngx_memcpy(ev.host, r->headers_in.server.data, ev.host_len);
     }
 
-    /* the path as nginx normalised it; the query string is never kept */
-    ev.path_len = ngx_http_privacy_utf8_cut(r->uri.data, r->uri.len,
-                                            sizeof(ev.path));
-    ngx_memcpy(ev.path, r->uri.data, ev.path_len);
+    /*
+     * The path as nginx normalised it, or as privacy_analytics_path makes
+     * it (a map collapsing "/orders/123" to "/orders/:id"); either way
+     * scrubbed of personal data segment by segment, and never the query
+     * string (docs/security.md).
+     */
+    path = r->uri;
+
+    if (plcf->analytics_path != NULL
+        && ngx_http_complex_value(r, plcf->analytics_path, &path) != NGX_OK)
+    {
+        return NGX_OK;
+    }
+
+    ev.path_len = ngx_http_privacy_path_scrub(pmcf->scrubber, path.data,
+                                              path.len, ev.path,
+                                              sizeof(ev.path));
 
     ngx_http_privacy_referrer(r, &ev);
     ngx_http_privacy_search_term(r, plcf, &ev);
@@ -290,10 +319,8 @@ ngx_http_privacy_counted_type(ngx_http_request_t *r,
 static ngx_uint_t
 ngx_http_privacy_is_bot(ngx_http_request_t *r)
 {
-    u_char                         ua[512];
-    size_t                         len;
     uint32_t                       h;
-    ngx_str_t                     *bot, *value;
+    ngx_str_t                     *value;
     ngx_uint_t                     verdict;
     ngx_http_privacy_ua_memo_t    *m;
     ngx_http_privacy_main_conf_t  *pmcf;
@@ -322,19 +349,9 @@ ngx_http_privacy_is_bot(ngx_http_request_t *r)
         }
     }
 
-    /* lowercase once, then let memmem() search each marker */
-
-    len = ngx_min(value->len, sizeof(ua));
-    ngx_strlow(ua, value->data, len);
-
-    verdict = 0;
-
-    for (bot = ngx_http_privacy_bots; bot->len; bot++) {
-        if (memmem(ua, len, bot->data, bot->len) != NULL) {
-            verdict = 1;
-            break;
-        }
-    }
+    /* the crawler-user-agents patterns and ours (ngx_http_privacy_bots.c) */
+    verdict = ngx_http_privacy_bots_match(pmcf->bots, value->data,
+                                          value->len);
 
     if (m != NULL) {
         ngx_memcpy(m->ua, value->data, value->len);

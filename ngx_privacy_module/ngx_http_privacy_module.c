@@ -189,6 +189,20 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       offsetof(ngx_http_privacy_loc_conf_t, analytics_gpc),
       NULL },
 
+    { ngx_string("privacy_analytics_path"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_set_complex_value_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, analytics_path),
+      NULL },
+
+    { ngx_string("privacy_analytics_bots"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_privacy_main_conf_t, bots_file),
+      NULL },
+
     { ngx_string("privacy_portal"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_privacy_portal,
@@ -613,6 +627,7 @@ ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
      *     plcf->cookie_name = { 0, NULL };
      *     plcf->cookie_domain = { 0, NULL };
      *     plcf->cookie_path = { 0, NULL };
+     *     plcf->analytics_path = NULL;
      */
 
     plcf->enable = NGX_CONF_UNSET;
@@ -653,6 +668,11 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->analytics, prev->analytics, 0);
     ngx_conf_merge_value(conf->analytics_gpc, prev->analytics_gpc, 0);
     ngx_conf_merge_ptr_value(conf->search_args, prev->search_args, NULL);
+
+    /* NULL: the request's own path (docs/directives.md) */
+    if (conf->analytics_path == NULL) {
+        conf->analytics_path = prev->analytics_path;
+    }
 
     if (conf->search_args == NULL) {
         conf->search_args = ngx_array_create(cf->pool, 1, sizeof(ngx_str_t));

@@ -180,6 +180,10 @@ typedef struct {
     void                            *scrubber;
     ngx_uint_t                       invalid_terms;
 
+    /* privacy_analytics_bots: the file, and the compiled matcher */
+    ngx_str_t                        bots_file;
+    void                            *bots;
+
     ngx_thread_pool_t               *thread_pool;
     ngx_http_privacy_store_t        *store;
 } ngx_http_privacy_main_conf_t;
@@ -219,6 +223,7 @@ typedef struct {
 
     /* per worker: an encoded page the banner missed was logged */
     ngx_flag_t                       banner_warned;
+    ngx_http_complex_value_t        *analytics_path;     /* or NULL */
 } ngx_http_privacy_loc_conf_t;
 
 

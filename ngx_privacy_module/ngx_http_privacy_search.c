@@ -45,6 +45,7 @@
 
 #include "ngx_http_privacy_search.h"
 #include "ngx_http_privacy_form.h"
+#include "ngx_http_privacy_unmask.h"
 
 
 /*
@@ -55,7 +56,7 @@
  * input need at most 1024 * 1.5 * 1.4 = 2150 bytes; the bounds are still
  * checked on every write.
  */
-#define NGX_HTTP_PRIVACY_SEARCH_BUF  (4 * NGX_HTTP_PRIVACY_SEARCH_RAW_MAX)
+/* NGX_HTTP_PRIVACY_SEARCH_BUF, in the header, is that with room to spare */
 
 /* the longest placeholder, "[personnummer]" */
 #define NGX_HTTP_PRIVACY_SEARCH_PH_MAX  14
@@ -78,7 +79,7 @@
  * through to the later rules
  */
 typedef int (*ngx_http_privacy_search_check_pt)(const u_char *p,
-    size_t len);
+    size_t len, unsigned flags);
 
 
 typedef struct {
@@ -97,7 +98,6 @@ struct ngx_http_privacy_scrubber_s {
 };
 
 
-static int ngx_http_privacy_search_valid_utf8(const u_char *p, size_t len);
 static uint32_t ngx_http_privacy_search_next_cp(const u_char **pp);
 static size_t ngx_http_privacy_search_put_cp(u_char *p, uint32_t cp);
 static int ngx_http_privacy_search_is_space(uint32_t cp);
@@ -107,16 +107,19 @@ static ssize_t ngx_http_privacy_search_fold(
     const ngx_http_privacy_scrubber_t *s, const u_char *in, size_t len,
     u_char *out, size_t cap);
 static ssize_t ngx_http_privacy_search_scrub(const pcre2_code *re,
-    const ngx_http_privacy_search_rule_t *rule, pcre2_match_data *md,
+    const ngx_http_privacy_search_rule_t *rule, unsigned flags,
+    pcre2_match_data *md,
     const u_char *in, size_t len, u_char *out, size_t cap,
     size_t *replaced);
 static size_t ngx_http_privacy_search_cut(const u_char *p, size_t len);
 static size_t ngx_http_privacy_search_digits(const u_char *p, size_t len,
     u_char *d, size_t max);
-static int ngx_http_privacy_search_check_pnr(const u_char *p, size_t len);
-static int ngx_http_privacy_search_check_phone(const u_char *p, size_t len);
+static int ngx_http_privacy_search_check_pnr(const u_char *p, size_t len,
+    unsigned flags);
+static int ngx_http_privacy_search_check_phone(const u_char *p, size_t len,
+    unsigned flags);
 static int ngx_http_privacy_search_check_number(const u_char *p,
-    size_t len);
+    size_t len, unsigned flags);
 
 
 /*
@@ -127,6 +130,9 @@ static int ngx_http_privacy_search_check_number(const u_char *p,
 #define NGX_HTTP_PRIVACY_SEARCH_ATEXT                                        \
     "[\\p{L}\\p{N}\\p{M}._%+!#$&'*/=?^`{|}~-]"
 #define NGX_HTTP_PRIVACY_SEARCH_LABEL  "[\\p{L}\\p{N}\\p{M}_-]"
+/* the local part may hold quotes too ('"anna.s"@', or a stray '"') */
+#define NGX_HTTP_PRIVACY_SEARCH_LOCAL                                        \
+    "[\\p{L}\\p{N}\\p{M}._%+!#$&'*/=?^`{|}~\"-]"
 
 
 /*
@@ -143,14 +149,18 @@ static const ngx_http_privacy_search_rule_t  ngx_http_privacy_search_rules[]
 
     /*
      * E-mail addresses: atext "@" label ("." label)+.  No top-level
-     * domain check: over-matching a non-address costs nothing.  A match
+     * domain check: over-matching a non-address costs nothing.  The
+     * local part may be quoted (RFC 5322 quoted-string, '"anna.s"@...'),
+     * and a space either side of the "@" ("anna.s @ example.se") does
+     * not make it another thing to a reader.  A match
      * starts only where the local part starts, which keeps the search
      * linear.
      */
     { "e-mail",
-      "(?<!" NGX_HTTP_PRIVACY_SEARCH_ATEXT ")"
-      NGX_HTTP_PRIVACY_SEARCH_ATEXT "++"
-      "@" NGX_HTTP_PRIVACY_SEARCH_LABEL "++"
+      "(?<!" NGX_HTTP_PRIVACY_SEARCH_LOCAL ")"
+      "(?:" NGX_HTTP_PRIVACY_SEARCH_LOCAL "++"
+      "|\"[^\"]{1,64}+\"" NGX_HTTP_PRIVACY_SEARCH_LOCAL "*+)"
+      " ?+@ ?+" NGX_HTTP_PRIVACY_SEARCH_LABEL "++"
       "(?:\\." NGX_HTTP_PRIVACY_SEARCH_LABEL "++)++",
       "[email]", sizeof("[email]") - 1, 0, NULL },
 
@@ -307,14 +317,9 @@ ngx_http_privacy_search_rc_e
 ngx_http_privacy_search_normalize(const ngx_http_privacy_scrubber_t *s,
     const u_char *raw, size_t len, u_char *out, size_t *out_len)
 {
-    int                                    has_digit, changed;
-    size_t                                 i, n, iter, replaced;
-    ssize_t                                m;
-    u_char                                *a, *b, *t;
-    pcre2_match_data                      *md;
-    const ngx_http_privacy_search_rule_t  *rule;
-    u_char                                 buf1[NGX_HTTP_PRIVACY_SEARCH_BUF];
-    u_char                                 buf2[NGX_HTTP_PRIVACY_SEARCH_BUF];
+    size_t                         n;
+    ngx_http_privacy_search_rc_e   rc;
+    u_char                         buf[NGX_HTTP_PRIVACY_SEARCH_BUF];
 
     *out_len = 0;
 
@@ -325,7 +330,7 @@ ngx_http_privacy_search_normalize(const ngx_http_privacy_scrubber_t *s,
     if (len > NGX_HTTP_PRIVACY_SEARCH_RAW_MAX) {
         n = ngx_http_privacy_form_decode(raw,
                                          NGX_HTTP_PRIVACY_SEARCH_RAW_MAX,
-                                         buf1);
+                                         buf);
 
         /*
          * The last word may be cut in two: half an address or half a
@@ -333,24 +338,102 @@ ngx_http_privacy_search_normalize(const ngx_http_privacy_scrubber_t *s,
          * last ASCII space or control byte (always a character
          * boundary, so a cut multi-byte character goes with it).
          */
-        while (n > 0 && buf1[n - 1] > 0x20 && buf1[n - 1] != 0x7f) {
+        while (n > 0 && buf[n - 1] > 0x20 && buf[n - 1] != 0x7f) {
             n--;
         }
 
     } else {
-        n = ngx_http_privacy_form_decode(raw, len, buf1);
+        n = ngx_http_privacy_form_decode(raw, len, buf);
     }
 
-    if (!ngx_http_privacy_search_valid_utf8(buf1, n)) {
-        return NGX_HTTP_PRIVACY_SEARCH_INVALID_UTF8;
+    rc = ngx_http_privacy_search_clean(s, 0, buf, n, buf, &n, NULL);
+    if (rc != NGX_HTTP_PRIVACY_SEARCH_OK) {
+        return rc;
     }
 
-    m = ngx_http_privacy_search_fold(s, buf1, n, buf2, sizeof(buf2));
-    if (m <= 0) {
+    n = ngx_http_privacy_search_cut(buf, n);
+    if (n == 0) {
         return NGX_HTTP_PRIVACY_SEARCH_EMPTY;
     }
 
-    n = m;
+    memcpy(out, buf, n);
+    *out_len = n;
+
+    return NGX_HTTP_PRIVACY_SEARCH_OK;
+}
+
+
+ngx_http_privacy_search_rc_e
+ngx_http_privacy_search_clean(const ngx_http_privacy_scrubber_t *s,
+    unsigned flags, const u_char *in, size_t len, u_char *out,
+    size_t *out_len, size_t *replacements)
+{
+    int                                    has_digit, changed;
+    size_t                                 i, k, n, iter, replaced, total;
+    ssize_t                                m, d;
+    u_char                                *a, *b, *t;
+    pcre2_match_data                      *md;
+    const ngx_http_privacy_search_rule_t  *rule;
+    u_char                                 buf1[NGX_HTTP_PRIVACY_SEARCH_BUF];
+    u_char                                 buf2[NGX_HTTP_PRIVACY_SEARCH_BUF];
+    u_char                                 buf3[NGX_HTTP_PRIVACY_SEARCH_BUF];
+
+    *out_len = 0;
+    total = 0;
+
+    if (replacements != NULL) {
+        *replacements = 0;
+    }
+
+    if (len == 0 || len > NGX_HTTP_PRIVACY_SEARCH_RAW_MAX) {
+        return NGX_HTTP_PRIVACY_SEARCH_EMPTY;
+    }
+
+    if (!ngx_http_privacy_unmask_valid_utf8(in, len)) {
+        return NGX_HTTP_PRIVACY_SEARCH_INVALID_UTF8;
+    }
+
+    memcpy(buf1, in, len);
+    m = len;
+
+    for (k = 0; /* void */; k++) {
+
+        /* "anna%2540example.se": encoded once more than the decoder undid */
+        m = ngx_http_privacy_unmask_decode(buf1, m, buf3);
+        if (m < 0) {
+            return NGX_HTTP_PRIVACY_SEARCH_EMPTY;
+        }
+
+        m = ngx_http_privacy_search_fold(s, buf1, m, buf2, sizeof(buf2));
+        if (m <= 0) {
+            return NGX_HTTP_PRIVACY_SEARCH_EMPTY;
+        }
+
+        /*
+         * The fold may have made an escape ("%\uff14\uff11" is "%41"
+         * now): decode and fold again, so that a stored term is what it
+         * would be if sent again
+         */
+        if (memchr(buf2, '%', m) == NULL) {
+            break;
+        }
+
+        memcpy(buf1, buf2, m);
+        d = ngx_http_privacy_unmask_decode(buf1, m, buf3);
+
+        if (d == m) {
+            break;
+        }
+
+        if (d < 0 || k == NGX_HTTP_PRIVACY_UNMASK_ROUNDS) {
+            return NGX_HTTP_PRIVACY_SEARCH_EMPTY;
+        }
+
+        m = d;
+    }
+
+    /* "anna(at)example.se" (lowercased by the fold) */
+    n = ngx_http_privacy_unmask_at(buf2, m);
     a = buf2;
     b = buf1;
 
@@ -384,7 +467,8 @@ ngx_http_privacy_search_normalize(const ngx_http_privacy_scrubber_t *s,
                 }
             }
 
-            m = ngx_http_privacy_search_scrub(s->re[i], rule, md, a, n, b,
+            m = ngx_http_privacy_search_scrub(s->re[i], rule, flags, md,
+                                              a, n, b,
                                               NGX_HTTP_PRIVACY_SEARCH_BUF,
                                               &replaced);
             if (m < 0) {
@@ -397,6 +481,7 @@ ngx_http_privacy_search_normalize(const ngx_http_privacy_scrubber_t *s,
             }
 
             if (replaced) {
+                total += replaced;
                 changed = 1;
                 n = m;
                 t = a;
@@ -412,84 +497,15 @@ ngx_http_privacy_search_normalize(const ngx_http_privacy_scrubber_t *s,
 
     pcre2_match_data_free(md);
 
-    n = ngx_http_privacy_search_cut(a, n);
-    if (n == 0) {
-        return NGX_HTTP_PRIVACY_SEARCH_EMPTY;
+    if (replacements != NULL) {
+        *replacements = total;
     }
 
-    memcpy(out, a, n);
+    /* out may be in: the text lives in a or b until here */
+    memmove(out, a, n);
     *out_len = n;
 
     return NGX_HTTP_PRIVACY_SEARCH_OK;
-}
-
-
-/*
- * Strict UTF-8 (RFC 3629, Unicode table 3-7): no overlong forms, no
- * surrogates, nothing above U+10FFFF, no truncated sequences.
- */
-static int
-ngx_http_privacy_search_valid_utf8(const u_char *p, size_t len)
-{
-    u_char         c, lo, hi;
-    size_t         need;
-    const u_char  *end;
-
-    end = p + len;
-
-    while (p < end) {
-        c = *p++;
-
-        if (c < 0x80) {
-            continue;
-        }
-
-        lo = 0x80;
-        hi = 0xbf;
-
-        if (c >= 0xc2 && c <= 0xdf) {
-            need = 1;
-
-        } else if (c >= 0xe0 && c <= 0xef) {
-            need = 2;
-            if (c == 0xe0) {
-                lo = 0xa0;              /* overlong */
-            } else if (c == 0xed) {
-                hi = 0x9f;              /* surrogates */
-            }
-
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            need = 3;
-            if (c == 0xf0) {
-                lo = 0x90;              /* overlong */
-            } else if (c == 0xf4) {
-                hi = 0x8f;              /* above U+10FFFF */
-            }
-
-        } else {
-            /* continuation byte, overlong 0xc0/0xc1, or 0xf5 and above */
-            return 0;
-        }
-
-        if ((size_t) (end - p) < need) {
-            return 0;
-        }
-
-        if (*p < lo || *p > hi) {
-            return 0;
-        }
-
-        p++;
-
-        while (--need) {
-            if ((*p & 0xc0) != 0x80) {
-                return 0;
-            }
-            p++;
-        }
-    }
-
-    return 1;
 }
 
 
@@ -673,6 +689,21 @@ ngx_http_privacy_search_fold(const ngx_http_privacy_scrubber_t *s,
         } else {
             cp = ngx_http_privacy_search_next_cp(&p);
 
+            /*
+             * The full-width forms U+FF01-U+FF5E are ASCII under NFKC
+             * ("anna\uff20example.se" is an address to a reader); the
+             * ideographic space U+3000 is a space below.
+             */
+            if (cp >= 0xff01 && cp <= 0xff5e) {
+                cp -= 0xfee0;
+
+                if (cp >= 'A' && cp <= 'Z') {
+                    cp |= 0x20;
+                }
+
+                goto put;
+            }
+
             if (ngx_http_privacy_search_is_space(cp)) {
                 space = 1;
                 continue;
@@ -696,6 +727,8 @@ ngx_http_privacy_search_fold(const ngx_http_privacy_scrubber_t *s,
                 }
             }
         }
+
+    put:
 
         if (cap - n < 5) {
             return -1;
@@ -722,9 +755,9 @@ ngx_http_privacy_search_fold(const ngx_http_privacy_scrubber_t *s,
  */
 static ssize_t
 ngx_http_privacy_search_scrub(const pcre2_code *re,
-    const ngx_http_privacy_search_rule_t *rule, pcre2_match_data *md,
-    const u_char *in, size_t len, u_char *out, size_t cap,
-    size_t *replaced)
+    const ngx_http_privacy_search_rule_t *rule, unsigned flags,
+    pcre2_match_data *md, const u_char *in, size_t len, u_char *out,
+    size_t cap, size_t *replaced)
 {
     int          rc;
     size_t       n, copied, start, base, ms, me;
@@ -762,7 +795,7 @@ ngx_http_privacy_search_scrub(const pcre2_code *re,
         me = base + ov[1];
 
         if (me <= ms
-            || (rule->check != NULL && !rule->check(in + ms, me - ms)))
+            || (rule->check != NULL && !rule->check(in + ms, me - ms, flags)))
         {
             /* rejected: search again from the next character */
             start = ms + 1;
@@ -889,11 +922,14 @@ ngx_http_privacy_search_digits(const u_char *p, size_t len, u_char *d,
  * part of it.
  */
 static int
-ngx_http_privacy_search_check_pnr(const u_char *p, size_t len)
+ngx_http_privacy_search_check_pnr(const u_char *p, size_t len,
+    unsigned flags)
 {
     int      sum, v;
     size_t   i, n;
     u_char   d[12], *ten;
+
+    (void) flags;
 
     n = ngx_http_privacy_search_digits(p, len, d, sizeof(d));
     if (n != 10 && n != 12) {
@@ -920,9 +956,12 @@ ngx_http_privacy_search_check_pnr(const u_char *p, size_t len)
  * [number] rule.
  */
 static int
-ngx_http_privacy_search_check_phone(const u_char *p, size_t len)
+ngx_http_privacy_search_check_phone(const u_char *p, size_t len,
+    unsigned flags)
 {
     size_t  n;
+
+    (void) flags;
 
     n = ngx_http_privacy_search_digits(p, len, NULL, 0);
 
@@ -947,10 +986,14 @@ ngx_http_privacy_search_check_phone(const u_char *p, size_t len)
  * ("12345 6789").  That keeps what a shop search needs, such as "45x95
  * 3600" (a dimension and a length), "iphone 15 128" or "2024 2025",
  * and costs the rare list of small numbers ("55 65 75" becomes
- * [number]).
+ * [number]).  In a path segment only a token of
+ * NGX_HTTP_PRIVACY_SEARCH_PATH_DIGITS digits is (card, account and
+ * customer numbers): shorter ids and dates are what reports group by,
+ * and privacy_analytics_path collapses them (docs/directives.md).
  */
 static int
-ngx_http_privacy_search_check_number(const u_char *p, size_t len)
+ngx_http_privacy_search_check_number(const u_char *p, size_t len,
+    unsigned flags)
 {
     size_t  i, tokens, digits, tok, maxtok;
 
@@ -975,6 +1018,10 @@ ngx_http_privacy_search_check_number(const u_char *p, size_t len)
                 maxtok = tok;
             }
         }
+    }
+
+    if (flags & NGX_HTTP_PRIVACY_SEARCH_PATH) {
+        return maxtok >= NGX_HTTP_PRIVACY_SEARCH_PATH_DIGITS;
     }
 
     return maxtok >= 6 || (tokens >= 3 && digits >= 6)
