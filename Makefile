@@ -66,7 +66,8 @@ UNIT_DEPS_consent  := crypto
 UNIT_DEPS_classify :=
 UNIT_DEPS_search   := form
 UNIT_DEPS_rollup   := schema
-UNIT_DEPS_sweep    := rollup schema
+UNIT_DEPS_sweep    := rollup schema calendar
+UNIT_DEPS_calendar :=
 pure = $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c)
 
 .SECONDEXPANSION:
