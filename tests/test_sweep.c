@@ -68,30 +68,54 @@ sweep(sqlite3 *db, time_t cutoff, int batch, int max_batches, int *more)
 }
 
 
+/* a retention period of whole seconds, as before calendar months */
+static time_t
+cutoff_of(time_t now, time_t seconds)
+{
+    ngx_http_privacy_period_t  p;
+
+    p.months = 0;
+    p.seconds = seconds;
+
+    return ngx_http_privacy_sweep_cutoff(now, &p);
+}
+
+
 static void
 test_cutoff(void **state)
 {
+    ngx_http_privacy_period_t  p;
+
     (void) state;
 
     /* the start of the day the period reaches back to */
-    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, 30 * DAY),
+    assert_int_equal(cutoff_of(NOW, 30 * DAY),
                      TODAY - 30 * DAY);
-    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, 3 * DAY),
+    assert_int_equal(cutoff_of(NOW, 3 * DAY),
                      TODAY - 3 * DAY);
-    assert_int_equal(ngx_http_privacy_sweep_cutoff(TODAY, 30 * DAY),
+    assert_int_equal(cutoff_of(TODAY, 30 * DAY),
                      TODAY - 30 * DAY);
-    assert_int_equal(ngx_http_privacy_sweep_cutoff(TODAY - 1, 30 * DAY),
+    assert_int_equal(cutoff_of(TODAY - 1, 30 * DAY),
                      TODAY - 31 * DAY);
-    assert_int_equal(ngx_http_privacy_sweep_cutoff(TODAY, 400 * DAY + 1),
+    assert_int_equal(cutoff_of(TODAY, 400 * DAY + 1),
                      TODAY - 401 * DAY);
 
     /* never into the days a roll-up computes again */
-    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, DAY),
+    assert_int_equal(cutoff_of(NOW, DAY),
                      TODAY - NGX_HTTP_PRIVACY_ROLLUP_AGAIN * DAY);
-    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, 3600),
+    assert_int_equal(cutoff_of(NOW, 3600),
                      TODAY - NGX_HTTP_PRIVACY_ROLLUP_AGAIN * DAY);
-    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, 2 * DAY),
+    assert_int_equal(cutoff_of(NOW, 2 * DAY),
                      TODAY - 2 * DAY);
+
+    /* calendar months: 2026-11-25 less a month is 2026-10-25 */
+    p.months = 1;
+    p.seconds = 0;
+    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, &p),
+                     TODAY - 31 * DAY);
+    p.months = 24;
+    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, &p),
+                     TODAY - 730 * DAY);
 }
 
 
@@ -107,7 +131,7 @@ test_deletes_before_cutoff(void **state)
     (void) state;
 
     db = open_register(":memory:");
-    cutoff = ngx_http_privacy_sweep_cutoff(NOW, 30 * DAY);
+    cutoff = cutoff_of(NOW, 30 * DAY);
 
     view(db, 0);
     view(db, cutoff - 40 * DAY);
