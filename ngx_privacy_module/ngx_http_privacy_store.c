@@ -28,6 +28,9 @@
 #define NGX_HTTP_PRIVACY_SWEEP_BATCH  5000
 #define NGX_HTTP_PRIVACY_SWEEP_RUN    10
 
+/* the categories swept here */
+#define NGX_HTTP_PRIVACY_SWEPT  NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES
+
 /* a worker that finds another sweeping looks again this often at most */
 #define NGX_HTTP_PRIVACY_SWEEP_LOOK   60
 
@@ -147,8 +150,8 @@ struct ngx_http_privacy_store_s {
      * categories swept (an empty text: kept), every sweep_interval, by
      * the one worker that holds the lock (see ngx_http_privacy_store_sweep)
      */
-    ngx_str_t                        sweep_text[NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES];
-    ngx_http_privacy_period_t        sweep_period[NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES];
+    ngx_str_t                        sweep_text[NGX_HTTP_PRIVACY_SWEPT];
+    ngx_http_privacy_period_t        sweep_period[NGX_HTTP_PRIVACY_SWEPT];
     time_t                           sweep_interval;
     time_t                           consent_max_age;
     time_t                           sweep_next;     /* look then */
@@ -158,11 +161,10 @@ struct ngx_http_privacy_store_s {
     sqlite3_int64                    sweep_id;       /* its record */
     time_t                           sweep_start;
     int                              sweep_category; /* being swept */
-    time_t                           sweep_cutoff[NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES];
-    ngx_http_privacy_sweep_count_t   sweep_count[NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES];
+    time_t                           sweep_cutoff[NGX_HTTP_PRIVACY_SWEPT];
+    ngx_http_privacy_sweep_count_t   sweep_count[NGX_HTTP_PRIVACY_SWEPT];
     int                              sweep_state;
     time_t                           sweep_due;      /* NOT_DUE: when */
-    int                              sweep_rc;
     char                             sweep_error[256];
     unsigned                         sweep_lock_open:1;
     unsigned                         sweeping:1;     /* locked, recorded */

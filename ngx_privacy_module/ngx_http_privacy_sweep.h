@@ -74,9 +74,10 @@ int ngx_http_privacy_sweep_analytics(sqlite3 *db, time_t cutoff, int batch,
 
 /*
  * The sweep record.  _due: whether a sweep is due at now, the last one
- * that finished (of the same kind: a sweep or a dry run) having started interval seconds ago or
- * more; *next: when one is due.  _begin: a new record, its id in *id.
- * _count: adds a category's counts.  _end: the record is finished.
+ * that finished (of the same kind: a sweep or a dry run) having started
+ * interval seconds ago or more; *next: when one is due.  _begin: a new
+ * record, its id in *id.  _count: adds a category's counts.  _end: the
+ * record is finished.
  */
 int ngx_http_privacy_sweep_due(sqlite3 *db, time_t now, time_t interval,
     int dry_run, int *due, time_t *next, char *err, size_t err_len);

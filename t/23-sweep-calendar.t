@@ -132,7 +132,7 @@ sub sweep_lines {
     return @lines;
 }
 
-# --- a sweep --------------------------------------------------------------------
+# --- a sweep -----------------------------------------------------------------
 
 my $t = PrivacyTest->new;
 config($t, '');
@@ -222,7 +222,8 @@ is(scalar @$sweeps, 1, 'one sweep recorded');
 ok($sweeps->[0]{finished} && $sweeps->[0]{finished} >= $sweeps->[0]{started}
     && $sweeps->[0]{started} >= int $now, 'with its start and end');
 is($sweeps->[0]{dry_run}, 0, 'not a dry run');
-like($t->error_log, qr/\b$sweeps->[0]{worker}#\d+: privacy_db .*retention sweep/,
+my $worker = $sweeps->[0]{worker};
+like($t->error_log, qr/\b$worker#\d+: privacy_db .*retention sweep/,
     'by the worker that logged it');
 is_deeply($t->sqlite('SELECT category, period, cutoff, examined, deleted,'
     . ' held, asked FROM sweep_categories ORDER BY category'), [
