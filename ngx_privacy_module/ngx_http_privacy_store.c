@@ -20,13 +20,14 @@
 
 /*
  * A retention sweep deletes rows in transactions of this many rows
- * (each holds the writers back for some milliseconds), and at most this
- * many transactions per category and upkeep run, once a second, so that a
- * backlog of millions of rows neither starves the writers nor delays a
- * worker's exit
+ * (each holds the writers back for some milliseconds, and is followed by
+ * a pause as long), and at most this many transactions per category and
+ * upkeep run, once a second: up to 200,000 rows a second, the register
+ * free for the writers at least half of the time, and a worker's exit
+ * delayed by one run at most (~0.5 s)
  */
 #define NGX_HTTP_PRIVACY_SWEEP_BATCH  5000
-#define NGX_HTTP_PRIVACY_SWEEP_RUN    10
+#define NGX_HTTP_PRIVACY_SWEEP_RUN    40
 
 /* the categories swept here */
 #define NGX_HTTP_PRIVACY_SWEPT  NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES
