@@ -61,9 +61,12 @@ ngx_http_privacy_period_parse(const u_char *text, size_t len,
         }
 
         if (i == len || text[i] == ' ') {
+            /* a bare number: seconds */
             period->seconds += (time_t) v;
             continue;
         }
+
+        /* a unit, then the next group, with or without a space */
 
         switch (text[i++]) {
         case 'y':
@@ -88,10 +91,6 @@ ngx_http_privacy_period_parse(const u_char *text, size_t len,
             period->seconds += (time_t) v;
             break;
         default:
-            return -1;
-        }
-
-        if (i < len && text[i] != ' ') {
             return -1;
         }
 

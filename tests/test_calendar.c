@@ -73,6 +73,10 @@ test_parse(void **state)
     assert_int_equal(p.months, 0);
     assert_int_equal(p.seconds, 14 * DAY + 3 * 3600 + 4 * 60 + 5);
 
+    /* ngx_parse_time() needs no space between groups */
+    p = period("1y6M");
+    assert_int_equal(p.months, 18);
+
     p = period("3600");
     assert_int_equal(p.seconds, 3600);
 
