@@ -75,7 +75,8 @@ UNIT_DEPS_search   := form unmask
 UNIT_DEPS_path     := search form unmask
 UNIT_DEPS_bots     := bots_list
 UNIT_DEPS_rollup   := schema
-UNIT_DEPS_sweep    := rollup schema
+UNIT_DEPS_sweep    := rollup schema calendar
+UNIT_DEPS_calendar :=
 pure = $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c)
 
 .SECONDEXPANSION:

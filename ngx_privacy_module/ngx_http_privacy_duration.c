@@ -4,6 +4,9 @@
  * Retention periods in words.  The parser follows ngx_parse_time() in
  * seconds mode, so that whatever "privacy_retention" accepted is shown
  * as the operator wrote it: "24M" stays 24 months, never "720 days".
+ * The months and years shown are calendar months and years, as the
+ * sweeps count them (ngx_http_privacy_calendar.c); the seconds per unit
+ * below are ngx_parse_time()'s, only to refuse what it refuses.
  */
 
 

@@ -9,6 +9,7 @@
 #include "ngx_http_privacy_module.h"
 #include "ngx_http_privacy_cookie.h"
 #include "ngx_http_privacy_store.h"
+#include "ngx_http_privacy_calendar.h"
 
 
 static ngx_int_t ngx_http_privacy_add_variables(ngx_conf_t *cf);
@@ -29,6 +30,8 @@ static char *ngx_http_privacy_consent_cookie(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_privacy_portal(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_privacy_fiscal_directive(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_http_privacy_retention(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_privacy_search_args(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -108,6 +111,27 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
     { ngx_string("privacy_retention"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE2,
       ngx_http_privacy_retention,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_sweep_interval"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_privacy_main_conf_t, sweep_interval),
+      NULL },
+
+    { ngx_string("privacy_sweep_dry_run"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_privacy_main_conf_t, sweep_dry_run),
+      NULL },
+
+    { ngx_string("privacy_fiscal_year_end"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_privacy_fiscal_directive,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
@@ -358,6 +382,9 @@ ngx_http_privacy_create_main_conf(ngx_conf_t *cf)
         return NULL;
     }
 
+    pmcf->sweep_interval = NGX_CONF_UNSET;
+    pmcf->sweep_dry_run = NGX_CONF_UNSET;
+
     return pmcf;
 }
 
@@ -373,9 +400,24 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_file_t               *conf_file, policy_conf;
     ngx_pool_cleanup_t            *cln;
     ngx_http_privacy_retention_t  *rt;
+    ngx_http_privacy_loc_conf_t   *plcf;
 
     if (pmcf->version.len == 0) {
         ngx_str_set(&pmcf->version, "1");
+    }
+
+    ngx_conf_init_value(pmcf->sweep_interval, 3600);
+    ngx_conf_init_value(pmcf->sweep_dry_run, 0);
+
+    if (pmcf->fiscal_month == 0) {
+        pmcf->fiscal_month = 12;
+        pmcf->fiscal_day = 31;
+    }
+
+    if (pmcf->sweep_interval <= 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"privacy_sweep_interval\" must be positive");
+        return NGX_CONF_ERROR;
     }
 
     if (pmcf->version.len > NGX_HTTP_PRIVACY_VERSION_MAX) {
@@ -473,14 +515,28 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
         rt = pmcf->retention.elts;
 
         for (i = 0; i < pmcf->retention.nelts; i++) {
-            if (rt[i].category.len == sizeof("analytics") - 1
-                && ngx_strncmp(rt[i].category.data, "analytics",
-                               sizeof("analytics") - 1) == 0)
+            if (ngx_http_privacy_store_retention(pmcf->store,
+                                                 &rt[i].category,
+                                                 &rt[i].text)
+                == NGX_ERROR)
             {
-                ngx_http_privacy_store_retention(pmcf->store, rt[i].period,
-                                                 &rt[i].text);
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "invalid retention time \"%V\"",
+                                   &rt[i].text);
+                return NGX_CONF_ERROR;
             }
         }
+
+        /*
+         * receipts expire with the consent cookie: the http level's
+         * privacy_consent_cookie max_age, as merged (180 days unset)
+         */
+        plcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_privacy_module);
+
+        ngx_http_privacy_store_sweeps(pmcf->store, pmcf->sweep_interval,
+                                      plcf->cookie_max_age == NGX_CONF_UNSET
+                                      ? 180 * 86400 : plcf->cookie_max_age,
+                                      pmcf->sweep_dry_run);
 
         rv = ngx_http_privacy_analytics_init_conf(cf, pmcf);
         if (rv != NGX_CONF_OK) {
@@ -1087,6 +1143,7 @@ ngx_http_privacy_search_args(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 /* retention categories of SPEC section 7 */
 static ngx_str_t  ngx_http_privacy_retention_categories[] = {
     ngx_string("analytics"),
+    ngx_string("analytics_aggregate"),
     ngx_string("consent"),
     ngx_string("customer"),
     ngx_string("supplier"),
@@ -1099,6 +1156,41 @@ static ngx_str_t  ngx_http_privacy_retention_categories[] = {
     ngx_string("audit"),
     ngx_null_string
 };
+
+
+/* "privacy_fiscal_year_end MM-DD": the last day of the fiscal year */
+
+static char *
+ngx_http_privacy_fiscal_directive(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_privacy_main_conf_t *pmcf = conf;
+
+    unsigned    month, day;
+    ngx_str_t  *value;
+
+    if (pmcf->fiscal_month) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_http_privacy_fiscal_parse(value[1].data, value[1].len, &month,
+                                      &day)
+        != 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid fiscal year end \"%V\" in \"%V\", "
+                           "MM-DD of a day every year has", &value[1],
+                           &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    pmcf->fiscal_month = month;
+    pmcf->fiscal_day = day;
+
+    return NGX_CONF_OK;
+}
 
 
 static char *

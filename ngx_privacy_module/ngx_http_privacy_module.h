@@ -158,6 +158,11 @@ typedef struct {
     void                            *policy;
 
     ngx_array_t                      retention;  /* retention_t */
+    time_t                           sweep_interval;
+    ngx_flag_t                       sweep_dry_run;
+    /* the last day of the fiscal year: 12-31 */
+    ngx_uint_t                       fiscal_month;
+    ngx_uint_t                       fiscal_day;
 
     /* keys derived from the secret; contexts are per process after fork */
     ngx_http_privacy_mac_t          *cookie_mac;

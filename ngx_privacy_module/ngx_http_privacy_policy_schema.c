@@ -214,9 +214,23 @@ const ngx_http_privacy_term_t  ngx_http_privacy_retention_terms[] = {
       { "Besöksstatistik", "Visit statistics" },
       { "efter besöket", "after the visit" }, NULL },
 
+    { "analytics_aggregate",
+      { "Sammanställd besöksstatistik (besök och sökningar per dag, utan "
+        "uppgifter om enskilda besökare)",
+        "Aggregated visit statistics (visits and searches per day, with "
+        "nothing about single visitors)" },
+      { "efter dagen den gäller", "after the day it counts" }, NULL },
+
+    /*
+     * a receipt is the proof of a consent (GDPR art. 7(1)): it is kept
+     * for the period after the consent ends, not after it is given
+     */
     { "consent",
       { "Kvitton på cookieval", "Records of cookie choices" },
-      { "efter att valet gjordes", "after the choice was made" }, NULL },
+      { "efter att valet upphörde att gälla (du ändrade eller återkallade "
+        "det, eller det löpte ut)",
+        "after the choice ceased to apply (you changed or withdrew it, or "
+        "it expired)" }, NULL },
 
     { "customer",
       { "Kunduppgifter", "Customer data" },
@@ -254,7 +268,10 @@ const ngx_http_privacy_term_t  ngx_http_privacy_retention_terms[] = {
 
     { "bookkeeping",
       { "Bokföringsunderlag", "Bookkeeping records" },
-      { "efter att underlaget upprättades", "after the record was made" },
+      { "efter utgången av det kalenderår då räkenskapsåret avslutades "
+        "(bokföringslagen 7 kap. 2 §)",
+        "after the end of the calendar year in which the financial year "
+        "ended (Swedish Accounting Act, ch. 7 s. 2)" },
       NULL },
 
     { "requests",

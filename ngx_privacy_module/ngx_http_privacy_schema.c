@@ -73,6 +73,29 @@ static const char  *ngx_http_privacy_migrations[] = {
      * half a second per million rows, while the writers wait
      */
     "CREATE INDEX analytics_events_ts ON analytics_events (ts);",
+
+    /*
+     * retention sweeps (docs/database.md): one row a run, finished NULL
+     * while it runs or if it was stopped (a crash, kill -9), and what it
+     * did per category
+     */
+    "CREATE TABLE sweeps ("
+    "  id INTEGER PRIMARY KEY,"
+    "  started INTEGER NOT NULL,"       /* unix time */
+    "  finished INTEGER,"
+    "  dry_run INTEGER NOT NULL,"       /* 1: counted, deleted nothing */
+    "  worker INTEGER NOT NULL"         /* the sweeping worker's pid */
+    ");"
+    "CREATE TABLE sweep_categories ("
+    "  sweep_id INTEGER NOT NULL REFERENCES sweeps (id),"
+    "  category TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"           /* privacy_retention, as written */
+    "  cutoff INTEGER NOT NULL,"        /* reference dates before it go */
+    "  examined INTEGER NOT NULL,"      /* rows found past their period */
+    "  deleted INTEGER NOT NULL,"
+    "  held INTEGER NOT NULL,"          /* kept under a legal hold */
+    "  asked INTEGER NOT NULL,"         /* asked of other systems */
+    "  PRIMARY KEY (sweep_id, category));",
 };
 
 

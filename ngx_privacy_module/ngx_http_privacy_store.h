@@ -82,11 +82,20 @@ ngx_http_privacy_store_t *ngx_http_privacy_store_create(ngx_conf_t *cf,
     ngx_str_t *path, ngx_thread_pool_t *tp);
 
 /*
- * page views older than period (privacy_retention analytics, as text
- * says) are deleted after each day's roll-up, by one worker
+ * the retention of a category ("privacy_retention CATEGORY TEXT"), swept
+ * by one worker if it is kept here (analytics, analytics_aggregate,
+ * consent): NGX_OK; NGX_DECLINED for other categories; NGX_ERROR if text
+ * is not a period
  */
-void ngx_http_privacy_store_retention(ngx_http_privacy_store_t *s,
-    time_t period, ngx_str_t *text);
+ngx_int_t ngx_http_privacy_store_retention(ngx_http_privacy_store_t *s,
+    ngx_str_t *category, ngx_str_t *text);
+
+/*
+ * sweeps every interval seconds; consent receipts expire with the
+ * consent cookie (max_age); a dry run counts and deletes nothing
+ */
+void ngx_http_privacy_store_sweeps(ngx_http_privacy_store_t *s,
+    time_t interval, time_t consent_max_age, ngx_uint_t dry_run);
 
 /* in each worker: open, migrate, start the flush timer */
 ngx_int_t ngx_http_privacy_store_init_process(ngx_http_privacy_store_t *s,

@@ -1,35 +1,93 @@
 /*
  * Copyright (C) ngx_privacy_module authors
  *
- * Retention sweeps: page views older than privacy_retention analytics are
- * deleted in short transactions, in a pool thread.
+ * Retention sweeps: what is past its period is deleted in short
+ * transactions, in a pool thread, and each sweep leaves a record in the
+ * register (docs/database.md).  Plain SQLite, no nginx calls.
  */
 
 #ifndef _NGX_HTTP_PRIVACY_SWEEP_H_INCLUDED_
 #define _NGX_HTTP_PRIVACY_SWEEP_H_INCLUDED_
 
 
+#include <stddef.h>
 #include <time.h>
 #include <sqlite3.h>
 
+#include "ngx_http_privacy_calendar.h"
+
+
+/* the categories swept, in the order a sweep takes them */
+#define NGX_HTTP_PRIVACY_SWEEP_ANALYTICS    0   /* raw page views */
+#define NGX_HTTP_PRIVACY_SWEEP_AGGREGATE    1   /* daily roll-ups */
+#define NGX_HTTP_PRIVACY_SWEEP_CONSENT      2   /* consent receipts */
+#define NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES  3
+
+
+/* per category and sweep, as the sweep record keeps them */
+typedef struct {
+    sqlite3_int64   examined;       /* rows found past their period */
+    sqlite3_int64   deleted;
+    sqlite3_int64   held;           /* kept under a legal hold */
+    sqlite3_int64   asked;          /* deletion asked of other systems */
+} ngx_http_privacy_sweep_count_t;
+
+
+typedef struct {
+    int             category;       /* NGX_HTTP_PRIVACY_SWEEP_* */
+    time_t          cutoff;         /* reference dates before it go */
+    time_t          max_age;        /* consent: the consent cookie's */
+    int             batch;          /* rows per transaction */
+    int             max_batches;    /* transactions per call */
+    int             dry_run;        /* count, delete nothing */
+} ngx_http_privacy_sweep_t;
+
+
+/* "analytics", "analytics_aggregate", "consent" */
+extern const char  *ngx_http_privacy_sweep_names[];
+
 
 /*
- * The first second whose page views are kept at time now under a
- * retention of period seconds: the start of a day (UTC), and never later
- * than the days a roll-up computes again.
+ * The cutoff of the page views at time now under a retention period
+ * (calendar months and years, ngx_http_privacy_calendar.h): a midnight
+ * (UTC), and never later than the days a roll-up computes again.
  */
-time_t ngx_http_privacy_sweep_cutoff(time_t now, time_t period);
+time_t ngx_http_privacy_sweep_cutoff(time_t now,
+    const ngx_http_privacy_period_t *period);
 
 /*
- * Deletes page views before cutoff: at most max_batches transactions of
- * batch rows each, pausing after each as long as it took, so that the
- * workers' writers get the register in between.  *deleted: the rows
- * deleted (also on failure); *more: whether some may be left.  SQLITE_OK,
- * or an error code with err set.  No nginx calls (a thread).
+ * Sweeps one category: at most max_batches transactions of batch rows,
+ * pausing after each as long as it took, so that the workers' writers get
+ * the register in between.  The counts are added to *count (also on
+ * failure); *more: whether rows may be left.  A dry run counts what is
+ * past its period in one read and deletes nothing.  SQLITE_OK, or an
+ * error code with err set.
  */
+int ngx_http_privacy_sweep_category(sqlite3 *db,
+    const ngx_http_privacy_sweep_t *sw, ngx_http_privacy_sweep_count_t *count,
+    int *more, char *err, size_t err_len);
+
+/* page views before cutoff, as above without a dry run */
 int ngx_http_privacy_sweep_analytics(sqlite3 *db, time_t cutoff, int batch,
     int max_batches, sqlite3_int64 *deleted, int *more, char *err,
     size_t err_len);
+
+/*
+ * The sweep record.  _due: whether a sweep is due at now, the last one
+ * that finished (of the same kind: a sweep or a dry run) having started
+ * interval seconds ago or more; *next: when one is due.  _begin: a new
+ * record, its id in *id.  _count: adds a category's counts.  _end: the
+ * record is finished.
+ */
+int ngx_http_privacy_sweep_due(sqlite3 *db, time_t now, time_t interval,
+    int dry_run, int *due, time_t *next, char *err, size_t err_len);
+int ngx_http_privacy_sweep_begin(sqlite3 *db, time_t now, int dry_run,
+    long pid, sqlite3_int64 *id, char *err, size_t err_len);
+int ngx_http_privacy_sweep_count(sqlite3 *db, sqlite3_int64 id,
+    int category, const char *period, time_t cutoff,
+    const ngx_http_privacy_sweep_count_t *count, char *err, size_t err_len);
+int ngx_http_privacy_sweep_end(sqlite3 *db, sqlite3_int64 id, time_t now,
+    char *err, size_t err_len);
 
 
 #endif /* _NGX_HTTP_PRIVACY_SWEEP_H_INCLUDED_ */

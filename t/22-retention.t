@@ -8,7 +8,7 @@
 # still recomputes are never swept, whatever the period.
 #
 # Old rows are written straight into the register while nginx is stopped;
-# the sweep runs at the next start (the first roll-up of a worker's day).
+# the sweep runs at the next start (privacy_sweep_interval 1s).
 
 use strict;
 use warnings;
@@ -35,6 +35,9 @@ sub config {
     privacy_secret_file %%SECRET%%;
     privacy_db %%DB%%;
     privacy_retention analytics $period;
+    # sweeps run every privacy_sweep_interval (t/23-sweep-*.t); here, at
+    # each start
+    privacy_sweep_interval 1s;
 
     server {
         listen 127.0.0.1:%%PORT%%;

@@ -1,10 +1,11 @@
 /*
  * Copyright (C) ngx_privacy_module authors
  *
- * Unit tests of the retention sweep of page views
- * (ngx_http_privacy_sweep.c) against the module's own schema: where the
- * cutoff falls, which rows go, in what order and in how many
- * transactions, and what a busy or failing register does.  Times are
+ * Unit tests of the retention sweeps (ngx_http_privacy_sweep.c) against
+ * the module's own schema: where the cutoff falls, which rows go (page
+ * views, daily aggregates, consent receipts from the end of the
+ * consent), in what order and in how many transactions, what a busy or
+ * failing register does, dry runs and the sweep record.  Times are
  * fixed, so no test depends on the clock.
  */
 
@@ -68,30 +69,54 @@ sweep(sqlite3 *db, time_t cutoff, int batch, int max_batches, int *more)
 }
 
 
+/* a retention period of whole seconds, as before calendar months */
+static time_t
+cutoff_of(time_t now, time_t seconds)
+{
+    ngx_http_privacy_period_t  p;
+
+    p.months = 0;
+    p.seconds = seconds;
+
+    return ngx_http_privacy_sweep_cutoff(now, &p);
+}
+
+
 static void
 test_cutoff(void **state)
 {
+    ngx_http_privacy_period_t  p;
+
     (void) state;
 
     /* the start of the day the period reaches back to */
-    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, 30 * DAY),
+    assert_int_equal(cutoff_of(NOW, 30 * DAY),
                      TODAY - 30 * DAY);
-    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, 3 * DAY),
+    assert_int_equal(cutoff_of(NOW, 3 * DAY),
                      TODAY - 3 * DAY);
-    assert_int_equal(ngx_http_privacy_sweep_cutoff(TODAY, 30 * DAY),
+    assert_int_equal(cutoff_of(TODAY, 30 * DAY),
                      TODAY - 30 * DAY);
-    assert_int_equal(ngx_http_privacy_sweep_cutoff(TODAY - 1, 30 * DAY),
+    assert_int_equal(cutoff_of(TODAY - 1, 30 * DAY),
                      TODAY - 31 * DAY);
-    assert_int_equal(ngx_http_privacy_sweep_cutoff(TODAY, 400 * DAY + 1),
+    assert_int_equal(cutoff_of(TODAY, 400 * DAY + 1),
                      TODAY - 401 * DAY);
 
     /* never into the days a roll-up computes again */
-    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, DAY),
+    assert_int_equal(cutoff_of(NOW, DAY),
                      TODAY - NGX_HTTP_PRIVACY_ROLLUP_AGAIN * DAY);
-    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, 3600),
+    assert_int_equal(cutoff_of(NOW, 3600),
                      TODAY - NGX_HTTP_PRIVACY_ROLLUP_AGAIN * DAY);
-    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, 2 * DAY),
+    assert_int_equal(cutoff_of(NOW, 2 * DAY),
                      TODAY - 2 * DAY);
+
+    /* calendar months: 2026-11-25 less a month is 2026-10-25 */
+    p.months = 1;
+    p.seconds = 0;
+    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, &p),
+                     TODAY - 31 * DAY);
+    p.months = 24;
+    assert_int_equal(ngx_http_privacy_sweep_cutoff(NOW, &p),
+                     TODAY - 730 * DAY);
 }
 
 
@@ -107,7 +132,7 @@ test_deletes_before_cutoff(void **state)
     (void) state;
 
     db = open_register(":memory:");
-    cutoff = ngx_http_privacy_sweep_cutoff(NOW, 30 * DAY);
+    cutoff = cutoff_of(NOW, 30 * DAY);
 
     view(db, 0);
     view(db, cutoff - 40 * DAY);
@@ -275,6 +300,262 @@ test_failure(void **state)
 }
 
 
+static void
+receipt(sqlite3 *db, const char *id, long long decided)
+{
+    sqlite3_stmt  *st;
+
+    assert_int_equal(sqlite3_prepare_v2(db,
+        "INSERT INTO consent_receipts (consent_id, decided_at,"
+        " policy_version, categories, method, client)"
+        " VALUES (?1, ?2, '1', 'necessary', 'banner', 'c')", -1, &st, NULL),
+        SQLITE_OK);
+
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, decided);
+
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+}
+
+
+static int
+category(sqlite3 *db, int c, time_t cutoff, time_t max_age, int dry_run,
+    ngx_http_privacy_sweep_count_t *count)
+{
+    int                       more;
+    char                      err[256];
+    ngx_http_privacy_sweep_t  sw;
+
+    sw.category = c;
+    sw.cutoff = cutoff;
+    sw.max_age = max_age;
+    sw.batch = 2;
+    sw.max_batches = 100;
+    sw.dry_run = dry_run;
+
+    memset(count, 0, sizeof(*count));
+    err[0] = '\0';
+
+    assert_int_equal(ngx_http_privacy_sweep_category(db, &sw, count, &more,
+                                                     err, sizeof(err)),
+                     SQLITE_OK);
+    assert_string_equal(err, "");
+    assert_false(more);
+
+    return (int) count->deleted;
+}
+
+
+/*
+ * Receipts go a period after their consent ended: replaced by the next
+ * receipt of the same consent id (a withdrawal is one), or expired with
+ * the cookie, whichever came first; not a period after they were made.
+ */
+
+static void
+test_consent(void **state)
+{
+    sqlite3                         *db;
+    time_t                           cutoff, max_age;
+    ngx_http_privacy_sweep_count_t   count;
+
+    (void) state;
+
+    db = open_register(":memory:");
+    cutoff = TODAY - 30 * DAY;
+    max_age = 180 * DAY;
+
+    /* given 100 days before, replaced the day before the cutoff: goes */
+    receipt(db, "a", cutoff - 100 * DAY);
+    receipt(db, "a", cutoff - DAY);
+
+    /* given 100 days before, replaced on the cutoff day: kept */
+    receipt(db, "b", cutoff - 100 * DAY);
+    receipt(db, "b", cutoff);
+
+    /* never replaced: expired a second before the cutoff, or at it */
+    receipt(db, "c", cutoff - max_age - 1);
+    receipt(db, "d", cutoff - max_age);
+
+    /* the latest receipt of "a" ends with its own expiry, later */
+    assert_int_equal(category(db, NGX_HTTP_PRIVACY_SWEEP_CONSENT, cutoff,
+                              max_age, 1, &count), 0);
+    assert_int_equal(count.examined, 2);
+    assert_int_equal(number(db, "SELECT count(*) FROM consent_receipts"), 6);
+
+    assert_int_equal(category(db, NGX_HTTP_PRIVACY_SWEEP_CONSENT, cutoff,
+                              max_age, 0, &count), 2);
+    assert_int_equal(count.examined, 2);
+    assert_int_equal(count.held, 0);
+
+    assert_int_equal(number(db, "SELECT count(*) FROM consent_receipts"
+                                " WHERE consent_id = 'a'"), 1);
+    assert_int_equal(number(db, "SELECT count(*) FROM consent_receipts"
+                                " WHERE consent_id = 'b'"), 2);
+    assert_int_equal(number(db, "SELECT count(*) FROM consent_receipts"
+                                " WHERE consent_id = 'c'"), 0);
+    assert_int_equal(number(db, "SELECT count(*) FROM consent_receipts"
+                                " WHERE consent_id = 'd'"), 1);
+
+    /* expired (after 180 days) before it was replaced: from the expiry */
+    receipt(db, "f", cutoff - 400 * DAY);
+    receipt(db, "f", cutoff);
+    assert_int_equal(category(db, NGX_HTTP_PRIVACY_SWEEP_CONSENT, cutoff,
+                              max_age, 0, &count), 1);
+    assert_int_equal(number(db, "SELECT decided_at FROM consent_receipts"
+                                " WHERE consent_id = 'f'"), cutoff);
+
+    /* two receipts in one second: the later by id replaces */
+    receipt(db, "e", cutoff - 100 * DAY);
+    receipt(db, "e", cutoff - 100 * DAY);
+    assert_int_equal(category(db, NGX_HTTP_PRIVACY_SWEEP_CONSENT, cutoff,
+                              max_age, 0, &count), 1);
+    assert_int_equal(number(db, "SELECT count(*) FROM consent_receipts"
+                                " WHERE consent_id = 'e'"), 1);
+
+    sqlite3_close(db);
+}
+
+
+static void
+test_aggregates(void **state)
+{
+    char                             err[256];
+    sqlite3                         *db;
+    time_t                           cutoff;
+    ngx_http_privacy_sweep_count_t   count;
+
+    (void) state;
+
+    db = open_register(":memory:");
+    cutoff = TODAY - 10 * DAY;
+
+    view(db, cutoff - DAY + 5);
+    view(db, cutoff + 5);
+    assert_int_equal(ngx_http_privacy_rollup(db, NOW, err, sizeof(err)),
+                     SQLITE_OK);
+
+    /* the page views go first, as the store orders it */
+    assert_int_equal(sweep(db, cutoff, 10, 10, &(int) { 0 }), 1);
+
+    /* a day's row in analytics_daily and analytics_daily_pages */
+    assert_int_equal(category(db, NGX_HTTP_PRIVACY_SWEEP_AGGREGATE, cutoff,
+                              0, 1, &count), 0);
+    assert_int_equal(count.examined, 2);
+
+    assert_int_equal(category(db, NGX_HTTP_PRIVACY_SWEEP_AGGREGATE, cutoff,
+                              0, 0, &count), 2);
+    assert_int_equal(number(db, "SELECT count(*) FROM analytics_daily"), 1);
+    assert_int_equal(number(db, "SELECT count(*) FROM analytics_daily"
+                                " WHERE day = date(1795564800 - 864000,"
+                                " 'unixepoch')"), 1);
+    assert_int_equal(number(db, "SELECT count(*) FROM analytics_daily_pages"),
+                     1);
+
+    sqlite3_close(db);
+}
+
+
+static void
+test_dry_run(void **state)
+{
+    int                              i;
+    sqlite3                         *db;
+    ngx_http_privacy_sweep_count_t   count;
+
+    (void) state;
+
+    db = open_register(":memory:");
+
+    for (i = 0; i < 7; i++) {
+        view(db, TODAY - 100 * DAY + i);
+    }
+
+    view(db, TODAY);
+
+    /* the same count a sweep finds, nothing deleted */
+    assert_int_equal(category(db, NGX_HTTP_PRIVACY_SWEEP_ANALYTICS, TODAY, 0,
+                              1, &count), 0);
+    assert_int_equal(count.examined, 7);
+    assert_int_equal(number(db, "SELECT count(*) FROM analytics_events"), 8);
+
+    assert_int_equal(category(db, NGX_HTTP_PRIVACY_SWEEP_ANALYTICS, TODAY, 0,
+                              0, &count), 7);
+    assert_int_equal(count.examined, 7);
+    assert_int_equal(number(db, "SELECT count(*) FROM analytics_events"), 1);
+
+    sqlite3_close(db);
+}
+
+
+static void
+test_record(void **state)
+{
+    int                              due;
+    char                             err[256];
+    time_t                           next;
+    sqlite3                         *db;
+    sqlite3_int64                    id;
+    ngx_http_privacy_sweep_count_t   count = { 5, 4, 1, 0 };
+
+    (void) state;
+
+    db = open_register(":memory:");
+
+    /* no sweep yet: due */
+    assert_int_equal(ngx_http_privacy_sweep_due(db, NOW, 3600, 0, &due,
+                                                &next, err, sizeof(err)),
+                     SQLITE_OK);
+    assert_true(due);
+
+    assert_int_equal(ngx_http_privacy_sweep_begin(db, NOW, 0, 4711, &id, err,
+                                                  sizeof(err)), SQLITE_OK);
+    assert_int_equal(ngx_http_privacy_sweep_count(db, id, 0, "30d",
+                         TODAY - 30 * DAY, &count, err, sizeof(err)),
+                     SQLITE_OK);
+    assert_int_equal(ngx_http_privacy_sweep_count(db, id, 0, "30d",
+                         TODAY - 30 * DAY, &count, err, sizeof(err)),
+                     SQLITE_OK);
+
+    /* a sweep that never finished (a crash) leaves one due */
+    assert_int_equal(ngx_http_privacy_sweep_due(db, NOW + 60, 3600, 0, &due,
+                                                &next, err, sizeof(err)),
+                     SQLITE_OK);
+    assert_true(due);
+
+    assert_int_equal(ngx_http_privacy_sweep_end(db, id, NOW + 10, err,
+                                                sizeof(err)), SQLITE_OK);
+
+    /* the counts of its runs added up */
+    assert_int_equal(number(db, "SELECT examined * 1000000 + deleted * 10000"
+                                " + held * 100 + asked FROM sweep_categories"
+                                " WHERE category = 'analytics'"),
+                     10080200);
+    assert_int_equal(number(db, "SELECT finished - started FROM sweeps"), 10);
+    assert_int_equal(number(db, "SELECT worker FROM sweeps"), 4711);
+
+    /* due again an interval after it started, not before */
+    assert_int_equal(ngx_http_privacy_sweep_due(db, NOW + 3599, 3600, 0,
+                                                &due, &next, err,
+                                                sizeof(err)), SQLITE_OK);
+    assert_false(due);
+    assert_int_equal(next, NOW + 3600);
+    assert_int_equal(ngx_http_privacy_sweep_due(db, NOW + 3600, 3600, 0,
+                                                &due, &next, err,
+                                                sizeof(err)), SQLITE_OK);
+    assert_true(due);
+
+    /* a dry run counts for dry runs only */
+    assert_int_equal(ngx_http_privacy_sweep_due(db, NOW + 60, 3600, 1, &due,
+                                                &next, err, sizeof(err)),
+                     SQLITE_OK);
+    assert_true(due);
+
+    sqlite3_close(db);
+}
+
+
 int
 main(void)
 {
@@ -284,6 +565,10 @@ main(void)
         cmocka_unit_test(test_batches),
         cmocka_unit_test(test_busy),
         cmocka_unit_test(test_failure),
+        cmocka_unit_test(test_consent),
+        cmocka_unit_test(test_aggregates),
+        cmocka_unit_test(test_dry_run),
+        cmocka_unit_test(test_record),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

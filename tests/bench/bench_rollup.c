@@ -162,11 +162,12 @@ bench_rollup(sqlite3 *db, const char *what, time_t now, long days)
 static void
 bench_sweep(sqlite3 *db, time_t now, long retain, int batch)
 {
-    int            more;
-    char           err[256];
-    long           transactions;
-    double         t;
-    sqlite3_int64  deleted;
+    int                        more;
+    char                       err[256];
+    long                       transactions;
+    double                     t;
+    sqlite3_int64              deleted;
+    ngx_http_privacy_period_t  period;
 
     /* as on the module's upkeep connection */
     if (sqlite3_exec(db, "PRAGMA secure_delete=ON", NULL, NULL, NULL)
@@ -175,10 +176,13 @@ bench_sweep(sqlite3 *db, time_t now, long retain, int batch)
         bench_fail(db, "secure_delete");
     }
 
+    period.months = 0;
+    period.seconds = retain * 86400;
+
     t = bench_now();
 
     if (ngx_http_privacy_sweep_analytics(db,
-            ngx_http_privacy_sweep_cutoff(now, retain * 86400), batch,
+            ngx_http_privacy_sweep_cutoff(now, &period), batch,
             1 << 30, &deleted, &more, err, sizeof(err))
         != SQLITE_OK)
     {

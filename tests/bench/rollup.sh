@@ -25,6 +25,7 @@ mkdir -p tests/bin
 $CC -O2 -Wall -Wextra -Werror -Ingx_privacy_module -o "$BIN" \
     tests/bench/bench_rollup.c ngx_privacy_module/ngx_http_privacy_rollup.c \
     ngx_privacy_module/ngx_http_privacy_schema.c \
-    ngx_privacy_module/ngx_http_privacy_sweep.c -lsqlite3
+    ngx_privacy_module/ngx_http_privacy_sweep.c \
+    ngx_privacy_module/ngx_http_privacy_calendar.c -lsqlite3
 
 exec "$BIN" "$@"
