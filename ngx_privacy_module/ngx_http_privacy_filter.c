@@ -87,6 +87,7 @@ ngx_http_privacy_header_filter(ngx_http_request_t *r)
         return NGX_ERROR;
     }
 
+    ctx->response = 1;
     varies = ngx_http_privacy_strip_set_cookies(r, plcf, ctx);
 
     if (ngx_http_privacy_expire_presented(r, plcf, ctx, &added) != NGX_OK) {

@@ -31,6 +31,7 @@ static char *ngx_http_privacy_portal(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_privacy_retention(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static const char *ngx_http_privacy_time_hint(ngx_str_t *value);
 static char *ngx_http_privacy_search_args(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_privacy_enum(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -887,22 +888,22 @@ ngx_http_privacy_consent_cookie(ngx_conf_t *cf, ngx_command_t *cmd,
             continue;
         }
 
-        if (ngx_strcmp(value[i].data, "secure") == 0) {
+        if (ngx_strcasecmp(value[i].data, (u_char *) "secure") == 0) {
             plcf->cookie_secure = 1;
             continue;
         }
 
-        if (ngx_strcmp(value[i].data, "samesite=lax") == 0) {
+        if (ngx_strcasecmp(value[i].data, (u_char *) "samesite=lax") == 0) {
             plcf->cookie_samesite = NGX_HTTP_PRIVACY_SAMESITE_LAX;
             continue;
         }
 
-        if (ngx_strcmp(value[i].data, "samesite=strict") == 0) {
+        if (ngx_strcasecmp(value[i].data, (u_char *) "samesite=strict") == 0) {
             plcf->cookie_samesite = NGX_HTTP_PRIVACY_SAMESITE_STRICT;
             continue;
         }
 
-        if (ngx_strcmp(value[i].data, "samesite=none") == 0) {
+        if (ngx_strcasecmp(value[i].data, (u_char *) "samesite=none") == 0) {
             plcf->cookie_samesite = NGX_HTTP_PRIVACY_SAMESITE_NONE;
             continue;
         }
@@ -1064,11 +1065,55 @@ static ngx_str_t  ngx_http_privacy_retention_categories[] = {
 };
 
 
+/*
+ * nginx time units are single letters: "M" is months, "m" minutes, so
+ * "13mo" or "2months" fail; say what was probably meant.
+ */
+
+static const char *
+ngx_http_privacy_time_hint(ngx_str_t *value)
+{
+    u_char  *p, *last;
+
+    p = value->data;
+    last = p + value->len;
+
+    while (p < last && *p >= '0' && *p <= '9') {
+        p++;
+    }
+
+    if (p == value->data || p == last) {
+        return "";
+    }
+
+    switch (*p) {
+    case 'm':
+    case 'M':
+        if (last - p > 1 && (p[1] == 'o' || p[1] == 'O')) {
+            return ", months are \"M\" (e.g. \"13M\"), \"m\" is minutes";
+        }
+        break;
+    case 'y':
+    case 'Y':
+        return ", years are \"y\" (e.g. \"7y\")";
+    case 'd':
+    case 'D':
+        return ", days are \"d\" (e.g. \"30d\")";
+    case 'w':
+    case 'W':
+        return ", weeks are \"w\" (e.g. \"4w\")";
+    }
+
+    return ", units are y, M, w, d, h, m, s (e.g. \"13M\", \"7y\")";
+}
+
+
 static char *
 ngx_http_privacy_retention(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_privacy_main_conf_t *pmcf = conf;
 
+    u_char                        *p, *last, list[160];
     time_t                         period;
     ngx_str_t                     *value, *known;
     ngx_uint_t                     i;
@@ -1085,9 +1130,23 @@ ngx_http_privacy_retention(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     if (known->len == 0) {
+        p = list;
+        last = list + sizeof(list);
+
+        for (known = ngx_http_privacy_retention_categories;
+             known->len;
+             known++)
+        {
+            p = ngx_slprintf(p, last, "%s%V",
+                             p == list ? ""
+                                       : (known[1].len ? ", " : " or "),
+                             known);
+        }
+
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "unknown retention category \"%V\" in \"%V\"",
-                           &value[1], &cmd->name);
+                           "unknown retention category \"%V\" in \"%V\", "
+                           "expected %*s", &value[1], &cmd->name,
+                           p - list, list);
         return NGX_CONF_ERROR;
     }
 
@@ -1109,8 +1168,9 @@ ngx_http_privacy_retention(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     period = ngx_parse_time(&value[2], 1);
     if (period <= 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid retention time \"%V\" in \"%V\"",
-                           &value[2], &cmd->name);
+                           "invalid retention time \"%V\" in \"%V\"%s",
+                           &value[2], &cmd->name,
+                           ngx_http_privacy_time_hint(&value[2]));
         return NGX_CONF_ERROR;
     }
 

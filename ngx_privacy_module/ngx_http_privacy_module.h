@@ -242,6 +242,7 @@ typedef struct {
     unsigned                         request_done:1;
     unsigned                         enforced:1;  /* cookies were stripped */
     unsigned                         decision_made:1;   /* by the portal */
+    unsigned                         response:1;  /* Set-Cookie judged */
 } ngx_http_privacy_ctx_t;
 
 

@@ -395,8 +395,32 @@ ngx_int_t
 ngx_http_privacy_add_stripped(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t *ctx, u_char *name, size_t len)
 {
-    u_char  *p;
+    u_char  *p, *last, *q;
     size_t   need;
+
+    /*
+     * A name the request already lost is not listed again when the
+     * response sets it (docs/directives.md, $privacy_stripped).  Only
+     * then: the few Set-Cookie names are compared, not every cookie.
+     */
+
+    if (ctx->response) {
+        p = ctx->stripped.data;
+        last = p + ctx->stripped.len;
+
+        while (p < last) {
+            q = ngx_strlchr(p, last, ',');
+            if (q == NULL) {
+                q = last;
+            }
+
+            if ((size_t) (q - p) == len && ngx_memcmp(p, name, len) == 0) {
+                return NGX_OK;
+            }
+
+            p = q + 1;
+        }
+    }
 
     need = ctx->stripped.len + 1 + len;
 

@@ -1033,7 +1033,7 @@ static int
 ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
     size_t err_len)
 {
-    int          rc;
+    int          rc, fd;
     sqlite3     *db;
     ngx_uint_t   i;
 
@@ -1041,6 +1041,16 @@ ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
      * NOMUTEX: one thread at a time uses the connection (one task in
      * flight per worker, then the exiting worker itself).
      */
+    /*
+     * A new register is created 0600 here (an empty file is an empty
+     * database); SQLite gives its -wal and -shm the database's mode.
+     * Not umask(): it is the process's, and the event loop runs on.
+     */
+    fd = open((char *) s->path.data, O_RDWR|O_CREAT|O_EXCL|O_CLOEXEC, 0600);
+    if (fd != -1) {
+        close(fd);
+    }
+
     rc = sqlite3_open_v2((char *) s->path.data, &db,
                          SQLITE_OPEN_READWRITE|SQLITE_OPEN_CREATE
                          |SQLITE_OPEN_NOMUTEX, NULL);
