@@ -57,6 +57,7 @@ typedef struct {
 typedef struct {
     u_char                           value[NGX_HTTP_PRIVACY_CONSENT_MAX_LEN];
     size_t                           len;
+    void                            *site;          /* srv_conf_t */
     ngx_http_privacy_consent_t       consent;
 } ngx_http_privacy_consent_memo_t;
 
@@ -147,21 +148,7 @@ typedef struct {
 
 
 typedef struct {
-    ngx_str_t                        secret_file;
     ngx_str_t                        db;
-    ngx_str_t                        version;
-    ngx_str_t                        policy_file;
-    ngx_str_t                        policy_conf;    /* where it was set */
-    ngx_uint_t                       policy_line;
-
-    /* the validated policy document (a jansson json_t *), or NULL */
-    void                            *policy;
-
-    ngx_array_t                      retention;  /* retention_t */
-
-    /* keys derived from the secret; contexts are per process after fork */
-    ngx_http_privacy_mac_t          *cookie_mac;
-    ngx_http_privacy_mac_t          *client_mac;
 
     psl_ctx_t                       *psl;
 
@@ -183,6 +170,47 @@ typedef struct {
     ngx_thread_pool_t               *thread_pool;
     ngx_http_privacy_store_t        *store;
 } ngx_http_privacy_main_conf_t;
+
+
+/*
+ * A site: what a server block (or, inherited, the http block) says about
+ * its controller and policy.  Two shops on one nginx have their own
+ * policy, version, retention periods and secret (docs/operator-guide.md,
+ * "Several sites"); the register is shared, its rows tagged by site.
+ */
+typedef struct {
+    ngx_str_t                        secret_file;
+    ngx_str_t                        version;
+    ngx_str_t                        policy_file;
+    ngx_str_t                        policy_conf;    /* where it was set */
+    ngx_uint_t                       policy_line;
+
+    /* the validated policy document (a jansson json_t *), or NULL */
+    void                            *policy;
+
+    ngx_array_t                      retention;  /* retention_t */
+
+    /* the language of the pages when the visitor's is not in the policy */
+    ngx_str_t                        default_lang;
+
+    /*
+     * Keys derived from the secret; contexts are per process after fork.
+     * The consent cookie's key also binds the cookie to this server's
+     * scope (server name, cookie domain and path), so that two server
+     * blocks sharing a secret do not share consent (docs/security.md).
+     */
+    u_char                          *cookie_key;    /* HKDF of the secret */
+    ngx_http_privacy_mac_t          *cookie_mac;
+    ngx_http_privacy_mac_t          *client_mac;
+
+    /* the site's name in the register: the first server_name */
+    ngx_str_t                        site;
+
+    /* set while merging: a location of the server asks, one answers */
+    unsigned                         banner:1;
+    unsigned                         portal:1;
+    unsigned                         ready:1;       /* http level: loaded */
+} ngx_http_privacy_srv_conf_t;
 
 
 typedef struct {
@@ -333,10 +361,10 @@ typedef struct {
  * (NGX_HTTP_PRIVACY_LANG_*): from the policy document when it describes
  * the category, else the module's own words.
  */
-void ngx_http_privacy_category_info(ngx_http_privacy_main_conf_t *pmcf,
+void ngx_http_privacy_category_info(ngx_http_privacy_srv_conf_t *pscf,
     ngx_uint_t i, ngx_uint_t lang, ngx_http_privacy_category_info_t *info);
 char *ngx_http_privacy_policy_load(ngx_conf_t *cf,
-    ngx_http_privacy_main_conf_t *pmcf);
+    ngx_http_privacy_srv_conf_t *pscf);
 ngx_int_t ngx_http_privacy_policy_handler(ngx_http_request_t *r,
     ngx_str_t *page);
 
@@ -353,6 +381,13 @@ void ngx_http_privacy_analytics_exit_process(void);
 ngx_int_t ngx_http_privacy_portal_handler(ngx_http_request_t *r);
 void ngx_http_privacy_portal_url(ngx_http_request_t *r, const char *page,
     ngx_str_t *url);
+/*
+ * The form token a POST to the consent page needs when it carries neither
+ * Origin nor Referer: NGX_HTTP_PRIVACY_TOKEN_LEN base64url characters,
+ * sent as the form field "token".
+ */
+#define NGX_HTTP_PRIVACY_TOKEN_LEN  22
+ngx_int_t ngx_http_privacy_portal_token(ngx_http_request_t *r, u_char *out);
 
 
 extern ngx_module_t  ngx_http_privacy_module;

@@ -27,7 +27,7 @@
 /* where in the document the validation is: "$.purposes[2].retention" */
 typedef struct {
     ngx_conf_t                      *cf;
-    ngx_http_privacy_main_conf_t    *pmcf;
+    ngx_http_privacy_srv_conf_t     *pscf;
     size_t                           len;
     u_char                           path[NGX_HTTP_PRIVACY_PATH_MAX];
 } ngx_http_privacy_check_t;
@@ -67,7 +67,7 @@ static ngx_uint_t ngx_http_privacy_lang_tag(const char *s);
 
 char *
 ngx_http_privacy_policy_load(ngx_conf_t *cf,
-    ngx_http_privacy_main_conf_t *pmcf)
+    ngx_http_privacy_srv_conf_t *pscf)
 {
     char                      *rv;
     json_t                    *doc;
@@ -76,21 +76,21 @@ ngx_http_privacy_policy_load(ngx_conf_t *cf,
     ngx_pool_cleanup_t        *cln;
     ngx_http_privacy_check_t   ck;
 
-    if (ngx_conf_full_name(cf->cycle, &pmcf->policy_file, 1) != NGX_OK) {
+    if (ngx_conf_full_name(cf->cycle, &pscf->policy_file, 1) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 
-    if (ngx_file_info(pmcf->policy_file.data, &fi) == NGX_FILE_ERROR) {
+    if (ngx_file_info(pscf->policy_file.data, &fi) == NGX_FILE_ERROR) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
                            "privacy_policy \"%V\": " ngx_file_info_n
-                           " failed", &pmcf->policy_file);
+                           " failed", &pscf->policy_file);
         return NGX_CONF_ERROR;
     }
 
     if (!ngx_is_file(&fi)) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "privacy_policy \"%V\": not a regular file",
-                           &pmcf->policy_file);
+                           &pscf->policy_file);
         return NGX_CONF_ERROR;
     }
 
@@ -99,7 +99,7 @@ ngx_http_privacy_policy_load(ngx_conf_t *cf,
         return NGX_CONF_ERROR;
     }
 
-    doc = json_load_file((char *) pmcf->policy_file.data,
+    doc = json_load_file((char *) pscf->policy_file.data,
                          JSON_REJECT_DUPLICATES, &err);
 
     if (doc == NULL) {
@@ -107,13 +107,13 @@ ngx_http_privacy_policy_load(ngx_conf_t *cf,
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "privacy_policy \"%V\": invalid JSON at "
                                "line %d, column %d: %s",
-                               &pmcf->policy_file, err.line, err.column,
+                               &pscf->policy_file, err.line, err.column,
                                err.text);
 
         } else {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "privacy_policy \"%V\": %s",
-                               &pmcf->policy_file, err.text);
+                               &pscf->policy_file, err.text);
         }
 
         return NGX_CONF_ERROR;
@@ -123,7 +123,7 @@ ngx_http_privacy_policy_load(ngx_conf_t *cf,
     cln->data = doc;
 
     ck.cf = cf;
-    ck.pmcf = pmcf;
+    ck.pscf = pscf;
     ck.path[0] = '$';
     ck.len = 1;
 
@@ -142,7 +142,7 @@ ngx_http_privacy_policy_load(ngx_conf_t *cf,
         return rv;
     }
 
-    pmcf->policy = doc;
+    pscf->policy = doc;
 
     return NGX_CONF_OK;
 }
@@ -761,7 +761,7 @@ ngx_http_privacy_check_retention(ngx_http_privacy_check_t *ck,
     u_char     buf[NGX_HTTP_PRIVACY_QUOTE_SIZE];
     ngx_str_t  q;
 
-    if (ngx_http_privacy_retention_find(ck->pmcf, name)) {
+    if (ngx_http_privacy_retention_find(ck->pscf, name)) {
         return NGX_CONF_OK;
     }
 
@@ -791,7 +791,7 @@ ngx_http_privacy_check_error(ngx_http_privacy_check_t *ck, const char *fmt,
 
     ngx_conf_log_error(NGX_LOG_EMERG, ck->cf, 0,
                        "privacy_policy \"%V\": %*s: %*s",
-                       &ck->pmcf->policy_file, ck->len, ck->path,
+                       &ck->pscf->policy_file, ck->len, ck->path,
                        (size_t) (p - msg), msg);
 
     return NGX_CONF_ERROR;
@@ -997,7 +997,7 @@ ngx_http_privacy_term(const ngx_http_privacy_term_t *terms, const char *name)
 /* the configuration and the document, as the pages read them */
 
 ngx_http_privacy_retention_t *
-ngx_http_privacy_retention_find(ngx_http_privacy_main_conf_t *pmcf,
+ngx_http_privacy_retention_find(ngx_http_privacy_srv_conf_t *pscf,
     const char *name)
 {
     size_t                         len;
@@ -1009,9 +1009,9 @@ ngx_http_privacy_retention_find(ngx_http_privacy_main_conf_t *pmcf,
     }
 
     len = ngx_strlen(name);
-    rt = pmcf->retention.elts;
+    rt = pscf->retention.elts;
 
-    for (i = 0; i < pmcf->retention.nelts; i++) {
+    for (i = 0; i < pscf->retention.nelts; i++) {
         if (rt[i].category.len == len
             && ngx_strncmp(rt[i].category.data, name, len) == 0)
         {
@@ -1073,7 +1073,7 @@ ngx_http_privacy_text(json_t *obj, const char *key, ngx_uint_t lang,
 
 
 void
-ngx_http_privacy_category_info(ngx_http_privacy_main_conf_t *pmcf,
+ngx_http_privacy_category_info(ngx_http_privacy_srv_conf_t *pscf,
     ngx_uint_t i, ngx_uint_t lang, ngx_http_privacy_category_info_t *info)
 {
     json_t                                  *doc;
@@ -1099,11 +1099,11 @@ ngx_http_privacy_category_info(ngx_http_privacy_main_conf_t *pmcf,
 
     /* the operator's own words, when the document has them */
 
-    if (pmcf == NULL || pmcf->policy == NULL) {
+    if (pscf == NULL || pscf->policy == NULL) {
         return;
     }
 
-    doc = json_object_get(json_object_get(pmcf->policy, "cookie_categories"),
+    doc = json_object_get(json_object_get(pscf->policy, "cookie_categories"),
                           c->name);
 
     if (ngx_http_privacy_text(doc, "title", lang, &title) == NGX_OK

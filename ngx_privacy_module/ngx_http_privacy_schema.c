@@ -73,6 +73,13 @@ static const char  *ngx_http_privacy_migrations[] = {
      * half a second per million rows, while the writers wait
      */
     "CREATE INDEX analytics_events_ts ON analytics_events (ts);",
+
+    /*
+     * several sites on one register (docs/operator-guide.md): the server
+     * a decision was made on; '' for receipts written before
+     */
+    "ALTER TABLE consent_receipts"
+    "  ADD COLUMN site TEXT NOT NULL DEFAULT '';",
 };
 
 

@@ -183,8 +183,8 @@ static ngx_http_privacy_store_stmt_t  ngx_http_privacy_store_stmts[] = {
       offsetof(ngx_http_privacy_store_t, commit) },
 
     { "INSERT INTO consent_receipts (consent_id, decided_at,"
-      " policy_version, categories, method, client)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+      " policy_version, categories, method, client, site)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
       offsetof(ngx_http_privacy_store_t, insert_receipt) },
 
     { "INSERT INTO analytics_events (ts, host, path, status,"
@@ -1140,6 +1140,8 @@ ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
             sqlite3_bind_text(st, 4, (char *) cats, len, SQLITE_TRANSIENT);
             sqlite3_bind_text(st, 5, r->method, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 6, (char *) r->client, sizeof(r->client),
+                              SQLITE_STATIC);
+            sqlite3_bind_text(st, 7, (char *) r->site, r->site_len,
                               SQLITE_STATIC);
             break;
 

@@ -63,7 +63,7 @@ EOF
 for my $v ('samesite=None', 'SameSite=None', 'samesite=none',
            'SameSite=Strict', 'SameSite=Lax')
 {
-    my ($ok, $out) = check("    privacy_consent_cookie pc $v Secure;");
+    my ($ok, $out) = check("    privacy_consent_cookie pc $v secure;");
     ok($ok, "privacy_consent_cookie ... $v passes") or diag($out);
 }
 
@@ -80,7 +80,7 @@ $t->config(<<'EOF');
     privacy_secret_file %%SECRET%%;
     privacy_db %%DB%%;
     privacy_cookie statistics '^_ga$';
-    privacy_consent_cookie pc SameSite=None Secure;
+    privacy_consent_cookie pc SameSite=None secure;
     log_format stripped '$request_uri stripped=$privacy_stripped';
 
     server {
