@@ -9,6 +9,7 @@
 #include "ngx_http_privacy_module.h"
 #include "ngx_http_privacy_cookie.h"
 #include "ngx_http_privacy_store.h"
+#include "ngx_http_privacy_page.h"
 
 
 static ngx_int_t ngx_http_privacy_add_variables(ngx_conf_t *cf);
@@ -22,6 +23,8 @@ static char *ngx_http_privacy_merge_srv_conf(ngx_conf_t *cf, void *parent,
 static char *ngx_http_privacy_site_init(ngx_conf_t *cf,
     ngx_http_privacy_srv_conf_t *pscf);
 static char *ngx_http_privacy_site_policy(ngx_conf_t *cf,
+    ngx_http_privacy_srv_conf_t *pscf);
+static char *ngx_http_privacy_site_language(ngx_conf_t *cf,
     ngx_http_privacy_srv_conf_t *pscf);
 static char *ngx_http_privacy_site_bind(ngx_conf_t *cf,
     ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf);
@@ -851,6 +854,8 @@ ngx_http_privacy_merge_srv_conf(ngx_conf_t *cf, void *parent, void *child)
 
         if (!own_retention) {
             conf->policy = prev->policy;
+            conf->nlangs = prev->nlangs;
+            ngx_memcpy(conf->langs, prev->langs, sizeof(conf->langs));
         }
     }
 
@@ -885,10 +890,61 @@ ngx_http_privacy_site_init(ngx_conf_t *cf, ngx_http_privacy_srv_conf_t *pscf)
     }
 
     if (pscf->policy_file.len && pscf->policy == NULL) {
-        return ngx_http_privacy_site_policy(cf, pscf);
+        if (ngx_http_privacy_site_policy(cf, pscf) != NGX_CONF_OK) {
+            return NGX_CONF_ERROR;
+        }
     }
 
-    return NGX_CONF_OK;
+    return ngx_http_privacy_site_language(cf, pscf);
+}
+
+
+/*
+ * The default language: privacy_default_language, else the document's
+ * first (sv without a document); one the site's pages exist in.
+ */
+
+static char *
+ngx_http_privacy_site_language(ngx_conf_t *cf,
+    ngx_http_privacy_srv_conf_t *pscf)
+{
+    u_char      *p, *last, list[NGX_HTTP_PRIVACY_SITE_LANGS * 5];
+    ngx_int_t    lang;
+    ngx_uint_t   i;
+
+    if (pscf->nlangs == 0) {
+        pscf->langs[0] = NGX_HTTP_PRIVACY_LANG_SV;
+        pscf->langs[1] = NGX_HTTP_PRIVACY_LANG_EN;
+        pscf->nlangs = 2;
+    }
+
+    if (pscf->default_lang.len == 0) {
+        pscf->lang = pscf->langs[0];
+        return NGX_CONF_OK;
+    }
+
+    lang = ngx_http_privacy_site_lang(pscf, pscf->default_lang.data,
+                                      pscf->default_lang.len);
+    if (lang != NGX_DECLINED) {
+        pscf->lang = lang;
+        return NGX_CONF_OK;
+    }
+
+    p = list;
+    last = list + sizeof(list);
+
+    for (i = 0; i < pscf->nlangs; i++) {
+        p = ngx_slprintf(p, last, "%s%s", i ? ", " : "",
+                         ngx_http_privacy_lang_code(pscf->langs[i]));
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "privacy_default_language \"%V\" is not a language "
+                       "of the site's pages: %*s (the policy document's "
+                       "\"languages\")", &pscf->default_lang, p - list,
+                       list);
+
+    return NGX_CONF_ERROR;
 }
 
 

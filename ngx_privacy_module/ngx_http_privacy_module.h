@@ -190,8 +190,16 @@ typedef struct {
 
     ngx_array_t                      retention;  /* retention_t */
 
-    /* the language of the pages when the visitor's is not in the policy */
+    /*
+     * The languages of the site's pages (NGX_HTTP_PRIVACY_LANG_* and the
+     * policy document's others, ngx_http_privacy_lang_code()), and the
+     * one for a visitor who asks for none of them (privacy_default_language)
+     */
+#define NGX_HTTP_PRIVACY_SITE_LANGS  16
     ngx_str_t                        default_lang;
+    ngx_uint_t                       lang;
+    ngx_uint_t                       langs[NGX_HTTP_PRIVACY_SITE_LANGS];
+    ngx_uint_t                       nlangs;
 
     /*
      * Keys derived from the secret; contexts are per process after fork.
@@ -365,6 +373,16 @@ void ngx_http_privacy_category_info(ngx_http_privacy_srv_conf_t *pscf,
     ngx_uint_t i, ngx_uint_t lang, ngx_http_privacy_category_info_t *info);
 char *ngx_http_privacy_policy_load(ngx_conf_t *cf,
     ngx_http_privacy_srv_conf_t *pscf);
+/*
+ * Languages by index: 0 sv and 1 en (the module's own words), then those
+ * policy documents add (per process, registered at configuration time).
+ */
+ngx_int_t ngx_http_privacy_lang_index(const u_char *code, size_t len,
+    ngx_uint_t add);
+const char *ngx_http_privacy_lang_code(ngx_uint_t lang);
+/* the site's language named by code (any case), or NGX_DECLINED */
+ngx_int_t ngx_http_privacy_site_lang(ngx_http_privacy_srv_conf_t *pscf,
+    const u_char *code, size_t len);
 ngx_int_t ngx_http_privacy_policy_handler(ngx_http_request_t *r,
     ngx_str_t *page);
 

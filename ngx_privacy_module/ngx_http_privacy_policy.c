@@ -33,6 +33,17 @@ typedef struct {
 } ngx_http_privacy_check_t;
 
 
+/*
+ * Languages beyond sv and en that policy documents carry, by index - 2.
+ * Per process and only ever added to (at configuration time), so that an
+ * index stays valid across reloads; a few bytes each.
+ */
+#define NGX_HTTP_PRIVACY_LANGS_MAX      32
+
+static u_char      ngx_http_privacy_langs[NGX_HTTP_PRIVACY_LANGS_MAX][4];
+static ngx_uint_t  ngx_http_privacy_nlangs;
+
+
 static void ngx_http_privacy_policy_cleanup(void *data);
 static char *ngx_http_privacy_check_fields(ngx_http_privacy_check_t *ck,
     json_t *obj, const ngx_http_privacy_field_t *fields);
@@ -61,6 +72,8 @@ static u_char *ngx_http_privacy_quote_copy(u_char *p, u_char *last,
     const u_char *s, size_t len);
 static ngx_uint_t ngx_http_privacy_blank(const char *s);
 static ngx_uint_t ngx_http_privacy_lang_tag(const char *s);
+static char *ngx_http_privacy_check_languages(ngx_http_privacy_check_t *ck,
+    json_t *doc);
 
 
 /* loading and validation */
@@ -129,6 +142,12 @@ ngx_http_privacy_policy_load(ngx_conf_t *cf,
 
     if (!json_is_object(doc)) {
         return ngx_http_privacy_check_error(&ck, "must be an object");
+    }
+
+    /* the languages first: every text is checked for each of them */
+    rv = ngx_http_privacy_check_languages(&ck, doc);
+    if (rv != NGX_CONF_OK) {
+        return rv;
     }
 
     rv = ngx_http_privacy_check_fields(&ck, doc,
@@ -374,8 +393,6 @@ ngx_http_privacy_check_text(ngx_http_privacy_check_t *ck, json_t *v)
     ngx_uint_t   i;
     const char  *key;
 
-    static const char  *langs[] = { "sv", "en" };
-
     if (!json_is_object(v)) {
         return ngx_http_privacy_check_error(ck, "must be an object of texts "
                                             "by language, as {\"sv\": "
@@ -402,10 +419,11 @@ ngx_http_privacy_check_text(ngx_http_privacy_check_t *ck, json_t *v)
         ck->len = old;
     }
 
-    for (i = 0; i < sizeof(langs) / sizeof(langs[0]); i++) {
-        old = ngx_http_privacy_path_key(ck, langs[i]);
+    for (i = 0; i < ck->pscf->nlangs; i++) {
+        key = ngx_http_privacy_lang_code(ck->pscf->langs[i]);
+        old = ngx_http_privacy_path_key(ck, key);
 
-        s = json_object_get(v, langs[i]);
+        s = json_object_get(v, key);
 
         if (s == NULL) {
             return ngx_http_privacy_check_error(ck, "missing");
@@ -1058,7 +1076,12 @@ ngx_http_privacy_text(json_t *obj, const char *key, ngx_uint_t lang,
         obj = json_object_get(obj, key);
     }
 
-    v = json_object_get(obj, lang == NGX_HTTP_PRIVACY_LANG_SV ? "sv" : "en");
+    v = json_object_get(obj, ngx_http_privacy_lang_code(lang));
+
+    /* a module's own text (no document) asked for another language */
+    if (!json_is_string(v) && lang > NGX_HTTP_PRIVACY_LANG_EN) {
+        v = json_object_get(obj, "en");
+    }
 
     if (!json_is_string(v)) {
         ngx_str_null(s);
@@ -1112,4 +1135,159 @@ ngx_http_privacy_category_info(ngx_http_privacy_srv_conf_t *pscf,
         info->title = title;
         info->text = text;
     }
+}
+
+
+/*
+ * "languages": the languages every text of the document carries, primary
+ * language codes as ["sv", "en", "de"]; without it, sv and en.  Each is
+ * one the pages can be shown in (docs/policy-document.md).
+ */
+
+static char *
+ngx_http_privacy_check_languages(ngx_http_privacy_check_t *ck, json_t *doc)
+{
+    size_t        i, j, n;
+    json_t       *v, *e;
+    ngx_int_t     lang;
+    const char   *code;
+
+    ck->pscf->nlangs = 0;
+
+    v = json_object_get(doc, "languages");
+
+    if (v == NULL) {
+        ck->pscf->langs[0] = NGX_HTTP_PRIVACY_LANG_SV;
+        ck->pscf->langs[1] = NGX_HTTP_PRIVACY_LANG_EN;
+        ck->pscf->nlangs = 2;
+        return NGX_CONF_OK;
+    }
+
+    (void) ngx_http_privacy_path_key(ck, "languages");
+
+    if (!json_is_array(v) || json_array_size(v) == 0
+        || json_array_size(v) > NGX_HTTP_PRIVACY_SITE_LANGS)
+    {
+        return ngx_http_privacy_check_error(ck, "must be an array of 1 to "
+                                            "%d language codes, as "
+                                            "[\"sv\", \"en\"]",
+                                            NGX_HTTP_PRIVACY_SITE_LANGS);
+    }
+
+    json_array_foreach(v, i, e) {
+        (void) ngx_http_privacy_path_index(ck, i);
+
+        code = json_string_value(e);
+        n = code ? ngx_strlen(code) : 0;
+
+        for (j = 0; j < n && code[j] >= 'a' && code[j] <= 'z'; j++) {
+            /* void */
+        }
+
+        if (code == NULL || n < 2 || n > 3 || j != n) {
+            return ngx_http_privacy_check_error(ck, "must be a language "
+                                                "code of 2 or 3 lower case "
+                                                "letters, as \"de\"");
+        }
+
+        lang = ngx_http_privacy_lang_index((u_char *) code, n, 1);
+        if (lang == NGX_ERROR) {
+            return ngx_http_privacy_check_error(ck, "too many languages "
+                                                "in all policy documents");
+        }
+
+        for (j = 0; j < ck->pscf->nlangs; j++) {
+            if (ck->pscf->langs[j] == (ngx_uint_t) lang) {
+                return ngx_http_privacy_check_error(ck, "duplicate");
+            }
+        }
+
+        ck->pscf->langs[ck->pscf->nlangs++] = lang;
+        ck->len = sizeof("$.languages") - 1;
+    }
+
+    ck->len = 1;
+
+    return NGX_CONF_OK;
+}
+
+
+ngx_int_t
+ngx_http_privacy_lang_index(const u_char *code, size_t len, ngx_uint_t add)
+{
+    ngx_uint_t  i;
+
+    if (len == 2 && ngx_strncasecmp((u_char *) code, (u_char *) "sv", 2) == 0)
+    {
+        return NGX_HTTP_PRIVACY_LANG_SV;
+    }
+
+    if (len == 2 && ngx_strncasecmp((u_char *) code, (u_char *) "en", 2) == 0)
+    {
+        return NGX_HTTP_PRIVACY_LANG_EN;
+    }
+
+    if (len < 2 || len > 3) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < ngx_http_privacy_nlangs; i++) {
+        if (ngx_strlen(ngx_http_privacy_langs[i]) == len
+            && ngx_strncasecmp(ngx_http_privacy_langs[i], (u_char *) code,
+                               len) == 0)
+        {
+            return NGX_HTTP_PRIVACY_LANG_EN + 1 + i;
+        }
+    }
+
+    if (!add || ngx_http_privacy_nlangs == NGX_HTTP_PRIVACY_LANGS_MAX) {
+        return NGX_ERROR;
+    }
+
+    ngx_strlow(ngx_http_privacy_langs[i], (u_char *) code, len);
+    ngx_http_privacy_langs[i][len] = '\0';
+    ngx_http_privacy_nlangs++;
+
+    return NGX_HTTP_PRIVACY_LANG_EN + 1 + i;
+}
+
+
+const char *
+ngx_http_privacy_lang_code(ngx_uint_t lang)
+{
+    if (lang == NGX_HTTP_PRIVACY_LANG_SV) {
+        return "sv";
+    }
+
+    if (lang == NGX_HTTP_PRIVACY_LANG_EN
+        || lang - NGX_HTTP_PRIVACY_LANG_EN - 1 >= ngx_http_privacy_nlangs)
+    {
+        return "en";
+    }
+
+    return (const char *) ngx_http_privacy_langs[lang
+                                                 - NGX_HTTP_PRIVACY_LANG_EN
+                                                 - 1];
+}
+
+
+ngx_int_t
+ngx_http_privacy_site_lang(ngx_http_privacy_srv_conf_t *pscf,
+    const u_char *code, size_t len)
+{
+    ngx_int_t   lang;
+    ngx_uint_t  i;
+
+    lang = ngx_http_privacy_lang_index(code, len, 0);
+    if (lang == NGX_ERROR) {
+        return NGX_DECLINED;
+    }
+
+    for (i = 0; i < pscf->nlangs; i++) {
+        if (pscf->langs[i] == (ngx_uint_t) lang) {
+            return lang;
+        }
+    }
+
+    return NGX_DECLINED;
 }

@@ -65,7 +65,7 @@ ngx_http_privacy_cookies_page(ngx_http_request_t *r,
     ngx_http_privacy_page_raw(&page, "</a>.</p>\n");
 
     for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
-        ngx_http_privacy_category_info(pscf, i, page.lang, &c);
+        ngx_http_privacy_category_info(pscf, i, page.text_lang, &c);
 
         ngx_http_privacy_page_raw(&page, "<h2 id=\"");
         ngx_http_privacy_page_raw(&page, c.name);

@@ -631,7 +631,7 @@ ngx_http_privacy_retention_title(ngx_http_privacy_page_t *page, json_t *doc,
         && ngx_http_privacy_text(json_object_get(json_object_get(doc,
                                                                  "retention"),
                                                  term->name),
-                                 "name", page->lang, &s)
+                                 "name", page->text_lang, &s)
            == NGX_OK)
     {
         ngx_http_privacy_html_str(page, &s);
@@ -687,7 +687,7 @@ ngx_http_privacy_policy_cookies(ngx_http_privacy_page_t *page,
     ngx_http_privacy_page_raw(page, "<ul>\n");
 
     for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
-        ngx_http_privacy_category_info(pscf, i, page->lang, &c);
+        ngx_http_privacy_category_info(pscf, i, page->text_lang, &c);
 
         ngx_http_privacy_page_raw(page, "<li><strong>");
         ngx_http_privacy_html_str(page, &c.title);
@@ -752,7 +752,7 @@ ngx_http_privacy_policy_rights(ngx_http_privacy_page_t *page, json_t *doc)
         ngx_http_privacy_page_raw(page, right->text[page->lang]);
 
         if (ngx_http_privacy_text(json_object_get(doc, "rights"),
-                                  right->name, page->lang, &s)
+                                  right->name, page->text_lang, &s)
             == NGX_OK)
         {
             ngx_http_privacy_page_raw(page, " ");
@@ -935,7 +935,7 @@ ngx_http_privacy_html_text(ngx_http_privacy_page_t *page, json_t *obj,
 {
     ngx_str_t  s;
 
-    if (ngx_http_privacy_text(obj, key, page->lang, &s) == NGX_OK) {
+    if (ngx_http_privacy_text(obj, key, page->text_lang, &s) == NGX_OK) {
         ngx_http_privacy_page_text(page, s.data, s.len);
     }
 }
@@ -951,7 +951,7 @@ ngx_http_privacy_html_lines(ngx_http_privacy_page_t *page, json_t *obj,
     ngx_str_t    s;
     ngx_uint_t   first;
 
-    if (ngx_http_privacy_text(obj, key, page->lang, &s) != NGX_OK) {
+    if (ngx_http_privacy_text(obj, key, page->text_lang, &s) != NGX_OK) {
         return;
     }
 
@@ -1014,7 +1014,7 @@ ngx_http_privacy_html_url(ngx_http_privacy_page_t *page, json_t *obj,
     ngx_http_privacy_page_text(page, p, last - p);
     ngx_http_privacy_page_raw(page, "\">");
 
-    if (label && ngx_http_privacy_text(label, NULL, page->lang, &s) == NGX_OK)
+    if (label && ngx_http_privacy_text(label, NULL, page->text_lang, &s) == NGX_OK)
     {
         ngx_http_privacy_html_str(page, &s);
 

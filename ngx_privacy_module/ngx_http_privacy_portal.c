@@ -205,7 +205,7 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
                                   "Ditt val just nu: ", "Your choice now: "));
 
         for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
-            ngx_http_privacy_category_info(pscf, i, page.lang, &c);
+            ngx_http_privacy_category_info(pscf, i, page.text_lang, &c);
 
             if (!(ctx->consent.categories & c.bit)) {
                 continue;
@@ -269,7 +269,7 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
     ngx_http_privacy_page_raw(&page, "</legend>\n");
 
     for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
-        ngx_http_privacy_category_info(pscf, i, page.lang, &c);
+        ngx_http_privacy_category_info(pscf, i, page.text_lang, &c);
 
         ngx_http_privacy_page_raw(&page, "<div class=\"cat\"><input "
                                   "type=\"checkbox\" id=\"privacy-");
