@@ -366,6 +366,7 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
 
     /* the http level's site: what servers without their own inherit */
     pscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_privacy_module);
+    pscf->http = 1;
 
     rv = ngx_http_privacy_site_init(cf, pscf);
     if (rv != NGX_CONF_OK) {
@@ -827,6 +828,8 @@ ngx_http_privacy_merge_srv_conf(ngx_conf_t *cf, void *parent, void *child)
 
     if (!prev->ready) {
         /* the http level, when init_main_conf() did not see it */
+        prev->http = 1;
+
         if (ngx_http_privacy_site_init(cf, prev) != NGX_CONF_OK) {
             return NGX_CONF_ERROR;
         }
@@ -927,6 +930,12 @@ ngx_http_privacy_site_language(ngx_conf_t *cf,
                                       pscf->default_lang.len);
     if (lang != NGX_DECLINED) {
         pscf->lang = lang;
+        return NGX_CONF_OK;
+    }
+
+    /* an http level without a document: each server's own decides */
+    if (pscf->http && pscf->policy_file.len == 0) {
+        pscf->lang = pscf->langs[0];
         return NGX_CONF_OK;
     }
 

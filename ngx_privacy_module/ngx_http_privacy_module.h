@@ -218,6 +218,7 @@ typedef struct {
     unsigned                         banner:1;
     unsigned                         portal:1;
     unsigned                         ready:1;       /* http level: loaded */
+    unsigned                         http:1;        /* the http level's */
 } ngx_http_privacy_srv_conf_t;
 
 

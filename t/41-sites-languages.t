@@ -123,6 +123,23 @@ my $bad = policy('bad.json', [qw(sv en)], ['DE']);
     ($ok, $out) = check($svende, '        privacy_default_language de;');
     ok($ok, 'privacy_default_language de with a German document')
         or diag($out);
+
+    # at the http level, for servers with their own German documents
+    $t->config(<<"EOF");
+    privacy_secret_file %%SECRET%%;
+    privacy_default_language de;
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        privacy on;
+        privacy_policy $svende;
+$RETENTION
+        location /privacy/ { privacy_portal; }
+    }
+EOF
+    ($ok, $out) = $t->test_config;
+    ok($ok, 'privacy_default_language de at http, the document in a server')
+        or diag($out);
 }
 
 # --- which language a visitor gets ----------------------------------------------
