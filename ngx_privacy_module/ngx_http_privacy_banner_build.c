@@ -105,10 +105,10 @@ ngx_http_privacy_banner_build(ngx_http_request_t *r,
     ngx_str_t                          ret, nonce, s;
     ngx_uint_t                         i, decided;
     ngx_http_privacy_page_t            page;
-    ngx_http_privacy_main_conf_t      *pmcf;
+    ngx_http_privacy_srv_conf_t       *pscf;
     ngx_http_privacy_category_info_t   c;
 
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
 
     if (ngx_http_privacy_page_init(&page, r) != NGX_OK) {
         return NGX_ERROR;
@@ -180,7 +180,7 @@ ngx_http_privacy_banner_build(ngx_http_request_t *r,
         raw("</legend>");
 
         for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
-            ngx_http_privacy_category_info(pmcf, i, page.lang, &c);
+            ngx_http_privacy_category_info(pscf, i, page.lang, &c);
 
             if (c.bit == NGX_HTTP_PRIVACY_CAT_NECESSARY) {
                 /* always on: no box that could look pre-ticked */

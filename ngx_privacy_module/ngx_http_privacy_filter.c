@@ -87,6 +87,7 @@ ngx_http_privacy_header_filter(ngx_http_request_t *r)
         return NGX_ERROR;
     }
 
+    ctx->response = 1;
     varies = ngx_http_privacy_strip_set_cookies(r, plcf, ctx);
 
     if (ngx_http_privacy_expire_presented(r, plcf, ctx, &added) != NGX_OK) {
@@ -650,7 +651,7 @@ ngx_http_privacy_set_consent_cookie(ngx_http_request_t *r,
     ngx_uint_t                     secure;
     u_char                         buf[NGX_HTTP_PRIVACY_CONSENT_MAX_LEN];
     ngx_http_privacy_loc_conf_t   *plcf;
-    ngx_http_privacy_main_conf_t  *pmcf;
+    ngx_http_privacy_srv_conf_t   *pscf;
 
     static ngx_str_t  samesite[] = {
         ngx_string("; SameSite=Lax"),
@@ -658,10 +659,10 @@ ngx_http_privacy_set_consent_cookie(ngx_http_request_t *r,
         ngx_string("; SameSite=None")
     };
 
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
 
-    n = ngx_http_privacy_consent_encode(consent, pmcf->cookie_mac, buf,
+    n = ngx_http_privacy_consent_encode(consent, pscf->cookie_mac, buf,
                                         sizeof(buf));
     if (n == 0) {
         return NGX_ERROR;

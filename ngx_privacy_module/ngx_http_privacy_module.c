@@ -10,6 +10,7 @@
 #include "ngx_http_privacy_cookie.h"
 #include "ngx_http_privacy_store.h"
 #include "ngx_http_privacy_calendar.h"
+#include "ngx_http_privacy_page.h"
 
 
 static ngx_int_t ngx_http_privacy_add_variables(ngx_conf_t *cf);
@@ -17,6 +18,18 @@ static ngx_int_t ngx_http_privacy_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static void *ngx_http_privacy_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf);
+static void *ngx_http_privacy_create_srv_conf(ngx_conf_t *cf);
+static char *ngx_http_privacy_merge_srv_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static char *ngx_http_privacy_site_init(ngx_conf_t *cf,
+    ngx_http_privacy_srv_conf_t *pscf);
+static char *ngx_http_privacy_site_policy(ngx_conf_t *cf,
+    ngx_http_privacy_srv_conf_t *pscf);
+static char *ngx_http_privacy_site_language(ngx_conf_t *cf,
+    ngx_http_privacy_srv_conf_t *pscf);
+static char *ngx_http_privacy_site_bind(ngx_conf_t *cf,
+    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf);
+static ngx_int_t ngx_http_privacy_check_portals(ngx_conf_t *cf);
 static void *ngx_http_privacy_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
@@ -34,6 +47,7 @@ static char *ngx_http_privacy_fiscal_directive(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_privacy_retention(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static const char *ngx_http_privacy_time_hint(ngx_str_t *value);
 static char *ngx_http_privacy_search_args(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_privacy_enum(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -43,11 +57,12 @@ static char *ngx_http_privacy_policy_directive(ngx_conf_t *cf,
 static char *ngx_http_privacy_secret_directive(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static char *ngx_http_privacy_read_secret(ngx_conf_t *cf,
-    ngx_http_privacy_main_conf_t *pmcf);
+    ngx_http_privacy_srv_conf_t *pscf);
 static ngx_http_privacy_classifier_t *ngx_http_privacy_classifier(
     ngx_conf_t *cf);
 static void ngx_http_privacy_classifier_cleanup(void *data);
 static void ngx_http_privacy_mac_cleanup(void *data);
+static void ngx_http_privacy_key_cleanup(void *data);
 static void ngx_http_privacy_psl_cleanup(void *data);
 
 
@@ -81,10 +96,10 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       NULL },
 
     { ngx_string("privacy_secret_file"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
       ngx_http_privacy_secret_directive,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_privacy_main_conf_t, secret_file),
+      NGX_HTTP_SRV_CONF_OFFSET,
+      offsetof(ngx_http_privacy_srv_conf_t, secret_file),
       NULL },
 
     { ngx_string("privacy_db"),
@@ -95,23 +110,23 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       NULL },
 
     { ngx_string("privacy_policy_version"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_str_slot,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_privacy_main_conf_t, version),
+      NGX_HTTP_SRV_CONF_OFFSET,
+      offsetof(ngx_http_privacy_srv_conf_t, version),
       NULL },
 
     { ngx_string("privacy_policy"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
       ngx_http_privacy_policy_directive,
-      NGX_HTTP_MAIN_CONF_OFFSET,
-      offsetof(ngx_http_privacy_main_conf_t, policy_file),
+      NGX_HTTP_SRV_CONF_OFFSET,
+      offsetof(ngx_http_privacy_srv_conf_t, policy_file),
       NULL },
 
     { ngx_string("privacy_retention"),
-      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE2,
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE2,
       ngx_http_privacy_retention,
-      NGX_HTTP_MAIN_CONF_OFFSET,
+      NGX_HTTP_SRV_CONF_OFFSET,
       0,
       NULL },
 
@@ -134,6 +149,13 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       ngx_http_privacy_fiscal_directive,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
+        NULL },
+
+    { ngx_string("privacy_default_language"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      offsetof(ngx_http_privacy_srv_conf_t, default_lang),
       NULL },
 
     { ngx_string("privacy_banner"),
@@ -245,8 +267,8 @@ static ngx_http_module_t  ngx_http_privacy_module_ctx = {
     ngx_http_privacy_create_main_conf,     /* create main configuration */
     ngx_http_privacy_init_main_conf,       /* init main configuration */
 
-    NULL,                                  /* create server configuration */
-    NULL,                                  /* merge server configuration */
+    ngx_http_privacy_create_srv_conf,      /* create server configuration */
+    ngx_http_privacy_merge_srv_conf,       /* merge server configuration */
 
     ngx_http_privacy_create_loc_conf,      /* create location configuration */
     ngx_http_privacy_merge_loc_conf        /* merge location configuration */
@@ -367,20 +389,9 @@ ngx_http_privacy_create_main_conf(ngx_conf_t *cf)
     /*
      * set by ngx_pcalloc():
      *
-     *     pmcf->secret_file = { 0, NULL };
      *     pmcf->db = { 0, NULL };
-     *     pmcf->version = { 0, NULL };
-     *     pmcf->cookie_mac = NULL;
      *     pmcf->store = NULL;
-     *     pmcf->policy = NULL;
      */
-
-    if (ngx_array_init(&pmcf->retention, cf->pool, 8,
-                       sizeof(ngx_http_privacy_retention_t))
-        != NGX_OK)
-    {
-        return NULL;
-    }
 
     pmcf->sweep_interval = NGX_CONF_UNSET;
     pmcf->sweep_dry_run = NGX_CONF_UNSET;
@@ -397,14 +408,14 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
     char                          *rv;
     ngx_str_t                      name;
     ngx_uint_t                     i;
-    ngx_conf_file_t               *conf_file, policy_conf;
     ngx_pool_cleanup_t            *cln;
+    ngx_http_privacy_srv_conf_t   *pscf;
     ngx_http_privacy_retention_t  *rt;
     ngx_http_privacy_loc_conf_t   *plcf;
 
-    if (pmcf->version.len == 0) {
-        ngx_str_set(&pmcf->version, "1");
-    }
+    /* the http level's site: what servers without their own inherit */
+    pscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_privacy_module);
+    pscf->http = 1;
 
     ngx_conf_init_value(pmcf->sweep_interval, 3600);
     ngx_conf_init_value(pmcf->sweep_dry_run, 0);
@@ -420,12 +431,9 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    if (pmcf->version.len > NGX_HTTP_PRIVACY_VERSION_MAX) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "privacy_policy_version \"%V\" is longer than "
-                           "%d bytes", &pmcf->version,
-                           NGX_HTTP_PRIVACY_VERSION_MAX);
-        return NGX_CONF_ERROR;
+    rv = ngx_http_privacy_site_init(cf, pscf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
     }
 
     pmcf->consent_memo = ngx_pcalloc(cf->pool,
@@ -453,27 +461,6 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
                                    * sizeof(ngx_http_privacy_memo_hint_t));
     if (pmcf->memo_hints == NULL) {
         return NGX_CONF_ERROR;
-    }
-
-    if (pmcf->policy_file.len) {
-        /*
-         * The document is checked once the whole http block is known (it
-         * refers to privacy_retention lines); its errors still point at
-         * the privacy_policy line.
-         */
-        conf_file = cf->conf_file;
-        policy_conf = *conf_file;
-        policy_conf.file.name = pmcf->policy_conf;
-        policy_conf.line = pmcf->policy_line;
-        cf->conf_file = &policy_conf;
-
-        rv = ngx_http_privacy_policy_load(cf, pmcf);
-
-        cf->conf_file = conf_file;
-
-        if (rv != NGX_CONF_OK) {
-            return rv;
-        }
     }
 
     /* the newest public suffix list: the system's file or libpsl's own */
@@ -512,9 +499,10 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
             return NGX_CONF_ERROR;
         }
 
-        rt = pmcf->retention.elts;
+        /* the shared register's page views: the http level's period */
+        rt = pscf->retention.elts;
 
-        for (i = 0; i < pmcf->retention.nelts; i++) {
+        for (i = 0; i < pscf->retention.nelts; i++) {
             if (ngx_http_privacy_store_retention(pmcf->store,
                                                  &rt[i].category,
                                                  &rt[i].text)
@@ -550,7 +538,7 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
 
 static char *
 ngx_http_privacy_read_secret(ngx_conf_t *cf,
-    ngx_http_privacy_main_conf_t *pmcf)
+    ngx_http_privacy_srv_conf_t *pscf)
 {
     u_char               key[NGX_HTTP_PRIVACY_KEY_LEN];
     u_char               secret[1024];
@@ -559,16 +547,16 @@ ngx_http_privacy_read_secret(ngx_conf_t *cf,
     ngx_file_info_t      fi;
     ngx_pool_cleanup_t  *cln;
 
-    if (ngx_conf_full_name(cf->cycle, &pmcf->secret_file, 1) != NGX_OK) {
+    if (ngx_conf_full_name(cf->cycle, &pscf->secret_file, 1) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 
-    fd = ngx_open_file(pmcf->secret_file.data, NGX_FILE_RDONLY,
+    fd = ngx_open_file(pscf->secret_file.data, NGX_FILE_RDONLY,
                        NGX_FILE_OPEN, 0);
     if (fd == NGX_INVALID_FILE) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
                            "privacy_secret_file \"%V\" cannot be opened",
-                           &pmcf->secret_file);
+                           &pscf->secret_file);
         return NGX_CONF_ERROR;
     }
 
@@ -577,7 +565,7 @@ ngx_http_privacy_read_secret(ngx_conf_t *cf,
     {
         ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
                            "privacy_secret_file \"%V\" is readable by "
-                           "other users", &pmcf->secret_file);
+                           "other users", &pscf->secret_file);
     }
 
     n = ngx_read_fd(fd, secret, sizeof(secret));
@@ -586,7 +574,7 @@ ngx_http_privacy_read_secret(ngx_conf_t *cf,
     if (n == -1) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
                            "privacy_secret_file \"%V\" cannot be read",
-                           &pmcf->secret_file);
+                           &pscf->secret_file);
         return NGX_CONF_ERROR;
     }
 
@@ -595,7 +583,7 @@ ngx_http_privacy_read_secret(ngx_conf_t *cf,
                            "privacy_secret_file \"%V\" holds %z bytes, "
                            "at least %d random bytes are needed "
                            "(e.g. \"openssl rand -out FILE 48\")",
-                           &pmcf->secret_file, n,
+                           &pscf->secret_file, n,
                            NGX_HTTP_PRIVACY_SECRET_MIN);
         return NGX_CONF_ERROR;
     }
@@ -609,7 +597,18 @@ ngx_http_privacy_read_secret(ngx_conf_t *cf,
         goto failed;
     }
 
-    pmcf->cookie_mac = ngx_http_privacy_mac_create(key, sizeof(key));
+    /* each server binds its cookie key to its scope: see site_bind() */
+
+    cln = ngx_pool_cleanup_add(cf->pool, NGX_HTTP_PRIVACY_KEY_LEN);
+    if (cln == NULL) {
+        ngx_explicit_memzero(secret, sizeof(secret));
+        ngx_explicit_memzero(key, sizeof(key));
+        return NGX_CONF_ERROR;
+    }
+
+    pscf->cookie_key = cln->data;
+    ngx_memcpy(pscf->cookie_key, key, NGX_HTTP_PRIVACY_KEY_LEN);
+    cln->handler = ngx_http_privacy_key_cleanup;
 
     if (ngx_http_privacy_derive_key(secret, n, "ngx_privacy client pseudonym",
                                     key)
@@ -618,12 +617,12 @@ ngx_http_privacy_read_secret(ngx_conf_t *cf,
         goto failed;
     }
 
-    pmcf->client_mac = ngx_http_privacy_mac_create(key, sizeof(key));
+    pscf->client_mac = ngx_http_privacy_mac_create(key, sizeof(key));
 
     ngx_explicit_memzero(secret, sizeof(secret));
     ngx_explicit_memzero(key, sizeof(key));
 
-    if (pmcf->cookie_mac == NULL || pmcf->client_mac == NULL) {
+    if (pscf->client_mac == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "privacy_secret_file: HMAC setup failed");
         return NGX_CONF_ERROR;
@@ -635,7 +634,7 @@ ngx_http_privacy_read_secret(ngx_conf_t *cf,
     }
 
     cln->handler = ngx_http_privacy_mac_cleanup;
-    cln->data = pmcf;
+    cln->data = pscf->client_mac;
 
     return NGX_CONF_OK;
 
@@ -651,10 +650,14 @@ failed:
 static void
 ngx_http_privacy_mac_cleanup(void *data)
 {
-    ngx_http_privacy_main_conf_t  *pmcf = data;
+    ngx_http_privacy_mac_destroy(data);
+}
 
-    ngx_http_privacy_mac_destroy(pmcf->cookie_mac);
-    ngx_http_privacy_mac_destroy(pmcf->client_mac);
+
+static void
+ngx_http_privacy_key_cleanup(void *data)
+{
+    ngx_explicit_memzero(data, NGX_HTTP_PRIVACY_KEY_LEN);
 }
 
 
@@ -710,6 +713,8 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_privacy_loc_conf_t *conf = child;
 
     ngx_str_t                      *s;
+    ngx_http_core_loc_conf_t       *clcf;
+    ngx_http_privacy_srv_conf_t    *pscf;
     ngx_http_privacy_main_conf_t   *pmcf;
     ngx_http_privacy_classifier_t  *inherited;
 
@@ -819,16 +824,347 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
+    pscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_privacy_module);
+
     if (conf->enable || conf->portal) {
-        if (pmcf->cookie_mac == NULL) {
+        if (pscf->cookie_key == NULL) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "\"privacy\" and \"privacy_portal\" need "
-                               "\"privacy_secret_file\" at the http level");
+                               "\"privacy_secret_file\" at the http level "
+                               "or in the server");
             return NGX_CONF_ERROR;
         }
     }
 
+    /*
+     * The first loc conf merged under a server is the server's own: its
+     * consent cookie scope (privacy_consent_cookie is not allowed in
+     * locations) is the server's.
+     */
+
+    if (pscf->cookie_key && pscf->cookie_mac == NULL) {
+        if (ngx_http_privacy_site_bind(cf, pscf, conf) != NGX_CONF_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    /* does the server's banner have a portal to post to (docs/banner.md) */
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (conf->portal == 1) {
+#if (NGX_PCRE)
+        if (clcf->regex == NULL && !clcf->named)
+#else
+        if (!clcf->named)
+#endif
+        {
+            pscf->portal = 1;
+        }
+
+    } else if (conf->banner && conf->enable) {
+        pscf->banner = 1;
+    }
+
     return NGX_CONF_OK;
+}
+
+
+static void *
+ngx_http_privacy_create_srv_conf(ngx_conf_t *cf)
+{
+    ngx_http_privacy_srv_conf_t  *pscf;
+
+    pscf = ngx_pcalloc(cf->pool, sizeof(ngx_http_privacy_srv_conf_t));
+    if (pscf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     pscf->secret_file = { 0, NULL };
+     *     pscf->version = { 0, NULL };
+     *     pscf->policy_file = { 0, NULL };
+     *     pscf->policy = NULL;
+     *     pscf->default_lang = { 0, NULL };
+     *     pscf->cookie_key = NULL;
+     *     pscf->cookie_mac = NULL;
+     *     pscf->client_mac = NULL;
+     */
+
+    if (ngx_array_init(&pscf->retention, cf->pool, 4,
+                       sizeof(ngx_http_privacy_retention_t))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    return pscf;
+}
+
+
+/*
+ * A server inherits what it does not say from the http level; a server
+ * with its own privacy_retention lines has its policy document checked
+ * against them, even when the document itself is inherited.
+ */
+
+static char *
+ngx_http_privacy_merge_srv_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_privacy_srv_conf_t *prev = parent;
+    ngx_http_privacy_srv_conf_t *conf = child;
+
+    ngx_uint_t                  own_retention;
+    ngx_http_core_srv_conf_t   *cscf;
+
+    if (!prev->ready) {
+        /* the http level, when init_main_conf() did not see it */
+        prev->http = 1;
+
+        if (ngx_http_privacy_site_init(cf, prev) != NGX_CONF_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    own_retention = conf->retention.nelts;
+
+    if (!own_retention) {
+        conf->retention = prev->retention;
+    }
+
+    if (conf->secret_file.data == NULL) {
+        conf->secret_file = prev->secret_file;
+        conf->cookie_key = prev->cookie_key;
+        conf->client_mac = prev->client_mac;
+    }
+
+    ngx_conf_merge_str_value(conf->version, prev->version, "1");
+    ngx_conf_merge_str_value(conf->default_lang, prev->default_lang, "");
+
+    if (conf->policy_file.data == NULL) {
+        conf->policy_file = prev->policy_file;
+        conf->policy_conf = prev->policy_conf;
+        conf->policy_line = prev->policy_line;
+
+        if (!own_retention) {
+            conf->policy = prev->policy;
+            conf->nlangs = prev->nlangs;
+            ngx_memcpy(conf->langs, prev->langs, sizeof(conf->langs));
+        }
+    }
+
+    cscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module);
+    conf->site = cscf->server_name;
+
+    return ngx_http_privacy_site_init(cf, conf);
+}
+
+
+/* the version's bound and the policy document of a site, once */
+
+static char *
+ngx_http_privacy_site_init(ngx_conf_t *cf, ngx_http_privacy_srv_conf_t *pscf)
+{
+    if (pscf->ready) {
+        return NGX_CONF_OK;
+    }
+
+    pscf->ready = 1;
+
+    if (pscf->version.len == 0) {
+        ngx_str_set(&pscf->version, "1");
+    }
+
+    if (pscf->version.len > NGX_HTTP_PRIVACY_VERSION_MAX) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "privacy_policy_version \"%V\" is longer than "
+                           "%d bytes", &pscf->version,
+                           NGX_HTTP_PRIVACY_VERSION_MAX);
+        return NGX_CONF_ERROR;
+    }
+
+    if (pscf->policy_file.len && pscf->policy == NULL) {
+        if (ngx_http_privacy_site_policy(cf, pscf) != NGX_CONF_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return ngx_http_privacy_site_language(cf, pscf);
+}
+
+
+/*
+ * The default language: privacy_default_language, else the document's
+ * first (sv without a document); one the site's pages exist in.
+ */
+
+static char *
+ngx_http_privacy_site_language(ngx_conf_t *cf,
+    ngx_http_privacy_srv_conf_t *pscf)
+{
+    u_char      *p, *last, list[NGX_HTTP_PRIVACY_SITE_LANGS * 5];
+    ngx_int_t    lang;
+    ngx_uint_t   i;
+
+    if (pscf->nlangs == 0) {
+        pscf->langs[0] = NGX_HTTP_PRIVACY_LANG_SV;
+        pscf->langs[1] = NGX_HTTP_PRIVACY_LANG_EN;
+        pscf->nlangs = 2;
+    }
+
+    if (pscf->default_lang.len == 0) {
+        pscf->lang = pscf->langs[0];
+        return NGX_CONF_OK;
+    }
+
+    lang = ngx_http_privacy_site_lang(pscf, pscf->default_lang.data,
+                                      pscf->default_lang.len);
+    if (lang != NGX_DECLINED) {
+        pscf->lang = lang;
+        return NGX_CONF_OK;
+    }
+
+    /* an http level without a document: each server's own decides */
+    if (pscf->http && pscf->policy_file.len == 0) {
+        pscf->lang = pscf->langs[0];
+        return NGX_CONF_OK;
+    }
+
+    p = list;
+    last = list + sizeof(list);
+
+    for (i = 0; i < pscf->nlangs; i++) {
+        p = ngx_slprintf(p, last, "%s%s", i ? ", " : "",
+                         ngx_http_privacy_lang_code(pscf->langs[i]));
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "privacy_default_language \"%V\" is not a language "
+                       "of the site's pages: %*s (the policy document's "
+                       "\"languages\")", &pscf->default_lang, p - list,
+                       list);
+
+    return NGX_CONF_ERROR;
+}
+
+
+static char *
+ngx_http_privacy_site_policy(ngx_conf_t *cf,
+    ngx_http_privacy_srv_conf_t *pscf)
+{
+    char             *rv;
+    ngx_conf_file_t  *conf_file, policy_conf;
+
+    /*
+     * The document is checked once the whole block is known (it refers
+     * to privacy_retention lines); its errors still point at the
+     * privacy_policy line.
+     */
+    conf_file = cf->conf_file;
+    policy_conf = *conf_file;
+    policy_conf.file.name = pscf->policy_conf;
+    policy_conf.line = pscf->policy_line;
+    cf->conf_file = &policy_conf;
+
+    rv = ngx_http_privacy_policy_load(cf, pscf);
+
+    cf->conf_file = conf_file;
+
+    return rv;
+}
+
+
+/*
+ * The consent cookie's key for this server: derived from the secret's
+ * cookie key and the cookie's scope, i.e. the cookie domain when one is
+ * set (the operator shares the cookie across those hosts), else the
+ * server's name; and the path.  A cookie made by another server block
+ * that shares the secret fails the signature (docs/security.md).
+ */
+
+static char *
+ngx_http_privacy_site_bind(ngx_conf_t *cf, ngx_http_privacy_srv_conf_t *pscf,
+    ngx_http_privacy_loc_conf_t *plcf)
+{
+    u_char               key[NGX_HTTP_PRIVACY_KEY_LEN], label[1024], *p;
+    ngx_str_t           *host;
+    ngx_pool_cleanup_t  *cln;
+
+    host = plcf->cookie_domain.len ? &plcf->cookie_domain : &pscf->site;
+
+    p = ngx_snprintf(label, sizeof(label) - 1,
+                     "ngx_privacy consent cookie scope %uz:%V %uz:%V",
+                     host->len, host, plcf->cookie_path.len,
+                     &plcf->cookie_path);
+    *p = '\0';
+
+    if (ngx_http_privacy_derive_key(pscf->cookie_key,
+                                    NGX_HTTP_PRIVACY_KEY_LEN,
+                                    (char *) label, key)
+        != 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "privacy: key derivation failed");
+        return NGX_CONF_ERROR;
+    }
+
+    pscf->cookie_mac = ngx_http_privacy_mac_create(key, sizeof(key));
+
+    ngx_explicit_memzero(key, sizeof(key));
+
+    if (pscf->cookie_mac == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "privacy: HMAC setup failed");
+        return NGX_CONF_ERROR;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_http_privacy_mac_cleanup;
+    cln->data = pscf->cookie_mac;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * A banner posts to the server's portal: a server that shows it without
+ * one would send every choice to the backend (docs/banner.md).
+ */
+
+static ngx_int_t
+ngx_http_privacy_check_portals(ngx_conf_t *cf)
+{
+    ngx_uint_t                    s;
+    ngx_http_core_srv_conf_t    **cscfp;
+    ngx_http_core_main_conf_t    *cmcf;
+    ngx_http_privacy_srv_conf_t  *pscf;
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+    cscfp = cmcf->servers.elts;
+
+    for (s = 0; s < cmcf->servers.nelts; s++) {
+        pscf = cscfp[s]->ctx->srv_conf[ngx_http_privacy_module.ctx_index];
+
+        if (pscf->banner && !pscf->portal) {
+            ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                          "\"privacy_banner\" is on in the server \"%V\" "
+                          "in %s:%ui, which has no \"privacy_portal\" "
+                          "location for the banner to post to: add "
+                          "\"location /privacy/ { privacy_portal; }\" "
+                          "to it, or \"privacy_banner off\"",
+                          &cscfp[s]->server_name, cscfp[s]->file_name,
+                          cscfp[s]->line);
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
 }
 
 
@@ -985,17 +1321,17 @@ ngx_http_privacy_consent_cookie(ngx_conf_t *cf, ngx_command_t *cmd,
             continue;
         }
 
-        if (ngx_strcmp(value[i].data, "samesite=lax") == 0) {
+        if (ngx_strcasecmp(value[i].data, (u_char *) "samesite=lax") == 0) {
             plcf->cookie_samesite = NGX_HTTP_PRIVACY_SAMESITE_LAX;
             continue;
         }
 
-        if (ngx_strcmp(value[i].data, "samesite=strict") == 0) {
+        if (ngx_strcasecmp(value[i].data, (u_char *) "samesite=strict") == 0) {
             plcf->cookie_samesite = NGX_HTTP_PRIVACY_SAMESITE_STRICT;
             continue;
         }
 
-        if (ngx_strcmp(value[i].data, "samesite=none") == 0) {
+        if (ngx_strcasecmp(value[i].data, (u_char *) "samesite=none") == 0) {
             plcf->cookie_samesite = NGX_HTTP_PRIVACY_SAMESITE_NONE;
             continue;
         }
@@ -1040,7 +1376,7 @@ static char *
 ngx_http_privacy_secret_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf)
 {
-    ngx_http_privacy_main_conf_t *pmcf = conf;
+    ngx_http_privacy_srv_conf_t *pscf = conf;
 
     char  *rv;
 
@@ -1049,7 +1385,7 @@ ngx_http_privacy_secret_directive(ngx_conf_t *cf, ngx_command_t *cmd,
         return rv;
     }
 
-    return ngx_http_privacy_read_secret(cf, pmcf);
+    return ngx_http_privacy_read_secret(cf, pscf);
 }
 
 
@@ -1057,7 +1393,7 @@ static char *
 ngx_http_privacy_policy_directive(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf)
 {
-    ngx_http_privacy_main_conf_t *pmcf = conf;
+    ngx_http_privacy_srv_conf_t *pscf = conf;
 
     char  *rv;
 
@@ -1066,8 +1402,8 @@ ngx_http_privacy_policy_directive(ngx_conf_t *cf, ngx_command_t *cmd,
         return rv;
     }
 
-    pmcf->policy_conf = cf->conf_file->file.name;
-    pmcf->policy_line = cf->conf_file->line;
+    pscf->policy_conf = cf->conf_file->file.name;
+    pscf->policy_line = cf->conf_file->line;
 
     return NGX_CONF_OK;
 }
@@ -1193,11 +1529,55 @@ ngx_http_privacy_fiscal_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 }
 
 
+/*
+ * nginx time units are single letters: "M" is months, "m" minutes, so
+ * "13mo" or "2months" fail; say what was probably meant.
+ */
+
+static const char *
+ngx_http_privacy_time_hint(ngx_str_t *value)
+{
+    u_char  *p, *last;
+
+    p = value->data;
+    last = p + value->len;
+
+    while (p < last && *p >= '0' && *p <= '9') {
+        p++;
+    }
+
+    if (p == value->data || p == last) {
+        return "";
+    }
+
+    switch (*p) {
+    case 'm':
+    case 'M':
+        if (last - p > 1 && (p[1] == 'o' || p[1] == 'O')) {
+            return ", months are \"M\" (e.g. \"13M\"), \"m\" is minutes";
+        }
+        break;
+    case 'y':
+    case 'Y':
+        return ", years are \"y\" (e.g. \"7y\")";
+    case 'd':
+    case 'D':
+        return ", days are \"d\" (e.g. \"30d\")";
+    case 'w':
+    case 'W':
+        return ", weeks are \"w\" (e.g. \"4w\")";
+    }
+
+    return ", units are y, M, w, d, h, m, s (e.g. \"13M\", \"7y\")";
+}
+
+
 static char *
 ngx_http_privacy_retention(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
-    ngx_http_privacy_main_conf_t *pmcf = conf;
+    ngx_http_privacy_srv_conf_t *pscf = conf;
 
+    u_char                        *p, *last, list[160];
     time_t                         period;
     ngx_str_t                     *value, *known;
     ngx_uint_t                     i;
@@ -1214,15 +1594,29 @@ ngx_http_privacy_retention(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     if (known->len == 0) {
+        p = list;
+        last = list + sizeof(list);
+
+        for (known = ngx_http_privacy_retention_categories;
+             known->len;
+             known++)
+        {
+            p = ngx_slprintf(p, last, "%s%V",
+                             p == list ? ""
+                                       : (known[1].len ? ", " : " or "),
+                             known);
+        }
+
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "unknown retention category \"%V\" in \"%V\"",
-                           &value[1], &cmd->name);
+                           "unknown retention category \"%V\" in \"%V\", "
+                           "expected %*s", &value[1], &cmd->name,
+                           p - list, list);
         return NGX_CONF_ERROR;
     }
 
-    rt = pmcf->retention.elts;
+    rt = pscf->retention.elts;
 
-    for (i = 0; i < pmcf->retention.nelts; i++) {
+    for (i = 0; i < pscf->retention.nelts; i++) {
         if (rt[i].category.len == value[1].len
             && ngx_strncmp(rt[i].category.data, value[1].data,
                            value[1].len) == 0)
@@ -1238,12 +1632,13 @@ ngx_http_privacy_retention(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     period = ngx_parse_time(&value[2], 1);
     if (period <= 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "invalid retention time \"%V\" in \"%V\"",
-                           &value[2], &cmd->name);
+                           "invalid retention time \"%V\" in \"%V\"%s",
+                           &value[2], &cmd->name,
+                           ngx_http_privacy_time_hint(&value[2]));
         return NGX_CONF_ERROR;
     }
 
-    rt = ngx_array_push(&pmcf->retention);
+    rt = ngx_array_push(&pscf->retention);
     if (rt == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -1283,6 +1678,10 @@ ngx_http_privacy_init(ngx_conf_t *cf)
     }
 
     *h = ngx_http_privacy_analytics_handler;
+
+    if (ngx_http_privacy_check_portals(cf) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     if (ngx_http_privacy_banner_init(cf) != NGX_OK) {
         return NGX_ERROR;

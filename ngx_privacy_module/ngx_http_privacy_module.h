@@ -57,6 +57,7 @@ typedef struct {
 typedef struct {
     u_char                           value[NGX_HTTP_PRIVACY_CONSENT_MAX_LEN];
     size_t                           len;
+    void                            *site;          /* srv_conf_t */
     ngx_http_privacy_consent_t       consent;
 } ngx_http_privacy_consent_memo_t;
 
@@ -147,26 +148,12 @@ typedef struct {
 
 
 typedef struct {
-    ngx_str_t                        secret_file;
     ngx_str_t                        db;
-    ngx_str_t                        version;
-    ngx_str_t                        policy_file;
-    ngx_str_t                        policy_conf;    /* where it was set */
-    ngx_uint_t                       policy_line;
-
-    /* the validated policy document (a jansson json_t *), or NULL */
-    void                            *policy;
-
-    ngx_array_t                      retention;  /* retention_t */
     time_t                           sweep_interval;
     ngx_flag_t                       sweep_dry_run;
     /* the last day of the fiscal year: 12-31 */
     ngx_uint_t                       fiscal_month;
     ngx_uint_t                       fiscal_day;
-
-    /* keys derived from the secret; contexts are per process after fork */
-    ngx_http_privacy_mac_t          *cookie_mac;
-    ngx_http_privacy_mac_t          *client_mac;
 
     psl_ctx_t                       *psl;
 
@@ -192,6 +179,56 @@ typedef struct {
     ngx_thread_pool_t               *thread_pool;
     ngx_http_privacy_store_t        *store;
 } ngx_http_privacy_main_conf_t;
+
+
+/*
+ * A site: what a server block (or, inherited, the http block) says about
+ * its controller and policy.  Two shops on one nginx have their own
+ * policy, version, retention periods and secret (docs/operator-guide.md,
+ * "Several sites"); the register is shared, its rows tagged by site.
+ */
+typedef struct {
+    ngx_str_t                        secret_file;
+    ngx_str_t                        version;
+    ngx_str_t                        policy_file;
+    ngx_str_t                        policy_conf;    /* where it was set */
+    ngx_uint_t                       policy_line;
+
+    /* the validated policy document (a jansson json_t *), or NULL */
+    void                            *policy;
+
+    ngx_array_t                      retention;  /* retention_t */
+
+    /*
+     * The languages of the site's pages (NGX_HTTP_PRIVACY_LANG_* and the
+     * policy document's others, ngx_http_privacy_lang_code()), and the
+     * one for a visitor who asks for none of them (privacy_default_language)
+     */
+#define NGX_HTTP_PRIVACY_SITE_LANGS  16
+    ngx_str_t                        default_lang;
+    ngx_uint_t                       lang;
+    ngx_uint_t                       langs[NGX_HTTP_PRIVACY_SITE_LANGS];
+    ngx_uint_t                       nlangs;
+
+    /*
+     * Keys derived from the secret; contexts are per process after fork.
+     * The consent cookie's key also binds the cookie to this server's
+     * scope (server name, cookie domain and path), so that two server
+     * blocks sharing a secret do not share consent (docs/security.md).
+     */
+    u_char                          *cookie_key;    /* HKDF of the secret */
+    ngx_http_privacy_mac_t          *cookie_mac;
+    ngx_http_privacy_mac_t          *client_mac;
+
+    /* the site's name in the register: the first server_name */
+    ngx_str_t                        site;
+
+    /* set while merging: a location of the server asks, one answers */
+    unsigned                         banner:1;
+    unsigned                         portal:1;
+    unsigned                         ready:1;       /* http level: loaded */
+    unsigned                         http:1;        /* the http level's */
+} ngx_http_privacy_srv_conf_t;
 
 
 typedef struct {
@@ -261,6 +298,7 @@ typedef struct {
     unsigned                         request_done:1;
     unsigned                         enforced:1;  /* cookies were stripped */
     unsigned                         decision_made:1;   /* by the portal */
+    unsigned                         response:1;  /* Set-Cookie judged */
 } ngx_http_privacy_ctx_t;
 
 
@@ -351,10 +389,20 @@ typedef struct {
  * (NGX_HTTP_PRIVACY_LANG_*): from the policy document when it describes
  * the category, else the module's own words.
  */
-void ngx_http_privacy_category_info(ngx_http_privacy_main_conf_t *pmcf,
+void ngx_http_privacy_category_info(ngx_http_privacy_srv_conf_t *pscf,
     ngx_uint_t i, ngx_uint_t lang, ngx_http_privacy_category_info_t *info);
 char *ngx_http_privacy_policy_load(ngx_conf_t *cf,
-    ngx_http_privacy_main_conf_t *pmcf);
+    ngx_http_privacy_srv_conf_t *pscf);
+/*
+ * Languages by index: 0 sv and 1 en (the module's own words), then those
+ * policy documents add (per process, registered at configuration time).
+ */
+ngx_int_t ngx_http_privacy_lang_index(const u_char *code, size_t len,
+    ngx_uint_t add);
+const char *ngx_http_privacy_lang_code(ngx_uint_t lang);
+/* the site's language named by code (any case), or NGX_DECLINED */
+ngx_int_t ngx_http_privacy_site_lang(ngx_http_privacy_srv_conf_t *pscf,
+    const u_char *code, size_t len);
 ngx_int_t ngx_http_privacy_policy_handler(ngx_http_request_t *r,
     ngx_str_t *page);
 
@@ -371,6 +419,13 @@ void ngx_http_privacy_analytics_exit_process(void);
 ngx_int_t ngx_http_privacy_portal_handler(ngx_http_request_t *r);
 void ngx_http_privacy_portal_url(ngx_http_request_t *r, const char *page,
     ngx_str_t *url);
+/*
+ * The form token a POST to the consent page needs when it carries neither
+ * Origin nor Referer: NGX_HTTP_PRIVACY_TOKEN_LEN base64url characters,
+ * sent as the form field "token".
+ */
+#define NGX_HTTP_PRIVACY_TOKEN_LEN  22
+ngx_int_t ngx_http_privacy_portal_token(ngx_http_request_t *r, u_char *out);
 
 
 extern ngx_module_t  ngx_http_privacy_module;

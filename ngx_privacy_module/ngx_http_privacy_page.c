@@ -40,7 +40,12 @@ ngx_http_privacy_page_init(ngx_http_privacy_page_t *page,
     ngx_memzero(page, sizeof(ngx_http_privacy_page_t));
 
     page->request = r;
-    page->lang = ngx_http_privacy_page_lang(r);
+    /*
+     * A language the policy document adds (docs/policy-document.md) is
+     * the document's texts'; the module's own words are then English.
+     */
+    page->text_lang = ngx_http_privacy_page_lang(r);
+    page->lang = ngx_min(page->text_lang, NGX_HTTP_PRIVACY_LANG_EN);
 
     if (ngx_http_privacy_random(raw, sizeof(raw)) != 0) {
         return NGX_ERROR;
@@ -55,18 +60,18 @@ ngx_http_privacy_page_init(ngx_http_privacy_page_t *page,
 static ngx_uint_t
 ngx_http_privacy_page_lang(ngx_http_request_t *r)
 {
-    u_char     *p, *last;
-    ngx_str_t   arg;
+    u_char                       *p, *last, *q;
+    ngx_int_t                     lang;
+    ngx_str_t                     arg;
+    ngx_http_privacy_srv_conf_t  *pscf;
 
-    if (ngx_http_arg(r, (u_char *) "lang", 4, &arg) == NGX_OK
-        && arg.len == 2)
-    {
-        if (ngx_strncmp(arg.data, "sv", 2) == 0) {
-            return NGX_HTTP_PRIVACY_LANG_SV;
-        }
+    pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
 
-        if (ngx_strncmp(arg.data, "en", 2) == 0) {
-            return NGX_HTTP_PRIVACY_LANG_EN;
+    if (ngx_http_arg(r, (u_char *) "lang", 4, &arg) == NGX_OK) {
+        lang = ngx_http_privacy_site_lang(pscf, arg.data, arg.len);
+
+        if (lang != NGX_DECLINED) {
+            return lang;
         }
     }
 
@@ -75,22 +80,26 @@ ngx_http_privacy_page_lang(ngx_http_request_t *r)
         p = r->headers_in.accept_language->value.data;
         last = p + r->headers_in.accept_language->value.len;
 
-        /* the first of sv or en in the visitor's order of preference */
+        /* the first of the site's in the visitor's order of preference */
 
         while (p < last) {
             while (p < last && (*p == ' ' || *p == ',')) {
                 p++;
             }
 
-            if (last - p >= 2 && (p + 2 == last || p[2] == '-' || p[2] == ','
-                                  || p[2] == ';' || p[2] == ' '))
+            for (q = p; q < last && ((*q >= 'a' && *q <= 'z')
+                                     || (*q >= 'A' && *q <= 'Z'));
+                 q++)
             {
-                if (ngx_strncasecmp(p, (u_char *) "sv", 2) == 0) {
-                    return NGX_HTTP_PRIVACY_LANG_SV;
-                }
+                /* void: the primary language subtag */
+            }
 
-                if (ngx_strncasecmp(p, (u_char *) "en", 2) == 0) {
-                    return NGX_HTTP_PRIVACY_LANG_EN;
+            if (q == last || *q == '-' || *q == ',' || *q == ';' || *q == ' ')
+            {
+                lang = ngx_http_privacy_site_lang(pscf, p, q - p);
+
+                if (lang != NGX_DECLINED) {
+                    return lang;
                 }
             }
 
@@ -101,8 +110,8 @@ ngx_http_privacy_page_lang(ngx_http_request_t *r)
     }
 #endif
 
-    /* the shop's own language */
-    return NGX_HTTP_PRIVACY_LANG_SV;
+    /* the shop's own language: privacy_default_language */
+    return pscf->lang;
 }
 
 

@@ -26,7 +26,8 @@ typedef struct {
     u_char              *data;
     size_t               len;
     size_t               size;
-    ngx_uint_t           lang;
+    ngx_uint_t           lang;              /* our words: sv or en */
+    ngx_uint_t           text_lang;         /* the policy's texts */
     u_char               nonce[NGX_HTTP_PRIVACY_NONCE_LEN];
     ngx_uint_t           failed;            /* out of memory: send 500 */
 } ngx_http_privacy_page_t;

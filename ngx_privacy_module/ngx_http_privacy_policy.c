@@ -27,10 +27,21 @@
 /* where in the document the validation is: "$.purposes[2].retention" */
 typedef struct {
     ngx_conf_t                      *cf;
-    ngx_http_privacy_main_conf_t    *pmcf;
+    ngx_http_privacy_srv_conf_t     *pscf;
     size_t                           len;
     u_char                           path[NGX_HTTP_PRIVACY_PATH_MAX];
 } ngx_http_privacy_check_t;
+
+
+/*
+ * Languages beyond sv and en that policy documents carry, by index - 2.
+ * Per process and only ever added to (at configuration time), so that an
+ * index stays valid across reloads; a few bytes each.
+ */
+#define NGX_HTTP_PRIVACY_LANGS_MAX      32
+
+static u_char      ngx_http_privacy_langs[NGX_HTTP_PRIVACY_LANGS_MAX][4];
+static ngx_uint_t  ngx_http_privacy_nlangs;
 
 
 static void ngx_http_privacy_policy_cleanup(void *data);
@@ -61,13 +72,15 @@ static u_char *ngx_http_privacy_quote_copy(u_char *p, u_char *last,
     const u_char *s, size_t len);
 static ngx_uint_t ngx_http_privacy_blank(const char *s);
 static ngx_uint_t ngx_http_privacy_lang_tag(const char *s);
+static char *ngx_http_privacy_check_languages(ngx_http_privacy_check_t *ck,
+    json_t *doc);
 
 
 /* loading and validation */
 
 char *
 ngx_http_privacy_policy_load(ngx_conf_t *cf,
-    ngx_http_privacy_main_conf_t *pmcf)
+    ngx_http_privacy_srv_conf_t *pscf)
 {
     char                      *rv;
     json_t                    *doc;
@@ -76,21 +89,21 @@ ngx_http_privacy_policy_load(ngx_conf_t *cf,
     ngx_pool_cleanup_t        *cln;
     ngx_http_privacy_check_t   ck;
 
-    if (ngx_conf_full_name(cf->cycle, &pmcf->policy_file, 1) != NGX_OK) {
+    if (ngx_conf_full_name(cf->cycle, &pscf->policy_file, 1) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
 
-    if (ngx_file_info(pmcf->policy_file.data, &fi) == NGX_FILE_ERROR) {
+    if (ngx_file_info(pscf->policy_file.data, &fi) == NGX_FILE_ERROR) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
                            "privacy_policy \"%V\": " ngx_file_info_n
-                           " failed", &pmcf->policy_file);
+                           " failed", &pscf->policy_file);
         return NGX_CONF_ERROR;
     }
 
     if (!ngx_is_file(&fi)) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "privacy_policy \"%V\": not a regular file",
-                           &pmcf->policy_file);
+                           &pscf->policy_file);
         return NGX_CONF_ERROR;
     }
 
@@ -99,7 +112,7 @@ ngx_http_privacy_policy_load(ngx_conf_t *cf,
         return NGX_CONF_ERROR;
     }
 
-    doc = json_load_file((char *) pmcf->policy_file.data,
+    doc = json_load_file((char *) pscf->policy_file.data,
                          JSON_REJECT_DUPLICATES, &err);
 
     if (doc == NULL) {
@@ -107,13 +120,13 @@ ngx_http_privacy_policy_load(ngx_conf_t *cf,
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "privacy_policy \"%V\": invalid JSON at "
                                "line %d, column %d: %s",
-                               &pmcf->policy_file, err.line, err.column,
+                               &pscf->policy_file, err.line, err.column,
                                err.text);
 
         } else {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "privacy_policy \"%V\": %s",
-                               &pmcf->policy_file, err.text);
+                               &pscf->policy_file, err.text);
         }
 
         return NGX_CONF_ERROR;
@@ -123,12 +136,18 @@ ngx_http_privacy_policy_load(ngx_conf_t *cf,
     cln->data = doc;
 
     ck.cf = cf;
-    ck.pmcf = pmcf;
+    ck.pscf = pscf;
     ck.path[0] = '$';
     ck.len = 1;
 
     if (!json_is_object(doc)) {
         return ngx_http_privacy_check_error(&ck, "must be an object");
+    }
+
+    /* the languages first: every text is checked for each of them */
+    rv = ngx_http_privacy_check_languages(&ck, doc);
+    if (rv != NGX_CONF_OK) {
+        return rv;
     }
 
     rv = ngx_http_privacy_check_fields(&ck, doc,
@@ -142,7 +161,7 @@ ngx_http_privacy_policy_load(ngx_conf_t *cf,
         return rv;
     }
 
-    pmcf->policy = doc;
+    pscf->policy = doc;
 
     return NGX_CONF_OK;
 }
@@ -374,8 +393,6 @@ ngx_http_privacy_check_text(ngx_http_privacy_check_t *ck, json_t *v)
     ngx_uint_t   i;
     const char  *key;
 
-    static const char  *langs[] = { "sv", "en" };
-
     if (!json_is_object(v)) {
         return ngx_http_privacy_check_error(ck, "must be an object of texts "
                                             "by language, as {\"sv\": "
@@ -402,10 +419,11 @@ ngx_http_privacy_check_text(ngx_http_privacy_check_t *ck, json_t *v)
         ck->len = old;
     }
 
-    for (i = 0; i < sizeof(langs) / sizeof(langs[0]); i++) {
-        old = ngx_http_privacy_path_key(ck, langs[i]);
+    for (i = 0; i < ck->pscf->nlangs; i++) {
+        key = ngx_http_privacy_lang_code(ck->pscf->langs[i]);
+        old = ngx_http_privacy_path_key(ck, key);
 
-        s = json_object_get(v, langs[i]);
+        s = json_object_get(v, key);
 
         if (s == NULL) {
             return ngx_http_privacy_check_error(ck, "missing");
@@ -761,7 +779,7 @@ ngx_http_privacy_check_retention(ngx_http_privacy_check_t *ck,
     u_char     buf[NGX_HTTP_PRIVACY_QUOTE_SIZE];
     ngx_str_t  q;
 
-    if (ngx_http_privacy_retention_find(ck->pmcf, name)) {
+    if (ngx_http_privacy_retention_find(ck->pscf, name)) {
         return NGX_CONF_OK;
     }
 
@@ -791,7 +809,7 @@ ngx_http_privacy_check_error(ngx_http_privacy_check_t *ck, const char *fmt,
 
     ngx_conf_log_error(NGX_LOG_EMERG, ck->cf, 0,
                        "privacy_policy \"%V\": %*s: %*s",
-                       &ck->pmcf->policy_file, ck->len, ck->path,
+                       &ck->pscf->policy_file, ck->len, ck->path,
                        (size_t) (p - msg), msg);
 
     return NGX_CONF_ERROR;
@@ -997,7 +1015,7 @@ ngx_http_privacy_term(const ngx_http_privacy_term_t *terms, const char *name)
 /* the configuration and the document, as the pages read them */
 
 ngx_http_privacy_retention_t *
-ngx_http_privacy_retention_find(ngx_http_privacy_main_conf_t *pmcf,
+ngx_http_privacy_retention_find(ngx_http_privacy_srv_conf_t *pscf,
     const char *name)
 {
     size_t                         len;
@@ -1009,9 +1027,9 @@ ngx_http_privacy_retention_find(ngx_http_privacy_main_conf_t *pmcf,
     }
 
     len = ngx_strlen(name);
-    rt = pmcf->retention.elts;
+    rt = pscf->retention.elts;
 
-    for (i = 0; i < pmcf->retention.nelts; i++) {
+    for (i = 0; i < pscf->retention.nelts; i++) {
         if (rt[i].category.len == len
             && ngx_strncmp(rt[i].category.data, name, len) == 0)
         {
@@ -1058,7 +1076,12 @@ ngx_http_privacy_text(json_t *obj, const char *key, ngx_uint_t lang,
         obj = json_object_get(obj, key);
     }
 
-    v = json_object_get(obj, lang == NGX_HTTP_PRIVACY_LANG_SV ? "sv" : "en");
+    v = json_object_get(obj, ngx_http_privacy_lang_code(lang));
+
+    /* a module's own text (no document) asked for another language */
+    if (!json_is_string(v) && lang > NGX_HTTP_PRIVACY_LANG_EN) {
+        v = json_object_get(obj, "en");
+    }
 
     if (!json_is_string(v)) {
         ngx_str_null(s);
@@ -1073,7 +1096,7 @@ ngx_http_privacy_text(json_t *obj, const char *key, ngx_uint_t lang,
 
 
 void
-ngx_http_privacy_category_info(ngx_http_privacy_main_conf_t *pmcf,
+ngx_http_privacy_category_info(ngx_http_privacy_srv_conf_t *pscf,
     ngx_uint_t i, ngx_uint_t lang, ngx_http_privacy_category_info_t *info)
 {
     json_t                                  *doc;
@@ -1099,11 +1122,11 @@ ngx_http_privacy_category_info(ngx_http_privacy_main_conf_t *pmcf,
 
     /* the operator's own words, when the document has them */
 
-    if (pmcf == NULL || pmcf->policy == NULL) {
+    if (pscf == NULL || pscf->policy == NULL) {
         return;
     }
 
-    doc = json_object_get(json_object_get(pmcf->policy, "cookie_categories"),
+    doc = json_object_get(json_object_get(pscf->policy, "cookie_categories"),
                           c->name);
 
     if (ngx_http_privacy_text(doc, "title", lang, &title) == NGX_OK
@@ -1112,4 +1135,159 @@ ngx_http_privacy_category_info(ngx_http_privacy_main_conf_t *pmcf,
         info->title = title;
         info->text = text;
     }
+}
+
+
+/*
+ * "languages": the languages every text of the document carries, primary
+ * language codes as ["sv", "en", "de"]; without it, sv and en.  Each is
+ * one the pages can be shown in (docs/policy-document.md).
+ */
+
+static char *
+ngx_http_privacy_check_languages(ngx_http_privacy_check_t *ck, json_t *doc)
+{
+    size_t        i, j, n;
+    json_t       *v, *e;
+    ngx_int_t     lang;
+    const char   *code;
+
+    ck->pscf->nlangs = 0;
+
+    v = json_object_get(doc, "languages");
+
+    if (v == NULL) {
+        ck->pscf->langs[0] = NGX_HTTP_PRIVACY_LANG_SV;
+        ck->pscf->langs[1] = NGX_HTTP_PRIVACY_LANG_EN;
+        ck->pscf->nlangs = 2;
+        return NGX_CONF_OK;
+    }
+
+    (void) ngx_http_privacy_path_key(ck, "languages");
+
+    if (!json_is_array(v) || json_array_size(v) == 0
+        || json_array_size(v) > NGX_HTTP_PRIVACY_SITE_LANGS)
+    {
+        return ngx_http_privacy_check_error(ck, "must be an array of 1 to "
+                                            "%d language codes, as "
+                                            "[\"sv\", \"en\"]",
+                                            NGX_HTTP_PRIVACY_SITE_LANGS);
+    }
+
+    json_array_foreach(v, i, e) {
+        (void) ngx_http_privacy_path_index(ck, i);
+
+        code = json_string_value(e);
+        n = code ? ngx_strlen(code) : 0;
+
+        for (j = 0; j < n && code[j] >= 'a' && code[j] <= 'z'; j++) {
+            /* void */
+        }
+
+        if (code == NULL || n < 2 || n > 3 || j != n) {
+            return ngx_http_privacy_check_error(ck, "must be a language "
+                                                "code of 2 or 3 lower case "
+                                                "letters, as \"de\"");
+        }
+
+        lang = ngx_http_privacy_lang_index((u_char *) code, n, 1);
+        if (lang == NGX_ERROR) {
+            return ngx_http_privacy_check_error(ck, "too many languages "
+                                                "in all policy documents");
+        }
+
+        for (j = 0; j < ck->pscf->nlangs; j++) {
+            if (ck->pscf->langs[j] == (ngx_uint_t) lang) {
+                return ngx_http_privacy_check_error(ck, "duplicate");
+            }
+        }
+
+        ck->pscf->langs[ck->pscf->nlangs++] = lang;
+        ck->len = sizeof("$.languages") - 1;
+    }
+
+    ck->len = 1;
+
+    return NGX_CONF_OK;
+}
+
+
+ngx_int_t
+ngx_http_privacy_lang_index(const u_char *code, size_t len, ngx_uint_t add)
+{
+    ngx_uint_t  i;
+
+    if (len == 2 && ngx_strncasecmp((u_char *) code, (u_char *) "sv", 2) == 0)
+    {
+        return NGX_HTTP_PRIVACY_LANG_SV;
+    }
+
+    if (len == 2 && ngx_strncasecmp((u_char *) code, (u_char *) "en", 2) == 0)
+    {
+        return NGX_HTTP_PRIVACY_LANG_EN;
+    }
+
+    if (len < 2 || len > 3) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < ngx_http_privacy_nlangs; i++) {
+        if (ngx_strlen(ngx_http_privacy_langs[i]) == len
+            && ngx_strncasecmp(ngx_http_privacy_langs[i], (u_char *) code,
+                               len) == 0)
+        {
+            return NGX_HTTP_PRIVACY_LANG_EN + 1 + i;
+        }
+    }
+
+    if (!add || ngx_http_privacy_nlangs == NGX_HTTP_PRIVACY_LANGS_MAX) {
+        return NGX_ERROR;
+    }
+
+    ngx_strlow(ngx_http_privacy_langs[i], (u_char *) code, len);
+    ngx_http_privacy_langs[i][len] = '\0';
+    ngx_http_privacy_nlangs++;
+
+    return NGX_HTTP_PRIVACY_LANG_EN + 1 + i;
+}
+
+
+const char *
+ngx_http_privacy_lang_code(ngx_uint_t lang)
+{
+    if (lang == NGX_HTTP_PRIVACY_LANG_SV) {
+        return "sv";
+    }
+
+    if (lang == NGX_HTTP_PRIVACY_LANG_EN
+        || lang - NGX_HTTP_PRIVACY_LANG_EN - 1 >= ngx_http_privacy_nlangs)
+    {
+        return "en";
+    }
+
+    return (const char *) ngx_http_privacy_langs[lang
+                                                 - NGX_HTTP_PRIVACY_LANG_EN
+                                                 - 1];
+}
+
+
+ngx_int_t
+ngx_http_privacy_site_lang(ngx_http_privacy_srv_conf_t *pscf,
+    const u_char *code, size_t len)
+{
+    ngx_int_t   lang;
+    ngx_uint_t  i;
+
+    lang = ngx_http_privacy_lang_index(code, len, 0);
+    if (lang == NGX_ERROR) {
+        return NGX_DECLINED;
+    }
+
+    for (i = 0; i < pscf->nlangs; i++) {
+        if (pscf->langs[i] == (ngx_uint_t) lang) {
+            return lang;
+        }
+    }
+
+    return NGX_DECLINED;
 }

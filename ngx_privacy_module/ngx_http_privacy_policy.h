@@ -84,7 +84,7 @@ ngx_uint_t ngx_http_privacy_valid_date(const char *s);
 const ngx_http_privacy_term_t *ngx_http_privacy_term(
     const ngx_http_privacy_term_t *terms, const char *name);
 ngx_http_privacy_retention_t *ngx_http_privacy_retention_find(
-    ngx_http_privacy_main_conf_t *pmcf, const char *name);
+    ngx_http_privacy_srv_conf_t *pscf, const char *name);
 json_t *ngx_http_privacy_list_find(json_t *list, const char *id);
 ngx_int_t ngx_http_privacy_text(json_t *obj, const char *key,
     ngx_uint_t lang, ngx_str_t *s);
@@ -102,7 +102,7 @@ void ngx_http_privacy_html_style(ngx_http_privacy_page_t *page);
 /* ngx_http_privacy_policy_cookies.c */
 
 ngx_int_t ngx_http_privacy_cookies_page(ngx_http_request_t *r,
-    ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_loc_conf_t *plcf);
+    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf);
 void ngx_http_privacy_cookie_names(ngx_http_privacy_page_t *page,
     ngx_http_privacy_loc_conf_t *plcf, unsigned category, ngx_uint_t list);
 
@@ -110,7 +110,7 @@ void ngx_http_privacy_cookie_names(ngx_http_privacy_page_t *page,
 /* ngx_http_privacy_policy_json.c */
 
 ngx_int_t ngx_http_privacy_policy_json(ngx_http_request_t *r,
-    ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_loc_conf_t *plcf);
+    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf);
 
 
 #endif /* _NGX_HTTP_PRIVACY_POLICY_H_INCLUDED_ */

@@ -28,7 +28,7 @@ static ngx_uint_t ngx_http_privacy_pattern_name(const u_char *pattern,
 
 ngx_int_t
 ngx_http_privacy_cookies_page(ngx_http_request_t *r,
-    ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_loc_conf_t *plcf)
+    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf)
 {
     ngx_str_t                         url;
     ngx_uint_t                        i;
@@ -65,7 +65,7 @@ ngx_http_privacy_cookies_page(ngx_http_request_t *r,
     ngx_http_privacy_page_raw(&page, "</a>.</p>\n");
 
     for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
-        ngx_http_privacy_category_info(pmcf, i, page.lang, &c);
+        ngx_http_privacy_category_info(pscf, i, page.text_lang, &c);
 
         ngx_http_privacy_page_raw(&page, "<h2 id=\"");
         ngx_http_privacy_page_raw(&page, c.name);
@@ -84,7 +84,7 @@ ngx_http_privacy_cookies_page(ngx_http_request_t *r,
             "<p>Cookies not listed here are removed.</p>\n"));
     }
 
-    if (pmcf->policy) {
+    if (pscf->policy) {
         ngx_http_privacy_portal_url(r, "policy", &url);
 
         ngx_http_privacy_page_raw(&page, "<p><a href=\"");

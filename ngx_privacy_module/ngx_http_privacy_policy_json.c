@@ -16,7 +16,7 @@
 
 
 static json_t *ngx_http_privacy_policy_content(
-    ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_loc_conf_t *plcf);
+    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf);
 static const char *ngx_http_privacy_category_name(unsigned bit);
 static json_t *ngx_http_privacy_json_str(const u_char *s, size_t len);
 static json_t *ngx_http_privacy_json_text(const u_char *sv, size_t sv_len,
@@ -32,7 +32,7 @@ static json_t *ngx_http_privacy_json_text(const u_char *sv, size_t sv_len,
 
 ngx_int_t
 ngx_http_privacy_policy_json(ngx_http_request_t *r,
-    ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_loc_conf_t *plcf)
+    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf)
 {
     int            rc;
     char          *s;
@@ -46,7 +46,7 @@ ngx_http_privacy_policy_json(ngx_http_request_t *r,
 
     static ngx_str_t  nosniff = ngx_string("nosniff");
 
-    content = ngx_http_privacy_policy_content(pmcf, plcf);
+    content = ngx_http_privacy_policy_content(pscf, plcf);
     if (content == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -71,10 +71,10 @@ ngx_http_privacy_policy_json(ngx_http_request_t *r,
 
     out = json_object();
     rc = json_object_set_new(out, "version",
-                             ngx_http_privacy_json_str(pmcf->version.data,
-                                                       pmcf->version.len));
+                             ngx_http_privacy_json_str(pscf->version.data,
+                                                       pscf->version.len));
 
-    v = json_object_get(pmcf->policy, "updated");
+    v = json_object_get(pscf->policy, "updated");
     if (v) {
         rc |= json_object_set(out, "updated", v);
     }
@@ -152,7 +152,7 @@ ngx_http_privacy_policy_json(ngx_http_request_t *r,
 /* {"document": ..., "retention": [...], "cookies": {...}}, or NULL */
 
 static json_t *
-ngx_http_privacy_policy_content(ngx_http_privacy_main_conf_t *pmcf,
+ngx_http_privacy_policy_content(ngx_http_privacy_srv_conf_t *pscf,
     ngx_http_privacy_loc_conf_t *plcf)
 {
     int                                rc;
@@ -167,14 +167,14 @@ ngx_http_privacy_policy_content(ngx_http_privacy_main_conf_t *pmcf,
     ngx_http_privacy_category_info_t   csv, cen;
 
     content = json_object();
-    rc = json_object_set(content, "document", pmcf->policy);
+    rc = json_object_set(content, "document", pscf->policy);
 
     /* what the sweeps enforce */
 
     retention = json_array();
-    rt = pmcf->retention.elts;
+    rt = pscf->retention.elts;
 
-    for (i = 0; i < pmcf->retention.nelts; i++) {
+    for (i = 0; i < pscf->retention.nelts; i++) {
         sv_len = ngx_http_privacy_retention_words(&rt[i],
                                                   NGX_HTTP_PRIVACY_LANG_SV, sv);
         en_len = ngx_http_privacy_retention_words(&rt[i],
@@ -212,9 +212,9 @@ ngx_http_privacy_policy_content(ngx_http_privacy_main_conf_t *pmcf,
     list = json_object();
 
     for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
-        ngx_http_privacy_category_info(pmcf, i, NGX_HTTP_PRIVACY_LANG_SV,
+        ngx_http_privacy_category_info(pscf, i, NGX_HTTP_PRIVACY_LANG_SV,
                                        &csv);
-        ngx_http_privacy_category_info(pmcf, i, NGX_HTTP_PRIVACY_LANG_EN,
+        ngx_http_privacy_category_info(pscf, i, NGX_HTTP_PRIVACY_LANG_EN,
                                        &cen);
 
         o = json_object();

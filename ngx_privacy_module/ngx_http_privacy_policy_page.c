@@ -24,23 +24,23 @@
 
 
 static ngx_int_t ngx_http_privacy_policy_page(ngx_http_request_t *r,
-    ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_loc_conf_t *plcf);
+    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf);
 static void ngx_http_privacy_section(ngx_http_privacy_page_t *page,
     const char *name);
 static void ngx_http_privacy_policy_collected(ngx_http_privacy_page_t *page,
     json_t *doc);
 static void ngx_http_privacy_policy_purposes(ngx_http_privacy_page_t *page,
-    ngx_http_privacy_main_conf_t *pmcf, json_t *doc);
+    ngx_http_privacy_srv_conf_t *pscf, json_t *doc);
 static void ngx_http_privacy_policy_recipients(ngx_http_privacy_page_t *page,
     json_t *doc);
 static void ngx_http_privacy_policy_retention(ngx_http_privacy_page_t *page,
-    ngx_http_privacy_main_conf_t *pmcf, json_t *doc);
+    ngx_http_privacy_srv_conf_t *pscf, json_t *doc);
 static void ngx_http_privacy_retention_title(ngx_http_privacy_page_t *page,
     json_t *doc, ngx_http_privacy_retention_t *rt);
 static const ngx_http_privacy_term_t *ngx_http_privacy_retention_term(
     ngx_http_privacy_retention_t *rt);
 static void ngx_http_privacy_policy_cookies(ngx_http_privacy_page_t *page,
-    ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_loc_conf_t *plcf);
+    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf);
 static void ngx_http_privacy_policy_rights(ngx_http_privacy_page_t *page,
     json_t *doc);
 static void ngx_http_privacy_policy_security(ngx_http_privacy_page_t *page,
@@ -132,7 +132,7 @@ ngx_http_privacy_policy_handler(ngx_http_request_t *r, ngx_str_t *page)
     ngx_int_t                      rc;
     ngx_uint_t                     which;
     ngx_http_privacy_loc_conf_t   *plcf;
-    ngx_http_privacy_main_conf_t  *pmcf;
+    ngx_http_privacy_srv_conf_t   *pscf;
 
     if (page->len == sizeof("policy") - 1
         && ngx_strncmp(page->data, "policy", page->len) == 0)
@@ -158,30 +158,30 @@ ngx_http_privacy_policy_handler(ngx_http_request_t *r, ngx_str_t *page)
         return rc;
     }
 
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
 
     if (which == NGX_HTTP_PRIVACY_PAGE_COOKIES) {
-        return ngx_http_privacy_cookies_page(r, pmcf, plcf);
+        return ngx_http_privacy_cookies_page(r, pscf, plcf);
     }
 
     /* without a document there is no policy to show */
 
-    if (pmcf->policy == NULL) {
+    if (pscf->policy == NULL) {
         return NGX_HTTP_NOT_FOUND;
     }
 
     if (which == NGX_HTTP_PRIVACY_PAGE_POLICY) {
-        return ngx_http_privacy_policy_page(r, pmcf, plcf);
+        return ngx_http_privacy_policy_page(r, pscf, plcf);
     }
 
-    return ngx_http_privacy_policy_json(r, pmcf, plcf);
+    return ngx_http_privacy_policy_json(r, pscf, plcf);
 }
 
 
 static ngx_int_t
 ngx_http_privacy_policy_page(ngx_http_request_t *r,
-    ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_loc_conf_t *plcf)
+    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf)
 {
     json_t                         *doc, *v;
     ngx_uint_t                      i;
@@ -190,7 +190,7 @@ ngx_http_privacy_policy_page(ngx_http_request_t *r,
 
     static ngx_str_t  vary = ngx_string("Accept-Language");
 
-    doc = pmcf->policy;
+    doc = pscf->policy;
 
     if (ngx_http_privacy_page_init(&page, r) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -203,7 +203,7 @@ ngx_http_privacy_policy_page(ngx_http_request_t *r,
     /* the version visitors consent under, and the document's date */
 
     ngx_http_privacy_page_raw(&page, "<p class=\"meta\">Version ");
-    ngx_http_privacy_html_str(&page, &pmcf->version);
+    ngx_http_privacy_html_str(&page, &pscf->version);
 
     v = json_object_get(doc, "updated");
 
@@ -265,10 +265,10 @@ ngx_http_privacy_policy_page(ngx_http_request_t *r,
     ngx_http_privacy_page_raw(&page, "</ul></nav>\n");
 
     ngx_http_privacy_policy_collected(&page, doc);
-    ngx_http_privacy_policy_purposes(&page, pmcf, doc);
+    ngx_http_privacy_policy_purposes(&page, pscf, doc);
     ngx_http_privacy_policy_recipients(&page, doc);
-    ngx_http_privacy_policy_retention(&page, pmcf, doc);
-    ngx_http_privacy_policy_cookies(&page, pmcf, plcf);
+    ngx_http_privacy_policy_retention(&page, pscf, doc);
+    ngx_http_privacy_policy_cookies(&page, pscf, plcf);
     ngx_http_privacy_policy_rights(&page, doc);
     ngx_http_privacy_policy_security(&page, doc);
     ngx_http_privacy_policy_contact(&page, doc);
@@ -334,7 +334,7 @@ ngx_http_privacy_policy_collected(ngx_http_privacy_page_t *page, json_t *doc)
 
 static void
 ngx_http_privacy_policy_purposes(ngx_http_privacy_page_t *page,
-    ngx_http_privacy_main_conf_t *pmcf, json_t *doc)
+    ngx_http_privacy_srv_conf_t *pscf, json_t *doc)
 {
     u_char                          words[NGX_HTTP_PRIVACY_DURATION_MAX];
     size_t                          i, j, n;
@@ -413,7 +413,7 @@ ngx_http_privacy_policy_purposes(ngx_http_privacy_page_t *page,
         for (j = 0; j < (json_is_array(ids) ? json_array_size(ids) : 1); j++) {
             v = json_is_array(ids) ? json_array_get(ids, j) : ids;
 
-            rt = ngx_http_privacy_retention_find(pmcf, json_string_value(v));
+            rt = ngx_http_privacy_retention_find(pscf, json_string_value(v));
             if (rt == NULL) {
                 continue;   /* never: the document was checked */
             }
@@ -561,7 +561,7 @@ ngx_http_privacy_policy_recipients(ngx_http_privacy_page_t *page,
 
 static void
 ngx_http_privacy_policy_retention(ngx_http_privacy_page_t *page,
-    ngx_http_privacy_main_conf_t *pmcf, json_t *doc)
+    ngx_http_privacy_srv_conf_t *pscf, json_t *doc)
 {
     u_char                          words[NGX_HTTP_PRIVACY_DURATION_MAX];
     size_t                          n;
@@ -580,9 +580,9 @@ ngx_http_privacy_policy_retention(ngx_http_privacy_page_t *page,
 
     ngx_http_privacy_page_raw(page, "<ul>\n");
 
-    rt = pmcf->retention.elts;
+    rt = pscf->retention.elts;
 
-    for (i = 0; i < pmcf->retention.nelts; i++) {
+    for (i = 0; i < pscf->retention.nelts; i++) {
         ngx_http_privacy_page_raw(page, "<li id=\"retention-");
         ngx_http_privacy_html_str(page, &rt[i].category);
         ngx_http_privacy_page_raw(page, "\"><strong>");
@@ -631,7 +631,7 @@ ngx_http_privacy_retention_title(ngx_http_privacy_page_t *page, json_t *doc,
         && ngx_http_privacy_text(json_object_get(json_object_get(doc,
                                                                  "retention"),
                                                  term->name),
-                                 "name", page->lang, &s)
+                                 "name", page->text_lang, &s)
            == NGX_OK)
     {
         ngx_http_privacy_html_str(page, &s);
@@ -667,7 +667,7 @@ ngx_http_privacy_retention_term(ngx_http_privacy_retention_t *rt)
 
 static void
 ngx_http_privacy_policy_cookies(ngx_http_privacy_page_t *page,
-    ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_loc_conf_t *plcf)
+    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf)
 {
     ngx_str_t                         url;
     ngx_uint_t                        i;
@@ -687,7 +687,7 @@ ngx_http_privacy_policy_cookies(ngx_http_privacy_page_t *page,
     ngx_http_privacy_page_raw(page, "<ul>\n");
 
     for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
-        ngx_http_privacy_category_info(pmcf, i, page->lang, &c);
+        ngx_http_privacy_category_info(pscf, i, page->text_lang, &c);
 
         ngx_http_privacy_page_raw(page, "<li><strong>");
         ngx_http_privacy_html_str(page, &c.title);
@@ -752,7 +752,7 @@ ngx_http_privacy_policy_rights(ngx_http_privacy_page_t *page, json_t *doc)
         ngx_http_privacy_page_raw(page, right->text[page->lang]);
 
         if (ngx_http_privacy_text(json_object_get(doc, "rights"),
-                                  right->name, page->lang, &s)
+                                  right->name, page->text_lang, &s)
             == NGX_OK)
         {
             ngx_http_privacy_page_raw(page, " ");
@@ -935,7 +935,7 @@ ngx_http_privacy_html_text(ngx_http_privacy_page_t *page, json_t *obj,
 {
     ngx_str_t  s;
 
-    if (ngx_http_privacy_text(obj, key, page->lang, &s) == NGX_OK) {
+    if (ngx_http_privacy_text(obj, key, page->text_lang, &s) == NGX_OK) {
         ngx_http_privacy_page_text(page, s.data, s.len);
     }
 }
@@ -951,7 +951,7 @@ ngx_http_privacy_html_lines(ngx_http_privacy_page_t *page, json_t *obj,
     ngx_str_t    s;
     ngx_uint_t   first;
 
-    if (ngx_http_privacy_text(obj, key, page->lang, &s) != NGX_OK) {
+    if (ngx_http_privacy_text(obj, key, page->text_lang, &s) != NGX_OK) {
         return;
     }
 
@@ -1014,7 +1014,7 @@ ngx_http_privacy_html_url(ngx_http_privacy_page_t *page, json_t *obj,
     ngx_http_privacy_page_text(page, p, last - p);
     ngx_http_privacy_page_raw(page, "\">");
 
-    if (label && ngx_http_privacy_text(label, NULL, page->lang, &s) == NGX_OK)
+    if (label && ngx_http_privacy_text(label, NULL, page->text_lang, &s) == NGX_OK)
     {
         ngx_http_privacy_html_str(page, &s);
 

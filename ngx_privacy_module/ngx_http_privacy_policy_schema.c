@@ -443,6 +443,7 @@ static ngx_http_privacy_field_t  ngx_http_privacy_security_fields[] = {
 
 const ngx_http_privacy_field_t  ngx_http_privacy_document_fields[] = {
     { "updated", NGX_HTTP_PRIVACY_JSON_DATE, 0, NULL, NULL, NULL },
+    { "languages", NGX_HTTP_PRIVACY_JSON_IDS, 0, NULL, NULL, NULL },
     { "introduction", NGX_HTTP_PRIVACY_JSON_TEXT, 0, NULL, NULL, NULL },
     { "controller", NGX_HTTP_PRIVACY_JSON_OBJECT, NGX_HTTP_PRIVACY_REQUIRED,
       ngx_http_privacy_controller_fields, NULL, NULL },

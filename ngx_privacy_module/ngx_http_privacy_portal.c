@@ -14,6 +14,8 @@
 
 
 #define NGX_HTTP_PRIVACY_RETURN_MAX  2048
+#define NGX_HTTP_PRIVACY_TOKEN_RAW   16
+#define NGX_HTTP_PRIVACY_UA_MAX      512     /* of the UA in the token */
 
 
 static ngx_int_t ngx_http_privacy_portal_index(ngx_http_request_t *r);
@@ -23,6 +25,14 @@ static void ngx_http_privacy_consent_post(ngx_http_request_t *r);
 static ngx_int_t ngx_http_privacy_consent_decide(ngx_http_request_t *r,
     u_char *body, size_t len);
 static ngx_int_t ngx_http_privacy_same_origin(ngx_http_request_t *r);
+static ngx_int_t ngx_http_privacy_same_authority(u_char *a, size_t a_len,
+    ngx_str_t *host, in_port_t dflt);
+static ngx_int_t ngx_http_privacy_token_at(ngx_http_request_t *r,
+    time_t day, u_char *out);
+static ngx_int_t ngx_http_privacy_token_valid(ngx_http_request_t *r,
+    ngx_str_t *token);
+static void ngx_http_privacy_page_token(ngx_http_privacy_page_t *page,
+    ngx_http_request_t *r);
 static ngx_int_t ngx_http_privacy_redirect(ngx_http_request_t *r,
     ngx_str_t *to);
 
@@ -107,7 +117,7 @@ ngx_http_privacy_portal_index(ngx_http_request_t *r)
     ngx_str_t                      url;
     ngx_uint_t                     i;
     ngx_http_privacy_page_t        page;
-    ngx_http_privacy_main_conf_t  *pmcf;
+    ngx_http_privacy_srv_conf_t   *pscf;
 
     static struct {
         char        *name;
@@ -120,7 +130,7 @@ ngx_http_privacy_portal_index(ngx_http_request_t *r)
         { "consent", "Cookieinställningar", "Cookie settings", 0 },
     };
 
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
 
     if (ngx_http_privacy_page_init(&page, r) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -132,7 +142,7 @@ ngx_http_privacy_portal_index(ngx_http_request_t *r)
     ngx_http_privacy_page_raw(&page, "<ul>");
 
     for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
-        if (links[i].policy && pmcf->policy == NULL) {
+        if (links[i].policy && pscf->policy == NULL) {
             continue;
         }
 
@@ -163,10 +173,10 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
     ngx_uint_t                         i;
     ngx_http_privacy_ctx_t            *ctx;
     ngx_http_privacy_page_t            page;
-    ngx_http_privacy_main_conf_t      *pmcf;
+    ngx_http_privacy_srv_conf_t       *pscf;
     ngx_http_privacy_category_info_t   c;
 
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
 
     ctx = ngx_http_privacy_get_ctx(r);
     if (ctx == NULL) {
@@ -195,7 +205,7 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
                                   "Ditt val just nu: ", "Your choice now: "));
 
         for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
-            ngx_http_privacy_category_info(pmcf, i, page.lang, &c);
+            ngx_http_privacy_category_info(pscf, i, page.text_lang, &c);
 
             if (!(ctx->consent.categories & c.bit)) {
                 continue;
@@ -233,6 +243,7 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
     ngx_http_privacy_page_raw(&page, "<form method=\"post\" action=\"");
     ngx_http_privacy_page_text(&page, url.data, url.len);
     ngx_http_privacy_page_raw(&page, "\">\n");
+    ngx_http_privacy_page_token(&page, r);
 
     /* the page to go back to, if it is one of ours */
 
@@ -258,7 +269,7 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
     ngx_http_privacy_page_raw(&page, "</legend>\n");
 
     for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
-        ngx_http_privacy_category_info(pmcf, i, page.lang, &c);
+        ngx_http_privacy_category_info(pscf, i, page.text_lang, &c);
 
         ngx_http_privacy_page_raw(&page, "<div class=\"cat\"><input "
                                   "type=\"checkbox\" id=\"privacy-");
@@ -324,7 +335,9 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
 
     ngx_http_privacy_page_raw(&page, "<form method=\"post\" action=\"");
     ngx_http_privacy_page_text(&page, url.data, url.len);
-    ngx_http_privacy_page_raw(&page, "\"><div class=\"actions\">");
+    ngx_http_privacy_page_raw(&page, "\">");
+    ngx_http_privacy_page_token(&page, r);
+    ngx_http_privacy_page_raw(&page, "<div class=\"actions\">");
 
     if (ctx->consent.flags & NGX_HTTP_PRIVACY_FLAG_NO_ANALYTICS) {
         ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
@@ -406,18 +419,23 @@ ngx_http_privacy_consent_decide(ngx_http_request_t *r, u_char *body,
     u_char                        *k, *v;
     size_t                         klen, vlen, n;
     unsigned                       cat, granted;
+    ngx_int_t                      origin;
     ngx_uint_t                     objection;
-    ngx_str_t                      ret, action;
+    ngx_str_t                      ret, action, token;
     const char                    *method;
     ngx_http_privacy_ctx_t        *ctx;
     ngx_http_privacy_receipt_t     receipt;
     ngx_http_privacy_consent_t     consent;
     ngx_http_privacy_form_iter_t   it;
+    ngx_http_privacy_srv_conf_t   *pscf;
     ngx_http_privacy_main_conf_t  *pmcf;
 
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
 
-    if (!ngx_http_privacy_same_origin(r)) {
+    origin = ngx_http_privacy_same_origin(r);
+
+    if (origin == 0) {
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "privacy: consent from another origin refused");
         return NGX_HTTP_FORBIDDEN;
@@ -430,6 +448,7 @@ ngx_http_privacy_consent_decide(ngx_http_request_t *r, u_char *body,
 
     ngx_str_null(&ret);
     ngx_str_null(&action);
+    ngx_str_null(&token);
     granted = NGX_HTTP_PRIVACY_CAT_NECESSARY;
     method = NGX_HTTP_PRIVACY_METHOD_PAGE;
     objection = NGX_CONF_UNSET_UINT;
@@ -458,12 +477,23 @@ ngx_http_privacy_consent_decide(ngx_http_request_t *r, u_char *body,
             ret.data = v;
             ret.len = n;
 
+        } else if (ngx_http_privacy_form_key_is(k, klen, "token")) {
+            token.data = v;
+            token.len = n;
+
         } else if (ngx_http_privacy_form_key_is(k, klen, "source")
                    && n == sizeof("banner") - 1
                    && ngx_strncmp(v, "banner", n) == 0)
         {
             method = NGX_HTTP_PRIVACY_METHOD_BANNER;
         }
+    }
+
+    if (origin == NGX_DECLINED && !ngx_http_privacy_token_valid(r, &token)) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "privacy: consent without Origin, Referer or a valid "
+                      "form token refused");
+        return NGX_HTTP_FORBIDDEN;
     }
 
     if (action.len == sizeof("accept_all") - 1
@@ -531,12 +561,12 @@ ngx_http_privacy_consent_decide(ngx_http_request_t *r, u_char *body,
         }
     }
 
-    if (pmcf->version.len > NGX_HTTP_PRIVACY_VERSION_MAX) {
+    if (pscf->version.len > NGX_HTTP_PRIVACY_VERSION_MAX) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ngx_memcpy(consent.version, pmcf->version.data, pmcf->version.len);
-    consent.version_len = pmcf->version.len;
+    ngx_memcpy(consent.version, pscf->version.data, pscf->version.len);
+    consent.version_len = pscf->version.len;
     consent.categories = granted;
     consent.decided = ngx_time();
 
@@ -553,6 +583,8 @@ ngx_http_privacy_consent_decide(ngx_http_request_t *r, u_char *body,
         receipt.version_len = consent.version_len;
         receipt.categories = granted;
         receipt.method = method;
+        receipt.site_len = ngx_min(pscf->site.len, sizeof(receipt.site));
+        ngx_memcpy(receipt.site, pscf->site.data, receipt.site_len);
 
         if (ngx_http_privacy_client_pseudonym(r, receipt.client) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -588,15 +620,19 @@ ngx_http_privacy_consent_decide(ngx_http_request_t *r, u_char *body,
 
 
 /*
- * CSRF protection: a browser always names the page's origin in Origin (or
- * at least Referer) on a form POST; refuse those of other hosts and the
- * opaque "null".  Clients that send neither are not browsers.
+ * CSRF protection: a browser names the page's origin in Origin (or at
+ * least Referer) on a form POST; refuse another origin (scheme, host and
+ * port, RFC 6454) and the opaque "null".  Returns 1 or 0, or NGX_DECLINED
+ * when the request has neither header: then the form's token decides.
  */
 
 static ngx_int_t
 ngx_http_privacy_same_origin(ngx_http_request_t *r)
 {
     u_char           *p, *last, *host;
+    size_t            slen;
+    in_port_t         dflt;
+    const char       *scheme;
     ngx_table_elt_t  *h;
 
     h = ngx_http_privacy_find_header(r, "Origin", sizeof("Origin") - 1);
@@ -606,32 +642,201 @@ ngx_http_privacy_same_origin(ngx_http_request_t *r)
     }
 
     if (h == NULL) {
-        return 1;
+        return NGX_DECLINED;
     }
 
     if (r->headers_in.host == NULL) {
         return 0;
     }
 
+    scheme = "http";
+    dflt = 80;
+
+#if (NGX_HTTP_SSL)
+    if (r->connection->ssl) {
+        scheme = "https";
+        dflt = 443;
+    }
+#endif
+
+    slen = ngx_strlen(scheme);
     p = h->value.data;
     last = p + h->value.len;
 
-    p = ngx_strlcasestrn(p, last, (u_char *) "://", 3 - 1);
-    if (p == NULL) {
+    if ((size_t) (last - p) < slen + 3
+        || ngx_strncasecmp(p, (u_char *) scheme, slen) != 0
+        || ngx_strncmp(p + slen, "://", 3) != 0)
+    {
         return 0;
     }
 
-    p += 3;
+    p += slen + 3;
     host = p;
 
     while (p < last && *p != '/' && *p != '?' && *p != '#') {
         p++;
     }
 
-    /* the origin's host and port, as the Host header names them */
-    return (size_t) (p - host) == r->headers_in.host->value.len
-           && ngx_strncasecmp(host, r->headers_in.host->value.data,
-                              p - host) == 0;
+    return ngx_http_privacy_same_authority(host, p - host,
+                                           &r->headers_in.host->value, dflt);
+}
+
+
+/* "host[:port]" against the Host header, the scheme's port by default */
+
+static ngx_int_t
+ngx_http_privacy_same_authority(u_char *a, size_t a_len, ngx_str_t *host,
+    in_port_t dflt)
+{
+    u_char     *s[2], *colon;
+    size_t      len[2], hlen[2];
+    ngx_int_t   port[2];
+    ngx_uint_t  i;
+
+    s[0] = a;
+    len[0] = a_len;
+    s[1] = host->data;
+    len[1] = host->len;
+
+    for (i = 0; i < 2; i++) {
+        port[i] = dflt;
+        hlen[i] = len[i];
+
+        /* the last ':' outside an IPv6 literal's brackets */
+        colon = NULL;
+
+        if (len[i] && s[i][len[i] - 1] != ']') {
+            for (colon = s[i] + len[i]; colon > s[i]; colon--) {
+                if (colon[-1] == ':' || colon[-1] == ']') {
+                    break;
+                }
+            }
+
+            colon = (colon > s[i] && colon[-1] == ':') ? colon - 1 : NULL;
+        }
+
+        if (colon) {
+            hlen[i] = colon - s[i];
+            port[i] = ngx_atoi(colon + 1, s[i] + len[i] - colon - 1);
+
+            if (port[i] < 1 || port[i] > 65535) {
+                return 0;
+            }
+        }
+
+        if (hlen[i] == 0) {
+            return 0;
+        }
+    }
+
+    return port[0] == port[1] && hlen[0] == hlen[1]
+           && ngx_strncasecmp(s[0], s[1], hlen[0]) == 0;
+}
+
+
+/*
+ * The form token, for the few POSTs without Origin and Referer: a MAC,
+ * under this site's consent key, of the day, the client's address and
+ * its User-Agent.  Another client cannot make the victim's token; a
+ * token lasts until the day after (docs/security.md).
+ */
+
+static ngx_int_t
+ngx_http_privacy_token_at(ngx_http_request_t *r, time_t day, u_char *out)
+{
+    u_char                       *buf, *p, mac[NGX_HTTP_PRIVACY_MAC_LEN];
+    size_t                        ua_len;
+    ngx_str_t                    *addr;
+    ngx_http_privacy_srv_conf_t  *pscf;
+
+    pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
+
+    if (pscf->cookie_mac == NULL) {
+        return NGX_ERROR;
+    }
+
+    addr = &r->connection->addr_text;
+    ua_len = r->headers_in.user_agent
+             ? ngx_min(r->headers_in.user_agent->value.len,
+                       NGX_HTTP_PRIVACY_UA_MAX)
+             : 0;
+
+    buf = ngx_pnalloc(r->pool, sizeof("form token ") - 1 + NGX_TIME_T_LEN
+                               + 1 + addr->len + 1 + ua_len);
+    if (buf == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_sprintf(buf, "form token %T", day);
+    *p++ = '\0';
+    p = ngx_cpymem(p, addr->data, addr->len);
+    *p++ = '\0';
+
+    if (ua_len) {
+        p = ngx_cpymem(p, r->headers_in.user_agent->value.data, ua_len);
+    }
+
+    if (ngx_http_privacy_mac_compute(pscf->cookie_mac, buf, p - buf, mac)
+        != 0)
+    {
+        return NGX_ERROR;
+    }
+
+    (void) ngx_http_privacy_base64url_encode(mac, NGX_HTTP_PRIVACY_TOKEN_RAW,
+                                             out);
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_privacy_token_valid(ngx_http_request_t *r, ngx_str_t *token)
+{
+    u_char      want[NGX_HTTP_PRIVACY_TOKEN_LEN];
+    time_t      day;
+    ngx_uint_t  i;
+
+    if (token->len != NGX_HTTP_PRIVACY_TOKEN_LEN) {
+        return 0;
+    }
+
+    day = ngx_time() / 86400;
+
+    /* today's, or yesterday's for a page opened before midnight */
+    for (i = 0; i < 2; i++) {
+        if (ngx_http_privacy_token_at(r, day - i, want) == NGX_OK
+            && ngx_http_privacy_ct_equal(want, token->data,
+                                         NGX_HTTP_PRIVACY_TOKEN_LEN))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+ngx_int_t
+ngx_http_privacy_portal_token(ngx_http_request_t *r, u_char *out)
+{
+    return ngx_http_privacy_token_at(r, ngx_time() / 86400, out);
+}
+
+
+static void
+ngx_http_privacy_page_token(ngx_http_privacy_page_t *page,
+    ngx_http_request_t *r)
+{
+    u_char  token[NGX_HTTP_PRIVACY_TOKEN_LEN];
+
+    if (ngx_http_privacy_portal_token(r, token) != NGX_OK) {
+        return;
+    }
+
+    ngx_http_privacy_page_raw(page, "<input type=\"hidden\" name=\"token\" "
+                              "value=\"");
+    ngx_http_privacy_page_text(page, token, sizeof(token));
+    ngx_http_privacy_page_raw(page, "\">");
 }
 
 

@@ -96,6 +96,13 @@ static const char  *ngx_http_privacy_migrations[] = {
     "  held INTEGER NOT NULL,"          /* kept under a legal hold */
     "  asked INTEGER NOT NULL,"         /* asked of other systems */
     "  PRIMARY KEY (sweep_id, category));",
+
+    /*
+     * several sites on one register (docs/operator-guide.md): the server
+     * a decision was made on; '' for receipts written before
+     */
+    "ALTER TABLE consent_receipts"
+    "  ADD COLUMN site TEXT NOT NULL DEFAULT '';",
 };
 
 

@@ -23,8 +23,9 @@ static void ngx_http_privacy_consent_find(ngx_http_request_t *r,
 static void ngx_http_privacy_consent_apply(ngx_http_privacy_ctx_t *ctx,
     ngx_http_privacy_consent_t *consent);
 static ngx_http_privacy_consent_rc_e ngx_http_privacy_consent_verify(
-    ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_loc_conf_t *plcf,
-    ngx_http_privacy_cookie_pair_t *pair, ngx_http_privacy_consent_t *out);
+    ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_srv_conf_t *pscf,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_cookie_pair_t *pair,
+    ngx_http_privacy_consent_t *out);
 static ngx_uint_t ngx_http_privacy_gpc_header(ngx_http_request_t *r);
 
 
@@ -114,10 +115,12 @@ ngx_http_privacy_resolve(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx)
     ngx_uint_t                       i, tried;
     ngx_table_elt_t                 *h;
     ngx_http_privacy_loc_conf_t     *plcf;
+    ngx_http_privacy_srv_conf_t     *pscf;
     ngx_http_privacy_main_conf_t    *pmcf;
     ngx_http_privacy_header_memo_t  *m;
 
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
 
     ctx->categories = NGX_HTTP_PRIVACY_CAT_NECESSARY;
@@ -125,7 +128,7 @@ ngx_http_privacy_resolve(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx)
     h = ngx_http_privacy_cookie_header_first(r);
     m = NULL;
 
-    if (h && pmcf->cookie_mac) {
+    if (h && pscf->cookie_mac) {
         i = 0;
 
         /* one Cookie header, as browsers send it: the memo may know it */
@@ -146,7 +149,7 @@ ngx_http_privacy_resolve(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx)
         i = 0;
 
         for ( /* void */ ;
-             h && !ctx->valid && pmcf->cookie_mac;
+             h && !ctx->valid && pscf->cookie_mac;
              h = ngx_http_privacy_cookie_header_next(r, h, i))
         {
             ngx_http_privacy_consent_find(r, pmcf, plcf, ctx, h, &tried);
@@ -224,7 +227,9 @@ ngx_http_privacy_consent_find(ngx_http_request_t *r,
 
         *tried = 1;
 
-        rc = ngx_http_privacy_consent_verify(pmcf, plcf, &pair, &consent);
+        rc = ngx_http_privacy_consent_verify(pmcf,
+                 ngx_http_get_module_srv_conf(r, ngx_http_privacy_module),
+                 plcf, &pair, &consent);
 
         if (rc == NGX_HTTP_PRIVACY_CONSENT_OK) {
             ngx_http_privacy_consent_apply(ctx, &consent);
@@ -261,8 +266,8 @@ ngx_http_privacy_consent_apply(ngx_http_privacy_ctx_t *ctx,
 
 static ngx_http_privacy_consent_rc_e
 ngx_http_privacy_consent_verify(ngx_http_privacy_main_conf_t *pmcf,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_cookie_pair_t *pair,
-    ngx_http_privacy_consent_t *out)
+    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf,
+    ngx_http_privacy_cookie_pair_t *pair, ngx_http_privacy_consent_t *out)
 {
     uint32_t                         h;
     ngx_http_privacy_consent_rc_e    rc;
@@ -277,7 +282,8 @@ ngx_http_privacy_consent_verify(ngx_http_privacy_main_conf_t *pmcf,
         h = ngx_http_privacy_memo_hash(pair->value, pair->value_len);
         m = &pmcf->consent_memo[h % NGX_HTTP_PRIVACY_CONSENT_MEMO];
 
-        if (m->len == pair->value_len
+        /* a value verified for one site says nothing to another */
+        if (m->len == pair->value_len && m->site == pscf
             && ngx_http_privacy_ct_equal(m->value, pair->value, m->len))
         {
             *out = m->consent;
@@ -289,13 +295,14 @@ ngx_http_privacy_consent_verify(ngx_http_privacy_main_conf_t *pmcf,
     }
 
     rc = ngx_http_privacy_consent_decode(pair->value, pair->value_len,
-                                         pmcf->cookie_mac, pmcf->version.data,
-                                         pmcf->version.len, ngx_time(),
+                                         pscf->cookie_mac, pscf->version.data,
+                                         pscf->version.len, ngx_time(),
                                          plcf->cookie_max_age, out);
 
     if (rc == NGX_HTTP_PRIVACY_CONSENT_OK && m != NULL) {
         ngx_memcpy(m->value, pair->value, pair->value_len);
         m->len = pair->value_len;
+        m->site = pscf;
         m->consent = *out;
     }
 
@@ -395,8 +402,32 @@ ngx_int_t
 ngx_http_privacy_add_stripped(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t *ctx, u_char *name, size_t len)
 {
-    u_char  *p;
+    u_char  *p, *last, *q;
     size_t   need;
+
+    /*
+     * A name the request already lost is not listed again when the
+     * response sets it (docs/directives.md, $privacy_stripped).  Only
+     * then: the few Set-Cookie names are compared, not every cookie.
+     */
+
+    if (ctx->response) {
+        p = ctx->stripped.data;
+        last = p + ctx->stripped.len;
+
+        while (p < last) {
+            q = ngx_strlchr(p, last, ',');
+            if (q == NULL) {
+                q = last;
+            }
+
+            if ((size_t) (q - p) == len && ngx_memcmp(p, name, len) == 0) {
+                return NGX_OK;
+            }
+
+            p = q + 1;
+        }
+    }
 
     need = ctx->stripped.len + 1 + len;
 
@@ -437,9 +468,9 @@ ngx_http_privacy_client_pseudonym(ngx_http_request_t *r, u_char *out)
 {
     u_char                         mac[NGX_HTTP_PRIVACY_MAC_LEN];
     ngx_str_t                     *addr;
-    ngx_http_privacy_main_conf_t  *pmcf;
+    ngx_http_privacy_srv_conf_t   *pscf;
 
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
     addr = &r->connection->addr_text;
 
     /*
@@ -447,7 +478,7 @@ ngx_http_privacy_client_pseudonym(ngx_http_request_t *r, u_char *out)
      * the same address, nobody without the secret can tell which address.
      */
 
-    if (ngx_http_privacy_mac_compute(pmcf->client_mac, addr->data, addr->len,
+    if (ngx_http_privacy_mac_compute(pscf->client_mac, addr->data, addr->len,
                                      mac)
         != 0)
     {

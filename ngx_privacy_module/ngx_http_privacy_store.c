@@ -209,8 +209,8 @@ static ngx_http_privacy_store_stmt_t  ngx_http_privacy_store_stmts[] = {
       offsetof(ngx_http_privacy_store_t, commit) },
 
     { "INSERT INTO consent_receipts (consent_id, decided_at,"
-      " policy_version, categories, method, client)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+      " policy_version, categories, method, client, site)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
       offsetof(ngx_http_privacy_store_t, insert_receipt) },
 
     { "INSERT INTO analytics_events (ts, host, path, status,"
@@ -1357,7 +1357,7 @@ static int
 ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
     size_t err_len)
 {
-    int          rc;
+    int          rc, fd;
     sqlite3     *db;
     ngx_uint_t   i;
 
@@ -1365,6 +1365,16 @@ ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
      * NOMUTEX: one thread at a time uses the connection (one task in
      * flight per worker, then the exiting worker itself).
      */
+    /*
+     * A new register is created 0600 here (an empty file is an empty
+     * database); SQLite gives its -wal and -shm the database's mode.
+     * Not umask(): it is the process's, and the event loop runs on.
+     */
+    fd = open((char *) s->path.data, O_RDWR|O_CREAT|O_EXCL|O_CLOEXEC, 0600);
+    if (fd != -1) {
+        close(fd);
+    }
+
     rc = sqlite3_open_v2((char *) s->path.data, &db,
                          SQLITE_OPEN_READWRITE|SQLITE_OPEN_CREATE
                          |SQLITE_OPEN_NOMUTEX, NULL);
@@ -1454,6 +1464,8 @@ ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
             sqlite3_bind_text(st, 4, (char *) cats, len, SQLITE_TRANSIENT);
             sqlite3_bind_text(st, 5, r->method, -1, SQLITE_STATIC);
             sqlite3_bind_text(st, 6, (char *) r->client, sizeof(r->client),
+                              SQLITE_STATIC);
+            sqlite3_bind_text(st, 7, (char *) r->site, r->site_len,
                               SQLITE_STATIC);
             break;
 

@@ -44,6 +44,8 @@ typedef struct {
     unsigned      categories;
     const char   *method;           /* a static string */
     u_char        client[32];       /* hex pseudonym, never an address */
+    u_char        site[128];        /* the server's name */
+    size_t        site_len;
 } ngx_http_privacy_receipt_t;
 
 

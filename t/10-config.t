@@ -188,14 +188,17 @@ fails($nosecret,
         'privacy_portal without a secret');
 }
 
+# issue 24.4: allowed per server since, but not in a location
 fails(<<'EOF',
     server {
         listen 127.0.0.1:%%PORT%%;
-        privacy_secret_file %%SECRET%%;
+        location / {
+            privacy_secret_file %%SECRET%%;
+        }
     }
 EOF
     qr/\[emerg\] "privacy_secret_file" directive is not allowed here/,
-    'privacy_secret_file in a server block');
+    'privacy_secret_file in a location block');
 
 # --- privacy_db ---------------------------------------------------------------
 

@@ -515,8 +515,9 @@ ok(!defined $r->{headers}{vary}, 'privacy off: no Vary added');
 $t->get('/?logged', { Cookie => '_ga=1; session=2' });
 my $line = wait_for_log(qr{^/\?logged stripped=(.*)$}m);
 ok(defined $line, 'access log line written');
-is_deeply([sort split /,/, $line // ''], [sort qw(_ga _ga _fbp)],
-    '$privacy_stripped: the request _ga, then the response _ga and _fbp');
+# issue 24.6: a name the request and the response both lose is listed once
+is_deeply([sort split /,/, $line // ''], [sort qw(_ga _fbp)],
+    '$privacy_stripped: the request _ga, then the response _fbp (_ga once)');
 
 done_testing;
 undef $t;

@@ -420,9 +420,15 @@ is_deeply([grep { !/^privacy_consent=/ } set_cookies($r)], ["_fbp=; $EPOCH"],
 like($t->get('/privacy/consent?lang=en', { 'Sec-GPC' => '1' })->{content},
     qr/Global Privacy Control/, 'the consent page mentions GPC');
 
+# issue 15.10: a consent cookie holds on its own server only: nogpc's
+$r = $t->request('POST', '/privacy/consent', { host => 'nogpc',
+    headers => { 'Content-Type' => 'application/x-www-form-urlencoded' },
+    content => 'action=accept_all' });
+my ($nogpc_accept) = map { cookie_pair($_) }
+    grep { /^privacy_consent=/ } set_cookies($r);
 $r = $t->request('GET', '/', { host => 'nogpc',
-    headers => { Cookie => "$accept; _fbp=1", 'Sec-GPC' => '1' } });
-is($r->{content}, "cookie=[$accept; _fbp=1]\n",
+    headers => { Cookie => "$nogpc_accept; _fbp=1", 'Sec-GPC' => '1' } });
+is($r->{content}, "cookie=[$nogpc_accept; _fbp=1]\n",
     'privacy_gpc off: marketing allowed despite Sec-GPC');
 
 # --- a decided visitor's page -------------------------------------------------------------

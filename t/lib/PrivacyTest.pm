@@ -171,6 +171,10 @@ a header several times.
                                        # nginx uses NAME as the host)
     $t->raw_request($bytes, port => N, timeout => S)
 
+A POST gets C<Origin: http://HOST> naming its target, as a browser sends
+it, unless the caller gives C<Origin> or C<Referer>; a header given as
+C<undef> (C<< { Origin => undef } >>) is left out.
+
 C<$path> may also be a full C<http://> URL. C<raw_request> writes the bytes
 (ignoring a server that stops reading) and returns everything read until the
 server closes or C<timeout> (default 5) seconds pass without data: send
@@ -827,6 +831,19 @@ sub request {
     my $url = defined $host ? "http://$host" . ($path =~ m{^/} ? '' : '/')
                               . $path
                             : $self->_url($path, $port);
+
+    # a POST from a browser names its origin (issue 15.10: without Origin
+    # and Referer the consent page wants its form token); a header given
+    # as undef is left out
+    if ($method eq 'POST') {
+        my %h = %{ $o{headers} || {} };
+        my @given = grep { /^(origin|referer)$/i } keys %h;
+        my ($origin) = $url =~ m{^(https?://[^/?#]+)};
+        $h{Origin} = $origin unless @given;
+        defined $h{$_} or delete $h{$_} for keys %h;
+        $o{headers} = \%h;
+    }
+
     return $http->request($method, $url, \%o);
 }
 
