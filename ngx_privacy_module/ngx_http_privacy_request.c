@@ -45,7 +45,13 @@ ngx_http_privacy_request_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ctx->request_done) {
+    /*
+     * After "rewrite ... last", try_files or error_page the Cookie
+     * headers, already filtered, are filtered again under the final
+     * location's rules: what an earlier location removed stays removed.
+     */
+
+    if (ctx->request_done && ctx->scan_conf == plcf) {
         return NGX_DECLINED;
     }
 
@@ -79,6 +85,8 @@ ngx_http_privacy_scan(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
     keep.request = r;
     keep.ctx = ctx;
     keep.conf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
+
+    ctx->scan_conf = keep.conf;
     keep.rc = NGX_OK;
     keep.emptied = 0;
 
