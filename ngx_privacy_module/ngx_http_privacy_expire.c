@@ -193,7 +193,12 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
 
     for (i = 0; i < ctx->presented.nelts; i++) {
 
-        if (!ngx_http_privacy_denied(plcf, ctx, pr[i].category)
+        /*
+         * Denied here, or removed by the rules of a location the request
+         * passed through before this one (fail closed).
+         */
+        if (!((i < ctx->judged_before && pr[i].denied)
+              || ngx_http_privacy_denied(plcf, ctx, pr[i].category))
             || pr[i].name.len > NGX_HTTP_PRIVACY_EXPIRE_NAME
             || !ngx_http_privacy_cookie_name_valid(pr[i].name.data,
                                                    pr[i].name.len))
@@ -206,7 +211,8 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
             if (pr[j].name.len == pr[i].name.len
                 && ngx_memcmp(pr[j].name.data, pr[i].name.data,
                               pr[i].name.len) == 0
-                && ngx_http_privacy_denied(plcf, ctx, pr[j].category))
+                && ((j < ctx->judged_before && pr[j].denied)
+                    || ngx_http_privacy_denied(plcf, ctx, pr[j].category)))
             {
                 break;
             }

@@ -249,6 +249,7 @@ typedef struct {
 typedef struct {
     ngx_str_t                        name;
     unsigned                         category;
+    unsigned                         denied:1;    /* removed when judged */
 } ngx_http_privacy_presented_t;
 
 
@@ -268,8 +269,12 @@ typedef struct {
     ngx_uint_t                       memo_gen;
     ngx_str_t                        memo_value;
 
-    /* the location whose rules the Cookie headers were last judged by */
+    /*
+     * The location whose rules the Cookie headers were last judged by;
+     * presented[0 .. judged_before) were judged by an earlier location's.
+     */
     ngx_http_privacy_loc_conf_t     *scan_conf;
+    ngx_uint_t                       judged_before;
 
     unsigned                         valid:1;     /* a good cookie came */
     unsigned                         decided:1;   /* ... with a choice */

@@ -80,6 +80,11 @@ ngx_http_privacy_scan(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
     ngx_table_elt_t          *h;
     ngx_http_privacy_keep_t   keep;
 
+    if (ctx->request_done) {
+        /* judged again, under another location's rules */
+        ctx->judged_before = ctx->presented.nelts;
+    }
+
     ctx->request_done = 1;
 
     keep.request = r;
@@ -276,8 +281,9 @@ ngx_http_privacy_keep(void *data, const ngx_http_privacy_cookie_pair_t *pair)
     p->name.data = (u_char *) pair->name;
     p->name.len = pair->name_len;
     p->category = category;
+    p->denied = ngx_http_privacy_denied(keep->conf, keep->ctx, category);
 
-    if (!ngx_http_privacy_denied(keep->conf, keep->ctx, category)) {
+    if (!p->denied) {
         return 1;
     }
 
