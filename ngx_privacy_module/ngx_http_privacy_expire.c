@@ -505,6 +505,7 @@ ngx_http_privacy_learn_path(ngx_http_request_t *r, u_char *name,
 {
     size_t                           n;
     u_char                          *path;
+    ngx_uint_t                       named;
     const u_char                    *v;
     ngx_http_privacy_main_conf_t    *pmcf;
     ngx_http_privacy_cookie_path_t  *slot;
@@ -513,10 +514,13 @@ ngx_http_privacy_learn_path(ngx_http_request_t *r, u_char *name,
         return;
     }
 
+    named = 0;
+
     if (ngx_http_privacy_set_cookie_attr(value, len, "Path", &v, &n)
         && n && v[0] == '/')
     {
         path = (u_char *) v;
+        named = 1;
 
     } else {
         path = r->uri.data;
@@ -543,9 +547,14 @@ ngx_http_privacy_learn_path(ngx_http_request_t *r, u_char *name,
     if (slot->name_len == name_len
         && ngx_memcmp(slot->name, name, name_len) == 0
         && ((slot->path_len == n && ngx_memcmp(slot->path, path, n) == 0)
-            || (n == 1 && slot->path_len > 1)))
+            || (n == 1 && slot->path_len > 1)
+            || (!named && slot->named && slot->path_len > 1)))
     {
-        /* known already; "/" is always expired, so a deeper path stays */
+        /*
+         * Known already; "/" is always expired, so a deeper path stays,
+         * and a path the request chose (a default-path) does not replace
+         * a deeper one a Set-Cookie named.
+         */
         return;
     }
 
@@ -553,6 +562,7 @@ ngx_http_privacy_learn_path(ngx_http_request_t *r, u_char *name,
     slot->name_len = name_len;
     ngx_memcpy(slot->path, path, n);
     slot->path_len = n;
+    slot->named = named;
 
     pmcf->cookie_paths_gen++;
 }

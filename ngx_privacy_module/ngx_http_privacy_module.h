@@ -141,6 +141,7 @@ typedef struct {
     size_t                           name_len;      /* 0: slot unused */
     u_char                           path[128];
     size_t                           path_len;
+    unsigned                         named:1;       /* from a Path= */
 } ngx_http_privacy_cookie_path_t;
 
 /* the last content type privacy_analytics_types was asked about */

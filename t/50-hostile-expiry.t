@@ -54,6 +54,12 @@ $t->config(<<'EOF');
             add_header Set-Cookie "_trk_blog=1; Max-Age=600";
             return 200 "blog\n";
         }
+
+        # the same name without Path, under a path the client chooses
+        location /any/ {
+            add_header Set-Cookie "_trk_shop=2; Max-Age=600";
+            return 200 "any\n";
+        }
     }
 
     # the shop: served under its names, also the default server
@@ -75,6 +81,10 @@ $t->config(<<'EOF');
         }
 
         location /blog/ {
+            proxy_pass http://127.0.0.1:%%PORT_2%%;
+        }
+
+        location /any/ {
             proxy_pass http://127.0.0.1:%%PORT_2%%;
         }
 
@@ -215,6 +225,12 @@ sub raw {
     is_deeply([map { /^([^=]+)=.*Path=([^;]+)/ ? "$1 $2" : $_ } @hostonly],
         ['_trk_shop /', '_trk_shop /shop', '_trk_blog /', '_trk_blog /blog'],
         'expired at the path they were set with (or its default-path)');
+
+    # a client choosing the request path cannot move a named Path away
+    raw('shop.example.se', '/any/chosen/by/client');
+    $r = raw('shop.example.se', '/', '_trk_shop=1');
+    is_deeply([map { /Path=([^;]+)/ ? $1 : $_ } grep { !/Domain=/ } @{ $r->{sc} }],
+        ['/', '/shop'], 'a default-path does not replace a named Path');
 
     # a name never seen set: "/" and the request's directories, bounded
     $r = raw('shop.example.se', '/a/b/c/d/page', '_ga_unseen=1');

@@ -566,8 +566,10 @@ test_filter_none_dropped(void **state)
      * Between cookies kept side by side the bytes are those sent (a
      * quoted value holding ';' stays whole); only the ends are trimmed.
      */
-    expect_filter("  A = 1 ;b=\"q\";; ;  c\t ", none, "A = 1 ;b=\"q\";; ;  c", 0);
-    expect_filter("x=\"a;b\"; _ga=1; y=\"c; d\"", x_is_ga, "x=\"a;b\"; y=\"c; d\"", 1);
+    expect_filter("  A = 1 ;b=\"q\";; ;  c\t ", none,
+                  "A = 1 ;b=\"q\";; ;  c", 0);
+    expect_filter("x=\"a;b\"; _ga=1; y=\"c;d\"", x_is_ga,
+                  "x=\"a;b\"; y=\"c;d\"", 1);
     expect_filter("", none, "", 0);
     expect_filter(" ; ; ", none, "", 0);
 }
