@@ -206,6 +206,12 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
             continue;
         }
 
+        if (ex.full) {
+            /* no search for duplicates: counted, perhaps twice */
+            left++;
+            continue;
+        }
+
         /* presented twice (or judged again after a redirect): once */
         for (j = 0; j < i; j++) {
             if (pr[j].name.len == pr[i].name.len
@@ -219,11 +225,6 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
         }
 
         if (j < i) {
-            continue;
-        }
-
-        if (ex.full) {
-            left++;
             continue;
         }
 

@@ -115,9 +115,11 @@ $t->start;
 
 # --- item 1: bounded expiries -------------------------------------------------
 
+# the instance is passed in: a named sub closing over $t would keep it
+# alive into global destruction
 sub raw {
-    my ($host, $path, $cookie, %o) = @_;
-    my $res = $t->raw_request("GET $path HTTP/1.1\r\nHost: $host\r\n"
+    my ($tt, $host, $path, $cookie, %o) = @_;
+    my $res = $tt->raw_request("GET $path HTTP/1.1\r\nHost: $host\r\n"
         . (defined $cookie ? "Cookie: $cookie\r\n" : '')
         . "Connection: close\r\n\r\n", timeout => 30, %o);
     my ($head, $body) = split /\r\n\r\n/, $res, 2;
@@ -138,7 +140,7 @@ sub raw {
     ok($req > 7 * 1024, "request of " . ($req >> 10) . " KB: $i names, "
         . "a Host of 42 labels");
 
-    my $r = raw($host, '/', $cookie);
+    my $r = raw($t, $host, '/', $cookie);
     is($r->{status}, 200, 'amplification attempt: 200');
     my $size = length $r->{head};
     ok($size < 6 * 1024, "response headers stay small ($size bytes)");
@@ -151,7 +153,7 @@ sub raw {
         'the limit is logged at info');
 
     # one name: the host and its parents down to the registrable domain
-    $r = raw($host, '/', '_ga=1');
+    $r = raw($t, $host, '/', '_ga=1');
     my @dom = map { /Domain=([^;]+)/ ? $1 : '' } @{ $r->{sc} };
     is($dom[0], '', 'host-only first');
     is($dom[1], $host, 'then the host itself');
@@ -170,33 +172,33 @@ sub raw {
         're1x.example.net'   => [''],
     );
     for my $host (sort keys %cases) {
-        my $r = raw($host, '/', '_ga=1');
+        my $r = raw($t, $host, '/', '_ga=1');
         is_deeply([map { /Domain=([^;]+)/ ? $1 : '' } @{ $r->{sc} }],
             $cases{$host}, "Host $host: " . join(',', map { $_ || 'host-only' } @{ $cases{$host} }));
     }
 
     # the other name-based server serves its own name only
-    my $r = raw('other.example.se', '/', '_ga=1');
+    my $r = raw($t, 'other.example.se', '/', '_ga=1');
     is_deeply([map { /Domain=([^;]+)/ ? $1 : '' } @{ $r->{sc} }],
         ['', 'other.example.se', 'example.se'], 'second server, its name');
 
     # one server on an address: its name, nothing else
-    $r = raw('solo.example.se', '/', '_ga=1', port => $t->port(3));
+    $r = raw($t, 'solo.example.se', '/', '_ga=1', port => $t->port(3));
     is(scalar @{ $r->{sc} }, 3, 'a lone server: its own name gets domains');
-    $r = raw('x.y.z.solo.example.se', '/', '_ga=1', port => $t->port(3));
+    $r = raw($t, 'x.y.z.solo.example.se', '/', '_ga=1', port => $t->port(3));
     is(scalar @{ $r->{sc} }, 1, 'a lone server: another name, host-only');
 }
 
 {
     # privacy_expire_limit: the rest go out with the next responses
     my @names = map { "_ga_n$_" } 1 .. 10;
-    my $r = raw('shop.example.se', '/small/x', join('; ', map { "$_=1" } @names));
+    my $r = raw($t, 'shop.example.se', '/small/x', join('; ', map { "$_=1" } @names));
     my @got = map { /^([^=]+)=/ } @{ $r->{sc} };
     is(scalar @got, 4, 'privacy_expire_limit 4: four expiries');
     # the browser dropped what was expired: it presents the rest
     my %gone = map { $_ => 1 } @got;
     my @left = grep { !$gone{$_} } @names;
-    $r = raw('shop.example.se', '/small/x', join('; ', map { "$_=1" } @left));
+    $r = raw($t, 'shop.example.se', '/small/x', join('; ', map { "$_=1" } @left));
     my @next = map { /^([^=]+)=/ } @{ $r->{sc} };
     is(scalar @next, 4, 'the next response four more');
     ok(!(grep { $gone{$_} } @next), 'other names than the first time');
@@ -205,7 +207,7 @@ sub raw {
 # --- item 2: deletions as a browser reads them -------------------------------
 
 {
-    my $r = raw('shop.example.se', '/up/bad-deletions');
+    my $r = raw($t, 'shop.example.se', '/up/bad-deletions');
     my @names = map { /^([^=]+)=/ } @{ $r->{sc} };
     is_deeply(\@names, [qw(_ga_ok1 _ga_ok2 _ga_ok3 _ga_ok4)],
         'only real deletions pass: Max-Age=-, -abc, 1e3, a later positive '
@@ -217,30 +219,30 @@ sub raw {
 {
     # the upstream sets _trk_shop with Path=/shop, _trk_blog without Path
     # at /blog/post: the module learns where they live
-    raw('shop.example.se', '/shop/item');
-    raw('shop.example.se', '/blog/post');
+    raw($t, 'shop.example.se', '/shop/item');
+    raw($t, 'shop.example.se', '/blog/post');
 
-    my $r = raw('shop.example.se', '/', '_trk_shop=1; _trk_blog=1');
+    my $r = raw($t, 'shop.example.se', '/', '_trk_shop=1; _trk_blog=1');
     my @hostonly = grep { !/Domain=/ } @{ $r->{sc} };
     is_deeply([map { /^([^=]+)=.*Path=([^;]+)/ ? "$1 $2" : $_ } @hostonly],
         ['_trk_shop /', '_trk_shop /shop', '_trk_blog /', '_trk_blog /blog'],
         'expired at the path they were set with (or its default-path)');
 
     # a client choosing the request path cannot move a named Path away
-    raw('shop.example.se', '/any/chosen/by/client');
-    $r = raw('shop.example.se', '/', '_trk_shop=1');
+    raw($t, 'shop.example.se', '/any/chosen/by/client');
+    $r = raw($t, 'shop.example.se', '/', '_trk_shop=1');
     is_deeply([map { /Path=([^;]+)/ ? $1 : $_ } grep { !/Domain=/ } @{ $r->{sc} }],
         ['/', '/shop'], 'a default-path does not replace a named Path');
 
     # a name never seen set: "/" and the request's directories, bounded
-    $r = raw('shop.example.se', '/a/b/c/d/page', '_ga_unseen=1');
+    $r = raw($t, 'shop.example.se', '/a/b/c/d/page', '_ga_unseen=1');
     @hostonly = grep { !/Domain=/ } @{ $r->{sc} };
     is_deeply([map { /Path=([^;]+)/ ? $1 : $_ } @hostonly],
         ['/', '/a', '/a/b', '/a/b/c'],
         'unknown path: "/" and the first three directories of the request');
 
     # a directory that cannot go into a header as it is
-    $r = raw('shop.example.se', '/x%3By%0D%0AZ/page', '_ga_unseen=1');
+    $r = raw($t, 'shop.example.se', '/x%3By%0D%0AZ/page', '_ga_unseen=1');
     @hostonly = grep { !/Domain=/ } @{ $r->{sc} };
     is_deeply([map { /Path=([^;]+)/ ? $1 : $_ } @hostonly], ['/'],
         'a decoded ";" or CR LF in the path: "/" only');

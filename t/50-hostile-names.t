@@ -37,13 +37,6 @@ EOF2
 
 $t->start;
 
-sub seen {
-    my ($cookie) = @_;
-    my $r = $t->get('/', { Cookie => $cookie });
-    my @c = $r->{content} =~ /^cookie: ?(.*?)\r?$/mgi;
-    return (join(' | ', @c), $r);
-}
-
 for my $case (
     [ '_ga; session=1',              'session=1',  'a pair without "="' ],
     [ 'session=1; _ga',              'session=1',  'a pair without "=" last' ],
@@ -58,20 +51,20 @@ for my $case (
       'dots and escapes in values are not names' ],
 ) {
     my ($cookie, $want, $what) = @$case;
-    my ($got) = seen($cookie);
+    my ($got) = seen($t, $cookie);
     is($got, $want, "$what: '$cookie' reaches the upstream as '$want'");
 }
 
 {
     # byte for byte, in order, after a cookie was taken out
-    my ($got) = seen('x="a;b"; _ga=1; y="c;d"; z=1;w=2');
+    my ($got) = seen($t, 'x="a;b"; _ga=1; y="c;d"; z=1;w=2');
     is($got, 'x="a;b"; y="c;d"; z=1;w=2',
         'quoted values and separators of kept cookies are not re-spelled');
 }
 
 {
     # a percent-encoded tracker is expired under its own name
-    my ($got, $r) = seen('%5Fga=GA1; session=1');
+    my ($got, $r) = seen($t, '%5Fga=GA1; session=1');
     ok((grep { /^%5Fga=; Max-Age=0/ } set_cookies($r)),
         'the browser is told to drop "%5Fga"');
     like($r->{headers}{vary} // '', qr/\bCookie\b/, 'Vary: Cookie');
@@ -80,3 +73,12 @@ for my $case (
 $echo->stop;
 
 done_testing;
+
+# the instance is passed in: a named sub closing over $t would keep it
+# alive into global destruction
+sub seen {
+    my ($tt, $cookie) = @_;
+    my $r = $tt->get('/', { Cookie => $cookie });
+    my @c = $r->{content} =~ /^cookie: ?(.*?)\r?$/mgi;
+    return (join(' | ', @c), $r);
+}
