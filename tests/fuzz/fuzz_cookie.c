@@ -13,7 +13,11 @@
  * in place gives the same bytes.  It also compares the parser and the
  * filter with the straightforward byte-by-byte implementation they
  * replaced (ref_ below, kept as the oracle): the same spans, the same
- * calls to keep(), the same output, for every input.
+ * calls to keep(), the same output, for every input.  The other names a
+ * backend may read in a pair (ngx_http_privacy_cookie_aliases()) must lie
+ * in the pair or the caller's buffer and be no longer than the pair.
+ *
+ *   tests/bin/fuzz_cookie tests/fuzz/corpus/cookie
  */
 
 
