@@ -24,6 +24,11 @@ static inline u_char *ngx_http_privacy_cookie_copy(u_char *o,
     const u_char *run, const u_char *run_end);
 static int ngx_http_privacy_cookie_attr_eq(const u_char *s, size_t len,
     const char *attr);
+static int ngx_http_privacy_cookie_hex(u_char c);
+static int ngx_http_privacy_cookie_alias_forms(
+    const ngx_http_privacy_cookie_pair_t *pair, const u_char *name,
+    size_t len, u_char *buf, ngx_http_privacy_cookie_alias_pt alias,
+    void *data);
 
 
 /*
@@ -39,6 +44,12 @@ static const uint32_t  ngx_http_privacy_cookie_tchar[] = {
     0x00000000,
     0x00000000,
     0x00000000
+};
+
+
+/* bytes in a name that a backend may read as others: % space . [ */
+static const u_char  ngx_http_privacy_cookie_alias_byte[256] = {
+    ['%'] = 1, [' '] = 1, ['.'] = 1, ['['] = 1
 };
 
 
@@ -145,6 +156,7 @@ ngx_http_privacy_cookie_filter(const u_char *value, size_t len,
 {
     size_t                           n, room, sep;
     u_char                          *o;
+    int                              adjacent;
     const u_char                    *p, *end, *run, *run_end;
     ngx_http_privacy_cookie_pair_t   pair;
 
@@ -164,6 +176,7 @@ ngx_http_privacy_cookie_filter(const u_char *value, size_t len,
      */
     run = NULL;
     run_end = NULL;
+    adjacent = 0;
 
     for ( ;; ) {
 
@@ -179,14 +192,28 @@ ngx_http_privacy_cookie_filter(const u_char *value, size_t len,
 
         if (!keep(data, &pair)) {
             n++;
+            adjacent = 0;
             continue;
         }
 
         if (run == NULL) {
             run = pair.start;
             run_end = pair.start + pair.len;
+            adjacent = 1;
             continue;
         }
+
+        /*
+         * Kept cookies next to each other keep the separator they were
+         * sent with: a backend that reads x="a;b" as one quoted value
+         * gets it unchanged.
+         */
+        if (adjacent) {
+            run_end = pair.start + pair.len;
+            continue;
+        }
+
+        adjacent = 1;
 
         /*
          * The output never gets ahead of the input: every kept cookie
@@ -427,4 +454,177 @@ ngx_http_privacy_cookie_attr_eq(const u_char *s, size_t len,
     }
 
     return attr[len] == '\0';
+}
+
+
+/*
+ * One name as a backend may read it: as written (unless it is the pair's
+ * own name, judged by the caller), percent-decoded, and with PHP's
+ * replacement of ' ', '.' and '[' by '_' in either form.
+ */
+
+static int
+ngx_http_privacy_cookie_alias_forms(
+    const ngx_http_privacy_cookie_pair_t *pair, const u_char *name,
+    size_t len, u_char *buf, ngx_http_privacy_cookie_alias_pt alias,
+    void *data)
+{
+    size_t   i, n;
+    u_char   c, *o;
+    int      decoded, php;
+
+    if (len == 0) {
+        return 0;
+    }
+
+    if (!(name == pair->name && len == pair->name_len)
+        && alias(data, name, len))
+    {
+        return 1;
+    }
+
+    /* percent-decoded, once, as frameworks do ("%5Fga" is "_ga") */
+    o = buf;
+    decoded = 0;
+    php = 0;
+
+    for (i = 0; i < len; i++) {
+        c = name[i];
+
+        if (c == '%' && i + 2 < len
+            && ngx_http_privacy_cookie_hex(name[i + 1]) >= 0
+            && ngx_http_privacy_cookie_hex(name[i + 2]) >= 0)
+        {
+            c = (u_char) (ngx_http_privacy_cookie_hex(name[i + 1]) * 16
+                          + ngx_http_privacy_cookie_hex(name[i + 2]));
+            i += 2;
+            decoded = 1;
+        }
+
+        if (c == ' ' || c == '.' || c == '[') {
+            php = 1;
+        }
+
+        *o++ = c;
+    }
+
+    n = o - buf;
+
+    if (decoded && alias(data, buf, n)) {
+        return 1;
+    }
+
+    if (!php) {
+        return 0;
+    }
+
+    /* PHP's $_COOKIE keys: leading blanks dropped, ' ' '.' '[' as '_' */
+    for (i = 0; i < n; i++) {
+        if (buf[i] == ' ' || buf[i] == '.' || buf[i] == '[') {
+            buf[i] = '_';
+        }
+    }
+
+    return alias(data, buf, n);
+}
+
+
+static int
+ngx_http_privacy_cookie_hex(u_char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+
+    c |= 0x20;
+
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+
+    return -1;
+}
+
+
+int
+ngx_http_privacy_cookie_aliases(const ngx_http_privacy_cookie_pair_t *pair,
+    u_char *buf, ngx_http_privacy_cookie_alias_pt alias, void *data)
+{
+    size_t         i;
+    const u_char  *p, *end, *part, *last, *eq;
+
+    /*
+     * The usual cookie costs a look at its name and a memchr(): a name,
+     * no '%', ' ', '.' or '[' in it, and no ',' anywhere.
+     */
+    for (i = 0; i < pair->name_len; i++) {
+        if (ngx_http_privacy_cookie_alias_byte[pair->name[i]]) {
+            break;
+        }
+    }
+
+    if (pair->name_len && i == pair->name_len
+        && memchr(pair->start, ',', pair->len) == NULL)
+    {
+        return 0;
+    }
+
+    /* "_ga" without '=': several frameworks read a name, not a value */
+    if (pair->name_len == 0 && pair->value_len
+        && ngx_http_privacy_cookie_alias_forms(pair, pair->value,
+                                               pair->value_len, buf, alias,
+                                               data))
+    {
+        return 1;
+    }
+
+    /* the name itself, decoded; then each ','-separated part's name */
+    if (ngx_http_privacy_cookie_alias_forms(pair, pair->name, pair->name_len,
+                                            buf, alias, data))
+    {
+        return 1;
+    }
+
+    if (memchr(pair->start, ',', pair->len) == NULL) {
+        return 0;
+    }
+
+    p = pair->start;
+    end = pair->start + pair->len;
+
+    while (p < end) {
+        part = p;
+
+        while (p < end && *p != ',') {
+            p++;
+        }
+
+        last = p;
+
+        if (p < end) {
+            p++;
+        }
+
+        while (part < last && ngx_http_privacy_cookie_blank(*part)) {
+            part++;
+        }
+
+        for (eq = part; eq < last && *eq != '='; eq++) {
+            /* void */
+        }
+
+        last = eq;
+
+        while (last > part && ngx_http_privacy_cookie_blank(last[-1])) {
+            last--;
+        }
+
+        if (ngx_http_privacy_cookie_alias_forms(pair, part, last - part,
+                                                buf, alias, data))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
 }

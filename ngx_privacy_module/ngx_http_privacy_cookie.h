@@ -76,6 +76,23 @@ int ngx_http_privacy_set_cookie_name(const u_char *value, size_t len,
 int ngx_http_privacy_set_cookie_attr(const u_char *value, size_t len,
     const char *attr, const u_char **val, size_t *val_len);
 
+/* called with each other name a backend may read in a pair: 1 stops */
+typedef int (*ngx_http_privacy_cookie_alias_pt)(void *data,
+    const u_char *name, size_t len);
+
+/*
+ * The other names a common backend could read in a cookie pair than
+ * pair->name, each passed to alias() until it returns 1 (then 1 is
+ * returned, else 0): the whole segment of a pair without '=' (read as a
+ * name by several frameworks), the name of each ','-separated part
+ * (frameworks that still split on ','), each of these percent-decoded,
+ * and with ' ', '.' and '[' read as '_' (PHP).  buf must hold pair->len
+ * bytes.  A pair with none of '=' missing, ',', '%', ' ', '.', '[' costs
+ * one pass over its bytes.
+ */
+int ngx_http_privacy_cookie_aliases(const ngx_http_privacy_cookie_pair_t *pair,
+    u_char *buf, ngx_http_privacy_cookie_alias_pt alias, void *data);
+
 /*
  * 1 if name may be sent back in a Set-Cookie header as is: a non-empty
  * RFC 6265 token (no CTLs, separators, spaces or non-ASCII bytes).

@@ -12,26 +12,12 @@
 
 #include "ngx_http_privacy_module.h"
 #include "ngx_http_privacy_cookie.h"
-
-
-#define NGX_HTTP_PRIVACY_EXPIRED  "; Max-Age=0; Path=/;" \
-                                  " Expires=Thu, 01 Jan 1970 00:00:01 GMT"
+#include "ngx_http_privacy_set_cookie.h"
 
 
 static ngx_int_t ngx_http_privacy_header_filter(ngx_http_request_t *r);
 static ngx_uint_t ngx_http_privacy_strip_set_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
-static ngx_uint_t ngx_http_privacy_is_deletion(u_char *value, size_t len);
-static ngx_int_t ngx_http_privacy_expire_presented(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
-    ngx_uint_t *added);
-static const char *ngx_http_privacy_registrable(
-    ngx_http_privacy_main_conf_t *pmcf, u_char *host, size_t len);
-static ngx_int_t ngx_http_privacy_expire_build(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
-    ngx_http_privacy_header_memo_t *rec, ngx_uint_t *added);
-static ngx_int_t ngx_http_privacy_expire(ngx_http_request_t *r,
-    ngx_http_privacy_header_memo_t *rec, ngx_str_t *name, ngx_str_t *domain);
 static ngx_int_t ngx_http_privacy_protect_cache(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf);
 
@@ -83,7 +69,15 @@ ngx_http_privacy_header_filter(ngx_http_request_t *r)
         return NGX_ERROR;
     }
 
-    if (!ctx->request_done && ngx_http_privacy_scan(r, ctx, 0) != NGX_OK) {
+    /*
+     * The location that serves the request decides (docs/security.md):
+     * presented cookies are judged again under its rules when the request
+     * side judged them elsewhere, or not at all.
+     */
+
+    if ((!ctx->request_done || (plcf->enable && ctx->scan_conf != plcf))
+        && ngx_http_privacy_scan(r, ctx, 0) != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
@@ -145,15 +139,26 @@ ngx_http_privacy_strip_set_cookies(ngx_http_request_t *r,
 
             category = ngx_http_privacy_category_of(r, plcf, name, len);
 
-            if (category == NGX_HTTP_PRIVACY_CAT_NECESSARY
-                || !ngx_http_privacy_denied(plcf, ctx, category))
-            {
+            if (category == NGX_HTTP_PRIVACY_CAT_NECESSARY) {
                 continue;
             }
 
-            /* a backend deleting a tracking cookie is welcome */
-            if (ngx_http_privacy_is_deletion(h[i].value.data,
-                                             h[i].value.len))
+            /* where it lives, for its expiry later (RFC 6265 5.1.4) */
+            ngx_http_privacy_learn_path(r, name, len, h[i].value.data,
+                                        h[i].value.len);
+
+            if (!ngx_http_privacy_denied(plcf, ctx, category)) {
+                continue;
+            }
+
+            /*
+             * A backend deleting a tracking cookie is welcome; only what a
+             * browser takes for a deletion counts (RFC 6265 5.3), not a
+             * "Max-Age=-" a browser ignores, storing a session cookie.
+             */
+            if (ngx_http_privacy_set_cookie_deletes(h[i].value.data,
+                                                    h[i].value.len,
+                                                    ngx_time()))
             {
                 continue;
             }
@@ -169,312 +174,6 @@ ngx_http_privacy_strip_set_cookies(ngx_http_request_t *r,
     }
 
     return sets;
-}
-
-
-static ngx_uint_t
-ngx_http_privacy_is_deletion(u_char *value, size_t len)
-{
-    size_t         n;
-    ngx_int_t      age;
-    time_t         expires;
-    const u_char  *v;
-
-    if (ngx_http_privacy_set_cookie_attr(value, len, "Max-Age", &v, &n)) {
-        if (n && v[0] == '-') {
-            return 1;
-        }
-
-        age = ngx_atoi((u_char *) v, n);
-        return age == 0;
-    }
-
-    if (ngx_http_privacy_set_cookie_attr(value, len, "Expires", &v, &n)) {
-        expires = ngx_parse_http_time((u_char *) v, n);
-        return expires != NGX_ERROR && expires <= ngx_time();
-    }
-
-    return 0;
-}
-
-
-/*
- * The expiring Set-Cookie values depend only on the presented cookies,
- * the consent categories, the location, the host and TLS: when the header
- * memo gave this request its verdict, they are taken from (or kept in)
- * the same slot.
- */
-
-static ngx_int_t
-ngx_http_privacy_expire_presented(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
-    ngx_uint_t *added)
-{
-    u_char                          *p;
-    ngx_str_t                        value;
-    ngx_uint_t                       i, ssl;
-    ngx_http_privacy_header_memo_t  *m;
-
-    m = ngx_http_privacy_memo_of(ctx, plcf);
-
-    if (m == NULL || r->headers_in.server.len > sizeof(m->expiry_host)) {
-        return ngx_http_privacy_expire_build(r, plcf, ctx, NULL, added);
-    }
-
-    ssl = 0;
-#if (NGX_HTTP_SSL)
-    ssl = (r->connection->ssl != NULL);
-#endif
-
-    if (!m->expiry
-        || m->expiry_ssl != ssl
-        || m->expiry_host_len != r->headers_in.server.len
-        || ngx_memcmp(m->expiry_host, r->headers_in.server.data,
-                      m->expiry_host_len) != 0)
-    {
-        m->expiry = 0;
-        m->nexpiry = 0;
-        m->expiry_size = 0;
-
-        if (ngx_http_privacy_expire_build(r, plcf, ctx, m, added) != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-
-        if (m->nexpiry <= NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES) {
-            m->expiry = 1;
-            m->expiry_ssl = ssl;
-            m->expiry_host_len = r->headers_in.server.len;
-            ngx_memcpy(m->expiry_host, r->headers_in.server.data,
-                       m->expiry_host_len);
-        }
-
-        return NGX_OK;
-    }
-
-    *added = (m->nexpiry > 0);
-
-    if (m->nexpiry == 0) {
-        return NGX_OK;
-    }
-
-    p = ngx_pnalloc(r->pool, m->expiry_size);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_memcpy(p, m->expiry_values, m->expiry_size);
-
-    for (i = 0; i < m->nexpiry; i++) {
-        value.data = p;
-        value.len = m->expiry_len[i];
-        p += value.len;
-
-        if (ngx_http_privacy_add_header(r, "Set-Cookie", &value) == NULL) {
-            return NGX_ERROR;
-        }
-    }
-
-    return NGX_OK;
-}
-
-
-/*
- * A cookie in the browser does not say which domain set it: expire it for
- * the host and for every parent domain up to the registrable one (public
- * suffix list), which covers the "Domain=.example.se" trackers use.
- */
-
-static ngx_int_t
-ngx_http_privacy_expire_build(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
-    ngx_http_privacy_header_memo_t *rec, ngx_uint_t *added)
-{
-    u_char                        *host, *p, *last;
-    const char                    *reg;
-    ngx_str_t                      domain;
-    ngx_uint_t                     i, j, ip;
-    ngx_http_privacy_presented_t  *pr;
-    ngx_http_privacy_main_conf_t  *pmcf;
-
-    *added = 0;
-
-    pr = ctx->presented.elts;
-    reg = NULL;
-    host = NULL;
-
-    for (i = 0; i < ctx->presented.nelts; i++) {
-
-        if (!ngx_http_privacy_denied(plcf, ctx, pr[i].category)
-            || !ngx_http_privacy_cookie_name_valid(pr[i].name.data,
-                                                   pr[i].name.len))
-        {
-            continue;
-        }
-
-        for (j = 0; j < i; j++) {
-            if (pr[j].name.len == pr[i].name.len
-                && ngx_memcmp(pr[j].name.data, pr[i].name.data,
-                              pr[i].name.len) == 0)
-            {
-                break;
-            }
-        }
-
-        if (j < i) {
-            continue;   /* presented twice, expired once */
-        }
-
-        if (*added == 0 && r->headers_in.server.len) {
-            host = ngx_pnalloc(r->pool, r->headers_in.server.len + 1);
-            if (host == NULL) {
-                return NGX_ERROR;
-            }
-
-            last = ngx_cpymem(host, r->headers_in.server.data,
-                              r->headers_in.server.len);
-            *last = '\0';
-
-            ip = 1;
-            for (p = host; p < last; p++) {
-                if (!((*p >= '0' && *p <= '9') || *p == '.' || *p == ':'
-                      || *p == '[' || *p == ']'))
-                {
-                    ip = 0;
-                    break;
-                }
-            }
-
-            pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
-
-            if (!ip && pmcf->psl) {
-                reg = ngx_http_privacy_registrable(pmcf, host, last - host);
-            }
-        }
-
-        *added = 1;
-
-        /* host-only, which also replaces a Domain=<host> cookie */
-        if (ngx_http_privacy_expire(r, rec, &pr[i].name, NULL) != NGX_OK) {
-            return NGX_ERROR;
-        }
-
-        if (reg == NULL) {
-            continue;
-        }
-
-        /*
-         * Browsers keep a "Domain=<host>" cookie apart from the host-only
-         * one, so expire the host itself too, then every parent of it down
-         * to the registrable domain.
-         */
-
-        for (p = host; /* void */; /* void */) {
-            domain.data = p;
-            domain.len = ngx_strlen(p);
-
-            if (ngx_http_privacy_expire(r, rec, &pr[i].name, &domain)
-                != NGX_OK)
-            {
-                return NGX_ERROR;
-            }
-
-            if (p >= (u_char *) reg) {
-                break;
-            }
-
-            p = (u_char *) ngx_strchr(p, '.');
-            if (p == NULL) {
-                break;
-            }
-
-            p++;
-        }
-    }
-
-    return NGX_OK;
-}
-
-
-/* the registrable domain within host, remembered for the last host seen */
-
-static const char *
-ngx_http_privacy_registrable(ngx_http_privacy_main_conf_t *pmcf,
-    u_char *host, size_t len)
-{
-    const char  *reg;
-
-    if (len != pmcf->psl_host_len || len > sizeof(pmcf->psl_host)
-        || ngx_memcmp(pmcf->psl_host, host, len) != 0)
-    {
-        reg = psl_registrable_domain(pmcf->psl, (char *) host);
-
-        if (len > sizeof(pmcf->psl_host)) {
-            return reg;
-        }
-
-        ngx_memcpy(pmcf->psl_host, host, len);
-        pmcf->psl_host_len = len;
-        pmcf->psl_reg = reg ? (u_char *) reg - host : -1;
-    }
-
-    return pmcf->psl_reg == -1 ? NULL : (char *) host + pmcf->psl_reg;
-}
-
-
-static ngx_int_t
-ngx_http_privacy_expire(ngx_http_request_t *r,
-    ngx_http_privacy_header_memo_t *rec, ngx_str_t *name, ngx_str_t *domain)
-{
-    u_char     *p;
-    size_t      len;
-    ngx_str_t   value;
-
-    len = name->len + sizeof("=") - 1 + sizeof(NGX_HTTP_PRIVACY_EXPIRED) - 1
-          + (domain ? sizeof("; Domain=") - 1 + domain->len : 0)
-          + sizeof("; Secure") - 1;
-
-    p = ngx_pnalloc(r->pool, len);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    value.data = p;
-
-    p = ngx_cpymem(p, name->data, name->len);
-    *p++ = '=';
-    p = ngx_cpymem(p, NGX_HTTP_PRIVACY_EXPIRED,
-                   sizeof(NGX_HTTP_PRIVACY_EXPIRED) - 1);
-
-    if (domain) {
-        p = ngx_cpymem(p, "; Domain=", sizeof("; Domain=") - 1);
-        p = ngx_cpymem(p, domain->data, domain->len);
-    }
-
-#if (NGX_HTTP_SSL)
-    /* a Secure cookie can only be replaced over TLS, by a Secure cookie */
-    if (r->connection->ssl) {
-        p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
-    }
-#endif
-
-    value.len = p - value.data;
-
-    if (rec && rec->nexpiry < NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES
-        && rec->expiry_size + value.len <= NGX_HTTP_PRIVACY_HEADER_MEMO_LEN)
-    {
-        ngx_memcpy(rec->expiry_values + rec->expiry_size, value.data,
-                   value.len);
-        rec->expiry_size += value.len;
-        rec->expiry_len[rec->nexpiry++] = (uint16_t) value.len;
-
-    } else if (rec) {
-        /* too many to keep: this response is not remembered */
-        rec->nexpiry = NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES + 1;
-    }
-
-    return ngx_http_privacy_add_header(r, "Set-Cookie", &value) ? NGX_OK
-                                                                 : NGX_ERROR;
 }
 
 

@@ -150,8 +150,9 @@ ngx_http_privacy_memo_replay(ngx_http_request_t *r,
         p[i].name.data = name;
         p[i].name.len = mc->len;
         p[i].category = mc->category;
+        p[i].denied = ngx_http_privacy_denied(plcf, ctx, mc->category);
 
-        if (ngx_http_privacy_denied(plcf, ctx, mc->category)
+        if (p[i].denied
             && ngx_http_privacy_add_stripped(r, ctx, name, mc->len)
                != NGX_OK)
         {

@@ -207,6 +207,13 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       offsetof(ngx_http_privacy_loc_conf_t, cache),
       &ngx_http_privacy_cache_values },
 
+    { ngx_string("privacy_expire_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, expire_limit),
+      NULL },
+
     { ngx_string("privacy_analytics"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
       ngx_conf_set_flag_slot,
@@ -456,6 +463,13 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    pmcf->cookie_paths = ngx_pcalloc(cf->pool,
+                                NGX_HTTP_PRIVACY_COOKIE_PATHS
+                                * sizeof(ngx_http_privacy_cookie_path_t));
+    if (pmcf->cookie_paths == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
     pmcf->memo_hints = ngx_pcalloc(cf->pool,
                                    NGX_HTTP_PRIVACY_MEMO_HINTS
                                    * sizeof(ngx_http_privacy_memo_hint_t));
@@ -701,6 +715,7 @@ ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
     plcf->analytics = NGX_CONF_UNSET;
     plcf->analytics_gpc = NGX_CONF_UNSET;
     plcf->search_args = NGX_CONF_UNSET_PTR;
+    plcf->expire_limit = NGX_CONF_UNSET;
 
     return plcf;
 }
@@ -729,6 +744,8 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->analytics, prev->analytics, 0);
     ngx_conf_merge_value(conf->analytics_gpc, prev->analytics_gpc, 0);
     ngx_conf_merge_ptr_value(conf->search_args, prev->search_args, NULL);
+    ngx_conf_merge_value(conf->expire_limit, prev->expire_limit,
+                         NGX_HTTP_PRIVACY_EXPIRE_LIMIT);
 
     /* NULL: the request's own path (docs/directives.md) */
     if (conf->analytics_path == NULL) {

@@ -110,12 +110,40 @@ typedef struct {
     unsigned                         expiry_ssl:1;
     u_char                           expiry_host[128];
     size_t                           expiry_host_len;
+    u_char                           expiry_dir[128];   /* request's */
+    size_t                           expiry_dir_len;
+    ngx_uint_t                       expiry_paths_gen;
     u_char                          *expiry_values;  /* MEMO_LEN bytes */
     size_t                           expiry_size;
     ngx_uint_t                       nexpiry;
     uint16_t                         expiry_len[
                                          NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES];
 } ngx_http_privacy_header_memo_t;
+
+/*
+ * The expiries of denied cookies (ngx_http_privacy_expire.c): at most
+ * privacy_expire_limit Set-Cookies and EXPIRE_BYTES bytes of them per
+ * response, names up to EXPIRE_NAME bytes, paths from the request's
+ * directory chain up to EXPIRE_DIRS levels.
+ */
+#define NGX_HTTP_PRIVACY_EXPIRE_LIMIT         32
+#define NGX_HTTP_PRIVACY_EXPIRE_BYTES         4096
+#define NGX_HTTP_PRIVACY_EXPIRE_NAME          256
+#define NGX_HTTP_PRIVACY_EXPIRE_DIRS          3
+
+/*
+ * The path each cookie name was last set with by a response of this
+ * worker (slots by name): a denied cookie is expired for that path too.
+ */
+#define NGX_HTTP_PRIVACY_COOKIE_PATHS         64
+
+typedef struct {
+    u_char                           name[64];
+    size_t                           name_len;      /* 0: slot unused */
+    u_char                           path[128];
+    size_t                           path_len;
+    unsigned                         named:1;       /* from a Path= */
+} ngx_http_privacy_cookie_path_t;
 
 /* the last content type privacy_analytics_types was asked about */
 typedef struct {
@@ -162,6 +190,8 @@ typedef struct {
     ngx_http_privacy_ua_memo_t      *ua_memo;
     ngx_http_privacy_header_memo_t  *header_memo;
     ngx_http_privacy_memo_hint_t    *memo_hints;
+    ngx_http_privacy_cookie_path_t  *cookie_paths;
+    ngx_uint_t                       cookie_paths_gen;  /* bumped on change */
     ngx_http_privacy_type_memo_t     type_memo;
     u_char                           psl_host[256];
     size_t                           psl_host_len;
@@ -266,6 +296,8 @@ typedef struct {
     /* per worker: an encoded page the banner missed was logged */
     ngx_flag_t                       banner_warned;
     ngx_http_complex_value_t        *analytics_path;     /* or NULL */
+    /* most expiring Set-Cookies per response (docs/security.md) */
+    ngx_int_t                        expire_limit;
 } ngx_http_privacy_loc_conf_t;
 
 
@@ -273,6 +305,7 @@ typedef struct {
 typedef struct {
     ngx_str_t                        name;
     unsigned                         category;
+    unsigned                         denied:1;    /* removed when judged */
 } ngx_http_privacy_presented_t;
 
 
@@ -291,6 +324,13 @@ typedef struct {
     ngx_http_privacy_header_memo_t  *memo;
     ngx_uint_t                       memo_gen;
     ngx_str_t                        memo_value;
+
+    /*
+     * The location whose rules the Cookie headers were last judged by;
+     * presented[0 .. judged_before) were judged by an earlier location's.
+     */
+    ngx_http_privacy_loc_conf_t     *scan_conf;
+    ngx_uint_t                       judged_before;
 
     unsigned                         valid:1;     /* a good cookie came */
     unsigned                         decided:1;   /* ... with a choice */
@@ -360,6 +400,13 @@ ngx_http_privacy_memo_held(ngx_http_privacy_ctx_t *ctx)
 ngx_int_t ngx_http_privacy_request_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_privacy_scan(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t *ctx, ngx_uint_t rewrite);
+
+/* ngx_http_privacy_expire.c */
+ngx_int_t ngx_http_privacy_expire_presented(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_uint_t *added);
+void ngx_http_privacy_learn_path(ngx_http_request_t *r, u_char *name,
+    size_t name_len, u_char *value, size_t len);
 
 /* ngx_http_privacy_filter.c */
 ngx_int_t ngx_http_privacy_filter_init(ngx_conf_t *cf);

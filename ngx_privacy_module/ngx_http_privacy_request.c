@@ -18,11 +18,14 @@ typedef struct {
     ngx_http_privacy_loc_conf_t   *conf;
     ngx_int_t                      rc;
     ngx_uint_t                     emptied;
+    unsigned                       alias;       /* a denied alias's */
 } ngx_http_privacy_keep_t;
 
 
 static int ngx_http_privacy_keep(void *data,
     const ngx_http_privacy_cookie_pair_t *pair);
+static int ngx_http_privacy_alias_denied(void *data, const u_char *name,
+    size_t len);
 static void ngx_http_privacy_scan_header(ngx_http_request_t *r,
     ngx_http_privacy_keep_t *keep, ngx_table_elt_t *h, ngx_uint_t rewrite);
 static ngx_int_t ngx_http_privacy_header_remove(ngx_list_t *list);
@@ -45,7 +48,13 @@ ngx_http_privacy_request_handler(ngx_http_request_t *r)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ctx->request_done) {
+    /*
+     * After "rewrite ... last", try_files or error_page the Cookie
+     * headers, already filtered, are filtered again under the final
+     * location's rules: what an earlier location removed stays removed.
+     */
+
+    if (ctx->request_done && ctx->scan_conf == plcf) {
         return NGX_DECLINED;
     }
 
@@ -74,11 +83,18 @@ ngx_http_privacy_scan(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
     ngx_table_elt_t          *h;
     ngx_http_privacy_keep_t   keep;
 
+    if (ctx->request_done) {
+        /* judged again, under another location's rules */
+        ctx->judged_before = ctx->presented.nelts;
+    }
+
     ctx->request_done = 1;
 
     keep.request = r;
     keep.ctx = ctx;
     keep.conf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
+
+    ctx->scan_conf = keep.conf;
     keep.rc = NGX_OK;
     keep.emptied = 0;
 
@@ -242,12 +258,38 @@ ngx_http_privacy_keep(void *data, const ngx_http_privacy_cookie_pair_t *pair)
 {
     ngx_http_privacy_keep_t  *keep = data;
 
+    u_char                        *buf;
     unsigned                       category;
     ngx_http_privacy_presented_t  *p;
+    u_char                         small[256];
 
     category = ngx_http_privacy_category_of(keep->request, keep->conf,
                                             (u_char *) pair->name,
                                             pair->name_len);
+
+    /*
+     * A name a backend could read instead ("_ga" without '=', "%5Fga",
+     * the "_ga" of "session=1, _ga=2") that a pattern denies decides
+     * (docs/security.md): the pair goes.
+     */
+
+    buf = small;
+
+    if (pair->len > sizeof(small)) {
+        buf = ngx_pnalloc(keep->request->pool, pair->len);
+        if (buf == NULL) {
+            keep->rc = NGX_ERROR;
+            return 0;
+        }
+    }
+
+    keep->alias = 0;
+
+    if (ngx_http_privacy_cookie_aliases(pair, buf,
+                                        ngx_http_privacy_alias_denied, keep))
+    {
+        category = keep->alias;
+    }
 
     if (category == NGX_HTTP_PRIVACY_CAT_NECESSARY) {
         return 1;
@@ -268,8 +310,9 @@ ngx_http_privacy_keep(void *data, const ngx_http_privacy_cookie_pair_t *pair)
     p->name.data = (u_char *) pair->name;
     p->name.len = pair->name_len;
     p->category = category;
+    p->denied = ngx_http_privacy_denied(keep->conf, keep->ctx, category);
 
-    if (!ngx_http_privacy_denied(keep->conf, keep->ctx, category)) {
+    if (!p->denied) {
         return 1;
     }
 
@@ -281,6 +324,35 @@ ngx_http_privacy_keep(void *data, const ngx_http_privacy_cookie_pair_t *pair)
     }
 
     return 0;
+}
+
+
+/*
+ * 1 (and its category in keep->alias) for another reading of a cookie's
+ * name that a pattern puts in a denied category; unclassified readings
+ * do not count, or any ',' in a value would strip its cookie under
+ * "privacy_unclassified strip".
+ */
+
+static int
+ngx_http_privacy_alias_denied(void *data, const u_char *name, size_t len)
+{
+    ngx_http_privacy_keep_t  *keep = data;
+
+    unsigned  category;
+
+    category = ngx_http_privacy_category_of(keep->request, keep->conf,
+                                            (u_char *) name, len);
+
+    if (category == 0 || category == NGX_HTTP_PRIVACY_CAT_NECESSARY
+        || !ngx_http_privacy_denied(keep->conf, keep->ctx, category))
+    {
+        return 0;
+    }
+
+    keep->alias = category;
+
+    return 1;
 }
 
 

@@ -21,6 +21,10 @@ use PrivacyTest;
 my $t = PrivacyTest->new;
 
 my $EPOCH = 'Max-Age=0; Path=/; Expires=Thu, 01 Jan 1970 00:00:01 GMT';
+
+# a cookie never seen set is expired at "/" and in the request's directory
+# too (a Set-Cookie without Path leaves it there): /privacy for the portal
+my $EPOCH_DIR = 'Max-Age=0; Path=/privacy; Expires=Thu, 01 Jan 1970 00:00:01 GMT';
 my $ALL = 'necessary,preferences,statistics,marketing';
 
 my $CONF = <<'EOF';
@@ -379,13 +383,14 @@ SKIP: {
 $r = $t->post('/privacy/consent', [action => 'reject_all'],
     { Cookie => "$accept; _ga=GA1; _fbp=fb; session=s" });
 is_deeply([grep { !/^privacy_consent=/ } set_cookies($r)],
-    ["_ga=; $EPOCH", "_fbp=; $EPOCH"],
+    ["_ga=; $EPOCH", "_ga=; $EPOCH_DIR", "_fbp=; $EPOCH", "_fbp=; $EPOCH_DIR"],
     'reject_all: the same response expires _ga and _fbp');
 like($r->{headers}{vary} // '', qr/\bCookie\b/, 'with Vary: Cookie');
 
 $r = $t->post('/privacy/consent', [action => 'save', category => 'statistics'],
     { Cookie => "$accept; _ga=GA1; _fbp=fb" });
-is_deeply([grep { !/^privacy_consent=/ } set_cookies($r)], ["_fbp=; $EPOCH"],
+is_deeply([grep { !/^privacy_consent=/ } set_cookies($r)],
+    ["_fbp=; $EPOCH", "_fbp=; $EPOCH_DIR"],
     'save statistics: only _fbp expired');
 
 $r = $t->post('/privacy/consent', [action => 'accept_all'],
@@ -397,7 +402,8 @@ $r = $t->request('POST', '/privacy/consent', { host => 'nogpc',
     headers => { 'Content-Type' => 'application/x-www-form-urlencoded',
                  Cookie => '_ga=GA1; session=s' },
     content => 'action=reject_all' });
-is_deeply([grep { !/^privacy_consent=/ } set_cookies($r)], ["_ga=; $EPOCH"],
+is_deeply([grep { !/^privacy_consent=/ } set_cookies($r)],
+    ["_ga=; $EPOCH", "_ga=; $EPOCH_DIR"],
     'also from a portal outside any "privacy on" scope');
 
 # --- Global Privacy Control ------------------------------------------------------------------

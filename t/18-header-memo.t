@@ -32,7 +32,7 @@ $t->config(<<'EOF');
 
     server {
         listen 127.0.0.1:%%PORT%%;
-        server_name memo.example;
+        server_name memo.example *.memo.example;
         privacy on;
         privacy_gpc on;
 

@@ -556,13 +556,20 @@ static void
 test_filter_none_dropped(void **state)
 {
     static const char  *none[] = { NULL };
+    static const char  *x_is_ga[] = { "_ga", NULL };
 
     (void) state;
 
     expect_filter("a=1; b=2; c=3", none, "a=1; b=2; c=3", 0);
 
-    /* blanks and empty segments are normalised, spelling is kept */
-    expect_filter("  A = 1 ;b=\"q\";; ;  c\t ", none, "A = 1; b=\"q\"; c", 0);
+    /*
+     * Between cookies kept side by side the bytes are those sent (a
+     * quoted value holding ';' stays whole); only the ends are trimmed.
+     */
+    expect_filter("  A = 1 ;b=\"q\";; ;  c\t ", none,
+                  "A = 1 ;b=\"q\";; ;  c", 0);
+    expect_filter("x=\"a;b\"; _ga=1; y=\"c;d\"", x_is_ga,
+                  "x=\"a;b\"; y=\"c;d\"", 1);
     expect_filter("", none, "", 0);
     expect_filter(" ; ; ", none, "", 0);
 }
@@ -583,7 +590,7 @@ test_filter_tight_input(void **state)
      */
     expect_filter("a=1;b=2;c=3", none, "a=1;b=2;c=3", 0);
     expect_filter("a=1;b=2;c=3", b, "a=1; c=3", 1);
-    expect_filter("a=1;b=2;c=3", a, "b=2; c=3", 1);
+    expect_filter("a=1;b=2;c=3", a, "b=2;c=3", 1);
     expect_filter("a=1;b=2; c=3", none, "a=1;b=2; c=3", 0);
 }
 
@@ -635,23 +642,23 @@ test_filter_runs(void **state)
     expect_filter("a=1; b=2; c=3; d=4", b, "a=1; c=3; d=4", 1);
     expect_filter("a=1; b=2; c=3; d=4", ad, "b=2; c=3", 2);
     expect_filter("a=1; b=2; c=3; d=4", bc, "a=1; d=4", 2);
-    expect_filter("a=1;b=2;c=3;d=4", b, "a=1; c=3; d=4", 1);
-    expect_filter("a=1;b=2;c=3;d=4", a, "b=2; c=3; d=4", 1);
+    expect_filter("a=1;b=2;c=3;d=4", b, "a=1; c=3;d=4", 1);
+    expect_filter("a=1;b=2;c=3;d=4", a, "b=2;c=3;d=4", 1);
     expect_filter("a=1;b=2;c=3;d=4", c, "a=1;b=2; d=4", 1);
     expect_filter("a=1;b=2;c=3;d=4", none, "a=1;b=2;c=3;d=4", 0);
-    expect_filter("a=1 ;b=2;  c=3 ; d=4", none, "a=1; b=2; c=3; d=4", 0);
-    expect_filter("a=1 ;b=2;  c=3 ; d=4", b, "a=1; c=3; d=4", 1);
-    expect_filter("a=1;;b=2; ;c=3;\td=4", none, "a=1; b=2; c=3; d=4", 0);
-    expect_filter("a=1;;b=2; ;c=3;\td=4", a, "b=2; c=3; d=4", 1);
+    expect_filter("a=1 ;b=2;  c=3 ; d=4", none, "a=1 ;b=2;  c=3 ; d=4", 0);
+    expect_filter("a=1 ;b=2;  c=3 ; d=4", b, "a=1; c=3 ; d=4", 1);
+    expect_filter("a=1;;b=2; ;c=3;\td=4", none, "a=1;;b=2; ;c=3;\td=4", 0);
+    expect_filter("a=1;;b=2; ;c=3;\td=4", a, "b=2; ;c=3;\td=4", 1);
 
-    /* a dropped cookie leaves room: ";" in the input becomes "; " */
-    expect_filter("x=1; a=1;b=2;c=3", x, "a=1; b=2; c=3", 1);
-    expect_filter("x=1;a=1;b=2; c=3;d=4", x, "a=1; b=2; c=3; d=4", 1);
+    /* where a cookie was dropped, "; " joins its neighbours */
+    expect_filter("x=1; a=1;b=2;c=3", x, "a=1;b=2;c=3", 1);
+    expect_filter("a=1;x=1;b=2; c=3;d=4", x, "a=1; b=2; c=3;d=4", 1);
 
     expect_filter("  a=1; b=2  ", none, "a=1; b=2", 0);
     expect_filter("a=1; x; b=2", none, "a=1; x; b=2", 0);
     expect_filter("a=1; x; b=2", a, "x; b=2", 1);
-    expect_filter("a = 1 ; b\t=\t2", none, "a = 1; b\t=\t2", 0);
+    expect_filter("a = 1 ; b\t=\t2", none, "a = 1 ; b\t=\t2", 0);
     expect_filter("a = 1 ; b\t=\t2", a, "b\t=\t2", 1);
 }
 
@@ -939,6 +946,102 @@ test_name_valid(void **state)
                      (const u_char *) "(a)", 3));
 }
 
+/* the aliases of the first pair of s, joined with "|" */
+
+typedef struct {
+    char    out[512];
+    size_t  n;
+    int     stop_at;        /* return 1 for this alias (1-based), or 0 */
+} aliases_t;
+
+
+static int
+collect_alias(void *data, const u_char *name, size_t len)
+{
+    aliases_t  *a = data;
+
+    if (a->out[0]) {
+        strcat(a->out, "|");
+    }
+
+    strncat(a->out, (const char *) name, len);
+    a->n++;
+
+    return a->stop_at && (int) a->n == a->stop_at;
+}
+
+
+static const char *
+aliases_of(const char *s, aliases_t *a, int stop_at)
+{
+    u_char                          *v, *buf;
+    size_t                           len;
+    ngx_http_privacy_cookie_pair_t   pair;
+    ngx_http_privacy_cookie_iter_t   it;
+    int                              rc;
+
+    memset(a, 0, sizeof(*a));
+    a->stop_at = stop_at;
+
+    len = strlen(s);
+    v = dup_exact(s, len);
+
+    ngx_http_privacy_cookie_iter_init(&it, v, len);
+    assert_int_equal(ngx_http_privacy_cookie_next(&it, &pair), 1);
+
+    buf = malloc(pair.len);
+    assert_non_null(buf);
+
+    rc = ngx_http_privacy_cookie_aliases(&pair, buf, collect_alias, a);
+    assert_int_equal(rc, stop_at && (int) a->n == stop_at);
+
+    free(buf);
+    free(v);
+
+    return a->out;
+}
+
+
+static void
+test_aliases(void **state)
+{
+    aliases_t  a;
+
+    (void) state;
+
+    /* the usual cookie has none */
+    assert_string_equal(aliases_of("_ga=GA1.2.3.4", &a, 0), "");
+    assert_string_equal(aliases_of("session=a b%20c", &a, 0), "");
+
+    /* a pair without '=' read as a name */
+    assert_string_equal(aliases_of("_ga", &a, 0), "_ga");
+    assert_string_equal(aliases_of("_ga; x=1", &a, 0), "_ga");
+
+    /* percent-decoded names */
+    assert_string_equal(aliases_of("%5Fga=1", &a, 0), "_ga");
+    assert_string_equal(aliases_of("%5fga=1", &a, 0), "_ga");
+    assert_string_equal(aliases_of("%=1", &a, 0), "");
+    assert_string_equal(aliases_of("a%2=1", &a, 0), "");
+    assert_string_equal(aliases_of("%5F", &a, 0), "%5F|_");
+
+    /* PHP: ' ', '.' and '[' in a name read as '_' */
+    assert_string_equal(aliases_of(".ga=1", &a, 0), "_ga");
+    assert_string_equal(aliases_of("x ga=1", &a, 0), "x_ga");
+    assert_string_equal(aliases_of("%2Ega=1", &a, 0), ".ga|_ga");
+
+    /* frameworks that split on ',' */
+    assert_string_equal(aliases_of("session=1, _ga=2", &a, 0), "_ga");
+    assert_string_equal(aliases_of("session=1,_ga=2,x", &a, 0), "_ga|x");
+    assert_string_equal(aliases_of("a,_ga=1", &a, 0), "a|_ga");
+    assert_string_equal(aliases_of("s=1, %5Fga=2", &a, 0), "%5Fga|_ga");
+    assert_string_equal(aliases_of("s=\"a,b\"", &a, 0), "b\"");
+
+    /* the callback stops the search */
+    assert_string_equal(aliases_of("session=1, _ga=2, _fbp=3", &a, 1), "_ga");
+    assert_string_equal(aliases_of("session=1, _ga=2, _fbp=3", &a, 0),
+                        "_ga|_fbp");
+}
+
 
 int
 main(void)
@@ -973,6 +1076,7 @@ main(void)
         cmocka_unit_test(test_set_cookie_attr_prefix),
         cmocka_unit_test(test_set_cookie_attr_empty),
         cmocka_unit_test(test_name_valid),
+        cmocka_unit_test(test_aliases),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

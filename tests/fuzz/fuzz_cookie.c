@@ -13,7 +13,11 @@
  * in place gives the same bytes.  It also compares the parser and the
  * filter with the straightforward byte-by-byte implementation they
  * replaced (ref_ below, kept as the oracle): the same spans, the same
- * calls to keep(), the same output, for every input.
+ * calls to keep(), the same output, for every input.  The other names a
+ * backend may read in a pair (ngx_http_privacy_cookie_aliases()) must lie
+ * in the pair or the caller's buffer and be no longer than the pair.
+ *
+ *   tests/bin/fuzz_cookie tests/fuzz/corpus/cookie
  */
 
 
@@ -235,11 +239,13 @@ ref_filter(const u_char *value, size_t len, u_char *out,
 {
     size_t                           n, room, i;
     u_char                          *o;
+    const u_char                    *prev_end;
     ngx_http_privacy_cookie_iter_t   it;
     ngx_http_privacy_cookie_pair_t   pair;
 
     o = out;
     n = 0;
+    prev_end = NULL;
 
     ngx_http_privacy_cookie_iter_init(&it, value, len);
 
@@ -247,10 +253,19 @@ ref_filter(const u_char *value, size_t len, u_char *out,
 
         if (!keep(data, &pair)) {
             n++;
+            prev_end = NULL;
             continue;
         }
 
-        if (o != out) {
+        if (prev_end != NULL) {
+            /* next to the previous kept cookie: its separator as sent */
+            for (i = 0; prev_end + i < pair.start; i++) {
+                o[i] = prev_end[i];
+            }
+
+            o += pair.start - prev_end;
+
+        } else if (o != out) {
             room = (size_t) (pair.start - value) - (size_t) (o - out);
 
             *o++ = ';';
@@ -266,6 +281,7 @@ ref_filter(const u_char *value, size_t len, u_char *out,
         }
 
         o += pair.len;
+        prev_end = pair.start + pair.len;
     }
 
     *dropped = n;
@@ -415,6 +431,26 @@ fuzz_oracle(const u_char *data, size_t size, uint64_t mask, u_char *out,
     free(rout);
 }
 
+static const ngx_http_privacy_cookie_pair_t  *fuzz_alias_pair;
+static const u_char                          *fuzz_alias_buf;
+
+
+/* an alias lies within its pair or the caller's buffer, never longer */
+static int
+fuzz_alias(void *data, const u_char *name, size_t len)
+{
+    (void) data;
+
+    check(len > 0 && len <= fuzz_alias_pair->len);
+    check((name >= fuzz_alias_pair->start
+           && name + len <= fuzz_alias_pair->start + fuzz_alias_pair->len)
+          || (name >= fuzz_alias_buf
+              && name + len <= fuzz_alias_buf + fuzz_alias_pair->len));
+
+    return 0;
+}
+
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -444,6 +480,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     while (ngx_http_privacy_cookie_next(&it, &p)) {
         fuzz_check_pair(&p, data, size);
         (void) ngx_http_privacy_cookie_name_valid(p.name, p.name_len);
+
+        /* other readings of the name: inside the pair or the buffer */
+        fuzz_alias_pair = &p;
+        fuzz_alias_buf = out;
+        (void) ngx_http_privacy_cookie_aliases(&p, out, fuzz_alias, NULL);
+
         n++;
         check(n <= size);
     }
