@@ -9,6 +9,7 @@
 #include "ngx_http_privacy_module.h"
 #include "ngx_http_privacy_cookie.h"
 #include "ngx_http_privacy_store.h"
+#include "ngx_http_privacy_api.h"
 
 
 static ngx_int_t ngx_http_privacy_add_variables(ngx_conf_t *cf);
@@ -185,6 +186,20 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
     { ngx_string("privacy_portal"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_privacy_portal,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_register_api"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_privacy_register_api,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_register_api_token"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_privacy_register_api_token,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -542,6 +557,11 @@ ngx_http_privacy_read_secret(ngx_conf_t *cf,
     }
 
     pmcf->client_mac = ngx_http_privacy_mac_create(key, sizeof(key));
+
+    pmcf->register_keys = ngx_http_privacy_register_api_keys(cf, secret, n);
+    if (pmcf->register_keys == NULL) {
+        goto failed;
+    }
 
     ngx_explicit_memzero(secret, sizeof(secret));
     ngx_explicit_memzero(key, sizeof(key));

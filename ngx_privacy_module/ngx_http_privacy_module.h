@@ -182,6 +182,10 @@ typedef struct {
 
     ngx_thread_pool_t               *thread_pool;
     ngx_http_privacy_store_t        *store;
+
+    /* the subject register: its keys and the API's per-worker state */
+    void                            *register_keys;
+    void                            *register_api;
 } ngx_http_privacy_main_conf_t;
 
 
@@ -210,6 +214,9 @@ typedef struct {
     ngx_array_t                     *search_args;        /* ngx_str_t */
     ngx_hash_t                       analytics_types;
     ngx_array_t                     *analytics_types_keys;
+
+    /* privacy_register_api_token: SHA-256 of the token, or NULL */
+    u_char                          *register_token;
 } ngx_http_privacy_loc_conf_t;
 
 
