@@ -25,7 +25,7 @@ UNIT_SRCS  := $(wildcard tests/test_*.c)
 UNIT_BINS  := $(patsubst tests/%.c,tests/bin/%,$(UNIT_SRCS))
 UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
                -fno-omit-frame-pointer -fno-sanitize-recover=all
-UNIT_LIBS  := -lcmocka -lcrypto -lpcre2-8 -lsqlite3
+UNIT_LIBS  := -lcmocka -lcrypto -lpcre2-8 -lsqlite3 -ljansson
 
 .PHONY: all deps test unit integration browser fuzz demo clean
 
@@ -67,6 +67,10 @@ UNIT_DEPS_classify :=
 UNIT_DEPS_search   := form
 UNIT_DEPS_rollup   := schema
 UNIT_DEPS_sweep    := rollup schema
+UNIT_DEPS_pnr      :=
+UNIT_DEPS_register_json := pnr
+UNIT_DEPS_register_db := register_json register_schema schema pnr \
+                         field_crypto audit crypto
 pure = $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c)
 
 .SECONDEXPANSION:
@@ -87,11 +91,12 @@ FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,tests/bin/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_DEPS_consent := crypto
 FUZZ_DEPS_search  := form
+FUZZ_DEPS_register_json := pnr
 
 tests/bin/fuzz_%: tests/fuzz/fuzz_%.c $$(call pure,$$* $$(FUZZ_DEPS_$$*)) | deps
 	@mkdir -p tests/bin
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I$(SRC_DIR) -o $@ \
-	    $(filter %.c,$^) -lcrypto -lpcre2-8
+	    $(filter %.c,$^) -lcrypto -lpcre2-8 -ljansson
 
 fuzz: $(FUZZ_TARGETS)
 	@set -e; for f in $(FUZZ_TARGETS); do echo "== $$f"; \

@@ -40,6 +40,10 @@ ngx_http_privacy_pnr_parse(const u_char *s, size_t len, int today_year,
 
     for (i = 0; i < len; i++) {
         if (s[i] >= '0' && s[i] <= '9') {
+            if (n == date_len + 4) {
+                return -1;
+            }
+
             d[n++] = s[i];
             continue;
         }
