@@ -5,9 +5,17 @@
  */
 
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "ngx_http_privacy_audit.h"
+
+
+struct ngx_http_privacy_audit_s {
+    sqlite3_stmt  *last;
+    sqlite3_stmt  *anchor;
+    sqlite3_stmt  *insert;
+};
 
 
 static size_t ngx_http_privacy_audit_put(u_char *p, size_t room,
@@ -43,12 +51,57 @@ ngx_http_privacy_audit_mac(ngx_http_privacy_mac_t *mac,
 }
 
 
-int
-ngx_http_privacy_audit_append(sqlite3 *db, ngx_http_privacy_mac_t *mac,
-    int64_t ts, const char *actor, const char *action,
-    const char *subject_id)
+ngx_http_privacy_audit_t *
+ngx_http_privacy_audit_open(sqlite3 *db)
 {
-    int            rc;
+    ngx_http_privacy_audit_t  *a;
+
+    a = calloc(1, sizeof(ngx_http_privacy_audit_t));
+    if (a == NULL) {
+        return NULL;
+    }
+
+    /* the newest row by rowid is one b-tree step, not a scan */
+    if (sqlite3_prepare_v3(db, "SELECT id, mac FROM audit_log"
+                               " ORDER BY id DESC LIMIT 1", -1,
+                           SQLITE_PREPARE_PERSISTENT, &a->last, NULL)
+            != SQLITE_OK
+        || sqlite3_prepare_v3(db, "SELECT last_id, mac FROM audit_anchor",
+                              -1, SQLITE_PREPARE_PERSISTENT, &a->anchor,
+                              NULL)
+           != SQLITE_OK
+        || sqlite3_prepare_v3(db, "INSERT INTO audit_log (id, ts, actor,"
+                                  " action, subject_id, mac)"
+                                  " VALUES (?, ?, ?, ?, ?, ?)", -1,
+                              SQLITE_PREPARE_PERSISTENT, &a->insert, NULL)
+           != SQLITE_OK)
+    {
+        ngx_http_privacy_audit_close(a);
+        return NULL;
+    }
+
+    return a;
+}
+
+
+void
+ngx_http_privacy_audit_close(ngx_http_privacy_audit_t *a)
+{
+    if (a) {
+        sqlite3_finalize(a->last);
+        sqlite3_finalize(a->anchor);
+        sqlite3_finalize(a->insert);
+        free(a);
+    }
+}
+
+
+int
+ngx_http_privacy_audit_append(ngx_http_privacy_audit_t *a,
+    ngx_http_privacy_mac_t *mac, int64_t ts, const char *actor,
+    const char *action, const char *subject_id)
+{
+    int            rc, i;
     u_char         prev[NGX_HTTP_PRIVACY_MAC_LEN];
     u_char         out[NGX_HTTP_PRIVACY_MAC_LEN];
     int64_t        id;
@@ -57,31 +110,31 @@ ngx_http_privacy_audit_append(sqlite3 *db, ngx_http_privacy_mac_t *mac,
     memset(prev, 0, sizeof(prev));
     id = 1;
 
-    /* the newest row, or the anchor left by a sweep of old rows */
-    rc = sqlite3_prepare_v2(db, "SELECT id, mac FROM audit_log"
-                                " UNION ALL SELECT last_id, mac"
-                                " FROM audit_anchor"
-                                " ORDER BY 1 DESC LIMIT 1", -1, &st, NULL);
-    if (rc != SQLITE_OK) {
-        return rc;
-    }
+    /* the newest row, else the anchor left by a sweep of old rows */
+    for (i = 0; i < 2; i++) {
+        st = i ? a->anchor : a->last;
 
-    rc = sqlite3_step(st);
+        rc = sqlite3_step(st);
 
-    if (rc == SQLITE_ROW) {
-        id = sqlite3_column_int64(st, 0) + 1;
+        if (rc == SQLITE_ROW) {
+            id = sqlite3_column_int64(st, 0) + 1;
 
-        if (sqlite3_column_bytes(st, 1) == NGX_HTTP_PRIVACY_MAC_LEN) {
-            memcpy(prev, sqlite3_column_blob(st, 1),
-                   NGX_HTTP_PRIVACY_MAC_LEN);
+            if (sqlite3_column_bytes(st, 1) == NGX_HTTP_PRIVACY_MAC_LEN) {
+                memcpy(prev, sqlite3_column_blob(st, 1),
+                       NGX_HTTP_PRIVACY_MAC_LEN);
+            }
         }
 
-    } else if (rc != SQLITE_DONE) {
-        sqlite3_finalize(st);
-        return rc;
-    }
+        sqlite3_reset(st);
 
-    sqlite3_finalize(st);
+        if (rc == SQLITE_ROW) {
+            break;
+        }
+
+        if (rc != SQLITE_DONE) {
+            return rc;
+        }
+    }
 
     if (ngx_http_privacy_audit_mac(mac, prev, id, ts, actor, action,
                                    subject_id, out)
@@ -90,12 +143,7 @@ ngx_http_privacy_audit_append(sqlite3 *db, ngx_http_privacy_mac_t *mac,
         return SQLITE_ERROR;
     }
 
-    rc = sqlite3_prepare_v2(db, "INSERT INTO audit_log (id, ts, actor,"
-                                " action, subject_id, mac)"
-                                " VALUES (?, ?, ?, ?, ?, ?)", -1, &st, NULL);
-    if (rc != SQLITE_OK) {
-        return rc;
-    }
+    st = a->insert;
 
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, ts);
@@ -104,12 +152,16 @@ ngx_http_privacy_audit_append(sqlite3 *db, ngx_http_privacy_mac_t *mac,
 
     if (subject_id) {
         sqlite3_bind_text(st, 5, subject_id, -1, SQLITE_STATIC);
+
+    } else {
+        sqlite3_bind_null(st, 5);
     }
 
     sqlite3_bind_blob(st, 6, out, sizeof(out), SQLITE_STATIC);
 
     rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
 
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }

@@ -19,6 +19,9 @@
 #include "ngx_http_privacy_crypto.h"
 
 
+/* the log's prepared statements on one connection */
+typedef struct ngx_http_privacy_audit_s  ngx_http_privacy_audit_t;
+
 typedef struct {
     int64_t      entries;       /* rows checked */
     int64_t      first_broken;  /* id of the first bad row, 0: none */
@@ -31,13 +34,17 @@ int ngx_http_privacy_audit_mac(ngx_http_privacy_mac_t *mac,
     const char *actor, const char *action, const char *subject_id,
     u_char out[NGX_HTTP_PRIVACY_MAC_LEN]);
 
+/* NULL on failure; closed before its connection */
+ngx_http_privacy_audit_t *ngx_http_privacy_audit_open(sqlite3 *db);
+void ngx_http_privacy_audit_close(ngx_http_privacy_audit_t *a);
+
 /*
- * Appends a row inside the caller's write transaction.  SQLITE_OK or an
- * SQLite error code.
+ * Appends a row inside the caller's write transaction (which makes the
+ * newest row it chains to stable).  SQLITE_OK or an SQLite error code.
  */
-int ngx_http_privacy_audit_append(sqlite3 *db, ngx_http_privacy_mac_t *mac,
-    int64_t ts, const char *actor, const char *action,
-    const char *subject_id);
+int ngx_http_privacy_audit_append(ngx_http_privacy_audit_t *a,
+    ngx_http_privacy_mac_t *mac, int64_t ts, const char *actor,
+    const char *action, const char *subject_id);
 
 /*
  * Walks the chain from the anchor (or the start) in id order; names the

@@ -97,6 +97,7 @@ struct ngx_http_privacy_rdb_s {
     sqlite3_stmt                      *st[RDB_NSTMTS];
     ngx_http_privacy_mac_t            *lookup;
     ngx_http_privacy_mac_t            *audit;
+    ngx_http_privacy_audit_t          *log;
     u_char                             field[NGX_HTTP_PRIVACY_KEY_LEN];
 };
 
@@ -174,11 +175,17 @@ ngx_http_privacy_rdb_open(const char *path,
 
     sqlite3_busy_timeout(rdb->db, 10000);
 
-    /* secure_delete: erased rows are overwritten, not left in free pages */
+    /*
+     * secure_delete: erased rows are overwritten, not left in free pages;
+     * temp_store: the savepoint journal of an import line (old page
+     * images, other subjects' data among them) stays in memory, never in
+     * a temp file, and costs no write per page
+     */
     rc = sqlite3_exec(rdb->db, "PRAGMA journal_mode=WAL;"
                                "PRAGMA synchronous=NORMAL;"
                                "PRAGMA foreign_keys=ON;"
-                               "PRAGMA secure_delete=ON;", NULL, NULL, NULL);
+                               "PRAGMA secure_delete=ON;"
+                               "PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, err_len, "cannot set up: %s", sqlite3_errmsg(rdb->db));
         goto failed;
@@ -198,6 +205,12 @@ ngx_http_privacy_rdb_open(const char *path,
                      sqlite3_errmsg(rdb->db));
             goto failed;
         }
+    }
+
+    rdb->log = ngx_http_privacy_audit_open(rdb->db);
+    if (rdb->log == NULL) {
+        snprintf(err, err_len, "cannot prepare: %s", sqlite3_errmsg(rdb->db));
+        goto failed;
     }
 
     return rdb;
@@ -221,6 +234,8 @@ ngx_http_privacy_rdb_close(ngx_http_privacy_rdb_t *rdb)
     for (i = 0; i < RDB_NSTMTS; i++) {
         sqlite3_finalize(rdb->st[i]);
     }
+
+    ngx_http_privacy_audit_close(rdb->log);
 
     sqlite3_close(rdb->db);
     ngx_http_privacy_mac_destroy(rdb->lookup);
@@ -760,7 +775,7 @@ int
 ngx_http_privacy_rdb_audit(ngx_http_privacy_rdb_t *rdb, const char *actor,
     const char *action, const char *subject_id, int64_t now)
 {
-    return ngx_http_privacy_audit_append(rdb->db, rdb->audit, now, actor,
+    return ngx_http_privacy_audit_append(rdb->log, rdb->audit, now, actor,
                                          action, subject_id)
            == SQLITE_OK ? NGX_HTTP_PRIVACY_RDB_OK
                         : NGX_HTTP_PRIVACY_RDB_ERROR;
