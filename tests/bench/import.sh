@@ -96,6 +96,8 @@ worker_cpu() {
 }
 TICK=$(getconf CLK_TCK)
 cpu0=$(worker_cpu)
+[ -n "${PERF:-}" ] && { perf record -g -o "$PERF" \
+    -p "$(pgrep -P "$(cat "$DIR/nginx.pid")" | paste -sd,)" & PERFPID=$!; }
 start=$(date +%s.%N)
 curl -s -o "$DIR/import.out" -w '%{http_code}\n' \
     -H "Authorization: Bearer $TOKEN" \
@@ -104,6 +106,7 @@ curl -s -o "$DIR/import.out" -w '%{http_code}\n' \
     "http://127.0.0.1:$PORT/api/register/import"
 end=$(date +%s.%N)
 cpu1=$(worker_cpu)
+[ -n "${PERF:-}" ] && { kill -INT "$PERFPID"; wait "$PERFPID" || true; }
 wait $WRK
 grep -E 'Requests/sec|Latency' "$DIR/wrk-static.txt"
 
