@@ -23,22 +23,9 @@
 #include "ngx_http_privacy_module.h"
 #include "ngx_http_privacy_api.h"
 #include "ngx_http_privacy_register_db.h"
+#include "ngx_http_privacy_register_ops.h"
 
 
-/* an import commits every this many lines: the write lock is never long */
-#define NGX_HTTP_PRIVACY_API_BATCH  2000
-
-
-typedef enum {
-    NGX_HTTP_PRIVACY_API_UPSERT = 0,
-    NGX_HTTP_PRIVACY_API_GET,
-    NGX_HTTP_PRIVACY_API_ACTIVITY,
-    NGX_HTTP_PRIVACY_API_ORDER,
-    NGX_HTTP_PRIVACY_API_END,
-    NGX_HTTP_PRIVACY_API_RECORD,
-    NGX_HTTP_PRIVACY_API_IMPORT,
-    NGX_HTTP_PRIVACY_API_VERIFY
-} ngx_http_privacy_api_op_e;
 
 
 static ngx_str_t  ngx_http_privacy_api_no_store = ngx_string("no-store");
@@ -66,32 +53,14 @@ typedef struct {
     ngx_http_privacy_register_keys_t    *keys;
     char                                *path;         /* privacy_db */
 
-    ngx_http_privacy_api_op_e            op;
-    u_char                               id[NGX_HTTP_PRIVACY_RJ_ID_MAX];
-    size_t                               id_len;
-
     ngx_http_privacy_api_piece_t        *pieces;
     ngx_uint_t                           npieces;
-    size_t                               body_len;
 
-    int64_t                              now;
-    ngx_http_privacy_rj_today_t          today;
-
-    /* the answer, malloc'd by the thread, freed on completion */
-    ngx_uint_t                           status;
-    char                                *out;
-    size_t                               out_len;
-    char                                 log[128];    /* no personal data */
+    /* what to do, and the answer (see ngx_http_privacy_register_ops.h) */
+    ngx_http_privacy_rop_t               rop;
 } ngx_http_privacy_api_task_t;
 
 
-/* the import's answer, grown with realloc in the thread */
-typedef struct {
-    char                                *data;
-    size_t                               len;
-    size_t                               size;
-    int                                  failed;
-} ngx_http_privacy_api_buf_t;
 
 
 static ngx_int_t ngx_http_privacy_api_handler(ngx_http_request_t *r);
@@ -112,16 +81,6 @@ static ngx_int_t ngx_http_privacy_api_send(ngx_http_request_t *r,
 static void ngx_http_privacy_api_thread(void *data, ngx_log_t *log);
 static void ngx_http_privacy_api_done(ngx_event_t *ev);
 static u_char *ngx_http_privacy_api_read(ngx_http_privacy_api_task_t *t);
-static void ngx_http_privacy_api_run(ngx_http_privacy_api_task_t *t,
-    ngx_http_privacy_rdb_t *rdb, u_char *body);
-static void ngx_http_privacy_api_import(ngx_http_privacy_api_task_t *t,
-    ngx_http_privacy_rdb_t *rdb, u_char *body);
-static void ngx_http_privacy_api_answer(ngx_http_privacy_api_task_t *t,
-    ngx_uint_t status, json_t *o);
-static void ngx_http_privacy_api_fail(ngx_http_privacy_api_task_t *t,
-    ngx_uint_t status, const char *message);
-static void ngx_http_privacy_api_append(ngx_http_privacy_api_buf_t *b,
-    const char *s, size_t len);
 
 
 char *
@@ -304,13 +263,13 @@ ngx_http_privacy_api_handler(ngx_http_request_t *r)
 
     /* empty bodies are fine for activity and end; others fail decoding */
     if (r->headers_in.content_length_n > 0 || r->headers_in.chunked) {
-        rc = ngx_http_privacy_api_json_type(r, t->op
-                                               == NGX_HTTP_PRIVACY_API_IMPORT);
+        rc = ngx_http_privacy_api_json_type(r, t->rop.op
+                                               == NGX_HTTP_PRIVACY_ROP_IMPORT);
         if (rc != NGX_OK) {
             ngx_http_discard_request_body(r);
             return ngx_http_privacy_api_error(r,
                        NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
-                       t->op == NGX_HTTP_PRIVACY_API_IMPORT
+                       t->rop.op == NGX_HTTP_PRIVACY_ROP_IMPORT
                        ? "Content-Type: application/x-ndjson expected"
                        : "Content-Type: application/json expected");
         }
@@ -387,7 +346,7 @@ ngx_http_privacy_api_body(ngx_http_request_t *r)
         }
 
         if (p->len) {
-            t->body_len += p->len;
+            t->rop.body_len += p->len;
             t->npieces++;
         }
     }
@@ -422,12 +381,12 @@ ngx_http_privacy_api_post(ngx_http_request_t *r,
     t->state = pmcf->register_api;
     t->keys = pmcf->register_keys;
     t->path = (char *) pmcf->db.data;
-    t->now = ngx_time();
+    t->rop.now = ngx_time();
 
-    ngx_libc_gmtime(t->now, &tm);
-    t->today.year = tm.tm_year + 1900;
-    t->today.month = tm.tm_mon + 1;
-    t->today.day = tm.tm_mday;
+    ngx_libc_gmtime(t->rop.now, &tm);
+    t->rop.today.year = tm.tm_year + 1900;
+    t->rop.today.month = tm.tm_mon + 1;
+    t->rop.today.day = tm.tm_mday;
 
     task = ngx_thread_task_alloc(r->pool, 0);
     if (task == NULL) {
@@ -467,20 +426,20 @@ ngx_http_privacy_api_done(ngx_event_t *ev)
     r->main->blocked--;
     r->aio = 0;
 
-    if (t->log[0]) {
+    if (t->rop.log[0]) {
         ngx_log_error(NGX_LOG_ERR, c->log, 0, "privacy_register_api: %s",
-                      t->log);
+                      t->rop.log);
     }
 
-    if (t->out == NULL) {
+    if (t->rop.out == NULL) {
         rc = ngx_http_privacy_api_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR,
                                         "out of memory");
 
     } else {
-        rc = ngx_http_privacy_api_send(r, t->status, (u_char *) t->out,
-                                       t->out_len);
-        free(t->out);
-        t->out = NULL;
+        rc = ngx_http_privacy_api_send(r, t->rop.status, (u_char *) t->rop.out,
+                                       t->rop.out_len);
+        free(t->rop.out);
+        t->rop.out = NULL;
     }
 
     ngx_http_finalize_request(r, rc);
@@ -529,25 +488,25 @@ ngx_http_privacy_api_route(ngx_http_request_t *r,
     (len == sizeof(s) - 1 && ngx_strncmp(p, s, sizeof(s) - 1) == 0)
 
     if (ngx_http_privacy_api_is("subjects")) {
-        t->op = NGX_HTTP_PRIVACY_API_UPSERT;
+        t->rop.op = NGX_HTTP_PRIVACY_ROP_UPSERT;
         return post ? NGX_OK : ngx_http_privacy_api_error(r,
                    NGX_HTTP_NOT_ALLOWED, "use POST");
     }
 
     if (ngx_http_privacy_api_is("records")) {
-        t->op = NGX_HTTP_PRIVACY_API_RECORD;
+        t->rop.op = NGX_HTTP_PRIVACY_ROP_RECORD;
         return post ? NGX_OK : ngx_http_privacy_api_error(r,
                    NGX_HTTP_NOT_ALLOWED, "use POST");
     }
 
     if (ngx_http_privacy_api_is("import")) {
-        t->op = NGX_HTTP_PRIVACY_API_IMPORT;
+        t->rop.op = NGX_HTTP_PRIVACY_ROP_IMPORT;
         return post ? NGX_OK : ngx_http_privacy_api_error(r,
                    NGX_HTTP_NOT_ALLOWED, "use POST");
     }
 
     if (ngx_http_privacy_api_is("audit/verify")) {
-        t->op = NGX_HTTP_PRIVACY_API_VERIFY;
+        t->rop.op = NGX_HTTP_PRIVACY_ROP_VERIFY;
         return post ? ngx_http_privacy_api_error(r, NGX_HTTP_NOT_ALLOWED,
                                                  "use GET")
                     : NGX_OK;
@@ -561,19 +520,19 @@ ngx_http_privacy_api_route(ngx_http_request_t *r,
 
         slash = ngx_strlchr(p, last, '/');
 
-        t->id_len = (slash ? slash : last) - p;
+        t->rop.id_len = (slash ? slash : last) - p;
 
-        if (!ngx_http_privacy_rj_valid_id((char *) p, t->id_len)) {
+        if (!ngx_http_privacy_rj_valid_id((char *) p, t->rop.id_len)) {
             return ngx_http_privacy_api_error(r, NGX_HTTP_BAD_REQUEST,
                                               "external_id in the path: 1 "
                                               "to 128 letters, digits or "
                                               "-._~!$&'()*+,;=:@ expected");
         }
 
-        ngx_memcpy(t->id, p, t->id_len);
+        ngx_memcpy(t->rop.id, p, t->rop.id_len);
 
         if (slash == NULL) {
-            t->op = NGX_HTTP_PRIVACY_API_GET;
+            t->rop.op = NGX_HTTP_PRIVACY_ROP_GET;
             return post ? ngx_http_privacy_api_error(r, NGX_HTTP_NOT_ALLOWED,
                                                      "use GET")
                         : NGX_OK;
@@ -583,13 +542,13 @@ ngx_http_privacy_api_route(ngx_http_request_t *r,
         len = last - p;
 
         if (ngx_http_privacy_api_is("activity")) {
-            t->op = NGX_HTTP_PRIVACY_API_ACTIVITY;
+            t->rop.op = NGX_HTTP_PRIVACY_ROP_ACTIVITY;
 
         } else if (ngx_http_privacy_api_is("orders")) {
-            t->op = NGX_HTTP_PRIVACY_API_ORDER;
+            t->rop.op = NGX_HTTP_PRIVACY_ROP_ORDER;
 
         } else if (ngx_http_privacy_api_is("end")) {
-            t->op = NGX_HTTP_PRIVACY_API_END;
+            t->rop.op = NGX_HTTP_PRIVACY_ROP_END;
 
         } else {
             goto not_found;
@@ -788,7 +747,7 @@ ngx_http_privacy_api_thread(void *data, ngx_log_t *log)
 
     body = ngx_http_privacy_api_read(t);
     if (body == NULL) {
-        ngx_http_privacy_api_fail(t, NGX_HTTP_INTERNAL_SERVER_ERROR,
+        ngx_http_privacy_rop_fail(&t->rop, NGX_HTTP_INTERNAL_SERVER_ERROR,
                                   "the body could not be read");
         return;
     }
@@ -796,23 +755,20 @@ ngx_http_privacy_api_thread(void *data, ngx_log_t *log)
     pthread_mutex_lock(&state->lock);
 
     if (state->rdb == NULL) {
-        state->rdb = ngx_http_privacy_rdb_open(t->path, t->keys, t->log,
-                                               sizeof(t->log));
+        state->rdb = ngx_http_privacy_rdb_open(t->path, t->keys, t->rop.log,
+                                               sizeof(t->rop.log));
     }
 
     if (state->rdb == NULL) {
-        ngx_http_privacy_api_fail(t, NGX_HTTP_SERVICE_UNAVAILABLE,
+        ngx_http_privacy_rop_fail(&t->rop, NGX_HTTP_SERVICE_UNAVAILABLE,
                                   "the register is unavailable");
 
-    } else if (t->op == NGX_HTTP_PRIVACY_API_IMPORT) {
-        ngx_http_privacy_api_import(t, state->rdb, body);
-
     } else {
-        ngx_http_privacy_api_run(t, state->rdb, body);
+        ngx_http_privacy_rop_run(&t->rop, state->rdb, body);
     }
 
     /* a failed connection is opened anew by the next task */
-    if (t->status == NGX_HTTP_SERVICE_UNAVAILABLE && state->rdb) {
+    if (t->rop.status == NGX_HTTP_SERVICE_UNAVAILABLE && state->rdb) {
         ngx_http_privacy_rdb_close(state->rdb);
         state->rdb = NULL;
     }
@@ -834,7 +790,7 @@ ngx_http_privacy_api_read(ngx_http_privacy_api_task_t *t)
     ngx_uint_t                     i;
     ngx_http_privacy_api_piece_t  *piece;
 
-    body = malloc(t->body_len + 1);
+    body = malloc(t->rop.body_len + 1);
     if (body == NULL) {
         return NULL;
     }
@@ -867,433 +823,3 @@ ngx_http_privacy_api_read(ngx_http_privacy_api_task_t *t)
     return body;
 }
 
-
-static void
-ngx_http_privacy_api_run(ngx_http_privacy_api_task_t *t,
-    ngx_http_privacy_rdb_t *rdb, u_char *body)
-{
-    int                            rc, err;
-    char                          *id;
-    json_t                        *o, *root;
-    int64_t                        entries, broken;
-    ngx_http_privacy_rj_event_t    ev;
-    ngx_http_privacy_rj_order_t    order;
-    ngx_http_privacy_rj_record_t   rec;
-    ngx_http_privacy_rj_subject_t  s;
-
-    id = (char *) t->id;
-    o = NULL;
-    root = NULL;
-    err = 0;
-
-    /* decode first: a refused body never opens a transaction */
-    switch (t->op) {
-
-    case NGX_HTTP_PRIVACY_API_UPSERT:
-        if (ngx_http_privacy_rj_subject(body, t->body_len, 0, &t->today, &s)
-            != 0)
-        {
-            ngx_http_privacy_api_fail(t, NGX_HTTP_BAD_REQUEST, s.error);
-            ngx_http_privacy_rj_subject_free(&s);
-            return;
-        }
-
-        memcpy(t->id, s.external_id.data, s.external_id.len);
-        t->id_len = s.external_id.len;
-        break;
-
-    case NGX_HTTP_PRIVACY_API_ACTIVITY:
-    case NGX_HTTP_PRIVACY_API_END:
-        if (ngx_http_privacy_rj_event(body, t->body_len,
-                                      t->op == NGX_HTTP_PRIVACY_API_END, &ev)
-            != 0)
-        {
-            ngx_http_privacy_api_fail(t, NGX_HTTP_BAD_REQUEST, ev.error);
-            return;
-        }
-
-        if (ev.at.state != NGX_HTTP_PRIVACY_RJ_VALUE) {
-            ev.at.t = t->now;
-        }
-
-        break;
-
-    case NGX_HTTP_PRIVACY_API_ORDER:
-        if (ngx_http_privacy_rj_order(body, t->body_len, &order, &root,
-                                      ev.error)
-            != 0)
-        {
-            ngx_http_privacy_api_fail(t, NGX_HTTP_BAD_REQUEST, ev.error);
-            ngx_http_privacy_rj_order_free(&order, root);
-            return;
-        }
-
-        break;
-
-    case NGX_HTTP_PRIVACY_API_RECORD:
-        if (ngx_http_privacy_rj_record(body, t->body_len, &rec) != 0) {
-            ngx_http_privacy_api_fail(t, NGX_HTTP_BAD_REQUEST, rec.error);
-            ngx_http_privacy_rj_record_free(&rec);
-            return;
-        }
-
-        break;
-
-    default:
-        break;
-    }
-
-    if (t->op == NGX_HTTP_PRIVACY_API_VERIFY) {
-        if (ngx_http_privacy_rdb_audit_verify(rdb, &entries, &broken)
-            != NGX_HTTP_PRIVACY_RDB_OK)
-        {
-            ngx_http_privacy_api_fail(t, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                      "the register is unavailable");
-            return;
-        }
-
-        o = json_pack("{s:b, s:I}", "ok", broken == 0, "entries",
-                      (json_int_t) entries);
-
-        if (broken) {
-            json_object_set_new(o, "first_broken", json_integer(broken));
-        }
-
-        ngx_http_privacy_api_answer(t, NGX_HTTP_OK, o);
-        return;
-    }
-
-    if (ngx_http_privacy_rdb_begin(rdb) != SQLITE_OK) {
-        rc = NGX_HTTP_PRIVACY_RDB_ERROR;
-        goto done;
-    }
-
-    switch (t->op) {
-
-    case NGX_HTTP_PRIVACY_API_UPSERT:
-        rc = ngx_http_privacy_rdb_upsert(rdb, &s, t->now, "api");
-        ngx_http_privacy_rj_subject_free(&s);
-        break;
-
-    case NGX_HTTP_PRIVACY_API_ACTIVITY:
-        rc = ngx_http_privacy_rdb_activity(rdb, id, t->id_len, ev.at.t,
-                                           t->now);
-        break;
-
-    case NGX_HTTP_PRIVACY_API_END:
-        rc = ngx_http_privacy_rdb_end(rdb, id, t->id_len, ev.kinds, ev.at.t,
-                                      t->now);
-        break;
-
-    case NGX_HTTP_PRIVACY_API_ORDER:
-        rc = ngx_http_privacy_rdb_order(rdb, id, t->id_len, &order, t->now);
-        ngx_http_privacy_rj_order_free(&order, root);
-        break;
-
-    case NGX_HTTP_PRIVACY_API_RECORD:
-        rc = ngx_http_privacy_rdb_record(rdb, &rec, t->now);
-        ngx_http_privacy_rj_record_free(&rec);
-
-        if (rc == NGX_HTTP_PRIVACY_RDB_OK) {
-            o = json_pack("{s:b}", "ok", 1);
-        }
-
-        break;
-
-    default: /* NGX_HTTP_PRIVACY_API_GET */
-        rc = ngx_http_privacy_rdb_get(rdb, id, t->id_len, &o);
-
-        if (rc == NGX_HTTP_PRIVACY_RDB_OK) {
-            char  sid[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 1];
-
-            ngx_cpystrn((u_char *) sid,
-                        (u_char *) json_string_value(
-                                       json_object_get(o, "subject_id")),
-                        sizeof(sid));
-            rc = ngx_http_privacy_rdb_audit(rdb, "api", "subject.read", sid,
-                                            t->now);
-        }
-
-        break;
-    }
-
-    /* the subject as it now is, read inside the same transaction */
-    if ((rc == NGX_HTTP_PRIVACY_RDB_OK || rc == NGX_HTTP_PRIVACY_RDB_CREATED)
-        && o == NULL)
-    {
-        err = ngx_http_privacy_rdb_get(rdb, id, t->id_len, &o);
-    }
-
-    if ((rc == NGX_HTTP_PRIVACY_RDB_OK || rc == NGX_HTTP_PRIVACY_RDB_CREATED)
-        && err == NGX_HTTP_PRIVACY_RDB_OK
-        && ngx_http_privacy_rdb_commit(rdb) == SQLITE_OK)
-    {
-        ngx_http_privacy_api_answer(t, rc == NGX_HTTP_PRIVACY_RDB_CREATED
-                                       ? NGX_HTTP_CREATED : NGX_HTTP_OK, o);
-        return;
-    }
-
-    if (o) {
-        json_decref(o);
-    }
-
-    if (err != 0) {
-        rc = err;
-    }
-
-done:
-
-    ngx_http_privacy_rdb_rollback(rdb);
-
-    switch (rc) {
-
-    case NGX_HTTP_PRIVACY_RDB_NOT_FOUND:
-        ngx_http_privacy_api_fail(t, NGX_HTTP_NOT_FOUND, "no such subject");
-        break;
-
-    case NGX_HTTP_PRIVACY_RDB_CONFLICT:
-        ngx_http_privacy_api_fail(t, NGX_HTTP_CONFLICT,
-                                  "order_id belongs to another subject");
-        break;
-
-    default:
-        snprintf(t->log, sizeof(t->log), "register write failed: %s",
-                 sqlite3_errmsg(ngx_http_privacy_rdb_handle(rdb)));
-        ngx_http_privacy_api_fail(t, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                  "the register is unavailable; nothing "
-                                  "was written");
-        break;
-    }
-}
-
-
-/*
- * NDJSON, one subject per line.  Each line is decoded in full before it
- * touches the database, and applied under a savepoint, so a bad line is
- * skipped whole; lines commit in batches.  A database failure stops the
- * import: the batches before it stay, the answer says how many lines.
- */
-
-static void
-ngx_http_privacy_api_import(ngx_http_privacy_api_task_t *t,
-    ngx_http_privacy_rdb_t *rdb, u_char *body)
-{
-    int                            rc;
-    char                           line_buf[64], *msg;
-    u_char                        *p, *last, *nl;
-    size_t                         line, in_batch;
-    json_t                        *e;
-    ngx_uint_t                     created, updated, failed, committed;
-    ngx_http_privacy_api_buf_t     b;
-    ngx_http_privacy_rj_subject_t  s;
-
-    ngx_memzero(&b, sizeof(b));
-    ngx_http_privacy_api_append(&b, "{\"results\":[", 12);
-
-    p = body;
-    last = body + t->body_len;
-    line = 0;
-    in_batch = 0;
-    created = updated = failed = committed = 0;
-    rc = NGX_HTTP_PRIVACY_RDB_OK;
-
-    while (p < last) {
-        nl = memchr(p, '\n', last - p);
-        if (nl == NULL) {
-            nl = last;
-        }
-
-        line++;
-
-        if (nl == p || (nl - p == 1 && *p == '\r')) {
-            p = nl + 1;
-            continue;
-        }
-
-        msg = NULL;
-
-        if (ngx_http_privacy_rj_subject(p, nl - p, 1, &t->today, &s) != 0) {
-            msg = s.error;
-
-        } else {
-            if (in_batch == 0 && ngx_http_privacy_rdb_begin(rdb) != SQLITE_OK)
-            {
-                ngx_http_privacy_rj_subject_free(&s);
-                rc = NGX_HTTP_PRIVACY_RDB_ERROR;
-                break;
-            }
-
-            in_batch++;
-
-            if (ngx_http_privacy_rdb_savepoint(rdb) != SQLITE_OK) {
-                ngx_http_privacy_rj_subject_free(&s);
-                rc = NGX_HTTP_PRIVACY_RDB_ERROR;
-                break;
-            }
-
-            rc = ngx_http_privacy_rdb_upsert(rdb, &s, t->now, "api");
-
-            if (rc == NGX_HTTP_PRIVACY_RDB_ERROR) {
-                ngx_http_privacy_rj_subject_free(&s);
-                break;
-            }
-
-            ngx_http_privacy_rdb_release(rdb,
-                                         rc == NGX_HTTP_PRIVACY_RDB_CONFLICT);
-
-            if (rc == NGX_HTTP_PRIVACY_RDB_CONFLICT) {
-                msg = "order_id belongs to another subject";
-            }
-        }
-
-        if (b.len > 12) {
-            ngx_http_privacy_api_append(&b, ",", 1);
-        }
-
-        if (msg) {
-            failed++;
-            e = json_pack("{s:I, s:i, s:s}", "line", (json_int_t) line,
-                          "status", 400, "error", msg);
-            msg = e ? json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER)
-                    : NULL;
-
-            if (msg) {
-                ngx_http_privacy_api_append(&b, msg, strlen(msg));
-                free(msg);
-            }
-
-            if (e) {
-                json_decref(e);
-            }
-
-        } else {
-            /* external_id's characters need no escaping in JSON */
-            snprintf(line_buf, sizeof(line_buf),
-                     "{\"line\":%zu,\"status\":%d,\"external_id\":\"", line,
-                     rc == NGX_HTTP_PRIVACY_RDB_CREATED ? 201 : 200);
-            ngx_http_privacy_api_append(&b, line_buf, strlen(line_buf));
-            ngx_http_privacy_api_append(&b, s.external_id.data,
-                                        s.external_id.len);
-            ngx_http_privacy_api_append(&b, "\"}", 2);
-
-            if (rc == NGX_HTTP_PRIVACY_RDB_CREATED) {
-                created++;
-
-            } else {
-                updated++;
-            }
-        }
-
-        ngx_http_privacy_rj_subject_free(&s);
-        rc = NGX_HTTP_PRIVACY_RDB_OK;
-
-        if (in_batch >= NGX_HTTP_PRIVACY_API_BATCH) {
-            if (ngx_http_privacy_rdb_commit(rdb) != SQLITE_OK) {
-                rc = NGX_HTTP_PRIVACY_RDB_ERROR;
-                break;
-            }
-
-            committed = line;
-            in_batch = 0;
-        }
-
-        p = nl + 1;
-    }
-
-    if (rc == NGX_HTTP_PRIVACY_RDB_OK && in_batch) {
-        if (ngx_http_privacy_rdb_commit(rdb) != SQLITE_OK) {
-            rc = NGX_HTTP_PRIVACY_RDB_ERROR;
-
-        } else {
-            committed = line;
-        }
-    }
-
-    if (rc != NGX_HTTP_PRIVACY_RDB_OK) {
-        snprintf(t->log, sizeof(t->log), "import failed: %s",
-                 sqlite3_errmsg(ngx_http_privacy_rdb_handle(rdb)));
-        ngx_http_privacy_rdb_rollback(rdb);
-        free(b.data);
-
-        ngx_memzero(&b, sizeof(b));
-        snprintf(line_buf, sizeof(line_buf), "{\"error\":\"the register is "
-                 "unavailable\",\"lines_committed\":%zu}\n",
-                 (size_t) committed);
-        ngx_http_privacy_api_append(&b, line_buf, strlen(line_buf));
-        t->status = NGX_HTTP_SERVICE_UNAVAILABLE;
-
-    } else {
-        snprintf(line_buf, sizeof(line_buf), "],\"lines\":%zu,\"created\":",
-                 line);
-        ngx_http_privacy_api_append(&b, line_buf, strlen(line_buf));
-        snprintf(line_buf, sizeof(line_buf), "%zu,\"updated\":%zu,"
-                 "\"failed\":%zu}\n", (size_t) created, (size_t) updated,
-                 (size_t) failed);
-        ngx_http_privacy_api_append(&b, line_buf, strlen(line_buf));
-        t->status = NGX_HTTP_OK;
-    }
-
-    if (b.failed) {
-        free(b.data);
-        b.data = NULL;
-    }
-
-    t->out = b.data;
-    t->out_len = b.len;
-}
-
-
-static void
-ngx_http_privacy_api_answer(ngx_http_privacy_api_task_t *t,
-    ngx_uint_t status, json_t *o)
-{
-    t->status = status;
-    t->out = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-    t->out_len = t->out ? strlen(t->out) : 0;
-
-    if (o) {
-        json_decref(o);
-    }
-}
-
-
-static void
-ngx_http_privacy_api_fail(ngx_http_privacy_api_task_t *t, ngx_uint_t status,
-    const char *message)
-{
-    ngx_http_privacy_api_answer(t, status,
-                                json_pack("{s:s}", "error", message));
-}
-
-
-static void
-ngx_http_privacy_api_append(ngx_http_privacy_api_buf_t *b, const char *s,
-    size_t len)
-{
-    char    *n;
-    size_t   size;
-
-    if (b->failed) {
-        return;
-    }
-
-    if (b->len + len > b->size) {
-        size = (b->size ? b->size * 2 : 4096);
-
-        while (size < b->len + len) {
-            size *= 2;
-        }
-
-        n = realloc(b->data, size);
-        if (n == NULL) {
-            b->failed = 1;
-            return;
-        }
-
-        b->data = n;
-        b->size = size;
-    }
-
-    memcpy(b->data + b->len, s, len);
-    b->len += len;
-}
