@@ -222,6 +222,33 @@ is($st, 201, 'SQL metacharacters and HTML accepted as data');
 is($j->{name}, $evil, 'name round-trips unchanged');
 is($j->{address}, $evil, 'address round-trips unchanged');
 is($j->{email}, q{o'brien;--@example.se}, 'email round-trips unchanged');
+($st, $j) = call('POST', "subjects/o'brien;--/orders", {
+    order_id => q{x';--}, date => '2024-01-01', total => '1',
+    currency => 'SEK', items => [{ sku => $evil, name => $evil,
+    quantity => 1, price => q{<b>1</b>} }] });
+is($st, 200, 'SQL metacharacters and HTML in an order');
+is($j->{orders}[0]{items}[0]{name}, $evil, 'item round-trips unchanged');
+is($j->{orders}[0]{order_id}, q{x';--}, 'order id round-trips unchanged');
+($st, $j) = call('POST', 'records', { category => 'chat',
+    reference => $evil, reference_date => '2024-01-01' });
+is($st, 200, 'SQL metacharacters and HTML in a record reference');
+is($t->sqlite('SELECT reference FROM records WHERE reference = ?',
+    $evil)->[0]{reference}, $evil, 'stored as sent');
+($st, $j) = call('POST', 'subjects/cust-1/orders', { order_id => '<b>',
+    date => '2024-01-01', total => '1', currency => 'SEK' });
+is($st, 400, 'HTML in order_id: 400');
+($st, $j) = call('POST', 'subjects/cust-1/orders', { order_id => 'o-x',
+    date => '2024-01-01', total => q{1; DROP TABLE orders}, currency => 'SEK' });
+is($st, 400, 'SQL in total: 400');
+($st, $j) = call('POST', 'subjects/cust-1/orders', { order_id => 'o-x',
+    date => '2024-01-01', total => '1', currency => '<b>' });
+is($st, 400, 'HTML in currency: 400');
+($st, $j) = call('POST', 'subjects/cust-1/activity', { at => $evil });
+is($st, 400, 'HTML in a date: 400');
+($st, $j) = call('POST', 'subjects/cust-1/orders', { order_id => 'o-x',
+    date => '2024-01-01', total => '1', currency => 'SEK',
+    items => [{ quantity => '1' }] });
+is($st, 400, 'a quantity as a string: 400');
 is($t->sqlite('SELECT count(*) AS n FROM subjects')->[0]{n}, 3,
     'the table is intact');
 
