@@ -29,6 +29,7 @@ enum {
     RDB_GET,
     RDB_GET_KINDS,
     RDB_GET_ORDERS,
+    RDB_ORDER_OWNER,
     RDB_NSTMTS
 };
 
@@ -89,6 +90,8 @@ static const char  *ngx_http_privacy_rdb_sql[RDB_NSTMTS] = {
 
     "SELECT order_id, placed, total, currency, items FROM orders"
     " WHERE subject = ? ORDER BY placed, order_id",
+
+    "SELECT coalesce(subject, 0) FROM orders WHERE order_id = ?",
 };
 
 
@@ -114,6 +117,8 @@ static int ngx_http_privacy_rdb_email_hash(ngx_http_privacy_rdb_t *rdb,
 static int ngx_http_privacy_rdb_kinds(ngx_http_privacy_rdb_t *rdb,
     int64_t id, unsigned kinds, int64_t now);
 static int ngx_http_privacy_rdb_orders(ngx_http_privacy_rdb_t *rdb,
+    int64_t id, ngx_http_privacy_rj_order_t *o, size_t n);
+static int ngx_http_privacy_rdb_owned(ngx_http_privacy_rdb_t *rdb,
     int64_t id, ngx_http_privacy_rj_order_t *o, size_t n);
 static json_t *ngx_http_privacy_rdb_time_json(sqlite3_stmt *st, int i);
 
@@ -177,9 +182,9 @@ ngx_http_privacy_rdb_open(const char *path,
 
     /*
      * secure_delete: erased rows are overwritten, not left in free pages;
-     * temp_store: the savepoint journal of an import line (old page
-     * images, other subjects' data among them) stays in memory, never in
-     * a temp file, and costs no write per page
+     * temp_store: statement journals (old page images, other subjects'
+     * data among them) stay in memory, never in a temp file, and cost no
+     * write per page
      */
     rc = sqlite3_exec(rdb->db, "PRAGMA journal_mode=WAL;"
                                "PRAGMA synchronous=NORMAL;"
@@ -276,24 +281,6 @@ ngx_http_privacy_rdb_rollback(ngx_http_privacy_rdb_t *rdb)
 
 
 int
-ngx_http_privacy_rdb_savepoint(ngx_http_privacy_rdb_t *rdb)
-{
-    return sqlite3_exec(rdb->db, "SAVEPOINT line", NULL, NULL, NULL);
-}
-
-
-int
-ngx_http_privacy_rdb_release(ngx_http_privacy_rdb_t *rdb, int undo)
-{
-    if (undo) {
-        sqlite3_exec(rdb->db, "ROLLBACK TO line", NULL, NULL, NULL);
-    }
-
-    return sqlite3_exec(rdb->db, "RELEASE line", NULL, NULL, NULL);
-}
-
-
-int
 ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
     ngx_http_privacy_rj_subject_t *s, int64_t now, const char *actor)
 {
@@ -315,6 +302,16 @@ ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
     }
 
     created = (rc == NGX_HTTP_PRIVACY_RDB_NOT_FOUND);
+
+    /*
+     * another subject's order id refuses the whole subject before anything
+     * is written, so that an import line needs no savepoint to be skipped
+     */
+    rc = ngx_http_privacy_rdb_owned(rdb, created ? 0 : id, s->orders,
+                                    s->norders);
+    if (rc != NGX_HTTP_PRIVACY_RDB_OK) {
+        return rc;
+    }
 
     if (created) {
         if (ngx_http_privacy_random(rnd, sizeof(rnd)) != 0) {
@@ -947,6 +944,42 @@ ngx_http_privacy_rdb_orders(ngx_http_privacy_rdb_t *rdb, int64_t id,
 
         /* the WHERE of the upsert refused: the id is another subject's */
         if (sqlite3_changes(rdb->db) == 0) {
+            return NGX_HTTP_PRIVACY_RDB_CONFLICT;
+        }
+    }
+
+    return NGX_HTTP_PRIVACY_RDB_OK;
+}
+
+
+/* RDB_CONFLICT if an order id exists and is not subject id's (0: new) */
+
+static int
+ngx_http_privacy_rdb_owned(ngx_http_privacy_rdb_t *rdb, int64_t id,
+    ngx_http_privacy_rj_order_t *o, size_t n)
+{
+    int            rc;
+    size_t         i;
+    int64_t        owner;
+    sqlite3_stmt  *st;
+
+    st = rdb->st[RDB_ORDER_OWNER];
+
+    for (i = 0; i < n; i++) {
+        sqlite3_bind_text(st, 1, o[i].order_id.data, o[i].order_id.len,
+                          SQLITE_STATIC);
+
+        rc = sqlite3_step(st);
+        owner = (rc == SQLITE_ROW) ? sqlite3_column_int64(st, 0) : -1;
+
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            return NGX_HTTP_PRIVACY_RDB_ERROR;
+        }
+
+        if (rc == SQLITE_ROW && (id == 0 || owner != id)) {
             return NGX_HTTP_PRIVACY_RDB_CONFLICT;
         }
     }

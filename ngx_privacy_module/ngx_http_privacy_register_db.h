@@ -50,16 +50,15 @@ ngx_http_privacy_rdb_t *ngx_http_privacy_rdb_open(const char *path,
     size_t err_len);
 void ngx_http_privacy_rdb_close(ngx_http_privacy_rdb_t *rdb);
 
-/* IMMEDIATE transactions, and savepoints for one import line */
+/* IMMEDIATE transactions */
 int ngx_http_privacy_rdb_begin(ngx_http_privacy_rdb_t *rdb);
 int ngx_http_privacy_rdb_commit(ngx_http_privacy_rdb_t *rdb);
 void ngx_http_privacy_rdb_rollback(ngx_http_privacy_rdb_t *rdb);
-int ngx_http_privacy_rdb_savepoint(ngx_http_privacy_rdb_t *rdb);
-int ngx_http_privacy_rdb_release(ngx_http_privacy_rdb_t *rdb, int undo);
 
 /*
  * Inside a transaction.  Upsert by external_id (with s->orders, if any):
- * RDB_CREATED, RDB_OK, RDB_CONFLICT or RDB_ERROR.
+ * RDB_CREATED, RDB_OK, RDB_CONFLICT (an order id of another subject:
+ * nothing was written) or RDB_ERROR (roll the transaction back).
  */
 int ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
     ngx_http_privacy_rj_subject_t *s, int64_t now, const char *actor);

@@ -2,8 +2,8 @@
  * Copyright (C) ngx_privacy_module authors
  *
  * The register API's operations (docs/api.md) as a pool thread runs them:
- * decode the body, apply it in one transaction (an import: a savepoint per
- * line, a commit per batch), and build the JSON answer.  Plain C over
+ * decode the body, apply it in one transaction (an import: a commit per
+ * batch of lines), and build the JSON answer.  Plain C over
  * SQLite and jansson, no nginx calls, so that the thread touches nothing
  * of nginx's (STYLE.md trap 5).
  */

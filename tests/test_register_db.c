@@ -208,7 +208,10 @@ test_upsert_and_orders(void **state)
               "[{\"order_id\": \"o1\", \"date\": \"2020-01-01\", "
               "\"total\": 7, \"currency\": \"SEK\"}]}",
            NGX_HTTP_PRIVACY_RDB_CONFLICT);
-    ngx_http_privacy_rdb_rollback(f->rdb);
+
+    /* the conflict was found before anything of "b" was written */
+    assert_int_equal(ngx_http_privacy_rdb_get(f->rdb, "b", 1, &o),
+                     NGX_HTTP_PRIVACY_RDB_NOT_FOUND);
 
     assert_int_equal(ngx_http_privacy_rdb_get(f->rdb, "a", 1, &o),
                      NGX_HTTP_PRIVACY_RDB_OK);
