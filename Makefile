@@ -77,6 +77,10 @@ UNIT_DEPS_bots     := bots_list
 UNIT_DEPS_rollup   := schema
 UNIT_DEPS_sweep    := rollup schema calendar
 UNIT_DEPS_calendar :=
+UNIT_DEPS_pnr      :=
+UNIT_DEPS_register_json := pnr rfc3339
+UNIT_DEPS_register_db := register_json register_schema schema pnr \
+                         rfc3339 field_crypto audit crypto
 pure = $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c)
 
 .SECONDEXPANSION:
@@ -98,11 +102,12 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,tests/bin/%,$(wildcard tests/fuzz/fuzz
 FUZZ_DEPS_consent := crypto
 FUZZ_DEPS_search  := form unmask
 FUZZ_DEPS_path    := search form unmask
+FUZZ_DEPS_register_json := pnr rfc3339
 
 tests/bin/fuzz_%: tests/fuzz/fuzz_%.c $$(call pure,$$* $$(FUZZ_DEPS_$$*)) | deps
 	@mkdir -p tests/bin
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I$(SRC_DIR) -o $@ \
-	    $(filter %.c,$^) -lcrypto -lpcre2-8
+	    $(filter %.c,$^) -lcrypto -lpcre2-8 -ljansson
 
 fuzz: $(FUZZ_TARGETS)
 	@set -e; for f in $(FUZZ_TARGETS); do echo "== $$f"; \

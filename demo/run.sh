@@ -107,6 +107,25 @@ if [ ! -s "$RUN/secret" ]; then
     echo "demo: generated $RUN/secret"
 fi
 
+if [ ! -s "$RUN/register-api.token" ]; then
+    (umask 077 && head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' \
+        >"$RUN/register-api.token")
+    echo "demo: generated $RUN/register-api.token"
+fi
+
+# the shop's backend moves its customers in through the register API
+import_customers() {
+    wait_for 10 port_open "$PORT" || return 1
+    curl -s -o "$RUN/logs/import.json" -w '%{http_code}' \
+        -H "Authorization: Bearer $(cat "$RUN/register-api.token")" \
+        -H 'Content-Type: application/x-ndjson' \
+        --data-binary @"$DEMO/customers.ndjson" \
+        "http://127.0.0.1:$PORT/api/register/import" | grep -q '^200$' \
+        && echo "demo: imported $(grep -c . "$DEMO/customers.ndjson")" \
+                "subjects through the register API ($RUN/logs/import.json)" \
+        || echo "demo: the customer import failed; see $RUN/logs/import.json"
+}
+
 user_line=""
 if [ "$(id -u)" = 0 ]; then
     user_line="user $WORKER_USER $WORKER_GROUP;"
@@ -180,6 +199,10 @@ cat <<EOF
         visitor from analytics_events' (after a second: batches)
     sqlite3 $RUN/data/privacy.db 'select * from consent_receipts'
         the register: consent receipts, analytics, cookies seen
+    curl -s -H "Authorization: Bearer \$(cat $RUN/register-api.token)" \\
+        $url/api/register/subjects/kund-1001
+        a customer imported at start, with orders (docs/api.md); the
+        personnummer is encrypted in the register
 
   Logs: $RUN/logs/ (access.log shows consent and stripped cookies)
 EOF
@@ -188,10 +211,12 @@ if [ "$mode" = background ]; then
     "${nginx[@]}"
     wait_for 10 port_open "$PORT" \
         || die "nginx did not come up; see $RUN/logs/error.log"
+    import_customers
     echo "  Running in the background: demo/run.sh --stop stops it."
     echo
 else
     echo "  Ctrl-C stops it."
     echo
+    import_customers &
     exec "${nginx[@]}" -g 'daemon off;'
 fi

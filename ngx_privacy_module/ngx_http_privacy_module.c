@@ -11,6 +11,7 @@
 #include "ngx_http_privacy_store.h"
 #include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_page.h"
+#include "ngx_http_privacy_api.h"
 
 
 static ngx_int_t ngx_http_privacy_add_variables(ngx_conf_t *cf);
@@ -259,6 +260,20 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
     { ngx_string("privacy_portal"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_privacy_portal,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_register_api"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_privacy_register_api,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_register_api_token"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_privacy_register_api_token,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -554,12 +569,13 @@ static char *
 ngx_http_privacy_read_secret(ngx_conf_t *cf,
     ngx_http_privacy_srv_conf_t *pscf)
 {
-    u_char               key[NGX_HTTP_PRIVACY_KEY_LEN];
-    u_char               secret[1024];
-    ssize_t              n;
-    ngx_fd_t             fd;
-    ngx_file_info_t      fi;
-    ngx_pool_cleanup_t  *cln;
+    u_char                         key[NGX_HTTP_PRIVACY_KEY_LEN];
+    u_char                         secret[1024];
+    ssize_t                        n;
+    ngx_fd_t                       fd;
+    ngx_file_info_t                fi;
+    ngx_pool_cleanup_t            *cln;
+    ngx_http_privacy_main_conf_t  *pmcf;
 
     if (ngx_conf_full_name(cf->cycle, &pscf->secret_file, 1) != NGX_OK) {
         return NGX_CONF_ERROR;
@@ -632,6 +648,18 @@ ngx_http_privacy_read_secret(ngx_conf_t *cf,
     }
 
     pscf->client_mac = ngx_http_privacy_mac_create(key, sizeof(key));
+
+    /* the register is shared by all sites: its keys are the http level's */
+
+    if (cf->cmd_type == NGX_HTTP_MAIN_CONF) {
+        pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_privacy_module);
+
+        pmcf->register_keys = ngx_http_privacy_register_api_keys(cf, secret,
+                                                                 n);
+        if (pmcf->register_keys == NULL) {
+            goto failed;
+        }
+    }
 
     ngx_explicit_memzero(secret, sizeof(secret));
     ngx_explicit_memzero(key, sizeof(key));

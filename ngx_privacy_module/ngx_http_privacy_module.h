@@ -208,6 +208,10 @@ typedef struct {
 
     ngx_thread_pool_t               *thread_pool;
     ngx_http_privacy_store_t        *store;
+
+    /* the subject register: its keys and the API's per-worker state */
+    void                            *register_keys;
+    void                            *register_api;
 } ngx_http_privacy_main_conf_t;
 
 
@@ -298,6 +302,8 @@ typedef struct {
     ngx_http_complex_value_t        *analytics_path;     /* or NULL */
     /* most expiring Set-Cookies per response (docs/security.md) */
     ngx_int_t                        expire_limit;
+    /* privacy_register_api_token: SHA-256 of the token, or NULL */
+    u_char                          *register_token;
 } ngx_http_privacy_loc_conf_t;
 
 

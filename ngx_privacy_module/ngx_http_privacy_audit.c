@@ -1,0 +1,274 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * The audit log's HMAC chain; see the header.
+ */
+
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ngx_http_privacy_audit.h"
+
+
+struct ngx_http_privacy_audit_s {
+    sqlite3_stmt  *last;
+    sqlite3_stmt  *anchor;
+    sqlite3_stmt  *insert;
+};
+
+
+static size_t ngx_http_privacy_audit_put(u_char *p, size_t room,
+    const char *s);
+static void ngx_http_privacy_audit_be64(u_char *p, int64_t v);
+
+
+int
+ngx_http_privacy_audit_mac(ngx_http_privacy_mac_t *mac,
+    const u_char prev[NGX_HTTP_PRIVACY_MAC_LEN], int64_t id, int64_t ts,
+    const char *actor, const char *action, const char *subject_id,
+    u_char out[NGX_HTTP_PRIVACY_MAC_LEN])
+{
+    u_char  buf[NGX_HTTP_PRIVACY_MAC_LEN + 16 + 3 * (4 + 128)], *p;
+    size_t  n;
+
+    /* length-prefixed fields: no two different rows read the same */
+    p = buf;
+    memcpy(p, prev, NGX_HTTP_PRIVACY_MAC_LEN);
+    p += NGX_HTTP_PRIVACY_MAC_LEN;
+    ngx_http_privacy_audit_be64(p, id);
+    ngx_http_privacy_audit_be64(p + 8, ts);
+    p += 16;
+
+    n = buf + sizeof(buf) - p;
+    p += ngx_http_privacy_audit_put(p, n, actor);
+    n = buf + sizeof(buf) - p;
+    p += ngx_http_privacy_audit_put(p, n, action);
+    n = buf + sizeof(buf) - p;
+    p += ngx_http_privacy_audit_put(p, n, subject_id);
+
+    return ngx_http_privacy_mac_compute(mac, buf, p - buf, out);
+}
+
+
+ngx_http_privacy_audit_t *
+ngx_http_privacy_audit_open(sqlite3 *db)
+{
+    ngx_http_privacy_audit_t  *a;
+
+    a = calloc(1, sizeof(ngx_http_privacy_audit_t));
+    if (a == NULL) {
+        return NULL;
+    }
+
+    /* the newest row by rowid is one b-tree step, not a scan */
+    if (sqlite3_prepare_v3(db, "SELECT id, mac FROM audit_log"
+                               " ORDER BY id DESC LIMIT 1", -1,
+                           SQLITE_PREPARE_PERSISTENT, &a->last, NULL)
+            != SQLITE_OK
+        || sqlite3_prepare_v3(db, "SELECT last_id, mac FROM audit_anchor",
+                              -1, SQLITE_PREPARE_PERSISTENT, &a->anchor,
+                              NULL)
+           != SQLITE_OK
+        || sqlite3_prepare_v3(db, "INSERT INTO audit_log (id, ts, actor,"
+                                  " action, subject_id, mac)"
+                                  " VALUES (?, ?, ?, ?, ?, ?)", -1,
+                              SQLITE_PREPARE_PERSISTENT, &a->insert, NULL)
+           != SQLITE_OK)
+    {
+        ngx_http_privacy_audit_close(a);
+        return NULL;
+    }
+
+    return a;
+}
+
+
+void
+ngx_http_privacy_audit_close(ngx_http_privacy_audit_t *a)
+{
+    if (a) {
+        sqlite3_finalize(a->last);
+        sqlite3_finalize(a->anchor);
+        sqlite3_finalize(a->insert);
+        free(a);
+    }
+}
+
+
+int
+ngx_http_privacy_audit_append(ngx_http_privacy_audit_t *a,
+    ngx_http_privacy_mac_t *mac, int64_t ts, const char *actor,
+    const char *action, const char *subject_id)
+{
+    int            rc, i;
+    u_char         prev[NGX_HTTP_PRIVACY_MAC_LEN];
+    u_char         out[NGX_HTTP_PRIVACY_MAC_LEN];
+    int64_t        id;
+    sqlite3_stmt  *st;
+
+    memset(prev, 0, sizeof(prev));
+    id = 1;
+
+    /* the newest row, else the anchor left by a sweep of old rows */
+    for (i = 0; i < 2; i++) {
+        st = i ? a->anchor : a->last;
+
+        rc = sqlite3_step(st);
+
+        if (rc == SQLITE_ROW) {
+            id = sqlite3_column_int64(st, 0) + 1;
+
+            if (sqlite3_column_bytes(st, 1) == NGX_HTTP_PRIVACY_MAC_LEN) {
+                memcpy(prev, sqlite3_column_blob(st, 1),
+                       NGX_HTTP_PRIVACY_MAC_LEN);
+            }
+        }
+
+        sqlite3_reset(st);
+
+        if (rc == SQLITE_ROW) {
+            break;
+        }
+
+        if (rc != SQLITE_DONE) {
+            return rc;
+        }
+    }
+
+    if (ngx_http_privacy_audit_mac(mac, prev, id, ts, actor, action,
+                                   subject_id, out)
+        != 0)
+    {
+        return SQLITE_ERROR;
+    }
+
+    st = a->insert;
+
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, ts);
+    sqlite3_bind_text(st, 3, actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
+
+    if (subject_id) {
+        sqlite3_bind_text(st, 5, subject_id, -1, SQLITE_STATIC);
+
+    } else {
+        sqlite3_bind_null(st, 5);
+    }
+
+    sqlite3_bind_blob(st, 6, out, sizeof(out), SQLITE_STATIC);
+
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+
+int
+ngx_http_privacy_audit_verify(sqlite3 *db, ngx_http_privacy_mac_t *mac,
+    ngx_http_privacy_audit_result_t *res)
+{
+    int            rc;
+    u_char         prev[NGX_HTTP_PRIVACY_MAC_LEN];
+    u_char         out[NGX_HTTP_PRIVACY_MAC_LEN];
+    int64_t        id, next;
+    sqlite3_stmt  *st;
+
+    res->entries = 0;
+    res->first_broken = 0;
+
+    memset(prev, 0, sizeof(prev));
+    next = 1;
+
+    rc = sqlite3_prepare_v2(db, "SELECT last_id, mac FROM audit_anchor", -1,
+                            &st, NULL);
+    if (rc != SQLITE_OK) {
+        return rc;
+    }
+
+    if (sqlite3_step(st) == SQLITE_ROW
+        && sqlite3_column_bytes(st, 1) == NGX_HTTP_PRIVACY_MAC_LEN)
+    {
+        next = sqlite3_column_int64(st, 0) + 1;
+        memcpy(prev, sqlite3_column_blob(st, 1), NGX_HTTP_PRIVACY_MAC_LEN);
+    }
+
+    sqlite3_finalize(st);
+
+    rc = sqlite3_prepare_v2(db, "SELECT id, ts, actor, action, subject_id,"
+                                " mac FROM audit_log ORDER BY id", -1, &st,
+                            NULL);
+    if (rc != SQLITE_OK) {
+        return rc;
+    }
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        id = sqlite3_column_int64(st, 0);
+        res->entries++;
+
+        /* ids are consecutive: a removed row is a gap */
+        if (id != next
+            || ngx_http_privacy_audit_mac(mac, prev, id,
+                   sqlite3_column_int64(st, 1),
+                   (const char *) sqlite3_column_text(st, 2),
+                   (const char *) sqlite3_column_text(st, 3),
+                   (const char *) sqlite3_column_text(st, 4), out)
+               != 0
+            || sqlite3_column_bytes(st, 5) != NGX_HTTP_PRIVACY_MAC_LEN
+            || !ngx_http_privacy_ct_equal(out, sqlite3_column_blob(st, 5),
+                                          NGX_HTTP_PRIVACY_MAC_LEN))
+        {
+            res->first_broken = id;
+            break;
+        }
+
+        memcpy(prev, out, sizeof(prev));
+        next = id + 1;
+    }
+
+    sqlite3_finalize(st);
+
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? SQLITE_OK : rc;
+}
+
+
+static size_t
+ngx_http_privacy_audit_put(u_char *p, size_t room, const char *s)
+{
+    size_t  n;
+
+    n = s ? strlen(s) : 0;
+
+    if (n > 128 || n + 4 > room) {
+        n = 0;
+    }
+
+    p[0] = (u_char) (n >> 24);
+    p[1] = (u_char) (n >> 16);
+    p[2] = (u_char) (n >> 8);
+    p[3] = (u_char) n;
+
+    if (n) {
+        memcpy(p + 4, s, n);
+    }
+
+    return n + 4;
+}
+
+
+static void
+ngx_http_privacy_audit_be64(u_char *p, int64_t v)
+{
+    int       i;
+    uint64_t  u;
+
+    u = (uint64_t) v;
+
+    for (i = 7; i >= 0; i--) {
+        p[i] = (u_char) u;
+        u >>= 8;
+    }
+}

@@ -1,0 +1,1003 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * The subject register's operations; see the header and
+ * docs/database.md.
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ngx_http_privacy_audit.h"
+#include "ngx_http_privacy_field_crypto.h"
+#include "ngx_http_privacy_register_db.h"
+#include "ngx_http_privacy_register_schema.h"
+
+
+enum {
+    RDB_FIND = 0,
+    RDB_INSERT,
+    RDB_UPDATE,
+    RDB_KIND,
+    RDB_ORDER,
+    RDB_TOUCH,
+    RDB_END,
+    RDB_END_KINDS,
+    RDB_RECORD,
+    RDB_GET,
+    RDB_GET_KINDS,
+    RDB_GET_ORDERS,
+    RDB_ORDER_OWNER,
+    RDB_NSTMTS
+};
+
+
+static const char  *ngx_http_privacy_rdb_sql[RDB_NSTMTS] = {
+
+    "SELECT id, subject_id FROM subjects WHERE external_id = ?",
+
+    "INSERT INTO subjects (subject_id, external_id, name, address, phone,"
+    " email, email_hash, pnr, pnr_hash, created, updated, last_activity,"
+    " relationship_ended) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+
+    /* ?N odd: 1 to change the field, ?N+1: its new value (NULL clears) */
+    "UPDATE subjects SET"
+    " name = CASE WHEN ?1 THEN ?2 ELSE name END,"
+    " address = CASE WHEN ?3 THEN ?4 ELSE address END,"
+    " phone = CASE WHEN ?5 THEN ?6 ELSE phone END,"
+    " email = CASE WHEN ?7 THEN ?8 ELSE email END,"
+    " email_hash = CASE WHEN ?7 THEN ?9 ELSE email_hash END,"
+    " pnr = CASE WHEN ?10 THEN ?11 ELSE pnr END,"
+    " pnr_hash = CASE WHEN ?10 THEN ?12 ELSE pnr_hash END,"
+    " last_activity = CASE WHEN ?13 THEN ?14 ELSE last_activity END,"
+    " relationship_ended = CASE WHEN ?15 THEN ?16"
+    "   ELSE relationship_ended END,"
+    " updated = ?17 WHERE id = ?18",
+
+    "INSERT INTO subject_kinds (subject, kind, since) VALUES (?, ?, ?)"
+    " ON CONFLICT (subject, kind) DO UPDATE SET ended = NULL",
+
+    /* an order id belongs to one subject: another's is a conflict */
+    "INSERT INTO orders (subject, order_id, placed, total, currency, items)"
+    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (order_id) DO UPDATE SET"
+    " placed = excluded.placed, total = excluded.total,"
+    " currency = excluded.currency, items = excluded.items"
+    " WHERE orders.subject = excluded.subject",
+
+    "UPDATE subjects SET last_activity = max(coalesce(last_activity, ?1),"
+    " ?1), updated = ?2 WHERE id = ?3",
+
+    "UPDATE subjects SET relationship_ended = ?1, updated = ?2"
+    " WHERE id = ?3",
+
+    "UPDATE subject_kinds SET ended = ?1 WHERE subject = ?2"
+    " AND (?3 = 0 OR (?3 >> CASE kind WHEN 'customer' THEN 0"
+    " WHEN 'supplier' THEN 1 WHEN 'club' THEN 2 ELSE 3 END) & 1)",
+
+    "INSERT INTO records (subject, category, reference, reference_date,"
+    " created) VALUES (?, ?, ?, ?, ?) ON CONFLICT (category, reference)"
+    " DO UPDATE SET subject = excluded.subject,"
+    " reference_date = excluded.reference_date",
+
+    "SELECT id, subject_id, external_id, name, address, phone, email, pnr,"
+    " created, updated, last_activity, relationship_ended, restricted,"
+    " objections FROM subjects WHERE external_id = ?",
+
+    "SELECT kind, since, ended FROM subject_kinds WHERE subject = ?"
+    " ORDER BY kind",
+
+    "SELECT order_id, placed, total, currency, items FROM orders"
+    " WHERE subject = ? ORDER BY placed, order_id",
+
+    "SELECT coalesce(subject, 0) FROM orders WHERE order_id = ?",
+};
+
+
+struct ngx_http_privacy_rdb_s {
+    sqlite3                           *db;
+    sqlite3_stmt                      *st[RDB_NSTMTS];
+    ngx_http_privacy_mac_t            *lookup;
+    ngx_http_privacy_mac_t            *audit;
+    ngx_http_privacy_audit_t          *log;
+    u_char                             field[NGX_HTTP_PRIVACY_KEY_LEN];
+};
+
+
+static int ngx_http_privacy_rdb_find(ngx_http_privacy_rdb_t *rdb,
+    const char *external_id, size_t len, int64_t *id, char *subject_id);
+static int ngx_http_privacy_rdb_step(sqlite3_stmt *st);
+static void ngx_http_privacy_rdb_bind_str(sqlite3_stmt *st, int i,
+    ngx_http_privacy_rj_str_t *s);
+static void ngx_http_privacy_rdb_bind_time(sqlite3_stmt *st, int i,
+    ngx_http_privacy_rj_time_t *t);
+static int ngx_http_privacy_rdb_email_hash(ngx_http_privacy_rdb_t *rdb,
+    ngx_http_privacy_rj_str_t *email, u_char *out);
+static int ngx_http_privacy_rdb_kinds(ngx_http_privacy_rdb_t *rdb,
+    int64_t id, unsigned kinds, int64_t now);
+static int ngx_http_privacy_rdb_orders(ngx_http_privacy_rdb_t *rdb,
+    int64_t id, ngx_http_privacy_rj_order_t *o, size_t n);
+static int ngx_http_privacy_rdb_owned(ngx_http_privacy_rdb_t *rdb,
+    int64_t id, ngx_http_privacy_rj_order_t *o, size_t n);
+static json_t *ngx_http_privacy_rdb_time_json(sqlite3_stmt *st, int i);
+
+
+int
+ngx_http_privacy_register_keys(const u_char *secret, size_t len,
+    ngx_http_privacy_register_keys_t *keys)
+{
+    /* one key per purpose: a hash key never decrypts, ... */
+    if (ngx_http_privacy_derive_key(secret, len,
+                                    "ngx_privacy register field encryption",
+                                    keys->field) != 0
+        || ngx_http_privacy_derive_key(secret, len,
+                                       "ngx_privacy register lookup hash",
+                                       keys->lookup) != 0
+        || ngx_http_privacy_derive_key(secret, len,
+                                       "ngx_privacy register audit chain",
+                                       keys->audit) != 0)
+    {
+        return -1;
+    }
+
+    return 0;
+}
+
+
+ngx_http_privacy_rdb_t *
+ngx_http_privacy_rdb_open(const char *path,
+    const ngx_http_privacy_register_keys_t *keys, char *err, size_t err_len)
+{
+    int                      rc, i;
+    ngx_http_privacy_rdb_t  *rdb;
+
+    rdb = calloc(1, sizeof(ngx_http_privacy_rdb_t));
+    if (rdb == NULL) {
+        snprintf(err, err_len, "out of memory");
+        return NULL;
+    }
+
+    memcpy(rdb->field, keys->field, sizeof(rdb->field));
+
+    rdb->lookup = ngx_http_privacy_mac_create(keys->lookup,
+                                              sizeof(keys->lookup));
+    rdb->audit = ngx_http_privacy_mac_create(keys->audit,
+                                             sizeof(keys->audit));
+    if (rdb->lookup == NULL || rdb->audit == NULL) {
+        snprintf(err, err_len, "HMAC setup failed");
+        goto failed;
+    }
+
+    rc = sqlite3_open_v2(path, &rdb->db,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                         | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, err_len, "cannot open: %s",
+                 rdb->db ? sqlite3_errmsg(rdb->db) : sqlite3_errstr(rc));
+        goto failed;
+    }
+
+    sqlite3_busy_timeout(rdb->db, 10000);
+
+    /*
+     * secure_delete: erased rows are overwritten, not left in free pages;
+     * temp_store: statement journals (old page images, other subjects'
+     * data among them) stay in memory, never in a temp file, and cost no
+     * write per page
+     */
+    rc = sqlite3_exec(rdb->db, "PRAGMA journal_mode=WAL;"
+                               "PRAGMA synchronous=NORMAL;"
+                               "PRAGMA foreign_keys=ON;"
+                               "PRAGMA secure_delete=ON;"
+                               "PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, err_len, "cannot set up: %s", sqlite3_errmsg(rdb->db));
+        goto failed;
+    }
+
+    rc = ngx_http_privacy_register_schema_migrate(rdb->db, err, err_len);
+    if (rc != SQLITE_OK) {
+        goto failed;
+    }
+
+    for (i = 0; i < RDB_NSTMTS; i++) {
+        rc = sqlite3_prepare_v3(rdb->db, ngx_http_privacy_rdb_sql[i], -1,
+                                SQLITE_PREPARE_PERSISTENT, &rdb->st[i],
+                                NULL);
+        if (rc != SQLITE_OK) {
+            snprintf(err, err_len, "cannot prepare: %s",
+                     sqlite3_errmsg(rdb->db));
+            goto failed;
+        }
+    }
+
+    rdb->log = ngx_http_privacy_audit_open(rdb->db);
+    if (rdb->log == NULL) {
+        snprintf(err, err_len, "cannot prepare: %s", sqlite3_errmsg(rdb->db));
+        goto failed;
+    }
+
+    return rdb;
+
+failed:
+
+    ngx_http_privacy_rdb_close(rdb);
+    return NULL;
+}
+
+
+void
+ngx_http_privacy_rdb_close(ngx_http_privacy_rdb_t *rdb)
+{
+    int  i;
+
+    if (rdb == NULL) {
+        return;
+    }
+
+    for (i = 0; i < RDB_NSTMTS; i++) {
+        sqlite3_finalize(rdb->st[i]);
+    }
+
+    ngx_http_privacy_audit_close(rdb->log);
+
+    sqlite3_close(rdb->db);
+    ngx_http_privacy_mac_destroy(rdb->lookup);
+    ngx_http_privacy_mac_destroy(rdb->audit);
+    memset(rdb->field, 0, sizeof(rdb->field));
+    free(rdb);
+}
+
+
+sqlite3 *
+ngx_http_privacy_rdb_handle(ngx_http_privacy_rdb_t *rdb)
+{
+    return rdb->db;
+}
+
+
+int
+ngx_http_privacy_rdb_begin(ngx_http_privacy_rdb_t *rdb)
+{
+    return sqlite3_exec(rdb->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+}
+
+
+int
+ngx_http_privacy_rdb_commit(ngx_http_privacy_rdb_t *rdb)
+{
+    return sqlite3_exec(rdb->db, "COMMIT", NULL, NULL, NULL);
+}
+
+
+void
+ngx_http_privacy_rdb_rollback(ngx_http_privacy_rdb_t *rdb)
+{
+    if (!sqlite3_get_autocommit(rdb->db)) {
+        sqlite3_exec(rdb->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+}
+
+
+int
+ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
+    ngx_http_privacy_rj_subject_t *s, int64_t now, const char *actor)
+{
+    int            rc, created, pnr, email;
+    char           subject_id[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 1];
+    char           aad[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 16];
+    u_char         rnd[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN / 2];
+    u_char         enc[NGX_HTTP_PRIVACY_PNR_LEN
+                       + NGX_HTTP_PRIVACY_FIELD_OVERHEAD];
+    u_char         pnr_hash[NGX_HTTP_PRIVACY_MAC_LEN];
+    u_char         email_hash[NGX_HTTP_PRIVACY_MAC_LEN];
+    int64_t        id;
+    sqlite3_stmt  *st;
+
+    rc = ngx_http_privacy_rdb_find(rdb, s->external_id.data,
+                                   s->external_id.len, &id, subject_id);
+    if (rc == NGX_HTTP_PRIVACY_RDB_ERROR) {
+        return rc;
+    }
+
+    created = (rc == NGX_HTTP_PRIVACY_RDB_NOT_FOUND);
+
+    /*
+     * another subject's order id refuses the whole subject before anything
+     * is written, so that an import line needs no savepoint to be skipped
+     */
+    rc = ngx_http_privacy_rdb_owned(rdb, created ? 0 : id, s->orders,
+                                    s->norders);
+    if (rc != NGX_HTTP_PRIVACY_RDB_OK) {
+        return rc;
+    }
+
+    if (created) {
+        if (ngx_http_privacy_random(rnd, sizeof(rnd)) != 0) {
+            return NGX_HTTP_PRIVACY_RDB_ERROR;
+        }
+
+        ngx_http_privacy_hex(rnd, sizeof(rnd), (u_char *) subject_id);
+        subject_id[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN] = '\0';
+    }
+
+    /* the ciphertext is bound to its row and column */
+    pnr = (s->pnr_state == NGX_HTTP_PRIVACY_RJ_VALUE);
+
+    if (pnr) {
+        snprintf(aad, sizeof(aad), "%s personnummer", subject_id);
+
+        if (ngx_http_privacy_field_encrypt(rdb->field, (u_char *) aad,
+                                           strlen(aad), s->pnr.digits,
+                                           NGX_HTTP_PRIVACY_PNR_LEN, enc)
+            != 0
+            || ngx_http_privacy_mac_compute(rdb->lookup, s->pnr.digits,
+                                            NGX_HTTP_PRIVACY_PNR_LEN,
+                                            pnr_hash)
+               != 0)
+        {
+            return NGX_HTTP_PRIVACY_RDB_ERROR;
+        }
+    }
+
+    email = (s->email.state == NGX_HTTP_PRIVACY_RJ_VALUE);
+
+    if (email
+        && ngx_http_privacy_rdb_email_hash(rdb, &s->email, email_hash) != 0)
+    {
+        return NGX_HTTP_PRIVACY_RDB_ERROR;
+    }
+
+    if (created) {
+        st = rdb->st[RDB_INSERT];
+        sqlite3_bind_text(st, 1, subject_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, s->external_id.data, s->external_id.len,
+                          SQLITE_STATIC);
+        ngx_http_privacy_rdb_bind_str(st, 3, &s->name);
+        ngx_http_privacy_rdb_bind_str(st, 4, &s->address);
+        ngx_http_privacy_rdb_bind_str(st, 5, &s->phone);
+        ngx_http_privacy_rdb_bind_str(st, 6, &s->email);
+
+        if (email) {
+            sqlite3_bind_blob(st, 7, email_hash, sizeof(email_hash),
+                              SQLITE_STATIC);
+        }
+
+        if (pnr) {
+            sqlite3_bind_blob(st, 8, enc, sizeof(enc), SQLITE_STATIC);
+            sqlite3_bind_blob(st, 9, pnr_hash, sizeof(pnr_hash),
+                              SQLITE_STATIC);
+        }
+
+        sqlite3_bind_int64(st, 10, now);
+        sqlite3_bind_int64(st, 11, now);
+        ngx_http_privacy_rdb_bind_time(st, 12, &s->last_activity);
+        ngx_http_privacy_rdb_bind_time(st, 13, &s->relationship_ended);
+
+        if (ngx_http_privacy_rdb_step(st) != SQLITE_DONE) {
+            return NGX_HTTP_PRIVACY_RDB_ERROR;
+        }
+
+        id = sqlite3_last_insert_rowid(rdb->db);
+
+    } else {
+        st = rdb->st[RDB_UPDATE];
+        sqlite3_bind_int(st, 1, s->name.state != NGX_HTTP_PRIVACY_RJ_ABSENT);
+        ngx_http_privacy_rdb_bind_str(st, 2, &s->name);
+        sqlite3_bind_int(st, 3,
+                         s->address.state != NGX_HTTP_PRIVACY_RJ_ABSENT);
+        ngx_http_privacy_rdb_bind_str(st, 4, &s->address);
+        sqlite3_bind_int(st, 5,
+                         s->phone.state != NGX_HTTP_PRIVACY_RJ_ABSENT);
+        ngx_http_privacy_rdb_bind_str(st, 6, &s->phone);
+        sqlite3_bind_int(st, 7,
+                         s->email.state != NGX_HTTP_PRIVACY_RJ_ABSENT);
+        ngx_http_privacy_rdb_bind_str(st, 8, &s->email);
+
+        if (email) {
+            sqlite3_bind_blob(st, 9, email_hash, sizeof(email_hash),
+                              SQLITE_STATIC);
+        }
+
+        sqlite3_bind_int(st, 10, s->pnr_state != NGX_HTTP_PRIVACY_RJ_ABSENT);
+
+        if (pnr) {
+            sqlite3_bind_blob(st, 11, enc, sizeof(enc), SQLITE_STATIC);
+            sqlite3_bind_blob(st, 12, pnr_hash, sizeof(pnr_hash),
+                              SQLITE_STATIC);
+        }
+
+        sqlite3_bind_int(st, 13, s->last_activity.state
+                                 != NGX_HTTP_PRIVACY_RJ_ABSENT);
+        ngx_http_privacy_rdb_bind_time(st, 14, &s->last_activity);
+        sqlite3_bind_int(st, 15, s->relationship_ended.state
+                                 != NGX_HTTP_PRIVACY_RJ_ABSENT);
+        ngx_http_privacy_rdb_bind_time(st, 16, &s->relationship_ended);
+        sqlite3_bind_int64(st, 17, now);
+        sqlite3_bind_int64(st, 18, id);
+
+        if (ngx_http_privacy_rdb_step(st) != SQLITE_DONE) {
+            return NGX_HTTP_PRIVACY_RDB_ERROR;
+        }
+    }
+
+    memset(enc, 0, sizeof(enc));
+
+    rc = ngx_http_privacy_rdb_kinds(rdb, id, s->kinds, now);
+    if (rc != NGX_HTTP_PRIVACY_RDB_OK) {
+        return rc;
+    }
+
+    rc = ngx_http_privacy_rdb_orders(rdb, id, s->orders, s->norders);
+    if (rc != NGX_HTTP_PRIVACY_RDB_OK) {
+        return rc;
+    }
+
+    rc = ngx_http_privacy_rdb_audit(rdb, actor, created ? "subject.create"
+                                                        : "subject.update",
+                                    subject_id, now);
+    if (rc != NGX_HTTP_PRIVACY_RDB_OK) {
+        return rc;
+    }
+
+    return created ? NGX_HTTP_PRIVACY_RDB_CREATED : NGX_HTTP_PRIVACY_RDB_OK;
+}
+
+
+int
+ngx_http_privacy_rdb_activity(ngx_http_privacy_rdb_t *rdb,
+    const char *external_id, size_t len, int64_t at, int64_t now)
+{
+    int            rc;
+    char           subject_id[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 1];
+    int64_t        id;
+    sqlite3_stmt  *st;
+
+    rc = ngx_http_privacy_rdb_find(rdb, external_id, len, &id, subject_id);
+    if (rc != NGX_HTTP_PRIVACY_RDB_OK) {
+        return rc;
+    }
+
+    st = rdb->st[RDB_TOUCH];
+    sqlite3_bind_int64(st, 1, at);
+    sqlite3_bind_int64(st, 2, now);
+    sqlite3_bind_int64(st, 3, id);
+
+    if (ngx_http_privacy_rdb_step(st) != SQLITE_DONE) {
+        return NGX_HTTP_PRIVACY_RDB_ERROR;
+    }
+
+    return ngx_http_privacy_rdb_audit(rdb, "api", "subject.activity",
+                                      subject_id, now);
+}
+
+
+int
+ngx_http_privacy_rdb_end(ngx_http_privacy_rdb_t *rdb,
+    const char *external_id, size_t len, unsigned kinds, int64_t at,
+    int64_t now)
+{
+    int            rc;
+    char           subject_id[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 1];
+    int64_t        id;
+    sqlite3_stmt  *st;
+
+    rc = ngx_http_privacy_rdb_find(rdb, external_id, len, &id, subject_id);
+    if (rc != NGX_HTTP_PRIVACY_RDB_OK) {
+        return rc;
+    }
+
+    /* the relationship as a whole ends when no kind is named */
+    if (kinds == 0) {
+        st = rdb->st[RDB_END];
+        sqlite3_bind_int64(st, 1, at);
+        sqlite3_bind_int64(st, 2, now);
+        sqlite3_bind_int64(st, 3, id);
+
+        if (ngx_http_privacy_rdb_step(st) != SQLITE_DONE) {
+            return NGX_HTTP_PRIVACY_RDB_ERROR;
+        }
+    }
+
+    st = rdb->st[RDB_END_KINDS];
+    sqlite3_bind_int64(st, 1, at);
+    sqlite3_bind_int64(st, 2, id);
+    sqlite3_bind_int(st, 3, (int) kinds);
+
+    if (ngx_http_privacy_rdb_step(st) != SQLITE_DONE) {
+        return NGX_HTTP_PRIVACY_RDB_ERROR;
+    }
+
+    return ngx_http_privacy_rdb_audit(rdb, "api", "subject.end", subject_id,
+                                      now);
+}
+
+
+int
+ngx_http_privacy_rdb_order(ngx_http_privacy_rdb_t *rdb,
+    const char *external_id, size_t len, ngx_http_privacy_rj_order_t *o,
+    int64_t now)
+{
+    int      rc;
+    char     subject_id[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 1];
+    int64_t  id;
+
+    rc = ngx_http_privacy_rdb_find(rdb, external_id, len, &id, subject_id);
+    if (rc != NGX_HTTP_PRIVACY_RDB_OK) {
+        return rc;
+    }
+
+    rc = ngx_http_privacy_rdb_orders(rdb, id, o, 1);
+    if (rc != NGX_HTTP_PRIVACY_RDB_OK) {
+        return rc;
+    }
+
+    return ngx_http_privacy_rdb_audit(rdb, "api", "order.upsert",
+                                      subject_id, now);
+}
+
+
+int
+ngx_http_privacy_rdb_record(ngx_http_privacy_rdb_t *rdb,
+    ngx_http_privacy_rj_record_t *rec, int64_t now)
+{
+    int            rc;
+    char           subject_id[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 1];
+    int64_t        id;
+    sqlite3_stmt  *st;
+
+    id = 0;
+    subject_id[0] = '\0';
+
+    if (rec->external_id.state == NGX_HTTP_PRIVACY_RJ_VALUE) {
+        rc = ngx_http_privacy_rdb_find(rdb, rec->external_id.data,
+                                       rec->external_id.len, &id,
+                                       subject_id);
+        if (rc != NGX_HTTP_PRIVACY_RDB_OK) {
+            return rc;
+        }
+    }
+
+    st = rdb->st[RDB_RECORD];
+
+    if (id) {
+        sqlite3_bind_int64(st, 1, id);
+    }
+
+    sqlite3_bind_text(st, 2, rec->category.data, rec->category.len,
+                      SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, rec->reference.data, rec->reference.len,
+                      SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, rec->reference_date);
+    sqlite3_bind_int64(st, 5, now);
+
+    if (ngx_http_privacy_rdb_step(st) != SQLITE_DONE) {
+        return NGX_HTTP_PRIVACY_RDB_ERROR;
+    }
+
+    return ngx_http_privacy_rdb_audit(rdb, "api", "record.upsert",
+                                      id ? subject_id : NULL, now);
+}
+
+
+int
+ngx_http_privacy_rdb_get(ngx_http_privacy_rdb_t *rdb,
+    const char *external_id, size_t len, json_t **out)
+{
+    int            rc, i;
+    char           aad[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 16];
+    u_char         digits[64], text[NGX_HTTP_PRIVACY_PNR_LEN + 1];
+    size_t         n;
+    json_t        *o, *a, *order, *items;
+    int64_t        id;
+    sqlite3_stmt  *st;
+
+    static const char  *strings[] = { "subject_id", "external_id", "name",
+                                      "address", "phone", "email" };
+
+    st = rdb->st[RDB_GET];
+    sqlite3_bind_text(st, 1, external_id, len, SQLITE_STATIC);
+
+    rc = sqlite3_step(st);
+
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? NGX_HTTP_PRIVACY_RDB_NOT_FOUND
+                                 : NGX_HTTP_PRIVACY_RDB_ERROR;
+    }
+
+    o = json_object();
+    id = sqlite3_column_int64(st, 0);
+
+    for (i = 0; i < 6; i++) {
+        json_object_set_new(o, strings[i],
+            sqlite3_column_type(st, i + 1) == SQLITE_NULL
+            ? json_null()
+            : json_stringn((const char *) sqlite3_column_text(st, i + 1),
+                           sqlite3_column_bytes(st, i + 1)));
+    }
+
+    json_object_set_new(o, "personnummer", json_null());
+
+    if (sqlite3_column_type(st, 7) == SQLITE_BLOB
+        && (size_t) sqlite3_column_bytes(st, 7)
+           <= sizeof(digits) + NGX_HTTP_PRIVACY_FIELD_OVERHEAD)
+    {
+        snprintf(aad, sizeof(aad), "%s personnummer",
+                 (const char *) sqlite3_column_text(st, 1));
+
+        if (ngx_http_privacy_field_decrypt(rdb->field, (u_char *) aad,
+                                           strlen(aad),
+                                           sqlite3_column_blob(st, 7),
+                                           sqlite3_column_bytes(st, 7),
+                                           digits, &n)
+                == 0
+            && n == NGX_HTTP_PRIVACY_PNR_LEN)
+        {
+            memcpy(text, digits, 8);
+            text[8] = '-';
+            memcpy(text + 9, digits + 8, 4);
+            json_object_set_new(o, "personnummer",
+                                json_stringn((char *) text, 13));
+        }
+
+        memset(digits, 0, sizeof(digits));
+    }
+
+    json_object_set_new(o, "created", ngx_http_privacy_rdb_time_json(st, 8));
+    json_object_set_new(o, "updated", ngx_http_privacy_rdb_time_json(st, 9));
+    json_object_set_new(o, "last_activity",
+                        ngx_http_privacy_rdb_time_json(st, 10));
+    json_object_set_new(o, "relationship_ended",
+                        ngx_http_privacy_rdb_time_json(st, 11));
+    json_object_set_new(o, "restricted",
+                        json_boolean(sqlite3_column_int(st, 12)));
+
+    a = json_array();
+    for (i = 0; i < 3; i++) {
+        if (sqlite3_column_int(st, 13) & (1 << i)) {
+            json_array_append_new(a, json_string(i == 0 ? "direct_marketing"
+                                                 : i == 1 ? "analytics"
+                                                          : "profiling"));
+        }
+    }
+
+    json_object_set_new(o, "objections", a);
+    sqlite3_reset(st);
+
+    st = rdb->st[RDB_GET_KINDS];
+    sqlite3_bind_int64(st, 1, id);
+    a = json_array();
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_array_append_new(a, json_pack("{s:s, s:o, s:o}",
+            "kind", (const char *) sqlite3_column_text(st, 0),
+            "since", ngx_http_privacy_rdb_time_json(st, 1),
+            "ended", ngx_http_privacy_rdb_time_json(st, 2)));
+    }
+
+    sqlite3_reset(st);
+    json_object_set_new(o, "kinds", a);
+
+    st = rdb->st[RDB_GET_ORDERS];
+    sqlite3_bind_int64(st, 1, id);
+    a = json_array();
+
+    while (rc != SQLITE_ERROR && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        items = json_loads((const char *) sqlite3_column_text(st, 4), 0,
+                           NULL);
+
+        order = json_pack("{s:s, s:o, s:s, s:s, s:o}",
+            "order_id", (const char *) sqlite3_column_text(st, 0),
+            "date", ngx_http_privacy_rdb_time_json(st, 1),
+            "total", (const char *) sqlite3_column_text(st, 2),
+            "currency", (const char *) sqlite3_column_text(st, 3),
+            "items", items ? items : json_array());
+
+        json_array_append_new(a, order);
+    }
+
+    sqlite3_reset(st);
+    json_object_set_new(o, "orders", a);
+
+    if (rc != SQLITE_DONE) {
+        json_decref(o);
+        return NGX_HTTP_PRIVACY_RDB_ERROR;
+    }
+
+    *out = o;
+
+    return NGX_HTTP_PRIVACY_RDB_OK;
+}
+
+
+int
+ngx_http_privacy_rdb_erase(ngx_http_privacy_rdb_t *rdb,
+    const char *subject_id, const char *actor, int64_t now)
+{
+    int            rc;
+    sqlite3_stmt  *st;
+
+    if (ngx_http_privacy_rdb_begin(rdb) != SQLITE_OK) {
+        return NGX_HTTP_PRIVACY_RDB_ERROR;
+    }
+
+    rc = sqlite3_prepare_v2(rdb->db, "DELETE FROM subjects"
+                                     " WHERE subject_id = ?", -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        goto failed;
+    }
+
+    sqlite3_bind_text(st, 1, subject_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+
+    if (rc != SQLITE_DONE) {
+        goto failed;
+    }
+
+    if (sqlite3_changes(rdb->db) == 0) {
+        ngx_http_privacy_rdb_rollback(rdb);
+        return NGX_HTTP_PRIVACY_RDB_NOT_FOUND;
+    }
+
+    if (ngx_http_privacy_rdb_audit(rdb, actor, "subject.erase", subject_id,
+                                   now)
+        != NGX_HTTP_PRIVACY_RDB_OK
+        || ngx_http_privacy_rdb_commit(rdb) != SQLITE_OK)
+    {
+        goto failed;
+    }
+
+    /*
+     * the deleted pages were overwritten (secure_delete), but the -wal
+     * still holds their earlier images until it is checkpointed and
+     * truncated; a reader in the way makes this fail, and the next
+     * erasure or the store's own checkpoint tries again
+     */
+    sqlite3_wal_checkpoint_v2(rdb->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+                              NULL, NULL);
+
+    return NGX_HTTP_PRIVACY_RDB_OK;
+
+failed:
+
+    ngx_http_privacy_rdb_rollback(rdb);
+    return NGX_HTTP_PRIVACY_RDB_ERROR;
+}
+
+
+int
+ngx_http_privacy_rdb_audit(ngx_http_privacy_rdb_t *rdb, const char *actor,
+    const char *action, const char *subject_id, int64_t now)
+{
+    return ngx_http_privacy_audit_append(rdb->log, rdb->audit, now, actor,
+                                         action, subject_id)
+           == SQLITE_OK ? NGX_HTTP_PRIVACY_RDB_OK
+                        : NGX_HTTP_PRIVACY_RDB_ERROR;
+}
+
+
+int
+ngx_http_privacy_rdb_audit_verify(ngx_http_privacy_rdb_t *rdb,
+    int64_t *entries, int64_t *first_broken)
+{
+    int                              rc;
+    ngx_http_privacy_audit_result_t  res;
+
+    rc = ngx_http_privacy_audit_verify(rdb->db, rdb->audit, &res);
+    if (rc != SQLITE_OK) {
+        return NGX_HTTP_PRIVACY_RDB_ERROR;
+    }
+
+    *entries = res.entries;
+    *first_broken = res.first_broken;
+
+    return NGX_HTTP_PRIVACY_RDB_OK;
+}
+
+
+static int
+ngx_http_privacy_rdb_find(ngx_http_privacy_rdb_t *rdb,
+    const char *external_id, size_t len, int64_t *id, char *subject_id)
+{
+    int            rc;
+    sqlite3_stmt  *st;
+
+    st = rdb->st[RDB_FIND];
+    sqlite3_bind_text(st, 1, external_id, len, SQLITE_STATIC);
+
+    rc = sqlite3_step(st);
+
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(st, 0);
+        snprintf(subject_id, NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 1, "%s",
+                 (const char *) sqlite3_column_text(st, 1));
+    }
+
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+
+    if (rc == SQLITE_ROW) {
+        return NGX_HTTP_PRIVACY_RDB_OK;
+    }
+
+    return rc == SQLITE_DONE ? NGX_HTTP_PRIVACY_RDB_NOT_FOUND
+                             : NGX_HTTP_PRIVACY_RDB_ERROR;
+}
+
+
+/* steps a write statement once and makes it ready for the next use */
+
+static int
+ngx_http_privacy_rdb_step(sqlite3_stmt *st)
+{
+    int  rc;
+
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+
+    return rc;
+}
+
+
+static void
+ngx_http_privacy_rdb_bind_str(sqlite3_stmt *st, int i,
+    ngx_http_privacy_rj_str_t *s)
+{
+    if (s->state == NGX_HTTP_PRIVACY_RJ_VALUE) {
+        sqlite3_bind_text(st, i, s->data, s->len, SQLITE_STATIC);
+
+    } else {
+        sqlite3_bind_null(st, i);
+    }
+}
+
+
+static void
+ngx_http_privacy_rdb_bind_time(sqlite3_stmt *st, int i,
+    ngx_http_privacy_rj_time_t *t)
+{
+    if (t->state == NGX_HTTP_PRIVACY_RJ_VALUE) {
+        sqlite3_bind_int64(st, i, t->t);
+
+    } else {
+        sqlite3_bind_null(st, i);
+    }
+}
+
+
+/* addresses are found case-insensitively: the hash of the lowercase */
+
+static int
+ngx_http_privacy_rdb_email_hash(ngx_http_privacy_rdb_t *rdb,
+    ngx_http_privacy_rj_str_t *email, u_char *out)
+{
+    u_char  lower[256];
+    size_t  i;
+
+    if (email->len > sizeof(lower)) {
+        return -1;
+    }
+
+    for (i = 0; i < email->len; i++) {
+        lower[i] = (email->data[i] >= 'A' && email->data[i] <= 'Z')
+                   ? (u_char) (email->data[i] | 0x20)
+                   : (u_char) email->data[i];
+    }
+
+    return ngx_http_privacy_mac_compute(rdb->lookup, lower, email->len, out);
+}
+
+
+static int
+ngx_http_privacy_rdb_kinds(ngx_http_privacy_rdb_t *rdb, int64_t id,
+    unsigned kinds, int64_t now)
+{
+    unsigned       k;
+    sqlite3_stmt  *st;
+
+    st = rdb->st[RDB_KIND];
+
+    for (k = 0; k < NGX_HTTP_PRIVACY_KIND_COUNT; k++) {
+        if (!(kinds & (1u << k))) {
+            continue;
+        }
+
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, ngx_http_privacy_rj_kind_name(k), -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, now);
+
+        if (ngx_http_privacy_rdb_step(st) != SQLITE_DONE) {
+            return NGX_HTTP_PRIVACY_RDB_ERROR;
+        }
+    }
+
+    return NGX_HTTP_PRIVACY_RDB_OK;
+}
+
+
+static int
+ngx_http_privacy_rdb_orders(ngx_http_privacy_rdb_t *rdb, int64_t id,
+    ngx_http_privacy_rj_order_t *o, size_t n)
+{
+    size_t         i;
+    sqlite3_stmt  *st;
+
+    st = rdb->st[RDB_ORDER];
+
+    for (i = 0; i < n; i++) {
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, o[i].order_id.data, o[i].order_id.len,
+                          SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, o[i].placed);
+        sqlite3_bind_text(st, 4, o[i].total, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, o[i].currency, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, o[i].items, -1, SQLITE_STATIC);
+
+        if (ngx_http_privacy_rdb_step(st) != SQLITE_DONE) {
+            return NGX_HTTP_PRIVACY_RDB_ERROR;
+        }
+
+        /* the WHERE of the upsert refused: the id is another subject's */
+        if (sqlite3_changes(rdb->db) == 0) {
+            return NGX_HTTP_PRIVACY_RDB_CONFLICT;
+        }
+    }
+
+    return NGX_HTTP_PRIVACY_RDB_OK;
+}
+
+
+/* RDB_CONFLICT if an order id exists and is not subject id's (0: new) */
+
+static int
+ngx_http_privacy_rdb_owned(ngx_http_privacy_rdb_t *rdb, int64_t id,
+    ngx_http_privacy_rj_order_t *o, size_t n)
+{
+    int            rc;
+    size_t         i;
+    int64_t        owner;
+    sqlite3_stmt  *st;
+
+    st = rdb->st[RDB_ORDER_OWNER];
+
+    for (i = 0; i < n; i++) {
+        sqlite3_bind_text(st, 1, o[i].order_id.data, o[i].order_id.len,
+                          SQLITE_STATIC);
+
+        rc = sqlite3_step(st);
+        owner = (rc == SQLITE_ROW) ? sqlite3_column_int64(st, 0) : -1;
+
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            return NGX_HTTP_PRIVACY_RDB_ERROR;
+        }
+
+        if (rc == SQLITE_ROW && (id == 0 || owner != id)) {
+            return NGX_HTTP_PRIVACY_RDB_CONFLICT;
+        }
+    }
+
+    return NGX_HTTP_PRIVACY_RDB_OK;
+}
+
+
+static json_t *
+ngx_http_privacy_rdb_time_json(sqlite3_stmt *st, int i)
+{
+    char  buf[21];
+
+    if (sqlite3_column_type(st, i) == SQLITE_NULL) {
+        return json_null();
+    }
+
+    ngx_http_privacy_rfc3339_format(sqlite3_column_int64(st, i), buf);
+
+    return json_string(buf);
+}

@@ -1,0 +1,99 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * The subject register's operations (docs/database.md), for a pool
+ * thread: one connection, prepared statements, personnummer encrypted
+ * and found through a keyed hash.  Plain C and SQLite, no nginx calls;
+ * one thread at a time per handle.
+ */
+
+#ifndef _NGX_HTTP_PRIVACY_REGISTER_DB_H_INCLUDED_
+#define _NGX_HTTP_PRIVACY_REGISTER_DB_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+#include <jansson.h>
+
+#include "ngx_http_privacy_crypto.h"
+#include "ngx_http_privacy_register_json.h"
+
+
+/* results of the operations besides SQLite's own codes */
+#define NGX_HTTP_PRIVACY_RDB_OK         0
+#define NGX_HTTP_PRIVACY_RDB_CREATED    1
+#define NGX_HTTP_PRIVACY_RDB_NOT_FOUND  2
+#define NGX_HTTP_PRIVACY_RDB_CONFLICT   3   /* e.g. another's order id */
+#define NGX_HTTP_PRIVACY_RDB_ERROR      -1  /* the database failed */
+
+#define NGX_HTTP_PRIVACY_SUBJECT_ID_LEN  32  /* hex of 16 random bytes */
+
+
+/* the register's keys, derived from privacy_secret_file under own labels */
+typedef struct {
+    u_char       field[NGX_HTTP_PRIVACY_KEY_LEN];     /* AES-256-GCM */
+    u_char       lookup[NGX_HTTP_PRIVACY_KEY_LEN];    /* keyed hashes */
+    u_char       audit[NGX_HTTP_PRIVACY_KEY_LEN];     /* the audit chain */
+} ngx_http_privacy_register_keys_t;
+
+typedef struct ngx_http_privacy_rdb_s  ngx_http_privacy_rdb_t;
+
+
+/* HKDF under the register's labels; 0 on success */
+int ngx_http_privacy_register_keys(const u_char *secret, size_t len,
+    ngx_http_privacy_register_keys_t *keys);
+
+/* opens, migrates, prepares; NULL with err set */
+ngx_http_privacy_rdb_t *ngx_http_privacy_rdb_open(const char *path,
+    const ngx_http_privacy_register_keys_t *keys, char *err,
+    size_t err_len);
+void ngx_http_privacy_rdb_close(ngx_http_privacy_rdb_t *rdb);
+
+/* IMMEDIATE transactions */
+int ngx_http_privacy_rdb_begin(ngx_http_privacy_rdb_t *rdb);
+int ngx_http_privacy_rdb_commit(ngx_http_privacy_rdb_t *rdb);
+void ngx_http_privacy_rdb_rollback(ngx_http_privacy_rdb_t *rdb);
+
+/*
+ * Inside a transaction.  Upsert by external_id (with s->orders, if any):
+ * RDB_CREATED, RDB_OK, RDB_CONFLICT (an order id of another subject:
+ * nothing was written) or RDB_ERROR (roll the transaction back).
+ */
+int ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
+    ngx_http_privacy_rj_subject_t *s, int64_t now, const char *actor);
+int ngx_http_privacy_rdb_activity(ngx_http_privacy_rdb_t *rdb,
+    const char *external_id, size_t len, int64_t at, int64_t now);
+int ngx_http_privacy_rdb_end(ngx_http_privacy_rdb_t *rdb,
+    const char *external_id, size_t len, unsigned kinds, int64_t at,
+    int64_t now);
+int ngx_http_privacy_rdb_order(ngx_http_privacy_rdb_t *rdb,
+    const char *external_id, size_t len, ngx_http_privacy_rj_order_t *o,
+    int64_t now);
+int ngx_http_privacy_rdb_record(ngx_http_privacy_rdb_t *rdb,
+    ngx_http_privacy_rj_record_t *rec, int64_t now);
+
+/* the subject as the API shows it (decrypted); RDB_NOT_FOUND, ... */
+int ngx_http_privacy_rdb_get(ngx_http_privacy_rdb_t *rdb,
+    const char *external_id, size_t len, json_t **out);
+
+/*
+ * Erasure (GDPR art. 17), in one transaction of its own: the subject row
+ * and what cascades are deleted with secure_delete on; orders stay for
+ * bookkeeping, unlinked; then a TRUNCATE checkpoint, so that neither the
+ * file nor its -wal keeps the bytes.
+ */
+int ngx_http_privacy_rdb_erase(ngx_http_privacy_rdb_t *rdb,
+    const char *subject_id, const char *actor, int64_t now);
+
+/* audit rows inside the caller's transaction, and the chain's check */
+int ngx_http_privacy_rdb_audit(ngx_http_privacy_rdb_t *rdb,
+    const char *actor, const char *action, const char *subject_id,
+    int64_t now);
+int ngx_http_privacy_rdb_audit_verify(ngx_http_privacy_rdb_t *rdb,
+    int64_t *entries, int64_t *first_broken);
+
+sqlite3 *ngx_http_privacy_rdb_handle(ngx_http_privacy_rdb_t *rdb);
+
+
+#endif /* _NGX_HTTP_PRIVACY_REGISTER_DB_H_INCLUDED_ */

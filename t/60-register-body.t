@@ -1,0 +1,96 @@
+#!/usr/bin/perl
+
+# The register API's bodies and failures (issue #17, docs/api.md): an
+# import larger than client_body_buffer_size (nginx buffers it in a temp
+# file, the thread reads it), a chunked body, and a register that cannot
+# be written: 503 with nothing half-written, and the next call works once
+# it can be written again.
+
+use strict;
+use warnings;
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use Test::More;
+use JSON::PP;
+use DBI;
+use PrivacyTest;
+
+my $J = JSON::PP->new->canonical;
+
+my $t = PrivacyTest->new(allow_log_errors => qr/privacy_register_api/,
+    timeout => 30);
+$t->config(<<'EOF');
+    privacy_secret_file %%SECRET%%;
+    privacy_db %%DB%%;
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+
+        location /api/ {
+            client_body_buffer_size 1k;
+            client_max_body_size 1m;
+            privacy_register_api;
+        }
+    }
+EOF
+$t->start;
+
+sub post {
+    my ($path, $body, $type) = @_;
+    my $res = $t->request('POST', "/api/$path", { content => $body,
+        headers => { 'Content-Type' => $type || 'application/json' } });
+    return ($res->{status}, eval { decode_json($res->{content}) });
+}
+
+# --- a body in a temp file ------------------------------------------------
+
+my $ndjson = join '', map {
+    $J->encode({ external_id => "c-$_", name => "Kund $_",
+        orders => [ { order_id => "o-$_", date => '2020-02-29',
+                      total => '1.00', currency => 'SEK' } ] }) . "\n"
+} 1 .. 300;
+cmp_ok(length $ndjson, '>', 10 * 1024, 'the import is larger than 1k');
+
+my ($st, $j) = post('import', $ndjson, 'application/x-ndjson');
+is($st, 200, 'an import from the temp file');
+is($j->{created}, 300, 'every line created');
+is($t->sqlite('SELECT count(*) AS n FROM orders')->[0]{n}, 300,
+    'with its orders');
+
+# --- a chunked body ---------------------------------------------------------
+
+my $body = '{"external_id": "chunked", "name": "Chunk"}';
+my $raw = $t->raw_request("POST /api/subjects HTTP/1.1\r\n"
+    . "Host: localhost\r\nContent-Type: application/json\r\n"
+    . "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    . sprintf("%x\r\n%s\r\n0\r\n\r\n", length $body, $body));
+like($raw, qr{^HTTP/1\.1 201 }, 'a chunked body');
+
+# --- the register cannot be written ------------------------------------------
+
+# another process holds the write lock past the API's 10-second
+# busy_timeout: the call fails whole
+my $dbh = DBI->connect('dbi:SQLite:dbname=' . $t->db, '', '',
+    { RaiseError => 1, AutoCommit => 1 });
+$dbh->do('BEGIN IMMEDIATE');
+my $before = $dbh->selectrow_array('SELECT count(*) FROM subjects');
+
+($st, $j) = post('subjects', '{"external_id": "late", "name": "L",'
+    . ' "personnummer": "19811218-9876"}');
+is($st, 503, 'a locked register: 503');
+like($j->{error} // '', qr/nothing was written/, 'says so, as JSON');
+
+$dbh->do('COMMIT');
+is($dbh->selectrow_array('SELECT count(*) FROM subjects'), $before,
+    'nothing half-written');
+$dbh->disconnect;
+
+($st, $j) = post('subjects', '{"external_id": "late", "name": "L"}');
+is($st, 201, 'the next call works');
+unlike($t->error_log, qr/19811218|8112189876/,
+    'the failure logged no personnummer');
+
+$t->stop;
+done_testing;

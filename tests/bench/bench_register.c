@@ -1,0 +1,123 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * The register's work per imported subject without nginx: decoding an
+ * NDJSON line (3 orders), then the upsert as POST import does it, 2,000
+ * lines per transaction.  Prints the CPU time
+ * of each part per subject.  tests/bench/register.sh builds and runs it.
+ */
+
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ngx_http_privacy_register_db.h"
+
+
+static double
+cpu_now(void)
+{
+    struct timespec  ts;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+
+int
+main(int argc, char **argv)
+{
+    int                                i, n, rc;
+    char                               err[256], line[2048], wal[300];
+    u_char                             secret[48];
+    double                             a, b, c, decode, db;
+    const char                        *path;
+    ngx_http_privacy_rdb_t            *rdb;
+    ngx_http_privacy_rj_today_t        today = { 2026, 12, 3 };
+    ngx_http_privacy_rj_subject_t      s;
+    ngx_http_privacy_register_keys_t   keys;
+
+    n = argc > 1 ? atoi(argv[1]) : 20000;
+    path = argc > 2 ? argv[2] : "/tmp/bench_register.db";
+
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    unlink(path);
+    unlink(wal);
+
+    memset(secret, 1, sizeof(secret));
+
+    if (ngx_http_privacy_register_keys(secret, sizeof(secret), &keys) != 0) {
+        return 1;
+    }
+
+    rdb = ngx_http_privacy_rdb_open(path, &keys, err, sizeof(err));
+    if (rdb == NULL) {
+        fprintf(stderr, "%s\n", err);
+        return 1;
+    }
+
+    decode = db = 0;
+    ngx_http_privacy_rdb_begin(rdb);
+
+    for (i = 0; i < n; i++) {
+        snprintf(line, sizeof(line),
+            "{\"external_id\":\"c-%d\",\"kind\":\"customer\","
+            "\"name\":\"Kund %d\",\"email\":\"k%d@example.se\","
+            "\"phone\":\"+46 70 %07d\",\"address\":\"Storgatan 1\","
+            "\"personnummer\":\"19811218-9876\",\"orders\":["
+            "{\"order_id\":\"o-%d-1\",\"date\":\"2023-01-01\","
+            "\"total\":\"101.50\",\"currency\":\"SEK\",\"items\":"
+            "[{\"sku\":\"A1\",\"name\":\"Virke\",\"quantity\":1,"
+            "\"price\":\"101.50\"}]},"
+            "{\"order_id\":\"o-%d-2\",\"date\":\"2023-01-01\","
+            "\"total\":\"1.50\",\"currency\":\"SEK\"},"
+            "{\"order_id\":\"o-%d-3\",\"date\":\"2023-01-01\","
+            "\"total\":\"1.50\",\"currency\":\"SEK\"}]}",
+            i, i, i, i, i, i, i);
+
+        a = cpu_now();
+
+        if (ngx_http_privacy_rj_subject((u_char *) line, strlen(line), 1,
+                                        &today, &s)
+            != 0)
+        {
+            fprintf(stderr, "%s\n", s.error);
+            return 1;
+        }
+
+        b = cpu_now();
+
+        rc = ngx_http_privacy_rdb_upsert(rdb, &s, 1700000000, "api");
+        ngx_http_privacy_rj_subject_free(&s);
+
+        if (rc == NGX_HTTP_PRIVACY_RDB_ERROR) {
+            fprintf(stderr, "upsert failed\n");
+            return 1;
+        }
+
+        if (i % 2000 == 1999) {
+            ngx_http_privacy_rdb_commit(rdb);
+            ngx_http_privacy_rdb_begin(rdb);
+        }
+
+        c = cpu_now();
+        decode += b - a;
+        db += c - b;
+    }
+
+    ngx_http_privacy_rdb_commit(rdb);
+    ngx_http_privacy_rdb_close(rdb);
+
+    printf("%d subjects: decoding %.1f us, register %.1f us per subject "
+           "(CPU) = %.0f subjects per CPU second\n", n, decode / n * 1e6,
+           db / n * 1e6, n / (decode + db));
+
+    unlink(path);
+    unlink(wal);
+
+    return 0;
+}

@@ -1,0 +1,23 @@
+#!/bin/sh
+# CPU per imported subject in the register's own code (no nginx): builds
+# tests/bench/bench_register.c with -O2 against the pure register files.
+#
+#   tests/bench/register.sh [SUBJECTS [FILE]]
+
+set -eu
+
+cd "$(dirname "$0")/../.."
+
+CC=${CC:-cc}
+BIN=tests/bin/bench_register
+P=ngx_privacy_module/ngx_http_privacy_
+
+mkdir -p tests/bin
+
+$CC -O2 -Wall -Wextra -Werror -Ingx_privacy_module -o "$BIN" \
+    tests/bench/bench_register.c ${P}register_db.c ${P}register_json.c \
+    ${P}register_schema.c ${P}schema.c ${P}pnr.c ${P}rfc3339.c \
+    ${P}field_crypto.c \
+    ${P}audit.c ${P}crypto.c -lsqlite3 -ljansson -lcrypto
+
+exec "$BIN" "$@"

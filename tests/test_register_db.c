@@ -1,0 +1,338 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * Unit tests of the register's operations over a real database file:
+ * the personnummer encrypted at rest, the audit chain and its check,
+ * erasure that leaves no bytes in the file or its -wal.
+ */
+
+
+#define _GNU_SOURCE  /* memmem */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "ngx_http_privacy_register_db.h"
+
+
+typedef struct {
+    char                              dir[64];
+    char                              path[96];
+    ngx_http_privacy_register_keys_t  keys;
+    ngx_http_privacy_rdb_t           *rdb;
+} fixture_t;
+
+
+static const ngx_http_privacy_rj_today_t  today = { 2026, 12, 3 };
+
+
+static int
+setup(void **state)
+{
+    u_char      secret[48];
+    char        err[256];
+    fixture_t  *f;
+
+    f = calloc(1, sizeof(fixture_t));
+    assert_non_null(f);
+
+    snprintf(f->dir, sizeof(f->dir), "/tmp/test_register_db.XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof(f->path), "%s/privacy.db", f->dir);
+
+    memset(secret, 7, sizeof(secret));
+    assert_int_equal(ngx_http_privacy_register_keys(secret, sizeof(secret),
+                                                    &f->keys), 0);
+
+    f->rdb = ngx_http_privacy_rdb_open(f->path, &f->keys, err, sizeof(err));
+    if (f->rdb == NULL) {
+        fail_msg("open: %s", err);
+    }
+
+    *state = f;
+
+    return 0;
+}
+
+
+static int
+teardown(void **state)
+{
+    char        name[128];
+    fixture_t  *f = *state;
+
+    ngx_http_privacy_rdb_close(f->rdb);
+
+    snprintf(name, sizeof(name), "%s-wal", f->path);
+    unlink(name);
+    snprintf(name, sizeof(name), "%s-shm", f->path);
+    unlink(name);
+    unlink(f->path);
+    rmdir(f->dir);
+    free(f);
+
+    return 0;
+}
+
+
+static void
+upsert(fixture_t *f, const char *json, int want)
+{
+    ngx_http_privacy_rj_subject_t  s;
+
+    if (ngx_http_privacy_rj_subject((const u_char *) json, strlen(json), 1,
+                                    &today, &s) != 0)
+    {
+        fail_msg("decode: %s", s.error);
+    }
+
+    assert_int_equal(ngx_http_privacy_rdb_begin(f->rdb), 0);
+    assert_int_equal(ngx_http_privacy_rdb_upsert(f->rdb, &s, 1700000000,
+                                                 "api"), want);
+    assert_int_equal(ngx_http_privacy_rdb_commit(f->rdb), 0);
+
+    ngx_http_privacy_rj_subject_free(&s);
+}
+
+
+/* whether needle is anywhere in the bytes of the file and its -wal */
+static int
+on_disk(fixture_t *f, const char *needle)
+{
+    int      found, i;
+    char     name[128], *buf;
+    long     len;
+    FILE    *fp;
+
+    found = 0;
+
+    for (i = 0; i < 2; i++) {
+        snprintf(name, sizeof(name), "%s%s", f->path, i ? "-wal" : "");
+
+        fp = fopen(name, "rb");
+        if (fp == NULL) {
+            continue;
+        }
+
+        fseek(fp, 0, SEEK_END);
+        len = ftell(fp);
+        fseek(fp, 0, SEEK_SET);
+
+        buf = malloc(len + 1);
+        assert_non_null(buf);
+        assert_int_equal(fread(buf, 1, len, fp), (size_t) len);
+        fclose(fp);
+
+        found |= (memmem(buf, len, needle, strlen(needle)) != NULL);
+        free(buf);
+    }
+
+    return found;
+}
+
+
+static void
+test_encrypted_at_rest(void **state)
+{
+    json_t     *o;
+    fixture_t  *f = *state;
+
+    upsert(f, "{\"external_id\": \"c1\", \"name\": \"Greta Garbo\", "
+              "\"personnummer\": \"19811218-9876\"}",
+           NGX_HTTP_PRIVACY_RDB_CREATED);
+
+    assert_int_equal(on_disk(f, "Greta Garbo"), 1);
+    assert_int_equal(on_disk(f, "198112189876"), 0);
+    assert_int_equal(on_disk(f, "8112189876"), 0);
+
+    assert_int_equal(ngx_http_privacy_rdb_get(f->rdb, "c1", 2, &o),
+                     NGX_HTTP_PRIVACY_RDB_OK);
+    assert_string_equal(json_string_value(json_object_get(o,
+                                                          "personnummer")),
+                        "19811218-9876");
+    json_decref(o);
+
+    assert_int_equal(ngx_http_privacy_rdb_get(f->rdb, "c2", 2, &o),
+                     NGX_HTTP_PRIVACY_RDB_NOT_FOUND);
+}
+
+
+static void
+test_ciphertext_bound_to_row(void **state)
+{
+    json_t     *o;
+    sqlite3    *db;
+    fixture_t  *f = *state;
+
+    upsert(f, "{\"external_id\": \"a\", \"personnummer\": \"811218-9876\"}",
+           NGX_HTTP_PRIVACY_RDB_CREATED);
+    upsert(f, "{\"external_id\": \"b\", \"name\": \"B\"}",
+           NGX_HTTP_PRIVACY_RDB_CREATED);
+
+    /* a's ciphertext copied into b's row does not decrypt there */
+    db = ngx_http_privacy_rdb_handle(f->rdb);
+    assert_int_equal(sqlite3_exec(db, "UPDATE subjects SET pnr = (SELECT pnr"
+                                      " FROM subjects WHERE external_id ="
+                                      " 'a') WHERE external_id = 'b'",
+                                  NULL, NULL, NULL), SQLITE_OK);
+
+    assert_int_equal(ngx_http_privacy_rdb_get(f->rdb, "b", 1, &o),
+                     NGX_HTTP_PRIVACY_RDB_OK);
+    assert_true(json_is_null(json_object_get(o, "personnummer")));
+    json_decref(o);
+}
+
+
+static void
+test_upsert_and_orders(void **state)
+{
+    json_t     *o;
+    fixture_t  *f = *state;
+
+    upsert(f, "{\"external_id\": \"a\", \"kind\": \"customer\", \"orders\": "
+              "[{\"order_id\": \"o1\", \"date\": \"2020-01-01\", "
+              "\"total\": 5, \"currency\": \"SEK\"}]}",
+           NGX_HTTP_PRIVACY_RDB_CREATED);
+    upsert(f, "{\"external_id\": \"a\", \"kind\": \"club\", \"orders\": "
+              "[{\"order_id\": \"o1\", \"date\": \"2020-01-01\", "
+              "\"total\": 6, \"currency\": \"SEK\"}]}",
+           NGX_HTTP_PRIVACY_RDB_OK);
+    upsert(f, "{\"external_id\": \"b\", \"orders\": "
+              "[{\"order_id\": \"o1\", \"date\": \"2020-01-01\", "
+              "\"total\": 7, \"currency\": \"SEK\"}]}",
+           NGX_HTTP_PRIVACY_RDB_CONFLICT);
+
+    /* the conflict was found before anything of "b" was written */
+    assert_int_equal(ngx_http_privacy_rdb_get(f->rdb, "b", 1, &o),
+                     NGX_HTTP_PRIVACY_RDB_NOT_FOUND);
+
+    assert_int_equal(ngx_http_privacy_rdb_get(f->rdb, "a", 1, &o),
+                     NGX_HTTP_PRIVACY_RDB_OK);
+    assert_int_equal(json_array_size(json_object_get(o, "kinds")), 2);
+    assert_string_equal(json_string_value(json_object_get(
+        json_array_get(json_object_get(o, "orders"), 0), "total")), "6");
+    json_decref(o);
+}
+
+
+static void
+test_audit_chain(void **state)
+{
+    int64_t     entries, broken;
+    sqlite3    *db;
+    fixture_t  *f = *state;
+
+    upsert(f, "{\"external_id\": \"a\"}", NGX_HTTP_PRIVACY_RDB_CREATED);
+    upsert(f, "{\"external_id\": \"b\"}", NGX_HTTP_PRIVACY_RDB_CREATED);
+    upsert(f, "{\"external_id\": \"a\"}", NGX_HTTP_PRIVACY_RDB_OK);
+
+    assert_int_equal(ngx_http_privacy_rdb_audit_verify(f->rdb, &entries,
+                                                       &broken), 0);
+    assert_int_equal(entries, 3);
+    assert_int_equal(broken, 0);
+
+    db = ngx_http_privacy_rdb_handle(f->rdb);
+
+    /* append-only: the trigger refuses an UPDATE */
+    assert_int_not_equal(sqlite3_exec(db, "UPDATE audit_log SET ts = 0",
+                                      NULL, NULL, NULL), SQLITE_OK);
+
+    /* a removed row is a gap: the next one is named */
+    assert_int_equal(sqlite3_exec(db, "DELETE FROM audit_log WHERE id = 2",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(ngx_http_privacy_rdb_audit_verify(f->rdb, &entries,
+                                                       &broken), 0);
+    assert_int_equal(broken, 3);
+}
+
+
+static void
+test_audit_edit(void **state)
+{
+    int64_t     entries, broken;
+    sqlite3    *db;
+    fixture_t  *f = *state;
+
+    upsert(f, "{\"external_id\": \"a\"}", NGX_HTTP_PRIVACY_RDB_CREATED);
+    upsert(f, "{\"external_id\": \"b\"}", NGX_HTTP_PRIVACY_RDB_CREATED);
+
+    db = ngx_http_privacy_rdb_handle(f->rdb);
+    assert_int_equal(sqlite3_exec(db, "DROP TRIGGER audit_log_no_update;"
+                                      "UPDATE audit_log SET actor = 'dpo'"
+                                      " WHERE id = 2", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(ngx_http_privacy_rdb_audit_verify(f->rdb, &entries,
+                                                       &broken), 0);
+    assert_int_equal(broken, 2);
+}
+
+
+static void
+test_erase(void **state)
+{
+    char        sid[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 1];
+    json_t     *o;
+    int64_t     entries, broken;
+    fixture_t  *f = *state;
+
+    upsert(f, "{\"external_id\": \"gone\", \"name\": \"Selma Lagerlof\", "
+              "\"email\": \"selma@example.se\", \"personnummer\": "
+              "\"19811218-9876\", \"orders\": [{\"order_id\": \"k1\", "
+              "\"date\": \"2024-03-01\", \"total\": 9, "
+              "\"currency\": \"SEK\"}]}", NGX_HTTP_PRIVACY_RDB_CREATED);
+
+    assert_int_equal(ngx_http_privacy_rdb_get(f->rdb, "gone", 4, &o), 0);
+    snprintf(sid, sizeof(sid), "%s",
+             json_string_value(json_object_get(o, "subject_id")));
+    json_decref(o);
+
+    assert_int_equal(on_disk(f, "Selma Lagerlof"), 1);
+
+    assert_int_equal(ngx_http_privacy_rdb_erase(f->rdb, sid, "portal",
+                                                1700000001),
+                     NGX_HTTP_PRIVACY_RDB_OK);
+
+    assert_int_equal(on_disk(f, "Selma Lagerlof"), 0);
+    assert_int_equal(on_disk(f, "selma@example.se"), 0);
+
+    /* the bookkeeping order stays, unlinked */
+    assert_int_equal(sqlite3_exec(ngx_http_privacy_rdb_handle(f->rdb),
+                                  "SELECT 1 FROM orders WHERE order_id = 'k1'"
+                                  " AND subject IS NULL", NULL, NULL, NULL),
+                     SQLITE_OK);
+
+    assert_int_equal(ngx_http_privacy_rdb_erase(f->rdb, sid, "portal",
+                                                1700000002),
+                     NGX_HTTP_PRIVACY_RDB_NOT_FOUND);
+
+    assert_int_equal(ngx_http_privacy_rdb_audit_verify(f->rdb, &entries,
+                                                       &broken), 0);
+    assert_int_equal(entries, 2);
+    assert_int_equal(broken, 0);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test_setup_teardown(test_encrypted_at_rest, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_ciphertext_bound_to_row, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_upsert_and_orders, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_edit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_erase, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
