@@ -193,7 +193,7 @@ my $CONF = <<'EOF';
         }
     }
 
-    # no portal at all: the default URL
+    # the portal at its usual place (a server without one fails nginx -t)
     server {
         listen 127.0.0.1:%%PORT%%;
         server_name bare;
@@ -202,6 +202,10 @@ my $CONF = <<'EOF';
 
         location / {
             proxy_pass http://127.0.0.1:%%BACKEND_PORT%%;
+        }
+
+        location /privacy/ {
+            privacy_portal;
         }
     }
 EOF
@@ -275,7 +279,7 @@ unlike(banner($r->{content}), qr/<script>[^(]/, 'no injected script');
 like(get('/html', {}, 'other')->{content},
     qr{action="/outer/privacy/consent"}, 'nested portal location found');
 like(get('/html', {}, 'bare')->{content},
-    qr{action="/privacy/consent"}, 'no portal: /privacy/');
+    qr{action="/privacy/consent"}, 'portal at /privacy/');
 
 # --- the decision: plain form, back to the page ----------------------------
 

@@ -36,7 +36,7 @@ EOF
 {
     my ($ok, $out) = check('    privacy_retention marketing 13M;');
     ok(!$ok, 'an unknown retention category fails');
-    like($out, qr/unknown retention category "marketing" in "privacy_retention", expected analytics, consent, customer, supplier, club, newsletter, chat, cctv, bookkeeping, requests or audit/,
+    like($out, qr/unknown retention category "marketing" in "privacy_retention", expected analytics, analytics_aggregate, consent, customer, supplier, club, newsletter, chat, cctv, bookkeeping, requests or audit/,
         'the message lists the valid categories') or diag($out);
 
     ($ok, $out) = check('    privacy_retention customer 13mo;');
