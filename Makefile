@@ -27,7 +27,7 @@ UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
                -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNIT_LIBS  := -lcmocka -lcrypto -lpcre2-8 -lsqlite3
 
-.PHONY: all deps test unit integration browser fuzz demo clean
+.PHONY: all deps test unit integration browser fuzz demo clean test-fresh
 
 all: $(MODULE)
 
@@ -107,6 +107,11 @@ test: unit integration browser
 
 demo: $(MODULE)
 	demo/run.sh
+
+# the README's two commands on a new minimal Debian 12 in a chroot (root,
+# network, tens of minutes; not part of "make test"), see tests/fresh/run.sh
+test-fresh:
+	tests/fresh/run.sh
 
 clean:
 	rm -rf $(BUILD) tests/bin t/tmp
