@@ -14,7 +14,9 @@ SRC_DIR    := ngx_privacy_module
 
 SOURCES    := config $(wildcard $(SRC_DIR)/*.c $(SRC_DIR)/*.h)
 
-# Debian 12 packages the build, the tests and the demo need
+# Debian 12 packages the build, the tests and the demo need (and npm, which
+# tests/browser/run.sh installs when no npm is there: a Node.js from
+# elsewhere brings its own and conflicts with Debian's)
 DEB_PACKAGES := nginx nginx-dev build-essential libsqlite3-dev sqlite3 \
                 libjansson-dev libpcre2-dev libssl-dev libpsl-dev \
                 publicsuffix libcmocka-dev perl libhttp-tiny-perl \
