@@ -14,7 +14,9 @@ SRC_DIR    := ngx_privacy_module
 
 SOURCES    := config $(wildcard $(SRC_DIR)/*.c $(SRC_DIR)/*.h)
 
-# Debian 12 packages the build, the tests and the demo need
+# Debian 12 packages the build, the tests and the demo need (and npm, which
+# tests/browser/run.sh installs when no npm is there: a Node.js from
+# elsewhere brings its own and conflicts with Debian's)
 DEB_PACKAGES := nginx nginx-dev build-essential libsqlite3-dev sqlite3 \
                 libjansson-dev libpcre2-dev libssl-dev libpsl-dev \
                 publicsuffix libcmocka-dev perl libhttp-tiny-perl \
@@ -27,7 +29,7 @@ UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
                -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNIT_LIBS  := -lcmocka -lcrypto -lpcre2-8 -lsqlite3 -ljansson
 
-.PHONY: all deps test unit integration browser fuzz demo clean
+.PHONY: all deps test unit integration browser fuzz demo clean test-fresh
 
 all: $(MODULE)
 
@@ -123,6 +125,11 @@ test: unit integration browser
 
 demo: $(MODULE)
 	demo/run.sh
+
+# the README's two commands on a new minimal Debian 12 in a chroot (root,
+# network, tens of minutes; not part of "make test"), see tests/fresh/run.sh
+test-fresh:
+	tests/fresh/run.sh
 
 clean:
 	rm -rf $(BUILD) tests/bin t/tmp

@@ -42,6 +42,13 @@
 #define NGX_HTTP_PRIVACY_SWEEP_GOING      3   /* to be continued */
 #define NGX_HTTP_PRIVACY_SWEEP_DONE       4
 
+/*
+ * Opening the register, a worker retries for this long (milliseconds)
+ * when SQLite says "database is locked" without having waited: the
+ * workers of a first start all switch the new file to WAL at once.
+ */
+#define NGX_HTTP_PRIVACY_STORE_OPEN_WAIT  10000
+
 
 #define NGX_HTTP_PRIVACY_RECORD_RECEIPT   1
 #define NGX_HTTP_PRIVACY_RECORD_EVENT     2
@@ -262,6 +269,9 @@ static void ngx_http_privacy_store_thread(void *data, ngx_log_t *log);
 static void ngx_http_privacy_store_done(ngx_event_t *ev);
 static int ngx_http_privacy_store_open(ngx_http_privacy_store_t *s,
     char *err, size_t err_len);
+static void ngx_http_privacy_store_create_file(ngx_http_privacy_store_t *s);
+static int ngx_http_privacy_store_configure(sqlite3 *db, char *err,
+    size_t err_len);
 static int ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
     ngx_http_privacy_batch_t *b);
 static void ngx_http_privacy_store_close(ngx_http_privacy_store_t *s);
@@ -1357,24 +1367,16 @@ static int
 ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
     size_t err_len)
 {
-    int          rc, fd;
+    int          rc, delay, waited;
     sqlite3     *db;
     ngx_uint_t   i;
+
+    ngx_http_privacy_store_create_file(s);
 
     /*
      * NOMUTEX: one thread at a time uses the connection (one task in
      * flight per worker, then the exiting worker itself).
      */
-    /*
-     * A new register is created 0600 here (an empty file is an empty
-     * database); SQLite gives its -wal and -shm the database's mode.
-     * Not umask(): it is the process's, and the event loop runs on.
-     */
-    fd = open((char *) s->path.data, O_RDWR|O_CREAT|O_EXCL|O_CLOEXEC, 0600);
-    if (fd != -1) {
-        close(fd);
-    }
-
     rc = sqlite3_open_v2((char *) s->path.data, &db,
                          SQLITE_OPEN_READWRITE|SQLITE_OPEN_CREATE
                          |SQLITE_OPEN_NOMUTEX, NULL);
@@ -1389,20 +1391,34 @@ ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
     sqlite3_busy_timeout(db, 10000);
 
     /*
-     * The checkpoint task keeps the WAL short; the writer checkpoints
-     * by itself only if the WAL grows past 40 MB (the task failing).
+     * The busy handler does not cover everything here.  Switching a new
+     * file to WAL takes an exclusive lock, and SQLite answers BUSY at
+     * once, without calling the handler, to a connection that holds a
+     * shared lock while another one waits to write: waiting could
+     * deadlock (https://sqlite.org/c3ref/busy_handler.html).  At a first
+     * start every worker is such a connection.  The failed statement has
+     * released its locks when it returns, so the whole step is tried
+     * again, a little later each time: the switch is made once, the
+     * schema created once (BEGIN IMMEDIATE in the migration), and the
+     * other workers then find both done.
      */
-    rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL;"
-                          "PRAGMA wal_autocheckpoint=10000;"
-                          "PRAGMA synchronous=NORMAL;"
-                          "PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) {
-        snprintf(err, err_len, "cannot configure: %s", sqlite3_errmsg(db));
-        sqlite3_close(db);
-        return rc;
+    delay = 1;
+    waited = 0;
+
+    for ( ;; ) {
+        rc = ngx_http_privacy_store_configure(db, err, err_len);
+
+        if ((rc & 0xff) != SQLITE_BUSY
+            || waited >= NGX_HTTP_PRIVACY_STORE_OPEN_WAIT)
+        {
+            break;
+        }
+
+        sqlite3_sleep(delay);
+        waited += delay;
+        delay = ngx_min(delay * 2, 100);
     }
 
-    rc = ngx_http_privacy_schema_migrate(db, err, err_len);
     if (rc != SQLITE_OK) {
         sqlite3_close(db);
         return rc;
@@ -1422,6 +1438,53 @@ ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
     }
 
     return SQLITE_OK;
+}
+
+
+/*
+ * Creates a missing database file readable and writable by the workers'
+ * user only (SQLite would make it 0644 less the umask): it holds consent
+ * receipts and pseudonyms (GDPR art. 32).  SQLite gives the -wal and -shm
+ * files the mode of the database file.  O_EXCL: only a file made here is
+ * closed here, never one that a connection of this process has open, whose
+ * POSIX locks the close would drop.  Failures are left to sqlite3_open_v2()
+ * to report.
+ */
+
+static void
+ngx_http_privacy_store_create_file(ngx_http_privacy_store_t *s)
+{
+    int  fd;
+
+    fd = open((char *) s->path.data, O_RDWR|O_CREAT|O_EXCL|O_CLOEXEC, 0600);
+
+    if (fd != -1) {
+        (void) close(fd);
+    }
+}
+
+
+/* journal mode and settings, then the schema; SQLITE_BUSY: try again */
+
+static int
+ngx_http_privacy_store_configure(sqlite3 *db, char *err, size_t err_len)
+{
+    int  rc;
+
+    /*
+     * The checkpoint task keeps the WAL short; the writer checkpoints
+     * by itself only if the WAL grows past 40 MB (the task failing).
+     */
+    rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL;"
+                          "PRAGMA wal_autocheckpoint=10000;"
+                          "PRAGMA synchronous=NORMAL;"
+                          "PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, err_len, "cannot configure: %s", sqlite3_errmsg(db));
+        return rc;
+    }
+
+    return ngx_http_privacy_schema_migrate(db, err, err_len);
 }
 
 

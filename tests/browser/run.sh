@@ -7,7 +7,10 @@
 # Installs its npm packages into tests/browser/node_modules from the
 # committed package-lock.json when they are missing (or changed); needs
 # chromium, node and npm (`make deps` installs them; so does this script
-# when run as root). Starts and stops its own nginx with the module.
+# when run as root). Refuses, with the package and the range it asks for,
+# any installed package whose `engines.node` the running Node.js does not
+# satisfy (check-engines.mjs; `engine-strict` in .npmrc for npm ci): the
+# pins in package.json must run on Debian 12's Node.js 18. Starts and stops its own nginx with the module.
 #
 # Environment: NGINX, MODULE, CHROMIUM, KEEP=1, PRIVACY_BROWSER_STRICT=1,
 # PRIVACY_BROWSER_DEMO=0 (see banner.test.mjs).
@@ -47,5 +50,9 @@ then
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund \
         --loglevel=error
 fi
+
+# refuse packages whose "engines" this Node.js does not satisfy, also when
+# node_modules was installed earlier (npm ci refuses them through .npmrc)
+node check-engines.mjs
 
 exec node banner.test.mjs
