@@ -74,6 +74,12 @@ Options:
 Environment: C<PRIVACY_TEST_NGINX> (nginx binary, default
 F</usr/sbin/nginx>), C<PRIVACY_TEST_MODULE> (module path, default
 F<$repo/build/ngx_http_privacy_module.so>), C<PRIVACY_TEST_KEEP=1>.
+For the sanitizer and valgrind runs (C<make test-asan>, C<make
+test-valgrind>, see docs/security.md): C<PRIVACY_TEST_PRELOAD> (set as
+C<LD_PRELOAD> for nginx only, not for the test script: the sanitizer
+runtimes), C<PRIVACY_TEST_WRAPPER> (a command line nginx is run under,
+split on blanks: C<valgrind --log-file=... -q>) and
+C<PRIVACY_TEST_TIME_FACTOR> (multiplies every timeout and wait, default 1).
 
 =back
 
@@ -238,6 +244,8 @@ our $REPO = abs_path(File::Spec->catdir(dirname(abs_path(__FILE__)),
     File::Spec->updir, File::Spec->updir));
 
 my $NGINX = $ENV{PRIVACY_TEST_NGINX} || '/usr/sbin/nginx';
+my @WRAPPER = split ' ', ($ENV{PRIVACY_TEST_WRAPPER} // '');
+my $TIME_FACTOR = $ENV{PRIVACY_TEST_TIME_FACTOR} || 1;
 
 # nginx daemonises: make this process the "subreaper" of its descendants
 # (Linux prctl PR_SET_CHILD_SUBREAPER) so that an exited master is reaped
@@ -280,7 +288,7 @@ sub new {
         access_log       => $o{access_log} || 0,
         main             => $o{main} // '',
         allow_log_errors => $o{allow_log_errors} || 0,
-        timeout          => $o{timeout} || 10,
+        timeout          => ($o{timeout} || 10) * $TIME_FACTOR,
         owner_pid        => $$,
         started_once     => 0,
         checked          => 0,
@@ -548,6 +556,10 @@ pid $d/nginx.pid;
 error_log $d/error.log $self->{error_log_level};
 EOF
     $conf .= $self->_expand($self->{main}) . "\n" if length $self->{main};
+    # nginx gives workers an environment of its own: keep the sanitizers'
+    # options, which UBSan reads only at its first report
+    $conf .= "env ASAN_OPTIONS;\nenv UBSAN_OPTIONS;\n"
+        if $ENV{PRIVACY_TEST_PRELOAD};
     my $access = $self->{access_log} ? "$d/access.log" : 'off';
     $conf .= <<EOF;
 
@@ -585,8 +597,10 @@ sub _run_nginx {
         open STDIN, '<', '/dev/null';
         open STDOUT, '>', $out or POSIX::_exit(126);
         open STDERR, '>&', \*STDOUT or POSIX::_exit(126);
+        $ENV{LD_PRELOAD} = $ENV{PRIVACY_TEST_PRELOAD}
+            if $ENV{PRIVACY_TEST_PRELOAD};
         no warnings 'exec';
-        exec $NGINX, '-p', "$self->{dir}/", '-c', $self->conf_file,
+        exec @WRAPPER, $NGINX, '-p', "$self->{dir}/", '-c', $self->conf_file,
             '-e', $self->error_log_file, @args;
         POSIX::_exit(127);
     }
@@ -621,7 +635,7 @@ sub _children {
 
 sub wait_for {
     my ($self, $cond, $timeout) = @_;
-    my $end = time + ($timeout || $self->{timeout});
+    my $end = time + ($timeout ? $timeout * $TIME_FACTOR : $self->{timeout});
     while (1) {
         my $v = eval { $cond->() };
         return $v if $v || time > $end;
