@@ -27,8 +27,8 @@ export PRIVACY_TEST_WRAPPER="valgrind -q --tool=memcheck \
 --track-origins=no --num-callers=30 --child-silent-after-fork=no \
 --suppressions=$PWD/tools/valgrind.supp --log-file=$logs/vg.%p"
 
-if [ $# -gt 0 ]; then files=("$@"); else
-    read -r -a files <<<"${VALGRIND_TESTS:-t/*.t}"; fi
+# shellcheck disable=SC2206 # split and glob on purpose
+if [ $# -gt 0 ]; then files=("$@"); else files=(${VALGRIND_TESTS:-t/*.t}); fi
 prove "${files[@]}"
 rc=$?
 
