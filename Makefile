@@ -24,7 +24,7 @@ SOURCES    := config $(wildcard $(SRC_DIR)/*.c $(SRC_DIR)/*.h)
 DEB_PACKAGES := nginx nginx-dev build-essential libsqlite3-dev sqlite3 \
                 libjansson-dev libpcre2-dev libssl-dev libpsl-dev \
                 publicsuffix libcmocka-dev perl libhttp-tiny-perl \
-                libdbd-sqlite3-perl wrk valgrind clang \
+                libdbd-sqlite3-perl wrk valgrind clang cppcheck clang-tidy \
                 chromium nodejs
 
 UNIT_SRCS  := $(wildcard tests/test_*.c)
@@ -187,8 +187,8 @@ lint-cppcheck: $(NGX_BUILD)/objs/Makefile
 	@echo "lint-cppcheck: clean"
 
 lint-tidy: $(BUILD)/compile_commands.json
-	@clang-tidy --quiet -p $(BUILD) --warnings-as-errors='*' \
-	    $(SRC_DIR)/*.c >$(BUILD)/clang-tidy.log 2>&1; rc=$$?; \
+	@ls $(SRC_DIR)/*.c | xargs -P 2 -n 4 clang-tidy --quiet -p $(BUILD) \
+	    --warnings-as-errors='*' >$(BUILD)/clang-tidy.log 2>&1; rc=$$?; \
 	    grep -v "warnings generated" $(BUILD)/clang-tidy.log; exit $$rc
 	@echo "lint-tidy: clean"
 

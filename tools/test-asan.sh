@@ -44,24 +44,24 @@ log_path=$logs/ubsan"
 
 # a report that does not reach log_path (a worker's UBSan after nginx
 # replaced its environment) goes to stderr, which is the error log: keep
-# the test directories and scan those too
+# the test directories, in a place of this run's own, and scan those too
 export PRIVACY_TEST_KEEP=1
-mkdir -p t/tmp
-marker=$(mktemp t/tmp/.asan-run.XXXXXX)
+export PRIVACY_TEST_TMPDIR=$logs/t
+mkdir -m 755 "$PRIVACY_TEST_TMPDIR"
 pattern='runtime error:|ERROR: AddressSanitizer|SUMMARY: (Address|Undefined)'
 
 if [ $# -gt 0 ]; then files=("$@"); else files=(t/*.t); fi
-prove "${files[@]}" 2>&1 | grep -v '^# kept '
+prove "${files[@]}" 2>&1 | grep --line-buffered -v '^# kept '
 rc=${PIPESTATUS[0]}
 
-for d in $(find t/tmp -mindepth 1 -maxdepth 1 -type d -newer "$marker"); do
+for d in "$PRIVACY_TEST_TMPDIR"/*/; do
+    [ -d "$d" ] || continue
     if grep -qE "$pattern" "$d"/*.log 2>/dev/null; then
         grep -hE -A30 "$pattern" "$d"/*.log \
             >"$logs/errorlog.$(basename "$d")"
     fi
-    rm -rf "$d"
 done
-rm -f "$marker"
+rm -rf "$PRIVACY_TEST_TMPDIR"
 
 reports=$(find "$logs" -type f -size +0 | sort)
 if [ -n "$reports" ]; then

@@ -21,6 +21,8 @@ logs=$(mktemp -d /tmp/privacy-valgrind.XXXXXX)
 chmod 1777 "$logs"
 
 export PRIVACY_TEST_MODULE=$PWD/${module#$PWD/}
+export PRIVACY_TEST_TMPDIR=$logs/t
+mkdir -m 755 "$PRIVACY_TEST_TMPDIR"
 export PRIVACY_TEST_TIME_FACTOR=${PRIVACY_TEST_TIME_FACTOR:-6}
 export PRIVACY_TEST_WRAPPER="valgrind -q --tool=memcheck \
 --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
@@ -32,6 +34,7 @@ if [ $# -gt 0 ]; then files=("$@"); else files=(${VALGRIND_TESTS:-t/*.t}); fi
 prove "${files[@]}"
 rc=$?
 
+rm -rf "$PRIVACY_TEST_TMPDIR"
 reports=$(find "$logs" -type f -size +0 | sort)
 if [ -n "$reports" ]; then
     echo "test-valgrind: memcheck errors:"

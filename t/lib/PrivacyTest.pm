@@ -79,7 +79,9 @@ test-valgrind>, see docs/security.md): C<PRIVACY_TEST_PRELOAD> (set as
 C<LD_PRELOAD> for nginx only, not for the test script: the sanitizer
 runtimes), C<PRIVACY_TEST_WRAPPER> (a command line nginx is run under,
 split on blanks: C<valgrind --log-file=... -q>) and
-C<PRIVACY_TEST_TIME_FACTOR> (multiplies every timeout and wait, default 1).
+C<PRIVACY_TEST_TIME_FACTOR> (multiplies every timeout and wait, default 1),
+C<PRIVACY_TEST_TMPDIR> (where the test directories go instead of
+F<t/tmp/>).
 
 =back
 
@@ -386,7 +388,7 @@ sub _traversable {
 sub _make_dir_tree {
     my ($self) = @_;
 
-    my $base = "$REPO/t/tmp";
+    my $base = $ENV{PRIVACY_TEST_TMPDIR} || "$REPO/t/tmp";
     make_path($base, { mode => 0755 });
 
     if ($self->{wuid} && !_traversable($base)) {
@@ -556,9 +558,10 @@ pid $d/nginx.pid;
 error_log $d/error.log $self->{error_log_level};
 EOF
     $conf .= $self->_expand($self->{main}) . "\n" if length $self->{main};
-    # nginx gives workers an environment of its own: keep the sanitizers'
-    # options, which UBSan reads only at its first report
-    $conf .= "env ASAN_OPTIONS;\nenv UBSAN_OPTIONS;\n"
+    # nginx gives workers and a binary upgrade's new master an environment
+    # of its own: keep the sanitizers' options (UBSan reads them only at its
+    # first report) and the runtimes the new binary must preload
+    $conf .= "env ASAN_OPTIONS;\nenv UBSAN_OPTIONS;\nenv LD_PRELOAD;\n"
         if $ENV{PRIVACY_TEST_PRELOAD};
     my $access = $self->{access_log} ? "$d/access.log" : 'off';
     $conf .= <<EOF;
