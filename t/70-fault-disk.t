@@ -210,4 +210,7 @@ is(count('consent_receipts'), $receipts, 'after stop: receipts all there');
 is(count('analytics_events'), $views, 'after stop: page views all there');
 
 done_testing;
+# unmount first, so that the harness can remove the test directory
+system('umount', '-l', $vol);
+$mounted = 0;
 undef $t;
