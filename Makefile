@@ -5,6 +5,12 @@
 #                   when run as root
 #   make test       unit tests (cmocka) and integration tests (prove t/)
 #   make demo       the sample shop behind the module on localhost
+#   make test-asan  the integration suite against the module built with
+#                   ASan+UBSan (build-asan/), failing on any report
+#   make test-valgrind  integration tests with nginx under valgrind
+#   make lint       include rules, -Wextra -Werror build, cppcheck,
+#                   clang-tidy (.clang-tidy)
+#   make fuzz       every tests/fuzz/fuzz_*.c for FUZZ_SECONDS each
 
 NGX_SRC    ?= /usr/share/nginx/src
 BUILD      := build
@@ -20,7 +26,7 @@ SOURCES    := config $(wildcard $(SRC_DIR)/*.c $(SRC_DIR)/*.h)
 DEB_PACKAGES := nginx nginx-dev build-essential libsqlite3-dev sqlite3 \
                 libjansson-dev libpcre2-dev libssl-dev libpsl-dev \
                 publicsuffix libcmocka-dev perl libhttp-tiny-perl \
-                libdbd-sqlite3-perl wrk valgrind clang \
+                libdbd-sqlite3-perl wrk valgrind clang cppcheck clang-tidy \
                 chromium nodejs
 
 UNIT_SRCS  := $(wildcard tests/test_*.c)
@@ -29,7 +35,9 @@ UNIT_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
                -fno-omit-frame-pointer -fno-sanitize-recover=all
 UNIT_LIBS  := -lcmocka -lcrypto -lpcre2-8 -lsqlite3 -ljansson
 
-.PHONY: all deps test unit integration browser fuzz demo clean test-fresh
+.PHONY: all deps test unit integration browser fuzz demo clean test-fresh \
+        test-asan test-valgrind lint lint-includes lint-build lint-cppcheck \
+        lint-tidy
 
 all: $(MODULE)
 
@@ -105,16 +113,29 @@ FUZZ_DEPS_consent := crypto
 FUZZ_DEPS_search  := form unmask
 FUZZ_DEPS_path    := search form unmask
 FUZZ_DEPS_register_json := pnr rfc3339
+# libraries every target links, and FUZZ_LIBS_X for one target
+FUZZ_LIBS := -lcrypto -lpcre2-8 -ljansson
 
 tests/bin/fuzz_%: tests/fuzz/fuzz_%.c $$(call pure,$$* $$(FUZZ_DEPS_$$*)) | deps
 	@mkdir -p tests/bin
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -I$(SRC_DIR) -o $@ \
-	    $(filter %.c,$^) -lcrypto -lpcre2-8 -ljansson
+	    $(filter %.c,$^) $(FUZZ_LIBS) $(FUZZ_LIBS_$*)
 
+# every tests/fuzz/fuzz_X.c is a target; its seed corpus is
+# tests/fuzz/corpus/X/ (read, never written: new inputs go to a scratch
+# directory); FUZZ_DEPS_X lists the other pure files it links
 fuzz: $(FUZZ_TARGETS)
-	@set -e; for f in $(FUZZ_TARGETS); do echo "== $$f"; \
+	@set -e; for f in $(FUZZ_TARGETS); do \
+	    n=$${f#tests/bin/fuzz_}; c=tests/fuzz/corpus/$$n; \
+	    w=$$(mktemp -d /tmp/fuzz-$$n.XXXXXX); \
+	    [ -d $$c ] || { echo "== $$f: no seed corpus $$c"; exit 1; }; \
+	    echo "== $$f ($(FUZZ_SECONDS) s, seeds $$c)"; \
 	    $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	        2>&1 | grep -E "stat::number_of_executed_units|ERROR|SUMMARY"; \
+	        -artifact_prefix=tests/bin/crash-$$n- $$w $$c \
+	        >tests/bin/fuzz-$$n.log 2>&1 \
+	        || { tail -40 tests/bin/fuzz-$$n.log; rm -rf $$w; exit 1; }; \
+	    grep -E "stat::number_of_executed_units|stat::peak_rss" \
+	        tests/bin/fuzz-$$n.log; rm -rf $$w; \
 	done
 
 # headless Chromium through playwright-core (npm), see tests/browser/
@@ -131,5 +152,68 @@ demo: $(MODULE)
 test-fresh:
 	tests/fresh/run.sh
 
+# --- sanitizers, valgrind, lint (docs/security.md) ------------------------
+
+# the module built with ASan+UBSan in its own nginx tree; the packaged
+# binary loads it with the runtimes preloaded (tools/test-asan.sh)
+ASAN_BUILD  := build-asan
+ASAN_MODULE := $(ASAN_BUILD)/ngx_http_privacy_module.so
+SAN_FLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer \
+               -fno-sanitize-recover=all
+
+$(ASAN_BUILD)/nginx/objs/Makefile: config | deps
+	rm -rf $(ASAN_BUILD)/nginx && mkdir -p $(ASAN_BUILD) && \
+	    cp -r $(NGX_SRC) $(ASAN_BUILD)/nginx
+	cd $(ASAN_BUILD)/nginx && bash -c '. ./conf_flags && ./configure \
+	    "$${NGX_CONF_FLAGS[@]}" \
+	    --with-cc-opt="-g -O1 $(SAN_FLAGS) -fPIC" \
+	    --with-ld-opt="$(SAN_FLAGS) -fPIC" \
+	    --add-dynamic-module=$(CURDIR)' \
+	    >$(CURDIR)/$(ASAN_BUILD)/configure.log \
+	    || { tail -30 $(CURDIR)/$(ASAN_BUILD)/configure.log; exit 1; }
+
+$(ASAN_MODULE): $(ASAN_BUILD)/nginx/objs/Makefile $(SOURCES)
+	$(MAKE) -s -C $(ASAN_BUILD)/nginx -f objs/Makefile modules
+	cp $(ASAN_BUILD)/nginx/objs/ngx_http_privacy_module.so $@.tmp && \
+	    mv $@.tmp $@
+
+test-asan: $(ASAN_MODULE)
+	tools/test-asan.sh
+
+# all of t/ by default; CI takes the selection in docs/security.md
+VALGRIND_TESTS ?= t/*.t
+test-valgrind: $(MODULE)
+	VALGRIND_TESTS='$(VALGRIND_TESTS)' tools/test-valgrind.sh
+
+lint: lint-includes lint-build lint-cppcheck lint-tidy
+
+lint-includes:
+	tools/check-includes $(SRC_DIR)
+
+$(BUILD)/compile_commands.json: $(NGX_BUILD)/objs/Makefile tools/compile-db.sh
+	tools/compile-db.sh $(NGX_BUILD) $@
+
+# every module file with the build's flags plus -Wall -Wextra -Werror
+lint-build: $(BUILD)/compile_commands.json
+	tools/lint-build.sh $(BUILD)/compile_commands.json
+
+# with nginx's headers (from the configured tree) so that glue files are
+# analysed too
+NGX_INCS = $(addprefix -I $(NGX_BUILD)/,src/core src/event src/event/modules \
+               src/os/unix objs src/http src/http/modules src/http/v2)
+
+lint-cppcheck: $(NGX_BUILD)/objs/Makefile
+	cppcheck --quiet --error-exitcode=1 --std=c99 --language=c -j2 \
+	    --enable=warning,portability,performance --inline-suppr \
+	    --suppress=missingIncludeSystem -D__GNUC__ -D__x86_64__ \
+	    -I $(SRC_DIR) $(NGX_INCS) $(SRC_DIR)/*.c
+	@echo "lint-cppcheck: clean"
+
+lint-tidy: $(BUILD)/compile_commands.json
+	@ls $(SRC_DIR)/*.c | xargs -P 2 -n 4 clang-tidy --quiet -p $(BUILD) \
+	    --warnings-as-errors='*' >$(BUILD)/clang-tidy.log 2>&1; rc=$$?; \
+	    grep -v "warnings generated" $(BUILD)/clang-tidy.log; exit $$rc
+	@echo "lint-tidy: clean"
+
 clean:
-	rm -rf $(BUILD) tests/bin t/tmp
+	rm -rf $(BUILD) $(ASAN_BUILD) tests/bin t/tmp

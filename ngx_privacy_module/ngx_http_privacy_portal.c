@@ -403,8 +403,11 @@ ngx_http_privacy_consent_post(ngx_http_request_t *r)
 
     p = body;
 
+    /* an empty body comes as a buffer with no memory (pos == NULL) */
     for (cl = r->request_body->bufs; cl; cl = cl->next) {
-        p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
+        if (cl->buf->last != cl->buf->pos) {
+            p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
+        }
     }
 
     ngx_http_finalize_request(r,

@@ -116,7 +116,6 @@ ngx_http_privacy_rollup(sqlite3 *db, time_t now, char *err, size_t err_len)
             break;
         }
 
-        rc = SQLITE_OK;
         day -= day % NGX_HTTP_PRIVACY_DAY;
 
         if (day < today - NGX_HTTP_PRIVACY_ROLLUP_AGAIN * NGX_HTTP_PRIVACY_DAY)

@@ -74,6 +74,14 @@ Options:
 Environment: C<PRIVACY_TEST_NGINX> (nginx binary, default
 F</usr/sbin/nginx>), C<PRIVACY_TEST_MODULE> (module path, default
 F<$repo/build/ngx_http_privacy_module.so>), C<PRIVACY_TEST_KEEP=1>.
+For the sanitizer and valgrind runs (C<make test-asan>, C<make
+test-valgrind>, see docs/security.md): C<PRIVACY_TEST_PRELOAD> (set as
+C<LD_PRELOAD> for nginx only, not for the test script: the sanitizer
+runtimes), C<PRIVACY_TEST_WRAPPER> (a command line nginx is run under,
+split on blanks: C<valgrind --log-file=... -q>) and
+C<PRIVACY_TEST_TIME_FACTOR> (multiplies every timeout and wait, default 1),
+C<PRIVACY_TEST_TMPDIR> (where the test directories go instead of
+F<t/tmp/>).
 
 =back
 
@@ -242,6 +250,8 @@ our $REPO = abs_path(File::Spec->catdir(dirname(abs_path(__FILE__)),
     File::Spec->updir, File::Spec->updir));
 
 my $NGINX = $ENV{PRIVACY_TEST_NGINX} || '/usr/sbin/nginx';
+my @WRAPPER = split ' ', ($ENV{PRIVACY_TEST_WRAPPER} // '');
+my $TIME_FACTOR = $ENV{PRIVACY_TEST_TIME_FACTOR} || 1;
 
 # nginx daemonises: make this process the "subreaper" of its descendants
 # (Linux prctl PR_SET_CHILD_SUBREAPER) so that an exited master is reaped
@@ -284,7 +294,7 @@ sub new {
         access_log       => $o{access_log} || 0,
         main             => $o{main} // '',
         allow_log_errors => $o{allow_log_errors} || 0,
-        timeout          => $o{timeout} || 10,
+        timeout          => ($o{timeout} || 10) * $TIME_FACTOR,
         owner_pid        => $$,
         started_once     => 0,
         checked          => 0,
@@ -382,7 +392,7 @@ sub _traversable {
 sub _make_dir_tree {
     my ($self) = @_;
 
-    my $base = "$REPO/t/tmp";
+    my $base = $ENV{PRIVACY_TEST_TMPDIR} || "$REPO/t/tmp";
     make_path($base, { mode => 0755 });
 
     if ($self->{wuid} && !_traversable($base)) {
@@ -552,6 +562,11 @@ pid $d/nginx.pid;
 error_log $d/error.log $self->{error_log_level};
 EOF
     $conf .= $self->_expand($self->{main}) . "\n" if length $self->{main};
+    # nginx gives workers and a binary upgrade's new master an environment
+    # of its own: keep the sanitizers' options (UBSan reads them only at its
+    # first report) and the runtimes the new binary must preload
+    $conf .= "env ASAN_OPTIONS;\nenv UBSAN_OPTIONS;\nenv LD_PRELOAD;\n"
+        if $ENV{PRIVACY_TEST_PRELOAD};
     my $access = $self->{access_log} ? "$d/access.log" : 'off';
     $conf .= <<EOF;
 
@@ -589,8 +604,10 @@ sub _run_nginx {
         open STDIN, '<', '/dev/null';
         open STDOUT, '>', $out or POSIX::_exit(126);
         open STDERR, '>&', \*STDOUT or POSIX::_exit(126);
+        $ENV{LD_PRELOAD} = $ENV{PRIVACY_TEST_PRELOAD}
+            if $ENV{PRIVACY_TEST_PRELOAD};
         no warnings 'exec';
-        exec $NGINX, '-p', "$self->{dir}/", '-c', $self->conf_file,
+        exec @WRAPPER, $NGINX, '-p', "$self->{dir}/", '-c', $self->conf_file,
             '-e', $self->error_log_file, @args;
         POSIX::_exit(127);
     }
@@ -625,7 +642,7 @@ sub _children {
 
 sub wait_for {
     my ($self, $cond, $timeout) = @_;
-    my $end = time + ($timeout || $self->{timeout});
+    my $end = time + ($timeout ? $timeout * $TIME_FACTOR : $self->{timeout});
     while (1) {
         my $v = eval { $cond->() };
         return $v if $v || time > $end;

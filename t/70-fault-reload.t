@@ -1,0 +1,138 @@
+#!/usr/bin/perl
+
+# Faults of the process life cycle under load (docs/security.md, "Faults"):
+# "nginx -s reload" twice, then a binary upgrade (USR2 to the master, QUIT
+# to the old one), while two clients keep requesting pages and deciding on
+# consent. No request fails, every response has its tracking cookies
+# stripped, and every acknowledged record is in the register at the end: a
+# consent receipt once the portal answered 303, a page view once the page
+# was served (a reload or stop writes every buffered record: operator
+# guide, "Failure behaviour"). PRAGMA integrity_check is ok.
+
+use strict;
+use warnings;
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use POSIX ();
+use Test::More;
+use Time::HiRes qw(sleep);
+use PrivacyTest;
+
+my $t = PrivacyTest->new(workers => 2);
+
+$t->config(<<'EOF');
+    privacy_secret_file %%SECRET%%;
+    privacy_db %%DB%%;
+    privacy_cookie statistics '^_ga';
+    privacy_cookie necessary '^session$';
+
+    %%BACKEND%%
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        server_name front;
+        privacy on;
+
+        location / {
+            privacy_analytics on;
+            privacy_analytics_types *;
+            proxy_pass http://127.0.0.1:%%BACKEND_PORT%%;
+        }
+
+        location /privacy/ {
+            privacy_portal;
+        }
+    }
+EOF
+
+sub count {
+    my ($table) = @_;
+    my $n = eval { $t->sqlite("SELECT count(*) AS n FROM $table")->[0]{n} };
+    return $n // -1;
+}
+
+# a client loop in a child: pages and a consent decision every tenth
+# request until the stop file appears; writes its tallies to a file
+my $stop = $t->dir . '/stop';
+
+sub client {
+    my ($id) = @_;
+    my $pid = fork // die "fork: $!";
+    return $pid if $pid;
+    my %n = (views => 0, receipts => 0, failed => 0, unstripped => 0);
+    my $i = 0;
+    until (-e $stop) {
+        $i++;
+        if ($i % 10 == 0) {
+            my $r = $t->post('/privacy/consent', [action => 'accept_all']);
+            $r->{status} == 303 ? $n{receipts}++ : $n{failed}++;
+            next;
+        }
+        my $r = $t->get("/c$id/$i", { Cookie => '_ga=GA1.2; session=s1' });
+        if ($r->{status} != 200) { $n{failed}++; next; }
+        $n{views}++;
+        $n{unstripped}++ unless $r->{content} =~ /^cookie=\[session=s1\]$/m
+            && !grep { /^_ga=GA/ } set_cookies($r);
+    }
+    $t->write_file("tally.$id", join '', map { "$_ $n{$_}\n" } sort keys %n);
+    POSIX::_exit(0);
+}
+
+$t->start;
+my @clients = map { client($_) } 1 .. 2;
+sleep 1;
+
+ok($t->reload, 'reload under load') or diag($t->reload_error);
+sleep 1;
+ok($t->reload, 'second reload under load') or diag($t->reload_error);
+sleep 1;
+
+# binary upgrade: USR2 starts a new master from the same binary, which
+# takes over the listening sockets; QUIT lets the old one finish
+my $old = $t->pid;
+my $pidfile = $t->dir . '/nginx.pid';
+kill 'USR2', $old or die "USR2: $!";
+my $new;
+ok($t->wait_for(sub {
+    -e "$pidfile.oldbin"
+        && (($new) = (PrivacyTest::_slurp($pidfile) =~ /(\d+)/))
+        && $new != $old && PrivacyTest::_alive($new) }, 30),
+    'USR2: a new master runs');
+ok($t->wait_for(sub { PrivacyTest::_children($new) >= 2 }, 30),
+    'and has started its workers');
+kill 'QUIT', $old or die "QUIT: $!";
+ok($t->wait_for(sub { !PrivacyTest::_alive($old) }, 30),
+    'QUIT: the old master exits');
+$t->{pid} = $new;    # the harness stops the new master at the end
+sleep 1;
+
+$t->write_file('stop', '');
+waitpid $_, 0 for @clients;
+
+my %n;
+for my $id (1 .. 2) {
+    for (split /\n/, PrivacyTest::_slurp($t->dir . "/tally.$id")) {
+        my ($k, $v) = split;
+        $n{$k} += $v;
+    }
+}
+ok($n{views} > 0 && $n{receipts} > 0, "the clients made $n{views} page "
+    . "views and $n{receipts} consent decisions");
+is($n{failed}, 0, 'no request failed');
+is($n{unstripped}, 0, 'tracking cookies stripped from every response');
+
+$t->stop;
+like($t->error_log, qr/records written, 0 dropped/,
+    'the workers wrote their records at exit');
+unlike($t->error_log, qr/[1-9]\d* dropped|records lost/, 'none dropped');
+is(count('consent_receipts'), $n{receipts},
+    'every acknowledged consent receipt is in the register');
+is(count('analytics_events'), $n{views},
+    'every acknowledged page view is in the register');
+is($t->sqlite('PRAGMA integrity_check')->[0]{integrity_check}, 'ok',
+    'integrity_check ok');
+
+done_testing;
+undef $t;
