@@ -10,37 +10,10 @@
 #include <sqlite3.h>
 #include <pwd.h>
 #include <grp.h>
-#include <sys/file.h>
 
 #include "ngx_http_privacy_store.h"
-#include "ngx_http_privacy_rollup.h"
 #include "ngx_http_privacy_schema.h"
-#include "ngx_http_privacy_sweep.h"
-
-
-/*
- * A retention sweep deletes rows in transactions of this many rows
- * (each holds the writers back for some milliseconds, and is followed by
- * a pause as long), and at most this many transactions per category and
- * upkeep run, once a second: up to 200,000 rows a second, the register
- * free for the writers at least half of the time, and a worker's exit
- * delayed by one run at most (~0.5 s)
- */
-#define NGX_HTTP_PRIVACY_SWEEP_BATCH  5000
-#define NGX_HTTP_PRIVACY_SWEEP_RUN    40
-
-/* the categories swept here */
-#define NGX_HTTP_PRIVACY_SWEPT  NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES
-
-/* a worker that finds another sweeping looks again this often at most */
-#define NGX_HTTP_PRIVACY_SWEEP_LOOK   60
-
-/* what an upkeep run's sweep did (set by the thread) */
-#define NGX_HTTP_PRIVACY_SWEEP_FAILED     0
-#define NGX_HTTP_PRIVACY_SWEEP_LOCKED     1   /* another worker sweeps */
-#define NGX_HTTP_PRIVACY_SWEEP_NOT_DUE    2
-#define NGX_HTTP_PRIVACY_SWEEP_GOING      3   /* to be continued */
-#define NGX_HTTP_PRIVACY_SWEEP_DONE       4
+#include "ngx_http_privacy_upkeep.h"
 
 
 #define NGX_HTTP_PRIVACY_RECORD_RECEIPT   1
@@ -131,48 +104,8 @@ struct ngx_http_privacy_store_s {
     sqlite3_stmt                    *insert_events;    /* STORE_ROWS rows */
     sqlite3_stmt                    *upsert_cookie;
 
-    /*
-     * Upkeep (WAL checkpoints, daily roll-ups, retention sweeps) runs on
-     * a connection of its own, in a task of its own: the writer never
-     * waits for the database file's fsync or for a roll-up's reads
-     */
-    sqlite3                         *upkeep_db;
-    ngx_thread_task_t               *upkeep_task;
-    ngx_uint_t                       ckpt_written;   /* at the last post */
-    int                              ckpt_rc;
-    char                             ckpt_error[256];
-    time_t                           rollup_day;     /* rolled up that day */
-    time_t                           rollup_retry;   /* after a failure */
-    int                              rollup_rc;
-    char                             rollup_error[256];
-
-    /*
-     * Retention sweeps (ngx_http_privacy_sweep.c): the periods of the
-     * categories swept (an empty text: kept), every sweep_interval, by
-     * the one worker that holds the lock (see ngx_http_privacy_store_sweep)
-     */
-    ngx_str_t                        sweep_text[NGX_HTTP_PRIVACY_SWEPT];
-    ngx_http_privacy_period_t        sweep_period[NGX_HTTP_PRIVACY_SWEPT];
-    time_t                           sweep_interval;
-    time_t                           consent_max_age;
-    time_t                           sweep_next;     /* look then */
-    ngx_uint_t                       sweep_dry;      /* count, keep all */
-    /* set by the thread; the lock and record kept from run to run */
-    int                              sweep_lock;     /* a file descriptor */
-    sqlite3_int64                    sweep_id;       /* its record */
-    time_t                           sweep_start;
-    int                              sweep_category; /* being swept */
-    time_t                           sweep_cutoff[NGX_HTTP_PRIVACY_SWEPT];
-    ngx_http_privacy_sweep_count_t   sweep_count[NGX_HTTP_PRIVACY_SWEPT];
-    int                              sweep_state;
-    time_t                           sweep_due;      /* NOT_DUE: when */
-    char                             sweep_error[256];
-    unsigned                         sweep_lock_open:1;
-    unsigned                         sweeping:1;     /* locked, recorded */
-    unsigned                         upkeep_busy:1;
-    unsigned                         upkeep_rollup:1;  /* this task rolls up */
-    unsigned                         upkeep_sweep:1;   /* and sweeps */
-    unsigned                         ckpt_failing:1;
+    /* checkpoints, roll-ups, sweeps: ngx_http_privacy_upkeep.c */
+    ngx_http_privacy_upkeep_t        upkeep;
 
     ngx_http_privacy_batch_t         batches[2];
     ngx_http_privacy_batch_t        *filling;
@@ -249,14 +182,6 @@ static ngx_thread_task_t *ngx_http_privacy_store_task(
     ngx_http_privacy_store_t *s, ngx_cycle_t *cycle,
     void (*handler)(void *data, ngx_log_t *log), ngx_event_handler_pt done);
 static void ngx_http_privacy_store_timer_handler(ngx_event_t *ev);
-static void ngx_http_privacy_store_upkeep(void *data, ngx_log_t *log);
-static void ngx_http_privacy_store_upkeep_done(ngx_event_t *ev);
-static void ngx_http_privacy_store_swept(ngx_http_privacy_store_t *s);
-static void ngx_http_privacy_store_unlock(ngx_http_privacy_store_t *s);
-static void ngx_http_privacy_store_sweep(ngx_http_privacy_store_t *s);
-static int ngx_http_privacy_store_sweep_start(ngx_http_privacy_store_t *s,
-    time_t now);
-static int ngx_http_privacy_store_checkpoint(ngx_http_privacy_store_t *s);
 static void ngx_http_privacy_store_post(ngx_http_privacy_store_t *s);
 static void ngx_http_privacy_store_thread(void *data, ngx_log_t *log);
 static void ngx_http_privacy_store_done(ngx_event_t *ev);
@@ -378,29 +303,7 @@ ngx_int_t
 ngx_http_privacy_store_retention(ngx_http_privacy_store_t *s,
     ngx_str_t *category, ngx_str_t *text)
 {
-    ngx_uint_t   i;
-    const char  *name;
-
-    for (i = 0; i < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; i++) {
-        name = ngx_http_privacy_sweep_names[i];
-
-        if (category->len == ngx_strlen(name)
-            && ngx_strncmp(category->data, name, category->len) == 0)
-        {
-            if (ngx_http_privacy_period_parse(text->data, text->len,
-                                              &s->sweep_period[i])
-                != 0)
-            {
-                return NGX_ERROR;
-            }
-
-            s->sweep_text[i] = *text;
-            return NGX_OK;
-        }
-    }
-
-    /* a category kept in the subject register: not swept here */
-    return NGX_DECLINED;
+    return ngx_http_privacy_upkeep_retention(&s->upkeep, category, text);
 }
 
 
@@ -408,9 +311,9 @@ void
 ngx_http_privacy_store_sweeps(ngx_http_privacy_store_t *s, time_t interval,
     time_t consent_max_age, ngx_uint_t dry_run)
 {
-    s->sweep_interval = interval;
-    s->consent_max_age = consent_max_age;
-    s->sweep_dry = dry_run;
+    s->upkeep.sweep_interval = interval;
+    s->upkeep.consent_max_age = consent_max_age;
+    s->upkeep.sweep_dry = dry_run;
 }
 
 
@@ -496,11 +399,14 @@ ngx_http_privacy_store_init_process(ngx_http_privacy_store_t *s,
                                           ngx_http_privacy_store_thread,
                                           ngx_http_privacy_store_done);
 
-    s->upkeep_task = ngx_http_privacy_store_task(s, cycle,
-                         ngx_http_privacy_store_upkeep,
-                         ngx_http_privacy_store_upkeep_done);
+    if (s->task == NULL) {
+        return NGX_ERROR;
+    }
 
-    if (s->task == NULL || s->upkeep_task == NULL) {
+    if (ngx_http_privacy_upkeep_init_process(&s->upkeep, &s->path,
+                                             s->thread_pool, cycle)
+        != NGX_OK)
+    {
         return NGX_ERROR;
     }
 
@@ -540,13 +446,7 @@ ngx_http_privacy_store_exit_process(ngx_http_privacy_store_t *s,
 
     s->busy = 0;
 
-    if (s->upkeep_db) {
-        (void) sqlite3_close(s->upkeep_db);
-        s->upkeep_db = NULL;
-    }
-
-    /* a sweep stopped here is taken up by the next worker that looks */
-    ngx_http_privacy_store_unlock(s);
+    ngx_http_privacy_upkeep_exit_process(&s->upkeep);
 
     for (i = 0; i < 2; i++) {
         b = (i == 0) ? s->writing : s->filling;
@@ -712,44 +612,12 @@ ngx_http_privacy_store_timer_handler(ngx_event_t *ev)
 {
     ngx_http_privacy_store_t  *s = ev->data;
 
-    ngx_uint_t  i, rollup, sweep;
-
     /* if a batch is being written, the next one follows it at once */
     s->due = 1;
 
     ngx_http_privacy_store_post(s);
 
-    /*
-     * Roll-ups once a day (and at start), by one worker: they would all
-     * compute the same.  Not before the writer has migrated the register.
-     */
-    rollup = ngx_worker == 0 && s->opened
-             && s->rollup_day != ngx_time() / 86400
-             && ngx_time() >= s->rollup_retry;
-
-    /*
-     * retention: every worker looks every sweep_interval (and a sweep
-     * goes on every second until done); the lock lets one sweep
-     */
-    sweep = 0;
-
-    for (i = 0; i < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; i++) {
-        if (s->sweep_text[i].len) {
-            sweep = s->opened && !ngx_exiting && ngx_time() >= s->sweep_next;
-        }
-    }
-
-    if (!s->upkeep_busy
-        && (rollup || sweep || s->written != s->ckpt_written))
-    {
-        s->upkeep_rollup = rollup;
-        s->upkeep_sweep = sweep;
-
-        if (ngx_thread_task_post(s->thread_pool, s->upkeep_task) == NGX_OK) {
-            s->upkeep_busy = 1;
-            s->ckpt_written = s->written;
-        }
-    }
+    ngx_http_privacy_upkeep_tick(&s->upkeep, s->opened, s->written);
 
     s->dropped_logged = s->dropped;
 
@@ -861,495 +729,6 @@ ngx_http_privacy_store_done(ngx_event_t *ev)
     {
         ngx_http_privacy_store_post(s);
     }
-}
-
-
-static void
-ngx_http_privacy_store_upkeep_done(ngx_event_t *ev)
-{
-    ngx_http_privacy_store_t  *s = ev->data;
-
-    s->upkeep_busy = 0;
-
-    if (s->upkeep_rollup) {
-        if (s->rollup_rc == SQLITE_OK) {
-            s->rollup_day = ngx_time() / 86400;
-
-        } else {
-            /* a roll-up reads days of rows: not again every second */
-            ngx_log_error(NGX_LOG_ERR, s->log, 0,
-                          "privacy_db \"%V\": %s; retried in a minute",
-                          &s->path, s->rollup_error);
-            s->rollup_retry = ngx_time() + 60;
-        }
-    }
-
-    if (s->upkeep_sweep) {
-        ngx_http_privacy_store_swept(s);
-    }
-
-    if (s->ckpt_rc != SQLITE_OK) {
-        if (!s->ckpt_failing) {
-            ngx_log_error(NGX_LOG_ERR, s->log, 0,
-                          "privacy_db \"%V\": %s", &s->path, s->ckpt_error);
-        }
-
-        s->ckpt_failing = 1;
-        return;
-    }
-
-    if (s->ckpt_failing) {
-        ngx_log_error(NGX_LOG_NOTICE, s->log, 0,
-                      "privacy_db \"%V\": checkpoints work again", &s->path);
-        s->ckpt_failing = 0;
-    }
-}
-
-
-/* after an upkeep run that swept: its result, and the log once it is done */
-
-static void
-ngx_http_privacy_store_swept(ngx_http_privacy_store_t *s)
-{
-    int                              i;
-    time_t                           look;
-    ngx_tm_t                         tm;
-    ngx_str_t                       *text;
-    const char                      *dry;
-    ngx_http_privacy_sweep_count_t  *c;
-
-    look = s->sweep_interval < NGX_HTTP_PRIVACY_SWEEP_LOOK
-           ? s->sweep_interval : NGX_HTTP_PRIVACY_SWEEP_LOOK;
-
-    switch (s->sweep_state) {
-
-    case NGX_HTTP_PRIVACY_SWEEP_LOCKED:
-        s->sweep_next = ngx_time() + look;
-        return;
-
-    case NGX_HTTP_PRIVACY_SWEEP_NOT_DUE:
-        s->sweep_next = s->sweep_due;
-        return;
-
-    case NGX_HTTP_PRIVACY_SWEEP_GOING:
-        if (ngx_exiting) {
-            /* a reload: the new workers take the sweep up */
-            ngx_http_privacy_store_unlock(s);
-        }
-
-        return;
-
-    case NGX_HTTP_PRIVACY_SWEEP_FAILED:
-        ngx_log_error(NGX_LOG_ERR, s->log, 0,
-                      "privacy_db \"%V\": %s; retried in a minute",
-                      &s->path, s->sweep_error);
-        s->sweep_next = ngx_time() + 60;
-
-        if (ngx_exiting) {
-            ngx_http_privacy_store_unlock(s);
-        }
-
-        return;
-    }
-
-    /* done: a line per category */
-
-    dry = s->sweep_dry ? " (dry run)" : "";
-
-    for (i = 0; i < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; i++) {
-        text = &s->sweep_text[i];
-
-        if (text->len == 0) {
-            continue;
-        }
-
-        c = &s->sweep_count[i];
-        ngx_gmtime(s->sweep_cutoff[i], &tm);
-
-        switch (i) {
-
-        case NGX_HTTP_PRIVACY_SWEEP_ANALYTICS:
-            ngx_log_error(NGX_LOG_NOTICE, s->log, 0,
-                          "privacy_db \"%V\": retention sweep%s: %L page "
-                          "views from before %4d-%02d-%02d %s in %T s "
-                          "(privacy_retention analytics %V)", &s->path, dry,
-                          (int64_t) (s->sweep_dry ? c->examined : c->deleted),
-                          tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
-                          s->sweep_dry ? "to be deleted" : "deleted",
-                          ngx_time() - s->sweep_start, text);
-            break;
-
-        case NGX_HTTP_PRIVACY_SWEEP_AGGREGATE:
-            ngx_log_error(NGX_LOG_NOTICE, s->log, 0,
-                          "privacy_db \"%V\": retention sweep%s: %L daily "
-                          "aggregates of days before %4d-%02d-%02d %s "
-                          "(privacy_retention analytics_aggregate %V)",
-                          &s->path, dry,
-                          (int64_t) (s->sweep_dry ? c->examined : c->deleted),
-                          tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
-                          s->sweep_dry ? "to be deleted" : "deleted", text);
-            break;
-
-        default: /* NGX_HTTP_PRIVACY_SWEEP_CONSENT */
-            ngx_log_error(NGX_LOG_NOTICE, s->log, 0,
-                          "privacy_db \"%V\": retention sweep%s: %L consent "
-                          "receipts whose consent ended before "
-                          "%4d-%02d-%02d %s (privacy_retention consent %V)",
-                          &s->path, dry,
-                          (int64_t) (s->sweep_dry ? c->examined : c->deleted),
-                          tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
-                          s->sweep_dry ? "to be deleted" : "deleted", text);
-            break;
-        }
-    }
-
-    s->sweep_next = ngx_time() + s->sweep_interval;
-}
-
-
-/* lets another worker sweep (the lock also dies with the process) */
-
-static void
-ngx_http_privacy_store_unlock(ngx_http_privacy_store_t *s)
-{
-    if (s->sweep_lock_open) {
-        (void) close(s->sweep_lock);
-        s->sweep_lock_open = 0;
-    }
-
-    s->sweeping = 0;
-}
-
-
-/* the functions below run in a pool thread (or at exit): no nginx calls */
-
-
-/* the upkeep task: the day's roll-up when asked, then a checkpoint */
-
-static void
-ngx_http_privacy_store_upkeep(void *data, ngx_log_t *log)
-{
-    ngx_http_privacy_store_task_ctx_t  *ctx = data;
-
-    int                        rc;
-    ngx_http_privacy_store_t  *s;
-
-    s = ctx->store;
-
-    if (s->upkeep_rollup) {
-        /* until it has run */
-        s->rollup_rc = SQLITE_CANTOPEN;
-        snprintf(s->rollup_error, sizeof(s->rollup_error),
-                 "roll-up not run: the register cannot be opened");
-    }
-
-    if (s->upkeep_sweep) {
-        s->sweep_state = NGX_HTTP_PRIVACY_SWEEP_FAILED;
-        snprintf(s->sweep_error, sizeof(s->sweep_error),
-                 "retention sweep not run: the register cannot be opened");
-    }
-
-    if (s->upkeep_db == NULL) {
-        rc = sqlite3_open_v2((char *) s->path.data, &s->upkeep_db,
-                             SQLITE_OPEN_READWRITE|SQLITE_OPEN_NOMUTEX,
-                             NULL);
-        if (rc != SQLITE_OK) {
-            goto failed;
-        }
-
-        /*
-         * RESTART holds new writes back while it waits for the writer
-         * and for readers (a DPO report, say): never for long, as the
-         * writer's queue lasts a fraction of a second at full load; a
-         * restart given up is tried again a second later.  A roll-up's
-         * short copy, and a sweep's batch, wait as briefly for the
-         * writers.
-         */
-        sqlite3_busy_timeout(s->upkeep_db, 100);
-
-        /*
-         * what a sweep deletes is overwritten with zeros, not left in
-         * free pages of the file
-         */
-        rc = sqlite3_exec(s->upkeep_db, "PRAGMA secure_delete=ON", NULL,
-                          NULL, NULL);
-        if (rc != SQLITE_OK) {
-            goto failed;
-        }
-
-        /*
-         * A connection learns that the database is in WAL mode from its
-         * first read; until then sqlite3_wal_checkpoint_v2() does nothing
-         * and says SQLITE_OK (and the writer's own autocheckpoint, in
-         * the writer, would end up doing the work on every commit).
-         */
-        rc = sqlite3_exec(s->upkeep_db, "PRAGMA schema_version", NULL, NULL,
-                          NULL);
-        if (rc != SQLITE_OK) {
-            goto failed;
-        }
-    }
-
-    if (s->upkeep_rollup) {
-        s->rollup_rc = ngx_http_privacy_rollup(s->upkeep_db, time(NULL),
-                                               s->rollup_error,
-                                               sizeof(s->rollup_error));
-    }
-
-    if (s->upkeep_sweep) {
-        ngx_http_privacy_store_sweep(s);
-    }
-
-    rc = ngx_http_privacy_store_checkpoint(s);
-
-    if (rc == SQLITE_OK) {
-        s->ckpt_rc = SQLITE_OK;
-        return;
-    }
-
-failed:
-
-    s->ckpt_rc = rc;
-    snprintf(s->ckpt_error, sizeof(s->ckpt_error), "checkpoint failed: %s",
-             s->upkeep_db ? sqlite3_errmsg(s->upkeep_db) : sqlite3_errstr(rc));
-
-    /* reopen next time: the file may have been replaced */
-    (void) sqlite3_close(s->upkeep_db);
-    s->upkeep_db = NULL;
-}
-
-
-/*
- * One sweeper.  Every worker looks every privacy_sweep_interval; a sweep
- * is run by the worker that holds an exclusive flock() on "<db>.sweep",
- * from its start to its end (through as many upkeep runs as it takes).
- * The kernel drops the lock with the process: a worker killed mid-sweep
- * (a crash, kill -9) holds nothing, no lease must first run out, and the
- * next worker to look takes the sweep up; an old worker exiting after a
- * reload lets go at its next run.  Whether a sweep is due is read, under
- * the lock, from the sweep records in the register: one that never
- * finished does not count, so a stopped sweep is run again at once.  The
- * register, not the lock, makes the work safe to repeat: each batch is
- * a transaction, and a sweep resumes from whatever rows are left.
- */
-
-static void
-ngx_http_privacy_store_sweep(ngx_http_privacy_store_t *s)
-{
-    int                              c, rc, more;
-    char                             err[256];
-    time_t                           now;
-    ngx_http_privacy_sweep_t         sw;
-    ngx_http_privacy_sweep_count_t   count;
-
-    now = time(NULL);
-
-    if (!s->sweeping) {
-        rc = ngx_http_privacy_store_sweep_start(s, now);
-
-        if (rc != SQLITE_OK || !s->sweeping) {
-            return;
-        }
-    }
-
-    s->sweep_state = NGX_HTTP_PRIVACY_SWEEP_GOING;
-
-    for (c = s->sweep_category; c < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; c++)
-    {
-        s->sweep_category = c;
-
-        if (s->sweep_text[c].len == 0) {
-            continue;
-        }
-
-        sw.category = c;
-        sw.cutoff = s->sweep_cutoff[c];
-        sw.max_age = s->consent_max_age;
-        sw.batch = NGX_HTTP_PRIVACY_SWEEP_BATCH;
-        sw.max_batches = NGX_HTTP_PRIVACY_SWEEP_RUN;
-        sw.dry_run = s->sweep_dry;
-
-        ngx_memzero(&count, sizeof(count));
-
-        rc = ngx_http_privacy_sweep_category(s->upkeep_db, &sw, &count,
-                                             &more, s->sweep_error,
-                                             sizeof(s->sweep_error));
-
-        s->sweep_count[c].examined += count.examined;
-        s->sweep_count[c].deleted += count.deleted;
-        s->sweep_count[c].held += count.held;
-        s->sweep_count[c].asked += count.asked;
-
-        /* what was deleted is recorded, also when the sweep failed */
-        if (ngx_http_privacy_sweep_count(s->upkeep_db, s->sweep_id, c,
-                (char *) s->sweep_text[c].data, sw.cutoff, &count, err,
-                sizeof(err))
-            != SQLITE_OK && rc == SQLITE_OK)
-        {
-            rc = SQLITE_ERROR;
-            ngx_cpystrn((u_char *) s->sweep_error, (u_char *) err,
-                        sizeof(s->sweep_error));
-        }
-
-        if (rc != SQLITE_OK) {
-            s->sweep_state = NGX_HTTP_PRIVACY_SWEEP_FAILED;
-            return;
-        }
-
-        if (more) {
-            return;
-        }
-    }
-
-    s->sweep_category = NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES;
-
-    if (ngx_http_privacy_sweep_end(s->upkeep_db, s->sweep_id, time(NULL),
-                                   s->sweep_error, sizeof(s->sweep_error))
-        != SQLITE_OK)
-    {
-        s->sweep_state = NGX_HTTP_PRIVACY_SWEEP_FAILED;
-        return;
-    }
-
-    (void) flock(s->sweep_lock, LOCK_UN);
-    s->sweeping = 0;
-    s->sweep_state = NGX_HTTP_PRIVACY_SWEEP_DONE;
-}
-
-
-/* takes the lock and, if a sweep is due, starts one: SQLITE_OK or not */
-
-static int
-ngx_http_privacy_store_sweep_start(ngx_http_privacy_store_t *s, time_t now)
-{
-    int   c, rc, due;
-    char  file[NGX_MAX_PATH];
-
-    if (!s->sweep_lock_open) {
-        snprintf(file, sizeof(file), "%s.sweep", (char *) s->path.data);
-
-        /* CLOEXEC: a command run from a pool thread must not inherit it */
-        s->sweep_lock = open(file, O_RDWR|O_CREAT|O_CLOEXEC, 0600);
-
-        if (s->sweep_lock == -1) {
-            /* the log line names the register; the file is beside it */
-            snprintf(s->sweep_error, sizeof(s->sweep_error),
-                     "retention sweep: the lock file \".sweep\" cannot be "
-                     "opened (errno %d)", errno);
-            return SQLITE_CANTOPEN;
-        }
-
-        s->sweep_lock_open = 1;
-    }
-
-    if (flock(s->sweep_lock, LOCK_EX|LOCK_NB) == -1) {
-        if (errno == EWOULDBLOCK) {
-            s->sweep_state = NGX_HTTP_PRIVACY_SWEEP_LOCKED;
-            return SQLITE_OK;
-        }
-
-        snprintf(s->sweep_error, sizeof(s->sweep_error),
-                 "retention sweep: flock() failed (errno %d)", errno);
-        return SQLITE_IOERR;
-    }
-
-    rc = ngx_http_privacy_sweep_due(s->upkeep_db, now, s->sweep_interval,
-                                    s->sweep_dry, &due, &s->sweep_due,
-                                    s->sweep_error, sizeof(s->sweep_error));
-    if (rc != SQLITE_OK) {
-        goto failed;
-    }
-
-    if (!due) {
-        (void) flock(s->sweep_lock, LOCK_UN);
-        s->sweep_state = NGX_HTTP_PRIVACY_SWEEP_NOT_DUE;
-        return SQLITE_OK;
-    }
-
-    /* no page view goes before its day is rolled up, whoever rolls up */
-    if (s->sweep_text[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS].len) {
-        rc = ngx_http_privacy_rollup(s->upkeep_db, now, s->sweep_error,
-                                     sizeof(s->sweep_error));
-        if (rc != SQLITE_OK) {
-            goto failed;
-        }
-    }
-
-    rc = ngx_http_privacy_sweep_begin(s->upkeep_db, now, s->sweep_dry,
-                                      (long) getpid(), &s->sweep_id,
-                                      s->sweep_error, sizeof(s->sweep_error));
-    if (rc != SQLITE_OK) {
-        goto failed;
-    }
-
-    for (c = 0; c < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; c++) {
-        s->sweep_cutoff[c] = ngx_http_privacy_period_cutoff(now,
-                                                      &s->sweep_period[c]);
-        ngx_memzero(&s->sweep_count[c], sizeof(s->sweep_count[c]));
-    }
-
-    s->sweep_cutoff[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS] =
-        ngx_http_privacy_sweep_cutoff(now,
-            &s->sweep_period[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS]);
-
-    /*
-     * the roll-ups are computed from the page views still there: they
-     * are never deleted before them, or the next roll-up would bring
-     * them back
-     */
-    if (s->sweep_text[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS].len
-        && s->sweep_cutoff[NGX_HTTP_PRIVACY_SWEEP_AGGREGATE]
-           > s->sweep_cutoff[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS])
-    {
-        s->sweep_cutoff[NGX_HTTP_PRIVACY_SWEEP_AGGREGATE] =
-            s->sweep_cutoff[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS];
-    }
-
-    s->sweep_start = now;
-    s->sweep_category = 0;
-    s->sweeping = 1;
-
-    return SQLITE_OK;
-
-failed:
-
-    (void) flock(s->sweep_lock, LOCK_UN);
-    s->sweep_state = NGX_HTTP_PRIVACY_SWEEP_FAILED;
-
-    return rc;
-}
-
-
-/*
- * Copies the WAL into the database file and starts it over (see below),
- * so that the writer's own automatic checkpoint, with its fsync, is not
- * needed.
- */
-
-static int
-ngx_http_privacy_store_checkpoint(ngx_http_privacy_store_t *s)
-{
-    int  rc;
-
-    /*
-     * PASSIVE copies what the log holds without stopping the writer.  A
-     * log that never stops growing is never started over, though (and
-     * past wal_autocheckpoint the writer would checkpoint after every
-     * commit, fsync included): RESTART then copies the little written
-     * meanwhile, holding the writer back for that long, and the next
-     * commit writes the log from its start again.
-     */
-
-    rc = sqlite3_wal_checkpoint_v2(s->upkeep_db, NULL,
-                                   SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_wal_checkpoint_v2(s->upkeep_db, NULL,
-                                       SQLITE_CHECKPOINT_RESTART, NULL, NULL);
-    }
-
-    /* BUSY: another worker's checkpointer (or the writer) is at it */
-    return (rc == SQLITE_BUSY) ? SQLITE_OK : rc;
 }
 
 
