@@ -25,6 +25,16 @@
 # callgrind_annotate / kcachegrind them), NGINX, MODULE (the .so to load),
 # CACHE_SIM=1 (simulate the caches too and print first-level instruction
 # and data cache misses per request: slower).
+#
+# The cases of docs/performance.md (issue #21):
+#   tests/bench/callgrind.sh                  statistics granted, 2 expired
+#   CONSENT=none tests/bench/callgrind.sh     undecided, 8 cookies expired
+#   ANALYTICS=off tests/bench/callgrind.sh    a server without analytics:
+#                                             no page view, no writer work
+#   PRIVACY=off tests/bench/callgrind.sh      the module loaded and
+#                                             configured, the page's
+#                                             location with "privacy off;
+#                                             privacy_analytics off;"
 
 set -euo pipefail
 
@@ -40,6 +50,8 @@ HIGH=${HIGH:-2500}
 TOP=${TOP:-25}
 CONSENT=${CONSENT:-statistics}
 HEADERS=${HEADERS:-1}
+ANALYTICS=${ANALYTICS:-on}
+PRIVACY=${PRIVACY:-on}
 NGINX=${NGINX:-/usr/sbin/nginx}
 MODULE=${MODULE:-$REPO/build/ngx_http_privacy_module.so}
 CACHE_OPT=
@@ -79,7 +91,7 @@ write_secret "$D/secret"
 
 # one configuration per (name, run): a fresh database for each run
 write_conf() {   # name
-    local name=$1 load= http_extra= server_extra=
+    local name=$1 load= http_extra= server_extra= loc_extra=
     rm -rf "$D/$name"
     mkdir -p "$D/$name/data" "$D/$name/tmp"
     [ "$(id -u)" = 0 ] && chown nobody:nogroup "$D/$name/data" "$D/$name/tmp"
@@ -88,7 +100,8 @@ write_conf() {   # name
         http_extra="
 $(privacy_http_conf "$D/secret" "$D/$name/data/privacy.db")"
         server_extra="
-$(privacy_server_conf on)"
+$(privacy_server_conf "$ANALYTICS")"
+        [ "$PRIVACY" = off ] && loc_extra="privacy off; privacy_analytics off;"
     fi
     cat > "$D/$name/nginx.conf" <<EOF
 $load
@@ -123,6 +136,7 @@ $http_extra
         root $D/www;
 $server_extra
         location / {
+            $loc_extra
         }
     }
 }
@@ -140,7 +154,16 @@ wait_port() {
 }
 
 stop_nginx() {
+    # under valgrind a signal is now and then lost: QUIT again every 10 s
+    local i=0
     kill -QUIT "$NGX_PID"
+    while kill -0 "$NGX_PID" 2>/dev/null; do
+        sleep 0.2
+        i=$((i + 1))
+        if [ $((i % 50)) = 0 ]; then
+            kill -QUIT "$NGX_PID" 2>/dev/null || true
+        fi
+    done
     wait "$NGX_PID" || true
     NGX_PID=
 }
@@ -221,6 +244,7 @@ total() {   # callgrind.out file [event column, 1: Ir]
 }
 
 echo "callgrind: $LOW and $HIGH requests per configuration (this takes a while)"
+echo "callgrind: module: CONSENT=$CONSENT ANALYTICS=$ANALYTICS PRIVACY=$PRIVACY HEADERS=$HEADERS"
 for name in stock module; do
     for n in "$LOW" "$HIGH"; do
         run "$name" "$n"

@@ -95,8 +95,10 @@ consent_cookie() {   # port
     if [ "$CONSENT" = all ]; then
         form='action=accept_all'
     fi
+    # a browser's form POST names its origin (the portal's CSRF check)
     curl -sS -o /dev/null -D - -A "$UA" \
-        -H 'Host: shop.example' --data "$form" \
+        -H 'Host: shop.example' -H 'Origin: http://shop.example' \
+        --data "$form" \
         "http://127.0.0.1:$1/privacy/consent" \
         | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(privacy_consent=[^;]*\).*/\1/p'
 }

@@ -1,0 +1,419 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * The writer's SQL, in the pool thread: prepared statements, a batch in
+ * one transaction.  Runs of page views share a multi-row INSERT.
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+
+#include <sqlite3.h>
+
+#include "ngx_http_privacy_store_int.h"
+#include "ngx_http_privacy_schema.h"
+
+
+/*
+ * Page views written by one multi-row INSERT: a statement's step, halt
+ * and reset cost about as much as writing a row, so runs of events in a
+ * batch share them; what is left of a run goes through the one-row
+ * INSERT.  STORE_ROWS is the number of rows in EVENT_ROWS.
+ */
+#define NGX_HTTP_PRIVACY_STORE_ROWS     32
+#define NGX_HTTP_PRIVACY_EVENT_PARAMS   8
+
+#define NGX_HTTP_PRIVACY_ROW    "(?,?,?,?,?,?,?,?)"
+#define NGX_HTTP_PRIVACY_ROW4                                                 \
+    NGX_HTTP_PRIVACY_ROW "," NGX_HTTP_PRIVACY_ROW ","                         \
+    NGX_HTTP_PRIVACY_ROW "," NGX_HTTP_PRIVACY_ROW
+#define NGX_HTTP_PRIVACY_ROW16                                                \
+    NGX_HTTP_PRIVACY_ROW4 "," NGX_HTTP_PRIVACY_ROW4 ","                       \
+    NGX_HTTP_PRIVACY_ROW4 "," NGX_HTTP_PRIVACY_ROW4
+#define NGX_HTTP_PRIVACY_EVENT_ROWS                                           \
+    NGX_HTTP_PRIVACY_ROW16 "," NGX_HTTP_PRIVACY_ROW16
+
+
+typedef struct {
+    const char                      *sql;
+    size_t                           offset;    /* of the sqlite3_stmt * */
+} ngx_http_privacy_store_stmt_t;
+
+
+/* prepared once per connection: a batch parses no SQL */
+static ngx_http_privacy_store_stmt_t  ngx_http_privacy_store_stmts[] = {
+
+    { "BEGIN IMMEDIATE",
+      offsetof(ngx_http_privacy_store_t, begin) },
+
+    { "COMMIT",
+      offsetof(ngx_http_privacy_store_t, commit) },
+
+    { "INSERT INTO consent_receipts (consent_id, decided_at,"
+      " policy_version, categories, method, client, site)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+      offsetof(ngx_http_privacy_store_t, insert_receipt) },
+
+    { "INSERT INTO analytics_events (ts, host, path, status,"
+      " referrer_host, search_term, visitor, identified)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      offsetof(ngx_http_privacy_store_t, insert_event) },
+
+    /*
+     * OR FAIL: a failed row fails the batch, whose transaction is rolled
+     * back as a whole, so the statement need not undo its own earlier
+     * rows (for which SQLite would keep a statement journal)
+     */
+    { "INSERT OR FAIL INTO analytics_events (ts, host, path, status,"
+      " referrer_host, search_term, visitor, identified)"
+      " VALUES " NGX_HTTP_PRIVACY_EVENT_ROWS,
+      offsetof(ngx_http_privacy_store_t, insert_events) },
+
+    { "INSERT INTO cookies_seen (name, category, first_seen,"
+      " last_seen, sightings) VALUES (?1, ?2, ?3, ?3, 1)"
+      " ON CONFLICT (name) DO UPDATE SET category = excluded.category,"
+      " last_seen = excluded.last_seen, sightings = sightings + 1",
+      offsetof(ngx_http_privacy_store_t, upsert_cookie) },
+};
+
+
+#define NGX_HTTP_PRIVACY_STORE_NSTMTS                                         \
+    (sizeof(ngx_http_privacy_store_stmts)                                     \
+     / sizeof(ngx_http_privacy_store_stmts[0]))
+
+/*
+ * Opening the register, a worker retries for this long (milliseconds)
+ * when SQLite says "database is locked" without having waited: the
+ * workers of a first start all switch the new file to WAL at once.
+ */
+#define NGX_HTTP_PRIVACY_STORE_OPEN_WAIT  10000
+
+
+#define ngx_http_privacy_store_stmt(s, i)                                     \
+    ((sqlite3_stmt **) ((u_char *) (s)                                        \
+                        + ngx_http_privacy_store_stmts[i].offset))
+
+
+
+static void ngx_http_privacy_store_bind_event(sqlite3_stmt *st, int base,
+    ngx_http_privacy_event_record_t *ev);
+static void ngx_http_privacy_store_create_file(ngx_http_privacy_store_t *s);
+static int ngx_http_privacy_store_configure(sqlite3 *db, char *err,
+    size_t err_len);
+
+
+int
+ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
+    size_t err_len)
+{
+    int          rc, delay, waited;
+    sqlite3     *db;
+    ngx_uint_t   i;
+
+    ngx_http_privacy_store_create_file(s);
+
+    /*
+     * NOMUTEX: one thread at a time uses the connection (one task in
+     * flight per worker, then the exiting worker itself).
+     */
+
+    rc = sqlite3_open_v2((char *) s->path.data, &db,
+                         SQLITE_OPEN_READWRITE|SQLITE_OPEN_CREATE
+                         |SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, err_len, "cannot open: %s",
+                 db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return rc;
+    }
+
+    /* several workers write: wait for each other in the thread, not fail */
+    sqlite3_busy_timeout(db, 10000);
+
+    /*
+     * The busy handler does not cover everything here.  Switching a new
+     * file to WAL takes an exclusive lock, and SQLite answers BUSY at
+     * once, without calling the handler, to a connection that holds a
+     * shared lock while another one waits to write: waiting could
+     * deadlock (https://sqlite.org/c3ref/busy_handler.html).  At a first
+     * start every worker is such a connection.  The failed statement has
+     * released its locks when it returns, so the whole step is tried
+     * again, a little later each time: the switch is made once, the
+     * schema created once (BEGIN IMMEDIATE in the migration), and the
+     * other workers then find both done.
+     */
+    delay = 1;
+    waited = 0;
+
+    for ( ;; ) {
+        rc = ngx_http_privacy_store_configure(db, err, err_len);
+
+        if ((rc & 0xff) != SQLITE_BUSY
+            || waited >= NGX_HTTP_PRIVACY_STORE_OPEN_WAIT)
+        {
+            break;
+        }
+
+        sqlite3_sleep(delay);
+        waited += delay;
+        delay = ngx_min(delay * 2, 100);
+    }
+
+    if (rc != SQLITE_OK) {
+        sqlite3_close(db);
+        return rc;
+    }
+
+    s->db = db;
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_STORE_NSTMTS; i++) {
+        rc = sqlite3_prepare_v3(db, ngx_http_privacy_store_stmts[i].sql, -1,
+                                SQLITE_PREPARE_PERSISTENT,
+                                ngx_http_privacy_store_stmt(s, i), NULL);
+        if (rc != SQLITE_OK) {
+            snprintf(err, err_len, "cannot prepare: %s", sqlite3_errmsg(db));
+            ngx_http_privacy_store_close(s);
+            return rc;
+        }
+    }
+
+    return SQLITE_OK;
+}
+
+
+/*
+ * Creates a missing database file readable and writable by the workers'
+ * user only (SQLite would make it 0644 less the umask): it holds consent
+ * receipts and pseudonyms (GDPR art. 32).  SQLite gives the -wal and -shm
+ * files the mode of the database file.  O_EXCL: only a file made here is
+ * closed here, never one that a connection of this process has open, whose
+ * POSIX locks the close would drop.  Not umask(): it is the process's, and
+ * the event loop runs on.  Failures are left to sqlite3_open_v2() to report.
+ */
+
+static void
+ngx_http_privacy_store_create_file(ngx_http_privacy_store_t *s)
+{
+    int  fd;
+
+    fd = open((char *) s->path.data, O_RDWR|O_CREAT|O_EXCL|O_CLOEXEC, 0600);
+
+    if (fd != -1) {
+        (void) close(fd);
+    }
+}
+
+
+/* journal mode and settings, then the schema; SQLITE_BUSY: try again */
+
+static int
+ngx_http_privacy_store_configure(sqlite3 *db, char *err, size_t err_len)
+{
+    int  rc;
+
+    /*
+     * The checkpoint task keeps the WAL short; the writer checkpoints
+     * by itself only if the WAL grows past 40 MB (the task failing).
+     */
+    rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL;"
+                          "PRAGMA wal_autocheckpoint=10000;"
+                          "PRAGMA synchronous=NORMAL;"
+                          "PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, err_len, "cannot configure: %s", sqlite3_errmsg(db));
+        return rc;
+    }
+
+    return ngx_http_privacy_schema_migrate(db, err, err_len);
+}
+
+
+int
+ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_batch_t *b)
+{
+    int                              rc;
+    u_char                           cats[64];
+    size_t                           len;
+    ngx_uint_t                       i, k, end;
+    sqlite3_stmt                    *st;
+    ngx_http_privacy_receipt_t      *r;
+    ngx_http_privacy_cookie_seen_t  *c;
+
+    rc = sqlite3_step(s->begin);
+    sqlite3_reset(s->begin);
+
+    if (rc != SQLITE_DONE) {
+        goto failed;
+    }
+
+    /* records[i] to records[end - 1] are events */
+    end = 0;
+
+    for (i = 0; i < b->n; i++) {
+
+        switch (b->records[i].type) {
+
+        case NGX_HTTP_PRIVACY_RECORD_RECEIPT:
+            r = &b->records[i].u.receipt;
+            st = s->insert_receipt;
+            len = ngx_http_privacy_categories_format(r->categories, cats);
+
+            sqlite3_bind_text(st, 1, (char *) r->consent_id,
+                              sizeof(r->consent_id), SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, r->decided);
+            sqlite3_bind_text(st, 3, (char *) r->version, r->version_len,
+                              SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, (char *) cats, len, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 5, r->method, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 6, (char *) r->client, sizeof(r->client),
+                              SQLITE_STATIC);
+            sqlite3_bind_text(st, 7, (char *) r->site, r->site_len,
+                              SQLITE_STATIC);
+            break;
+
+        case NGX_HTTP_PRIVACY_RECORD_EVENT:
+
+            if (end <= i) {
+                for (end = i + 1; end < b->n; end++) {
+                    if (b->records[end].type != NGX_HTTP_PRIVACY_RECORD_EVENT)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            if (end - i < NGX_HTTP_PRIVACY_STORE_ROWS) {
+                st = s->insert_event;
+                ngx_http_privacy_store_bind_event(st, 0,
+                                                  &b->records[i].u.event);
+                break;
+            }
+
+            st = s->insert_events;
+
+            for (k = 0; k < NGX_HTTP_PRIVACY_STORE_ROWS; k++) {
+                ngx_http_privacy_store_bind_event(st,
+                    k * NGX_HTTP_PRIVACY_EVENT_PARAMS,
+                    &b->records[i + k].u.event);
+            }
+
+            i += NGX_HTTP_PRIVACY_STORE_ROWS - 1;
+            break;
+
+        case NGX_HTTP_PRIVACY_RECORD_COOKIE:
+            st = s->upsert_cookie;
+            c = &b->records[i].u.cookie;
+            len = ngx_http_privacy_categories_format(c->category, cats);
+
+            sqlite3_bind_text(st, 1, (char *) c->name, c->name_len,
+                              SQLITE_STATIC);
+            if (c->category) {
+                sqlite3_bind_text(st, 2, (char *) cats, len,
+                                  SQLITE_TRANSIENT);
+            } else {
+                sqlite3_bind_null(st, 2);
+            }
+            sqlite3_bind_int64(st, 3, c->time);
+            break;
+
+        default:
+            continue;
+        }
+
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+
+        if (rc != SQLITE_DONE) {
+            goto failed;
+        }
+    }
+
+    rc = sqlite3_step(s->commit);
+    sqlite3_reset(s->commit);
+
+    if (rc != SQLITE_DONE) {
+        goto failed;
+    }
+
+    return SQLITE_OK;
+
+failed:
+
+    b->rc = rc;
+    snprintf(b->error, sizeof(b->error), "write failed: %s",
+             sqlite3_errmsg(s->db));
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+
+    /* reopen on the next attempt: the file may have been replaced */
+    ngx_http_privacy_store_close(s);
+
+    return rc;
+}
+
+
+/*
+ * Binds parameters base + 1 to base + 8.  Every parameter is bound, NULL
+ * included: no clear_bindings() needed.
+ */
+
+static void
+ngx_http_privacy_store_bind_event(sqlite3_stmt *st, int base,
+    ngx_http_privacy_event_record_t *ev)
+{
+    u_char  *p;
+
+    p = ev->strings;
+
+    sqlite3_bind_int64(st, base + 1, ev->time);
+    sqlite3_bind_text(st, base + 2, (char *) p, ev->host_len, SQLITE_STATIC);
+    p += ev->host_len;
+    sqlite3_bind_text(st, base + 3, (char *) p, ev->path_len, SQLITE_STATIC);
+    p += ev->path_len;
+    sqlite3_bind_int(st, base + 4, ev->status);
+
+    if (ev->referrer_len) {
+        sqlite3_bind_text(st, base + 5, (char *) p, ev->referrer_len,
+                          SQLITE_STATIC);
+        p += ev->referrer_len;
+
+    } else {
+        sqlite3_bind_null(st, base + 5);
+    }
+
+    if (ev->has_term) {
+        sqlite3_bind_text(st, base + 6, (char *) p, ev->term_len,
+                          SQLITE_STATIC);
+        p += ev->term_len;
+
+    } else {
+        sqlite3_bind_null(st, base + 6);
+    }
+
+    sqlite3_bind_text(st, base + 7, (char *) p, NGX_HTTP_PRIVACY_VISITOR_LEN,
+                      SQLITE_STATIC);
+    sqlite3_bind_int(st, base + 8, ev->identified);
+}
+
+
+/* a batch is in the database: count it, and empty it for new records */
+
+
+void
+ngx_http_privacy_store_close(ngx_http_privacy_store_t *s)
+{
+    ngx_uint_t      i;
+    sqlite3_stmt  **st;
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_STORE_NSTMTS; i++) {
+        st = ngx_http_privacy_store_stmt(s, i);
+        sqlite3_finalize(*st);
+        *st = NULL;
+    }
+
+    if (s->db) {
+        sqlite3_close(s->db);
+        s->db = NULL;
+    }
+}

@@ -1,0 +1,650 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ */
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_thread_pool.h>
+
+#include <sqlite3.h>
+#include <sys/file.h>
+
+#include "ngx_http_privacy_upkeep.h"
+#include "ngx_http_privacy_rollup.h"
+
+
+/*
+ * A retention sweep deletes rows in transactions of this many rows
+ * (each holds the writers back for some milliseconds, and is followed by
+ * a pause as long), and at most this many transactions per category and
+ * upkeep run, once a second: up to 200,000 rows a second, the register
+ * free for the writers at least half of the time, and a worker's exit
+ * delayed by one run at most (~0.5 s)
+ */
+#define NGX_HTTP_PRIVACY_SWEEP_BATCH  5000
+#define NGX_HTTP_PRIVACY_SWEEP_RUN    40
+
+/* a worker that finds another sweeping looks again this often at most */
+#define NGX_HTTP_PRIVACY_SWEEP_LOOK   60
+
+/* what an upkeep run's sweep did (set by the thread) */
+#define NGX_HTTP_PRIVACY_SWEEP_FAILED     0
+#define NGX_HTTP_PRIVACY_SWEEP_LOCKED     1   /* another worker sweeps */
+#define NGX_HTTP_PRIVACY_SWEEP_NOT_DUE    2
+#define NGX_HTTP_PRIVACY_SWEEP_GOING      3   /* to be continued */
+#define NGX_HTTP_PRIVACY_SWEEP_DONE       4
+
+
+static void ngx_http_privacy_upkeep_run(void *data, ngx_log_t *log);
+static void ngx_http_privacy_upkeep_done(ngx_event_t *ev);
+static void ngx_http_privacy_upkeep_swept(ngx_http_privacy_upkeep_t *u);
+static void ngx_http_privacy_upkeep_unlock(ngx_http_privacy_upkeep_t *u);
+static void ngx_http_privacy_upkeep_sweep(ngx_http_privacy_upkeep_t *u);
+static int ngx_http_privacy_upkeep_sweep_start(ngx_http_privacy_upkeep_t *u,
+    time_t now);
+static int ngx_http_privacy_upkeep_checkpoint(ngx_http_privacy_upkeep_t *u);
+
+
+ngx_int_t
+ngx_http_privacy_upkeep_retention(ngx_http_privacy_upkeep_t *u,
+    ngx_str_t *category, ngx_str_t *text)
+{
+    ngx_uint_t   i;
+    const char  *name;
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; i++) {
+        name = ngx_http_privacy_sweep_names[i];
+
+        if (category->len == ngx_strlen(name)
+            && ngx_strncmp(category->data, name, category->len) == 0)
+        {
+            if (ngx_http_privacy_period_parse(text->data, text->len,
+                                              &u->sweep_period[i])
+                != 0)
+            {
+                return NGX_ERROR;
+            }
+
+            u->sweep_text[i] = *text;
+            return NGX_OK;
+        }
+    }
+
+    /* a category kept in the subject register: not swept here */
+    return NGX_DECLINED;
+}
+
+
+ngx_int_t
+ngx_http_privacy_upkeep_init_process(ngx_http_privacy_upkeep_t *u,
+    ngx_str_t *path, ngx_thread_pool_t *tp, ngx_cycle_t *cycle)
+{
+    u->path = path;
+    u->thread_pool = tp;
+    u->log = cycle->log;
+
+    u->task = ngx_thread_task_alloc(cycle->pool, 0);
+    if (u->task == NULL) {
+        return NGX_ERROR;
+    }
+
+    u->task->ctx = u;
+    u->task->handler = ngx_http_privacy_upkeep_run;
+    u->task->event.handler = ngx_http_privacy_upkeep_done;
+    u->task->event.data = u;
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_privacy_upkeep_tick(ngx_http_privacy_upkeep_t *u, ngx_uint_t opened,
+    ngx_uint_t written)
+{
+    ngx_uint_t  i, rollup, sweep;
+
+    if (u->busy || u->task == NULL) {
+        return;
+    }
+
+    /*
+     * Roll-ups once a day (and at start), by one worker: they would all
+     * compute the same.  Not before the writer has migrated the register.
+     */
+    rollup = ngx_worker == 0 && opened
+             && u->rollup_day != ngx_time() / 86400
+             && ngx_time() >= u->rollup_retry;
+
+    /*
+     * retention: every worker looks every sweep_interval (and a sweep
+     * goes on every second until done); the lock lets one sweep
+     */
+    sweep = 0;
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; i++) {
+        if (u->sweep_text[i].len) {
+            sweep = opened && !ngx_exiting && ngx_time() >= u->sweep_next;
+        }
+    }
+
+    if (!(rollup || sweep || written != u->ckpt_written)) {
+        return;
+    }
+
+    u->rollup = rollup;
+    u->sweep = sweep;
+
+    if (ngx_thread_task_post(u->thread_pool, u->task) == NGX_OK) {
+        u->busy = 1;
+        u->ckpt_written = written;
+    }
+}
+
+
+void
+ngx_http_privacy_upkeep_exit_process(ngx_http_privacy_upkeep_t *u)
+{
+    /*
+     * the thread pool module exits before this one and waits for queued
+     * tasks: no thread uses the connection any more
+     */
+    u->busy = 0;
+
+    if (u->db) {
+        (void) sqlite3_close(u->db);
+        u->db = NULL;
+    }
+
+    /* a sweep stopped here is taken up by the next worker that looks */
+    ngx_http_privacy_upkeep_unlock(u);
+}
+
+
+/* after a run (on the event loop): its results logged */
+
+static void
+ngx_http_privacy_upkeep_done(ngx_event_t *ev)
+{
+    ngx_http_privacy_upkeep_t  *u = ev->data;
+
+    u->busy = 0;
+
+    if (u->rollup) {
+        if (u->rollup_rc == SQLITE_OK) {
+            u->rollup_day = ngx_time() / 86400;
+
+        } else {
+            /* a roll-up reads days of rows: not again every second */
+            ngx_log_error(NGX_LOG_ERR, u->log, 0,
+                          "privacy_db \"%V\": %s; retried in a minute",
+                          u->path, u->rollup_error);
+            u->rollup_retry = ngx_time() + 60;
+        }
+    }
+
+    if (u->sweep) {
+        ngx_http_privacy_upkeep_swept(u);
+    }
+
+    if (u->ckpt_rc != SQLITE_OK) {
+        if (!u->ckpt_failing) {
+            ngx_log_error(NGX_LOG_ERR, u->log, 0,
+                          "privacy_db \"%V\": %s", u->path, u->ckpt_error);
+        }
+
+        u->ckpt_failing = 1;
+        return;
+    }
+
+    if (u->ckpt_failing) {
+        ngx_log_error(NGX_LOG_NOTICE, u->log, 0,
+                      "privacy_db \"%V\": checkpoints work again", u->path);
+        u->ckpt_failing = 0;
+    }
+}
+
+
+/* after an upkeep run that swept: its result, and the log once it is done */
+
+static void
+ngx_http_privacy_upkeep_swept(ngx_http_privacy_upkeep_t *u)
+{
+    int                              i;
+    time_t                           look;
+    ngx_tm_t                         tm;
+    ngx_str_t                       *text;
+    const char                      *dry;
+    ngx_http_privacy_sweep_count_t  *c;
+
+    look = u->sweep_interval < NGX_HTTP_PRIVACY_SWEEP_LOOK
+           ? u->sweep_interval : NGX_HTTP_PRIVACY_SWEEP_LOOK;
+
+    switch (u->sweep_state) {
+
+    case NGX_HTTP_PRIVACY_SWEEP_LOCKED:
+        u->sweep_next = ngx_time() + look;
+        return;
+
+    case NGX_HTTP_PRIVACY_SWEEP_NOT_DUE:
+        u->sweep_next = u->sweep_due;
+        return;
+
+    case NGX_HTTP_PRIVACY_SWEEP_GOING:
+        if (ngx_exiting) {
+            /* a reload: the new workers take the sweep up */
+            ngx_http_privacy_upkeep_unlock(u);
+        }
+
+        return;
+
+    case NGX_HTTP_PRIVACY_SWEEP_FAILED:
+        ngx_log_error(NGX_LOG_ERR, u->log, 0,
+                      "privacy_db \"%V\": %s; retried in a minute",
+                      u->path, u->sweep_error);
+        u->sweep_next = ngx_time() + 60;
+
+        if (ngx_exiting) {
+            ngx_http_privacy_upkeep_unlock(u);
+        }
+
+        return;
+    }
+
+    /* done: a line per category */
+
+    dry = u->sweep_dry ? " (dry run)" : "";
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; i++) {
+        text = &u->sweep_text[i];
+
+        if (text->len == 0) {
+            continue;
+        }
+
+        c = &u->sweep_count[i];
+        ngx_gmtime(u->sweep_cutoff[i], &tm);
+
+        switch (i) {
+
+        case NGX_HTTP_PRIVACY_SWEEP_ANALYTICS:
+            ngx_log_error(NGX_LOG_NOTICE, u->log, 0,
+                          "privacy_db \"%V\": retention sweep%s: %L page "
+                          "views from before %4d-%02d-%02d %s in %T s "
+                          "(privacy_retention analytics %V)", u->path, dry,
+                          (int64_t) (u->sweep_dry ? c->examined : c->deleted),
+                          tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
+                          u->sweep_dry ? "to be deleted" : "deleted",
+                          ngx_time() - u->sweep_start, text);
+            break;
+
+        case NGX_HTTP_PRIVACY_SWEEP_AGGREGATE:
+            ngx_log_error(NGX_LOG_NOTICE, u->log, 0,
+                          "privacy_db \"%V\": retention sweep%s: %L daily "
+                          "aggregates of days before %4d-%02d-%02d %s "
+                          "(privacy_retention analytics_aggregate %V)",
+                          u->path, dry,
+                          (int64_t) (u->sweep_dry ? c->examined : c->deleted),
+                          tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
+                          u->sweep_dry ? "to be deleted" : "deleted", text);
+            break;
+
+        default: /* NGX_HTTP_PRIVACY_SWEEP_CONSENT */
+            ngx_log_error(NGX_LOG_NOTICE, u->log, 0,
+                          "privacy_db \"%V\": retention sweep%s: %L consent "
+                          "receipts whose consent ended before "
+                          "%4d-%02d-%02d %s (privacy_retention consent %V)",
+                          u->path, dry,
+                          (int64_t) (u->sweep_dry ? c->examined : c->deleted),
+                          tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
+                          u->sweep_dry ? "to be deleted" : "deleted", text);
+            break;
+        }
+    }
+
+    u->sweep_next = ngx_time() + u->sweep_interval;
+}
+
+
+/* lets another worker sweep (the lock also dies with the process) */
+
+static void
+ngx_http_privacy_upkeep_unlock(ngx_http_privacy_upkeep_t *u)
+{
+    if (u->sweep_lock_open) {
+        (void) close(u->sweep_lock);
+        u->sweep_lock_open = 0;
+    }
+
+    u->sweeping = 0;
+}
+
+
+/* the functions below run in a pool thread (or at exit): no nginx calls */
+
+
+/* the upkeep task: the day's roll-up when asked, then a checkpoint */
+
+static void
+ngx_http_privacy_upkeep_run(void *data, ngx_log_t *log)
+{
+    ngx_http_privacy_upkeep_t  *u = data;
+
+    int  rc;
+
+    if (u->rollup) {
+        /* until it has run */
+        u->rollup_rc = SQLITE_CANTOPEN;
+        snprintf(u->rollup_error, sizeof(u->rollup_error),
+                 "roll-up not run: the register cannot be opened");
+    }
+
+    if (u->sweep) {
+        u->sweep_state = NGX_HTTP_PRIVACY_SWEEP_FAILED;
+        snprintf(u->sweep_error, sizeof(u->sweep_error),
+                 "retention sweep not run: the register cannot be opened");
+    }
+
+    if (u->db == NULL) {
+        rc = sqlite3_open_v2((char *) u->path->data, &u->db,
+                             SQLITE_OPEN_READWRITE|SQLITE_OPEN_NOMUTEX,
+                             NULL);
+        if (rc != SQLITE_OK) {
+            goto failed;
+        }
+
+        /*
+         * RESTART holds new writes back while it waits for the writer
+         * and for readers (a DPO report, say): never for long, as the
+         * writer's queue lasts a fraction of a second at full load; a
+         * restart given up is tried again a second later.  A roll-up's
+         * short copy, and a sweep's batch, wait as briefly for the
+         * writers.
+         */
+        sqlite3_busy_timeout(u->db, 100);
+
+        /*
+         * what a sweep deletes is overwritten with zeros, not left in
+         * free pages of the file
+         */
+        rc = sqlite3_exec(u->db, "PRAGMA secure_delete=ON", NULL,
+                          NULL, NULL);
+        if (rc != SQLITE_OK) {
+            goto failed;
+        }
+
+        /*
+         * A connection learns that the database is in WAL mode from its
+         * first read; until then sqlite3_wal_checkpoint_v2() does nothing
+         * and says SQLITE_OK (and the writer's own autocheckpoint, in
+         * the writer, would end up doing the work on every commit).
+         */
+        rc = sqlite3_exec(u->db, "PRAGMA schema_version", NULL, NULL,
+                          NULL);
+        if (rc != SQLITE_OK) {
+            goto failed;
+        }
+    }
+
+    if (u->rollup) {
+        u->rollup_rc = ngx_http_privacy_rollup(u->db, time(NULL),
+                                               u->rollup_error,
+                                               sizeof(u->rollup_error));
+    }
+
+    if (u->sweep) {
+        ngx_http_privacy_upkeep_sweep(u);
+    }
+
+    rc = ngx_http_privacy_upkeep_checkpoint(u);
+
+    if (rc == SQLITE_OK) {
+        u->ckpt_rc = SQLITE_OK;
+        return;
+    }
+
+failed:
+
+    u->ckpt_rc = rc;
+    snprintf(u->ckpt_error, sizeof(u->ckpt_error), "checkpoint failed: %s",
+             u->db ? sqlite3_errmsg(u->db) : sqlite3_errstr(rc));
+
+    /* reopen next time: the file may have been replaced */
+    (void) sqlite3_close(u->db);
+    u->db = NULL;
+}
+
+
+/*
+ * One sweeper.  Every worker looks every privacy_sweep_interval; a sweep
+ * is run by the worker that holds an exclusive flock() on "<db>.sweep",
+ * from its start to its end (through as many upkeep runs as it takes).
+ * The kernel drops the lock with the process: a worker killed mid-sweep
+ * (a crash, kill -9) holds nothing, no lease must first run out, and the
+ * next worker to look takes the sweep up; an old worker exiting after a
+ * reload lets go at its next run.  Whether a sweep is due is read, under
+ * the lock, from the sweep records in the register: one that never
+ * finished does not count, so a stopped sweep is run again at once.  The
+ * register, not the lock, makes the work safe to repeat: each batch is
+ * a transaction, and a sweep resumes from whatever rows are left.
+ */
+
+static void
+ngx_http_privacy_upkeep_sweep(ngx_http_privacy_upkeep_t *u)
+{
+    int                              c, rc, more;
+    char                             err[256];
+    time_t                           now;
+    ngx_http_privacy_sweep_t         sw;
+    ngx_http_privacy_sweep_count_t   count;
+
+    now = time(NULL);
+
+    if (!u->sweeping) {
+        rc = ngx_http_privacy_upkeep_sweep_start(u, now);
+
+        if (rc != SQLITE_OK || !u->sweeping) {
+            return;
+        }
+    }
+
+    u->sweep_state = NGX_HTTP_PRIVACY_SWEEP_GOING;
+
+    for (c = u->sweep_category; c < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; c++)
+    {
+        u->sweep_category = c;
+
+        if (u->sweep_text[c].len == 0) {
+            continue;
+        }
+
+        sw.category = c;
+        sw.cutoff = u->sweep_cutoff[c];
+        sw.max_age = u->consent_max_age;
+        sw.batch = NGX_HTTP_PRIVACY_SWEEP_BATCH;
+        sw.max_batches = NGX_HTTP_PRIVACY_SWEEP_RUN;
+        sw.dry_run = u->sweep_dry;
+
+        ngx_memzero(&count, sizeof(count));
+
+        rc = ngx_http_privacy_sweep_category(u->db, &sw, &count,
+                                             &more, u->sweep_error,
+                                             sizeof(u->sweep_error));
+
+        u->sweep_count[c].examined += count.examined;
+        u->sweep_count[c].deleted += count.deleted;
+        u->sweep_count[c].held += count.held;
+        u->sweep_count[c].asked += count.asked;
+
+        /* what was deleted is recorded, also when the sweep failed */
+        if (ngx_http_privacy_sweep_count(u->db, u->sweep_id, c,
+                (char *) u->sweep_text[c].data, sw.cutoff, &count, err,
+                sizeof(err))
+            != SQLITE_OK && rc == SQLITE_OK)
+        {
+            rc = SQLITE_ERROR;
+            ngx_cpystrn((u_char *) u->sweep_error, (u_char *) err,
+                        sizeof(u->sweep_error));
+        }
+
+        if (rc != SQLITE_OK) {
+            u->sweep_state = NGX_HTTP_PRIVACY_SWEEP_FAILED;
+            return;
+        }
+
+        if (more) {
+            return;
+        }
+    }
+
+    u->sweep_category = NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES;
+
+    if (ngx_http_privacy_sweep_end(u->db, u->sweep_id, time(NULL),
+                                   u->sweep_error, sizeof(u->sweep_error))
+        != SQLITE_OK)
+    {
+        u->sweep_state = NGX_HTTP_PRIVACY_SWEEP_FAILED;
+        return;
+    }
+
+    (void) flock(u->sweep_lock, LOCK_UN);
+    u->sweeping = 0;
+    u->sweep_state = NGX_HTTP_PRIVACY_SWEEP_DONE;
+}
+
+
+/* takes the lock and, if a sweep is due, starts one: SQLITE_OK or not */
+
+static int
+ngx_http_privacy_upkeep_sweep_start(ngx_http_privacy_upkeep_t *u, time_t now)
+{
+    int   c, rc, due;
+    char  file[NGX_MAX_PATH];
+
+    if (!u->sweep_lock_open) {
+        snprintf(file, sizeof(file), "%s.sweep", (char *) u->path->data);
+
+        /* CLOEXEC: a command run from a pool thread must not inherit it */
+        u->sweep_lock = open(file, O_RDWR|O_CREAT|O_CLOEXEC, 0600);
+
+        if (u->sweep_lock == -1) {
+            /* the log line names the register; the file is beside it */
+            snprintf(u->sweep_error, sizeof(u->sweep_error),
+                     "retention sweep: the lock file \".sweep\" cannot be "
+                     "opened (errno %d)", errno);
+            return SQLITE_CANTOPEN;
+        }
+
+        u->sweep_lock_open = 1;
+    }
+
+    if (flock(u->sweep_lock, LOCK_EX|LOCK_NB) == -1) {
+        if (errno == EWOULDBLOCK) {
+            u->sweep_state = NGX_HTTP_PRIVACY_SWEEP_LOCKED;
+            return SQLITE_OK;
+        }
+
+        snprintf(u->sweep_error, sizeof(u->sweep_error),
+                 "retention sweep: flock() failed (errno %d)", errno);
+        return SQLITE_IOERR;
+    }
+
+    rc = ngx_http_privacy_sweep_due(u->db, now, u->sweep_interval,
+                                    u->sweep_dry, &due, &u->sweep_due,
+                                    u->sweep_error, sizeof(u->sweep_error));
+    if (rc != SQLITE_OK) {
+        goto failed;
+    }
+
+    if (!due) {
+        (void) flock(u->sweep_lock, LOCK_UN);
+        u->sweep_state = NGX_HTTP_PRIVACY_SWEEP_NOT_DUE;
+        return SQLITE_OK;
+    }
+
+    /* no page view goes before its day is rolled up, whoever rolls up */
+    if (u->sweep_text[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS].len) {
+        rc = ngx_http_privacy_rollup(u->db, now, u->sweep_error,
+                                     sizeof(u->sweep_error));
+        if (rc != SQLITE_OK) {
+            goto failed;
+        }
+    }
+
+    rc = ngx_http_privacy_sweep_begin(u->db, now, u->sweep_dry,
+                                      (long) getpid(), &u->sweep_id,
+                                      u->sweep_error, sizeof(u->sweep_error));
+    if (rc != SQLITE_OK) {
+        goto failed;
+    }
+
+    for (c = 0; c < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; c++) {
+        u->sweep_cutoff[c] = ngx_http_privacy_period_cutoff(now,
+                                                      &u->sweep_period[c]);
+        ngx_memzero(&u->sweep_count[c], sizeof(u->sweep_count[c]));
+    }
+
+    u->sweep_cutoff[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS] =
+        ngx_http_privacy_sweep_cutoff(now,
+            &u->sweep_period[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS]);
+
+    /*
+     * the roll-ups are computed from the page views still there: they
+     * are never deleted before them, or the next roll-up would bring
+     * them back
+     */
+    if (u->sweep_text[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS].len
+        && u->sweep_cutoff[NGX_HTTP_PRIVACY_SWEEP_AGGREGATE]
+           > u->sweep_cutoff[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS])
+    {
+        u->sweep_cutoff[NGX_HTTP_PRIVACY_SWEEP_AGGREGATE] =
+            u->sweep_cutoff[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS];
+    }
+
+    u->sweep_start = now;
+    u->sweep_category = 0;
+    u->sweeping = 1;
+
+    return SQLITE_OK;
+
+failed:
+
+    (void) flock(u->sweep_lock, LOCK_UN);
+    u->sweep_state = NGX_HTTP_PRIVACY_SWEEP_FAILED;
+
+    return rc;
+}
+
+
+/*
+ * Copies the WAL into the database file and starts it over (see below),
+ * so that the writer's own automatic checkpoint, with its fsync, is not
+ * needed.
+ */
+
+static int
+ngx_http_privacy_upkeep_checkpoint(ngx_http_privacy_upkeep_t *u)
+{
+    int  rc;
+
+    /*
+     * PASSIVE copies what the log holds without stopping the writer.  A
+     * log that never stops growing is never started over, though (and
+     * past wal_autocheckpoint the writer would checkpoint after every
+     * commit, fsync included): RESTART then copies the little written
+     * meanwhile, holding the writer back for that long, and the next
+     * commit writes the log from its start again.
+     */
+
+    rc = sqlite3_wal_checkpoint_v2(u->db, NULL,
+                                   SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_wal_checkpoint_v2(u->db, NULL,
+                                       SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+    }
+
+    /* BUSY: another worker's checkpointer (or the writer) is at it */
+    return (rc == SQLITE_BUSY) ? SQLITE_OK : rc;
+}
+
