@@ -11,6 +11,7 @@
 #include "ngx_http_privacy_form.h"
 #include "ngx_http_privacy_html.h"
 #include "ngx_http_privacy_store.h"
+#include "ngx_http_privacy_rights.h"
 
 
 #define NGX_HTTP_PRIVACY_RETURN_MAX  2048
@@ -77,6 +78,15 @@ ngx_http_privacy_portal_handler(ngx_http_request_t *r)
         }
 
         return ngx_http_privacy_consent_page(r, &ret);
+    }
+
+    /* the rights portal (docs/rights.md) has its own routes and POSTs */
+    if (page.len >= sizeof("rights") - 1
+        && ngx_strncmp(page.data, "rights", sizeof("rights") - 1) == 0
+        && (page.len == sizeof("rights") - 1
+            || page.data[sizeof("rights") - 1] == '/'))
+    {
+        return ngx_http_privacy_rights_handler(r, &page);
     }
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
