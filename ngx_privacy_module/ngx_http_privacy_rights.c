@@ -15,6 +15,7 @@
 #include <ngx_thread_pool.h>
 
 #include <pthread.h>
+#include <jansson.h>
 
 #include "ngx_http_privacy_module.h"
 #include "ngx_http_privacy_compat.h"
@@ -82,6 +83,8 @@ static ngx_int_t ngx_http_privacy_rights_answer(ngx_http_request_t *r,
     ngx_http_privacy_rights_task_t *t);
 static ngx_int_t ngx_http_privacy_rights_json(ngx_http_request_t *r,
     u_char *data, size_t len);
+static void ngx_http_privacy_rights_processing(ngx_http_request_t *r,
+    ngx_http_privacy_rights_task_t *t);
 static ngx_int_t ngx_http_privacy_rights_redirect(ngx_http_request_t *r,
     const char *page);
 static void ngx_http_privacy_rights_mail(ngx_cycle_t *cycle,
@@ -1119,6 +1122,12 @@ ngx_http_privacy_rights_answer(ngx_http_request_t *r,
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
+        if (t->op.op == NGX_HTTP_PRIVACY_RIGHTS_EXPORT
+            && result == NGX_HTTP_PRIVACY_RIGHTS_OK)
+        {
+            ngx_http_privacy_rights_processing(r, t);
+        }
+
         if (t->html) {
             return ngx_http_privacy_rights_page_json(r,
                 "Det här har vi om dig", "What we hold about you",
@@ -1164,6 +1173,70 @@ ngx_http_privacy_rights_answer(ngx_http_request_t *r,
         }
 
         return ngx_http_privacy_rights_redirect(r, "rights/account");
+    }
+}
+
+
+/*
+ * GDPR art. 15(1)(a)-(h): the purposes, legal bases, categories,
+ * recipients, transfers and retention, from the policy document and the
+ * privacy_retention periods the sweeps enforce.  On the event loop: the
+ * policy is this worker's, and a thread never touches it.
+ */
+
+static void
+ngx_http_privacy_rights_processing(ngx_http_request_t *r,
+    ngx_http_privacy_rights_task_t *t)
+{
+    char                          *out;
+    json_t                        *o, *p, *v, *ret;
+    ngx_uint_t                     i;
+    ngx_http_privacy_main_conf_t  *pmcf;
+    ngx_http_privacy_retention_t  *rt;
+
+    static const char  *keys[] = { "controller", "dpo", "purposes",
+                                   "data_categories", "recipients",
+                                   "transfers", "supervisory_authority",
+                                   NULL };
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+
+    o = json_loadb(t->op.out, t->op.out_len, 0, NULL);
+    if (o == NULL) {
+        return;
+    }
+
+    p = json_object();
+
+    for (i = 0; pmcf->policy && keys[i]; i++) {
+        v = json_object_get(pmcf->policy, keys[i]);
+
+        if (v) {
+            json_object_set(p, keys[i], v);
+        }
+    }
+
+    ret = json_array();
+    rt = pmcf->retention.elts;
+
+    for (i = 0; i < pmcf->retention.nelts; i++) {
+        json_array_append_new(ret, json_pack("{s:s%, s:s%, s:I}",
+            "category", (char *) rt[i].category.data, rt[i].category.len,
+            "period", (char *) rt[i].text.data, rt[i].text.len,
+            "seconds", (json_int_t) rt[i].period));
+    }
+
+    json_object_set_new(p, "retention", ret);
+    json_object_set_new(o, "processing", p);
+
+    out = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(o);
+
+    if (out) {
+        ngx_explicit_memzero(t->op.out, t->op.out_len);
+        free(t->op.out);
+        t->op.out = out;
+        t->op.out_len = ngx_strlen(out);
     }
 }
 

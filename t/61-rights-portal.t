@@ -33,9 +33,22 @@ cat >"\$f" && mv "\$f" "\$f.eml"
 EOS
 chmod 0755, $t->dir . '/mail.sh';
 
+# the example policy and the privacy_retention lines its guide ships
+my $EXAMPLE = "$PrivacyTest::REPO/docs/examples/policy.json";
+my $RETENTION = do {
+    open my $fh, '<:encoding(UTF-8)', "$PrivacyTest::REPO/docs/policy-document.md"
+        or die $!;
+    local $/;
+    my $doc = <$fh>;
+    join '', map { "    $_\n" }
+        $doc =~ /^\s*(privacy_retention\s+\w+\s+\S+;)\s*$/mg;
+};
+
 $t->config(<<"EOF");
     privacy_secret_file %%SECRET%%;
     privacy_db %%DB%%;
+    privacy_policy $EXAMPLE;
+$RETENTION
     privacy_mail_command "%%DIR%%/mail.sh" from=privacy\@shop.example;
 
     server {
@@ -43,6 +56,13 @@ $t->config(<<"EOF");
 
         location $P/ {
             privacy_portal;
+        }
+
+        location / {
+            privacy on;
+            privacy_analytics on;
+            default_type text/html;
+            return 200 "<p>shop</p>\n";
         }
 
         location $API/ {
@@ -265,6 +285,15 @@ ok($case && $case->{due} > $case->{received} + 27 * 86400
    && $case->{due} <= $case->{received} + 31 * 86400,
    '... due a calendar month after receipt');
 
+my $pr = $x->{processing} || {};
+ok(@{ $pr->{purposes} || [] }
+   && !grep({ !$_->{legal_basis} } @{ $pr->{purposes} }),
+   'the export names the purposes with their legal bases');
+ok(@{ $pr->{recipients} || [] }, '... the recipients');
+ok(grep({ $_->{category} eq 'customer' && $_->{seconds} > 0 }
+        @{ $pr->{retention} || [] }),
+   '... and the retention the sweeps enforce');
+
 $res = get($a, "$P/rights/export");
 is($res->{status}, 200, 'the export as HTML');
 like($res->{content}, qr/Anna Andersson/, '... shows the name');
@@ -424,6 +453,36 @@ my @cl = map { post($d, "$P/rights", [ email => "x$_\@example.se",
                                        token => $tokd ])->{status} } 1 .. 11;
 is_deeply([ @cl[0, 9, 10] ], [ 200, 200, 429 ],
           'ten codes an hour from one client, not an eleventh');
+
+# --- analytics linked to a browser's consent id, without e-mail ----------
+
+my $e = browser();
+$res = get($e, "$P/rights/analytics.json");
+is($res->{status}, 403, 'analytics.json without consent to statistics: 403');
+$res = $t->post("$P/consent", [ action => 'accept_all' ]);
+keep($e, $res);
+ok($e->{jar}{privacy_consent}, 'a browser consents to statistics');
+get($e, '/shop-page', 'User-Agent' =>
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36');
+my ($cid) = @{ $t->wait_for(sub {
+    my $r = $t->sqlite('select visitor from analytics_events where'
+                       . ' identified = 1');
+    @$r ? [ $r->[0]{visitor} ] : undef }, 20) || [] };
+ok($cid, 'its page view is linked to its consent id');
+$res = get($e, "$P/rights/analytics.json");
+is($res->{status}, 200, 'analytics.json');
+$x = eval { decode_json($res->{content}) } || {};
+is($x->{consent_id}, $cid, '... of this browser');
+is_deeply([ map { $_->{path} } @{ $x->{page_views} || [] } ],
+          [ '/shop-page' ], '... with its page view');
+my $toke = form($e, 'rights');
+$res = post($e, "$P/rights/analytics/erase", [ token => $toke ]);
+is($res->{status}, 200, 'analytics/erase');
+is($t->sqlite('select count(*) n from analytics_events where visitor = ?',
+              $cid)->[0]{n}, 0, '... deletes its page views');
+$x = eval { decode_json(get($e, "$P/rights/analytics.json")->{content}) }
+     || {};
+is_deeply($x->{page_views}, [], '... and the download is empty');
 
 # --- the mail command failing, and the outbox retrying --------------------
 
