@@ -128,6 +128,7 @@ ngx_http_privacy_portal_index(ngx_http_request_t *r)
         { "policy", "Integritetspolicy", "Privacy policy", 1 },
         { "cookies", "Cookies som används", "Cookies we use", 0 },
         { "consent", "Cookieinställningar", "Cookie settings", 0 },
+        { "rights", "Dina rättigheter", "Your rights", 0 },
     };
 
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
@@ -356,6 +357,16 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
     }
 
     ngx_http_privacy_page_raw(&page, "</div></form>\n");
+
+    /* the rights portal: access, erasure, ... (docs/rights.md) */
+    ngx_http_privacy_portal_url(r, "rights", &url);
+    ngx_http_privacy_page_raw(&page, "<p><a href=\"");
+    ngx_http_privacy_page_text(&page, url.data, url.len);
+    ngx_http_privacy_page_raw(&page, "\">");
+    ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
+        "Dina rättigheter: se, rätta eller radera dina uppgifter",
+        "Your rights: see, correct or erase your data"));
+    ngx_http_privacy_page_raw(&page, "</a></p>\n");
 
     ngx_http_privacy_page_foot(&page);
 

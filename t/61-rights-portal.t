@@ -190,6 +190,11 @@ like($csrf, qr/Path=\/privacy\/rights;.*HttpOnly; SameSite=Strict/,
 my $tok = token_of($res);
 ok($tok, 'a form token');
 
+for my $page ('', 'consent', 'policy') {
+    like($t->get("$P/$page")->{content}, qr{href="\Q$P/rights\E"},
+         "the portal's '$page' page links the rights portal");
+}
+
 my $known = post($a, "$P/rights", [ email => $EMAIL, token => $tok ]);
 my $unknown = post($a, "$P/rights", [ email => 'nobody@example.se',
                                       token => $tok ]);
