@@ -68,9 +68,9 @@ UNIT_DEPS_search   := form
 UNIT_DEPS_rollup   := schema
 UNIT_DEPS_sweep    := rollup schema
 UNIT_DEPS_pnr      :=
-UNIT_DEPS_register_json := pnr
+UNIT_DEPS_register_json := pnr rfc3339
 UNIT_DEPS_register_db := register_json register_schema schema pnr \
-                         field_crypto audit crypto
+                         rfc3339 field_crypto audit crypto
 UNIT_DEPS_rights_token := crypto
 pure = $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c)
 
@@ -92,7 +92,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,tests/bin/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_DEPS_consent := crypto
 FUZZ_DEPS_search  := form
-FUZZ_DEPS_register_json := pnr
+FUZZ_DEPS_register_json := pnr rfc3339
 FUZZ_DEPS_rights_token := crypto
 
 tests/bin/fuzz_%: tests/fuzz/fuzz_%.c $$(call pure,$$* $$(FUZZ_DEPS_$$*)) | deps

@@ -997,7 +997,7 @@ ngx_http_privacy_rdb_time_json(sqlite3_stmt *st, int i)
         return json_null();
     }
 
-    ngx_http_privacy_rj_time_format(sqlite3_column_int64(st, i), buf);
+    ngx_http_privacy_rfc3339_format(sqlite3_column_int64(st, i), buf);
 
     return json_string(buf);
 }

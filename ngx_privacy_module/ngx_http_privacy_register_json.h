@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "ngx_http_privacy_pnr.h"
+#include "ngx_http_privacy_rfc3339.h"
 
 
 #define NGX_HTTP_PRIVACY_RJ_ERROR_LEN   128
@@ -119,15 +120,6 @@ int ngx_http_privacy_rj_event(const u_char *buf, size_t len, int with_kind,
 int ngx_http_privacy_rj_record(const u_char *buf, size_t len,
     ngx_http_privacy_rj_record_t *rec);
 void ngx_http_privacy_rj_record_free(ngx_http_privacy_rj_record_t *rec);
-
-/*
- * RFC 3339 date-time, or a full-date (midnight UTC); years 1800-9999.
- * 0 and *t on success, -1 otherwise.
- */
-int ngx_http_privacy_rj_time_parse(const char *s, size_t len, int64_t *t);
-
-/* RFC 3339 in UTC ("2024-03-01T12:00:00Z"), out holds 21 bytes */
-void ngx_http_privacy_rj_time_format(int64_t t, char out[21]);
 
 /* an identifier: 1..128 bytes of RFC 3986 unreserved and sub-delims */
 int ngx_http_privacy_rj_valid_id(const char *s, size_t len);

@@ -168,27 +168,27 @@ test_times(void **state)
 
     (void) state;
 
-    assert_int_equal(ngx_http_privacy_rj_time_parse("1970-01-01", 10, &t), 0);
+    assert_int_equal(ngx_http_privacy_rfc3339_parse("1970-01-01", 10, &t), 0);
     assert_int_equal(t, 0);
-    assert_int_equal(ngx_http_privacy_rj_time_parse(
+    assert_int_equal(ngx_http_privacy_rfc3339_parse(
                          "2024-02-29T23:59:60.5+01:00", 27, &t), 0);
     assert_int_equal(t, 1709247599);
-    assert_int_equal(ngx_http_privacy_rj_time_parse(
+    assert_int_equal(ngx_http_privacy_rfc3339_parse(
                          "1901-06-01T00:00:00Z", 20, &t), 0);
-    ngx_http_privacy_rj_time_format(t, out);
+    ngx_http_privacy_rfc3339_format(t, out);
     assert_string_equal(out, "1901-06-01T00:00:00Z");
 
-    assert_int_equal(ngx_http_privacy_rj_time_parse("2023-02-29", 10, &t),
+    assert_int_equal(ngx_http_privacy_rfc3339_parse("2023-02-29", 10, &t),
                      -1);
-    assert_int_equal(ngx_http_privacy_rj_time_parse("2024-04-31", 10, &t),
+    assert_int_equal(ngx_http_privacy_rfc3339_parse("2024-04-31", 10, &t),
                      -1);
-    assert_int_equal(ngx_http_privacy_rj_time_parse("2024-01-01T24:00:00Z",
+    assert_int_equal(ngx_http_privacy_rfc3339_parse("2024-01-01T24:00:00Z",
                                                     20, &t), -1);
-    assert_int_equal(ngx_http_privacy_rj_time_parse("2024-01-01T10:00:00",
+    assert_int_equal(ngx_http_privacy_rfc3339_parse("2024-01-01T10:00:00",
                                                     19, &t), -1);
-    assert_int_equal(ngx_http_privacy_rj_time_parse("2024-01-01T10:00:00.Z",
+    assert_int_equal(ngx_http_privacy_rfc3339_parse("2024-01-01T10:00:00.Z",
                                                     21, &t), -1);
-    assert_int_equal(ngx_http_privacy_rj_time_parse("1799-12-31", 10, &t),
+    assert_int_equal(ngx_http_privacy_rfc3339_parse("1799-12-31", 10, &t),
                      -1);
 }
 
