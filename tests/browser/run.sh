@@ -48,4 +48,8 @@ then
         --loglevel=error
 fi
 
-exec node banner.test.mjs
+# the banner, then the rights portal (rights.test.mjs); both always run
+status=0
+node banner.test.mjs || status=$?
+node rights.test.mjs || status=$?
+exit $status
