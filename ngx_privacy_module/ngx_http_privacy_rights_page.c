@@ -517,3 +517,140 @@ ngx_http_privacy_rights_page_message(ngx_http_request_t *r,
 
     return ngx_http_privacy_page_send(&page, status);
 }
+
+
+/*
+ * GDPR art. 15(1)(a)-(h): the purposes, legal bases, categories,
+ * recipients, transfers and retention, from the policy document and the
+ * privacy_retention periods the sweeps enforce.  On the event loop: the
+ * policy is this worker's, and a thread never touches it.
+ */
+
+void
+ngx_http_privacy_rights_processing(ngx_http_request_t *r, char **json,
+    size_t *len)
+{
+    char                          *out;
+    json_t                        *o, *p, *v, *ret;
+    ngx_uint_t                     i;
+    ngx_http_privacy_main_conf_t  *pmcf;
+    ngx_http_privacy_retention_t  *rt;
+
+    static const char  *keys[] = { "controller", "dpo", "purposes",
+                                   "data_categories", "recipients",
+                                   "transfers", "supervisory_authority",
+                                   NULL };
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+
+    o = json_loadb(*json, *len, 0, NULL);
+    if (o == NULL) {
+        return;
+    }
+
+    p = json_object();
+
+    for (i = 0; pmcf->policy && keys[i]; i++) {
+        v = json_object_get(pmcf->policy, keys[i]);
+
+        if (v) {
+            json_object_set(p, keys[i], v);
+        }
+    }
+
+    ret = json_array();
+    rt = pmcf->retention.elts;
+
+    for (i = 0; i < pmcf->retention.nelts; i++) {
+        json_array_append_new(ret, json_pack("{s:s%, s:s%, s:I}",
+            "category", (char *) rt[i].category.data, rt[i].category.len,
+            "period", (char *) rt[i].text.data, rt[i].text.len,
+            "seconds", (json_int_t) rt[i].period));
+    }
+
+    json_object_set_new(p, "retention", ret);
+    json_object_set_new(o, "processing", p);
+
+    out = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(o);
+
+    if (out) {
+        ngx_explicit_memzero(*json, *len);
+        free(*json);
+        *json = out;
+        *len = ngx_strlen(out);
+    }
+}
+
+
+ngx_int_t
+ngx_http_privacy_rights_json(ngx_http_request_t *r, u_char *data,
+    size_t len)
+{
+    ngx_buf_t    *b;
+    ngx_int_t     rc;
+    ngx_str_t     v;
+    ngx_chain_t   out;
+
+    b = ngx_create_temp_buf(r->pool, len + 1);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->last = ngx_cpymem(b->last, data, len);
+    *b->last++ = '\n';
+    b->last_buf = (r == r->main);
+    b->last_in_chain = 1;
+
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_length_n = len + 1;
+    ngx_str_set(&r->headers_out.content_type, "application/json");
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    r->headers_out.content_type_lowcase = NULL;
+
+    /* about a person: for no cache, and a download of its own */
+    ngx_str_set(&v, "no-store");
+
+    if (ngx_http_privacy_add_header(r, "Cache-Control", &v) == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_str_set(&v, "nosniff");
+
+    if (ngx_http_privacy_add_header(r, "X-Content-Type-Options", &v)
+        == NULL)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+ngx_int_t
+ngx_http_privacy_rights_redirect(ngx_http_request_t *r, const char *page)
+{
+    ngx_str_t         url;
+    ngx_table_elt_t  *h;
+
+    ngx_http_privacy_portal_url(r, page, &url);
+
+    h = ngx_http_privacy_add_header(r, "Location", &url);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    r->headers_out.location = h;
+
+    return ngx_http_privacy_rights_page_message(r, NGX_HTTP_SEE_OTHER,
+                                                "Klart.", "Done.");
+}
