@@ -747,6 +747,14 @@ ngx_http_privacy_rights_answer(ngx_http_request_t *r,
             "The visitor statistics linked to this browser are erased.");
 
     default:
+        if (t->op.op == NGX_HTTP_PRIVACY_RIGHTS_OBJECT
+            && result == NGX_HTTP_PRIVACY_RIGHTS_OK
+            && (t->op.objections & 2)
+            && ngx_http_privacy_rights_no_analytics(r) != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
         if (result == NGX_HTTP_PRIVACY_RIGHTS_GONE) {
             return ngx_http_privacy_rights_page_message(r, NGX_HTTP_OK,
                 "Vi har inga uppgifter om dig.",

@@ -93,6 +93,8 @@ ngx_int_t ngx_http_privacy_rights_session(ngx_http_request_t *r,
     char *subject_id);
 ngx_int_t ngx_http_privacy_rights_consent_id(ngx_http_request_t *r,
     char *out);
+/* an objection to analytics also marks this browser's consent cookie */
+ngx_int_t ngx_http_privacy_rights_no_analytics(ngx_http_request_t *r);
 /* the form token of this browser (sets the binding cookie if new) */
 ngx_int_t ngx_http_privacy_rights_form(ngx_http_request_t *r,
     ngx_http_privacy_rights_form_t *f);

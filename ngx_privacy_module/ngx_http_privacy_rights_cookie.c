@@ -15,6 +15,7 @@
 #include "ngx_http_privacy_module.h"
 #include "ngx_http_privacy_compat.h"
 #include "ngx_http_privacy_rights.h"
+#include "ngx_http_privacy_store.h"
 
 
 /*
@@ -242,6 +243,78 @@ ngx_http_privacy_rights_form(ngx_http_request_t *r,
     }
 
     f->has_token = 1;
+
+    return NGX_OK;
+}
+
+
+/*
+ * A signed-in subject's objection to analytics (GDPR art. 21) also stops
+ * the analytics of this browser: its consent cookie gets the flag the
+ * consent page's objection sets, and a receipt records it.
+ */
+
+ngx_int_t
+ngx_http_privacy_rights_no_analytics(ngx_http_request_t *r)
+{
+    ngx_http_privacy_ctx_t        *ctx;
+    ngx_http_privacy_receipt_t     receipt;
+    ngx_http_privacy_consent_t     consent;
+    ngx_http_privacy_main_conf_t  *pmcf;
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+
+    ctx = ngx_http_privacy_get_ctx(r);
+    if (ctx == NULL || pmcf->version.len > NGX_HTTP_PRIVACY_VERSION_MAX) {
+        return NGX_ERROR;
+    }
+
+    ngx_memzero(&consent, sizeof(ngx_http_privacy_consent_t));
+
+    if (ctx->valid) {
+        ngx_memcpy(consent.id, ctx->consent.id, sizeof(consent.id));
+        consent.flags = ctx->consent.flags;
+
+    } else if (ngx_http_privacy_random(consent.id, sizeof(consent.id)) != 0) {
+        return NGX_ERROR;
+    }
+
+    /* the cookie choice stays as it was; undecided stays undecided */
+    consent.categories = ctx->decided ? ctx->consent.categories
+                                      : NGX_HTTP_PRIVACY_CAT_NECESSARY;
+
+    if (!ctx->decided) {
+        consent.flags |= NGX_HTTP_PRIVACY_FLAG_UNDECIDED;
+    }
+
+    consent.flags |= NGX_HTTP_PRIVACY_FLAG_NO_ANALYTICS;
+    ngx_memcpy(consent.version, pmcf->version.data, pmcf->version.len);
+    consent.version_len = pmcf->version.len;
+    consent.decided = ngx_time();
+
+    if (ngx_http_privacy_set_consent_cookie(r, &consent) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (pmcf->store) {
+        ngx_memzero(&receipt, sizeof(ngx_http_privacy_receipt_t));
+        ngx_http_privacy_hex(consent.id, sizeof(consent.id),
+                             receipt.consent_id);
+        receipt.decided = consent.decided;
+        ngx_memcpy(receipt.version, consent.version, consent.version_len);
+        receipt.version_len = consent.version_len;
+        receipt.categories = consent.categories;
+        receipt.method = NGX_HTTP_PRIVACY_METHOD_OBJECTION;
+
+        if (ngx_http_privacy_client_pseudonym(r, receipt.client) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        (void) ngx_http_privacy_store_receipt(pmcf->store, &receipt);
+    }
+
+    ctx->consent = consent;
+    ctx->valid = 1;
 
     return NGX_OK;
 }

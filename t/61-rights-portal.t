@@ -489,6 +489,35 @@ $x = eval { decode_json(get($e, "$P/rights/analytics.json")->{content}) }
      || {};
 is_deeply($x->{page_views}, [], '... and the download is empty');
 
+# --- an objection to analytics stops analytics for that browser -----------
+
+my $UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120'
+         . ' Safari/537.36';
+age_codes();
+$seen{$_}++ for mails();
+my $nmail = () = mails();
+my $f = browser();
+my $tokf = form($f, 'rights');
+post($f, "$P/rights", [ email => 'bertil@example.se', token => $tokf ]);
+my $fcode = new_code($nmail + 1);
+post($f, "$P/rights/verify", [ email => 'bertil@example.se', code => $fcode,
+    token => $tokf ]);
+ok($f->{jar}{privacy_rights}, 'signed in to object');
+$res = post($f, "$P/rights/object", [ objection => 'analytics',
+    token => $tokf ]);
+is($res->{status}, 303, 'objection to analytics saved');
+ok($f->{jar}{privacy_consent}, '... and the browser\'s consent cookie marked');
+ok(@{ $t->sqlite("select 1 from consent_receipts where method ="
+                 . " 'analytics_objection'") }, '... with a receipt');
+get($f, '/objected-page', 'User-Agent' => $UA);
+get(browser(), '/control-page', 'User-Agent' => $UA);
+ok($t->wait_for(sub { @{ $t->sqlite("select 1 from analytics_events where"
+                                    . " path = '/control-page'") } }, 20),
+   'a page view of another browser is counted');
+is($t->sqlite("select count(*) n from analytics_events where path ="
+              . " '/objected-page'")->[0]{n}, 0,
+   '... the objecting browser\'s is not');
+
 # --- the mail command failing, and the outbox retrying --------------------
 
 age_codes();
