@@ -255,6 +255,27 @@ ngx_http_privacy_mail_flush(sqlite3 *db, const char *cmd, int64_t now,
     msg = NULL;
     done = NULL;
 
+    /*
+     * a read first: the timer asks every few seconds, and an empty outbox
+     * must not take the write lock from the analytics writers each time
+     */
+    rc = sqlite3_prepare_v2(db, "SELECT 1 FROM outbox WHERE sent IS NULL"
+                                " AND next_attempt <= ? LIMIT 1", -1, &st,
+                            NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, err_len, "outbox: %s", sqlite3_errmsg(db));
+        return rc;
+    }
+
+    sqlite3_bind_int64(st, 1, now);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    st = NULL;
+
+    if (rc == SQLITE_DONE) {
+        return SQLITE_OK;
+    }
+
     rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         goto failed;
