@@ -91,6 +91,7 @@ UNIT_DEPS_pnr      :=
 UNIT_DEPS_register_json := pnr rfc3339
 UNIT_DEPS_register_db := register_json register_schema schema pnr \
                          rfc3339 field_crypto audit crypto
+UNIT_DEPS_rights_token := crypto
 pure = $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c)
 
 .SECONDEXPANSION:
@@ -113,6 +114,7 @@ FUZZ_DEPS_consent := crypto
 FUZZ_DEPS_search  := form unmask
 FUZZ_DEPS_path    := search form unmask
 FUZZ_DEPS_register_json := pnr rfc3339
+FUZZ_DEPS_rights_token := crypto
 # libraries every target links, and FUZZ_LIBS_X for one target
 FUZZ_LIBS := -lcrypto -lpcre2-8 -ljansson
 

@@ -108,7 +108,9 @@ if [ "$(id -u)" = 0 ] && ! as_worker test -r "$SHOP/index.html" -a -x "$RUN"; th
     SHOP=$RUN/shop
 fi
 
-mkdir -p "$RUN/logs" "$RUN/tmp" "$RUN/data"
+mkdir -p "$RUN/logs" "$RUN/tmp" "$RUN/data" "$RUN/mail"
+# the mail command the workers run (a copy they can reach)
+cp "$DEMO/mail.sh" "$RUN/mail.sh" && chmod 755 "$RUN/mail.sh"
 if [ ! -s "$RUN/secret" ]; then
     (umask 077 && head -c 48 /dev/urandom >"$RUN/secret.new" \
         && mv "$RUN/secret.new" "$RUN/secret")
@@ -137,7 +139,7 @@ import_customers() {
 user_line=""
 if [ "$(id -u)" = 0 ]; then
     user_line="user $WORKER_USER $WORKER_GROUP;"
-    chown "$WORKER_USER:$WORKER_GROUP" "$RUN/data"
+    chown "$WORKER_USER:$WORKER_GROUP" "$RUN/data" "$RUN/mail"
 fi
 
 stderr_line=""
@@ -202,6 +204,10 @@ cat <<EOF
         (?lang=en for English)
     $url/privacy/consent
         change or withdraw the choice; object to visitor statistics
+    $url/privacy/rights
+        the rights portal: ask for a code for anna.svensson@example.se,
+        read it in the newest file of $RUN/mail/, then export, correct,
+        object or erase (docs/rights.md)
     $url/search?q=Anna+anna.s%40example.se+19811218-9876
         then: sqlite3 $RUN/data/privacy.db 'select path, search_term,
         visitor from analytics_events' (after a second: batches)

@@ -7,6 +7,7 @@
 
 
 #include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_rights.h"
 #include "ngx_http_privacy_cookie.h"
 #include "ngx_http_privacy_store.h"
 #include "ngx_http_privacy_calendar.h"
@@ -268,6 +269,13 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_privacy_register_api,
       NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_mail_command"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_http_privacy_mail_command,
+      NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
 
@@ -659,6 +667,10 @@ ngx_http_privacy_read_secret(ngx_conf_t *cf,
         if (pmcf->register_keys == NULL) {
             goto failed;
         }
+    }
+
+    if (ngx_http_privacy_rights_conf(cf, secret, n) != NGX_OK) {
+        goto failed;
     }
 
     ngx_explicit_memzero(secret, sizeof(secret));
@@ -1751,6 +1763,10 @@ ngx_http_privacy_init_process(ngx_cycle_t *cycle)
 
     if (pmcf == NULL || pmcf->store == NULL) {
         return NGX_OK;
+    }
+
+    if (ngx_http_privacy_rights_init_process(cycle) != NGX_OK) {
+        return NGX_ERROR;
     }
 
     return ngx_http_privacy_store_init_process(pmcf->store, cycle);

@@ -212,6 +212,9 @@ typedef struct {
     /* the subject register: its keys and the API's per-worker state */
     void                            *register_keys;
     void                            *register_api;
+
+    /* the rights portal: its keys, per-worker state, privacy_mail_command */
+    void                            *rights;
 } ngx_http_privacy_main_conf_t;
 
 

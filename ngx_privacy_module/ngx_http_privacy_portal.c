@@ -11,6 +11,7 @@
 #include "ngx_http_privacy_form.h"
 #include "ngx_http_privacy_html.h"
 #include "ngx_http_privacy_store.h"
+#include "ngx_http_privacy_rights.h"
 
 
 #define NGX_HTTP_PRIVACY_RETURN_MAX  2048
@@ -89,6 +90,15 @@ ngx_http_privacy_portal_handler(ngx_http_request_t *r)
         return ngx_http_privacy_consent_page(r, &ret);
     }
 
+    /* the rights portal (docs/rights.md) has its own routes and POSTs */
+    if (page.len >= sizeof("rights") - 1
+        && ngx_strncmp(page.data, "rights", sizeof("rights") - 1) == 0
+        && (page.len == sizeof("rights") - 1
+            || page.data[sizeof("rights") - 1] == '/'))
+    {
+        return ngx_http_privacy_rights_handler(r, &page);
+    }
+
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
         return NGX_HTTP_NOT_ALLOWED;
     }
@@ -128,6 +138,7 @@ ngx_http_privacy_portal_index(ngx_http_request_t *r)
         { "policy", "Integritetspolicy", "Privacy policy", 1 },
         { "cookies", "Cookies som används", "Cookies we use", 0 },
         { "consent", "Cookieinställningar", "Cookie settings", 0 },
+        { "rights", "Dina rättigheter", "Your rights", 0 },
     };
 
     pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
@@ -359,6 +370,16 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
     }
 
     ngx_http_privacy_page_raw(&page, "</div></form>\n");
+
+    /* the rights portal: access, erasure, ... (docs/rights.md) */
+    ngx_http_privacy_portal_url(r, "rights", &url);
+    ngx_http_privacy_page_raw(&page, "<p><a href=\"");
+    ngx_http_privacy_page_text(&page, url.data, url.len);
+    ngx_http_privacy_page_raw(&page, "\">");
+    ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
+        "Dina rättigheter: se, rätta eller radera dina uppgifter",
+        "Your rights: see, correct or erase your data"));
+    ngx_http_privacy_page_raw(&page, "</a></p>\n");
 
     ngx_http_privacy_page_foot(&page);
 

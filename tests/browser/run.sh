@@ -55,4 +55,9 @@ fi
 # node_modules was installed earlier (npm ci refuses them through .npmrc)
 node check-engines.mjs
 
-exec node banner.test.mjs
+
+# the banner, then the rights portal (rights.test.mjs); both always run
+status=0
+node banner.test.mjs || status=$?
+node rights.test.mjs || status=$?
+exit $status

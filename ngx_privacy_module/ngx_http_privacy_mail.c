@@ -1,0 +1,441 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ */
+
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE     /* pipe2() */
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include "ngx_http_privacy_crypto.h"
+#include "ngx_http_privacy_mail.h"
+
+
+extern char  **environ;
+
+
+static int ngx_http_privacy_mail_write_all(int fd, const char *p,
+    size_t len);
+
+
+int
+ngx_http_privacy_mail_address_ok(const char *s, size_t len)
+{
+    size_t  i, at;
+
+    if (len < 3 || len > 254) {
+        return 0;
+    }
+
+    at = 0;
+
+    for (i = 0; i < len; i++) {
+        if ((u_char) s[i] <= ' ' || s[i] == 0x7f || s[i] == '<'
+            || s[i] == '>' || s[i] == '"' || s[i] == '(' || s[i] == ')'
+            || s[i] == ',' || s[i] == ';' || s[i] == '\\' || s[i] == '[')
+        {
+            return 0;
+        }
+
+        if (s[i] == '@') {
+            if (at) {
+                return 0;
+            }
+
+            at = i;
+        }
+    }
+
+    return at > 0 && at < len - 1;
+}
+
+
+char *
+ngx_http_privacy_mail_code(int lang, const char *from, const char *to,
+    const char *code, int minutes, int64_t now, size_t *len)
+{
+    int         n;
+    char       *msg, date[64];
+    u_char      rnd[12], id[24];
+    time_t      t;
+    struct tm   tm;
+    const char *subject, *body;
+
+    t = (time_t) now;
+
+    if (gmtime_r(&t, &tm) == NULL
+        || strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm)
+           == 0
+        || ngx_http_privacy_random(rnd, sizeof(rnd)) != 0)
+    {
+        return NULL;
+    }
+
+    ngx_http_privacy_hex(rnd, sizeof(rnd), id);
+
+    if (lang == 0) {
+        /* RFC 2047: "Din engångskod" */
+        subject = "=?UTF-8?B?RGluIGVuZ8Olbmdza29k?=";
+        body = "Hej,\r\n\r\n"
+               "Någon (förhoppningsvis du) bad om att få se eller ändra "
+               "uppgifterna\r\nvi har om dig. Din engångskod är:\r\n\r\n"
+               "    %s\r\n\r\n"
+               "Koden gäller i %d minuter och kan användas en gång. Om det "
+               "inte var\r\ndu som bad om den kan du bortse från det här "
+               "brevet; ingen kan se\r\ndina uppgifter utan koden.\r\n";
+
+    } else {
+        subject = "Your one-time code";
+        body = "Hello,\r\n\r\n"
+               "Someone (hopefully you) asked to see or change the data we "
+               "hold about\r\nyou. Your one-time code is:\r\n\r\n"
+               "    %s\r\n\r\n"
+               "The code is valid for %d minutes and can be used once. If "
+               "you did not\r\nask for it, ignore this message; nobody can "
+               "see your data without\r\nthe code.\r\n";
+    }
+
+    msg = malloc(2048);
+    if (msg == NULL) {
+        return NULL;
+    }
+
+    n = snprintf(msg, 2048,
+                 "From: %s\r\n"
+                 "To: %s\r\n"
+                 "Subject: %s\r\n"
+                 "Date: %s\r\n"
+                 "Message-ID: <%.24s@privacy.invalid>\r\n"
+                 "MIME-Version: 1.0\r\n"
+                 "Content-Type: text/plain; charset=UTF-8\r\n"
+                 "Content-Transfer-Encoding: 8bit\r\n"
+                 "Content-Language: %s\r\n"
+                 "Auto-Submitted: auto-generated\r\n"
+                 "\r\n",
+                 from, to, subject, date, (char *) id,
+                 lang == 0 ? "sv" : "en");
+
+    if (n < 0 || n >= 2048) {
+        free(msg);
+        return NULL;
+    }
+
+    *len = n;
+
+    n = snprintf(msg + *len, 2048 - *len, body, code, minutes);
+
+    if (n < 0 || (size_t) n >= 2048 - *len) {
+        free(msg);
+        return NULL;
+    }
+
+    *len += n;
+
+    return msg;
+}
+
+
+/*
+ * nginx's SIGCHLD handler in the worker may reap the child before we do,
+ * so the command's exit status comes back through a pipe instead: the
+ * shell writes $? to descriptor 3 after the command.
+ */
+
+int
+ngx_http_privacy_mail_run(const char *cmd, const char *msg, size_t len,
+    char *err, size_t err_len)
+{
+    int                         in[2], st[2], rc, status;
+    char                        buf[16];
+    pid_t                       pid;
+    ssize_t                     n, got;
+    posix_spawn_file_actions_t  fa;
+
+    char  *argv[] = { "/bin/sh", "-c",
+                      "eval \"$1\"; echo $? >&3", "sh", (char *) cmd,
+                      NULL };
+
+    if (pipe2(in, O_CLOEXEC) != 0) {
+        snprintf(err, err_len, "pipe: %s", strerror(errno));
+        return -1;
+    }
+
+    if (pipe2(st, O_CLOEXEC) != 0) {
+        snprintf(err, err_len, "pipe: %s", strerror(errno));
+        close(in[0]);
+        close(in[1]);
+        return -1;
+    }
+
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, st[1], 3);
+
+    rc = posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+
+    close(in[0]);
+    close(st[1]);
+
+    if (rc != 0) {
+        snprintf(err, err_len, "cannot run privacy_mail_command: %s",
+                 strerror(rc));
+        close(in[1]);
+        close(st[0]);
+        return -1;
+    }
+
+    /* a command that stops reading early: its status still tells */
+    (void) ngx_http_privacy_mail_write_all(in[1], msg, len);
+    close(in[1]);
+
+    got = 0;
+
+    while ((size_t) got < sizeof(buf) - 1) {
+        n = read(st[0], buf + got, sizeof(buf) - 1 - got);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+
+        if (n <= 0) {
+            break;
+        }
+
+        got += n;
+    }
+
+    close(st[0]);
+    buf[got] = '\0';
+
+    /* the worker's handler may have reaped it already: that is fine */
+    (void) waitpid(pid, &status, 0);
+
+    if (got == 0) {
+        snprintf(err, err_len, "privacy_mail_command ended without status");
+        return -1;
+    }
+
+    status = atoi(buf);
+
+    if (status != 0) {
+        snprintf(err, err_len, "privacy_mail_command exited with %d", status);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+int
+ngx_http_privacy_mail_flush(sqlite3 *db, const char *cmd, int64_t now,
+    int *sent, int *failed, char *err, size_t err_len)
+{
+    int            rc, i, n, attempts[NGX_HTTP_PRIVACY_MAIL_BATCH];
+    char           why[200];
+    int64_t        ids[NGX_HTTP_PRIVACY_MAIL_BATCH], wait;
+    sqlite3_stmt  *st, *msg, *done;
+
+    *sent = 0;
+    *failed = 0;
+    n = 0;
+    st = NULL;
+    msg = NULL;
+    done = NULL;
+
+    /*
+     * a read first: the timer asks every few seconds, and an empty outbox
+     * must not take the write lock from the analytics writers each time
+     */
+    rc = sqlite3_prepare_v2(db, "SELECT 1 FROM outbox WHERE sent IS NULL"
+                                " AND next_attempt <= ? LIMIT 1", -1, &st,
+                            NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, err_len, "outbox: %s", sqlite3_errmsg(db));
+        return rc;
+    }
+
+    sqlite3_bind_int64(st, 1, now);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    st = NULL;
+
+    if (rc == SQLITE_DONE) {
+        return SQLITE_OK;
+    }
+
+    rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        goto failed;
+    }
+
+    rc = sqlite3_prepare_v2(db, "SELECT id, attempts FROM outbox"
+                                " WHERE sent IS NULL AND next_attempt <= ?"
+                                " ORDER BY next_attempt LIMIT ?",
+                            -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        goto failed;
+    }
+
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int(st, 2, NGX_HTTP_PRIVACY_MAIL_BATCH);
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ids[n] = sqlite3_column_int64(st, 0);
+        attempts[n] = sqlite3_column_int(st, 1);
+        n++;
+    }
+
+    sqlite3_finalize(st);
+    st = NULL;
+
+    if (rc != SQLITE_DONE) {
+        goto failed;
+    }
+
+    /* claimed for ten minutes: a crash here means a later retry */
+    rc = sqlite3_prepare_v2(db, "UPDATE outbox SET next_attempt = ?"
+                                " WHERE id = ?", -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        goto failed;
+    }
+
+    for (i = 0; i < n; i++) {
+        sqlite3_bind_int64(st, 1, now + 600);
+        sqlite3_bind_int64(st, 2, ids[i]);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+
+        if (rc != SQLITE_DONE) {
+            goto failed;
+        }
+    }
+
+    sqlite3_finalize(st);
+    st = NULL;
+
+    rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        goto failed;
+    }
+
+    if (n == 0) {
+        return SQLITE_OK;
+    }
+
+    rc = sqlite3_prepare_v2(db, "SELECT message FROM outbox WHERE id = ?",
+                            -1, &msg, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_prepare_v2(db, "UPDATE outbox SET attempts = ?1,"
+                                    " sent = ?2, last_error = ?3,"
+                                    " next_attempt = ?4 WHERE id = ?5",
+                                -1, &done, NULL);
+    }
+
+    if (rc != SQLITE_OK) {
+        sqlite3_finalize(msg);
+        snprintf(err, err_len, "outbox: %s", sqlite3_errmsg(db));
+        return rc;
+    }
+
+    for (i = 0; i < n; i++) {
+        sqlite3_bind_int64(msg, 1, ids[i]);
+
+        if (sqlite3_step(msg) != SQLITE_ROW) {
+            /* erased meanwhile: nothing to send */
+            sqlite3_reset(msg);
+            continue;
+        }
+
+        why[0] = '\0';
+
+        rc = ngx_http_privacy_mail_run(cmd, sqlite3_column_blob(msg, 0),
+                                       sqlite3_column_bytes(msg, 0), why,
+                                       sizeof(why));
+        sqlite3_reset(msg);
+
+        attempts[i]++;
+        sqlite3_bind_int(done, 1, attempts[i]);
+
+        if (rc == 0) {
+            (*sent)++;
+            sqlite3_bind_int64(done, 2, now);
+            sqlite3_bind_null(done, 3);
+            sqlite3_bind_int64(done, 4, now);
+
+        } else {
+            (*failed)++;
+
+            /* 5 s, 10 s, 20 s, ... up to an hour */
+            wait = (int64_t) NGX_HTTP_PRIVACY_MAIL_BACKOFF
+                   << (attempts[i] > 11 ? 10 : attempts[i] - 1);
+
+            if (wait > NGX_HTTP_PRIVACY_MAIL_MAX_WAIT) {
+                wait = NGX_HTTP_PRIVACY_MAIL_MAX_WAIT;
+            }
+
+            sqlite3_bind_null(done, 2);
+            sqlite3_bind_text(done, 3, why, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(done, 4, now + wait);
+            snprintf(err, err_len, "%s", why);
+        }
+
+        sqlite3_bind_int64(done, 5, ids[i]);
+        rc = sqlite3_step(done);
+        sqlite3_reset(done);
+        sqlite3_clear_bindings(done);
+
+        if (rc != SQLITE_DONE) {
+            snprintf(err, err_len, "outbox: %s", sqlite3_errmsg(db));
+            break;
+        }
+    }
+
+    sqlite3_finalize(msg);
+    sqlite3_finalize(done);
+
+    return SQLITE_OK;
+
+failed:
+
+    snprintf(err, err_len, "outbox: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc == SQLITE_OK ? SQLITE_ERROR : rc;
+}
+
+
+static int
+ngx_http_privacy_mail_write_all(int fd, const char *p, size_t len)
+{
+    ssize_t  n;
+
+    while (len) {
+        n = write(fd, p, len);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+
+        if (n <= 0) {
+            return -1;
+        }
+
+        p += n;
+        len -= n;
+    }
+
+    return 0;
+}

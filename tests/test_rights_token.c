@@ -1,0 +1,234 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * Unit tests of the rights portal's codes, session values, form tokens,
+ * case due dates (GDPR art. 12(3)) and bookkeeping holds.
+ */
+
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "ngx_http_privacy_rights_token.h"
+
+
+static ngx_http_privacy_rights_keys_t  keys;
+
+static const char  *sid = "0123456789abcdef0123456789abcdef";
+
+
+static int64_t
+utc(int y, int m, int d, int hh, int mm, int ss)
+{
+    struct tm  tm;
+
+    memset(&tm, 0, sizeof(tm));
+    tm.tm_year = y - 1900;
+    tm.tm_mon = m - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = hh;
+    tm.tm_min = mm;
+    tm.tm_sec = ss;
+
+    return (int64_t) timegm(&tm);
+}
+
+
+static int
+setup(void **state)
+{
+    u_char  secret[32];
+
+    memset(secret, 7, sizeof(secret));
+    (void) state;
+
+    return ngx_http_privacy_rights_keys(secret, sizeof(secret), &keys);
+}
+
+
+static void
+test_code(void **state)
+{
+    int   i, j, seen[10];
+    char  code[NGX_HTTP_PRIVACY_CODE_DIGITS + 1];
+
+    (void) state;
+    memset(seen, 0, sizeof(seen));
+
+    for (i = 0; i < 200; i++) {
+        assert_int_equal(ngx_http_privacy_rights_code(code), 0);
+        assert_int_equal(strlen(code), NGX_HTTP_PRIVACY_CODE_DIGITS);
+
+        for (j = 0; j < NGX_HTTP_PRIVACY_CODE_DIGITS; j++) {
+            assert_true(code[j] >= '0' && code[j] <= '9');
+            seen[code[j] - '0']++;
+        }
+    }
+
+    /* 1,600 digits: every one of them appears */
+    for (i = 0; i < 10; i++) {
+        assert_true(seen[i] > 0);
+    }
+}
+
+
+static void
+test_code_hash(void **state)
+{
+    u_char  a[32], b[32], eh1[32], eh2[32];
+
+    (void) state;
+    memset(eh1, 1, sizeof(eh1));
+    memset(eh2, 2, sizeof(eh2));
+
+    assert_int_equal(ngx_http_privacy_rights_code_hash(keys.code, eh1, 32,
+                                                       "12345678", 8, a), 0);
+    assert_int_equal(ngx_http_privacy_rights_code_hash(keys.code, eh1, 32,
+                                                       "12345678", 8, b), 0);
+    assert_memory_equal(a, b, 32);
+
+    /* bound to the address: the same code for another one differs */
+    assert_int_equal(ngx_http_privacy_rights_code_hash(keys.code, eh2, 32,
+                                                       "12345678", 8, b), 0);
+    assert_memory_not_equal(a, b, 32);
+
+    assert_int_equal(ngx_http_privacy_rights_code_hash(keys.code, eh1, 32,
+                                                       "12345679", 8, b), 0);
+    assert_memory_not_equal(a, b, 32);
+}
+
+
+static void
+test_session(void **state)
+{
+    char    out[33];
+    u_char  v[NGX_HTTP_PRIVACY_SESSION_LEN + 1];
+
+    (void) state;
+
+    assert_int_equal(ngx_http_privacy_rights_session_encode(keys.session,
+                                                            sid, 1000, v), 0);
+    assert_int_equal(ngx_http_privacy_rights_session_decode(keys.session, v,
+                         NGX_HTTP_PRIVACY_SESSION_LEN, 999, out), 0);
+    assert_string_equal(out, sid);
+
+    /* expired */
+    assert_int_equal(ngx_http_privacy_rights_session_decode(keys.session, v,
+                         NGX_HTTP_PRIVACY_SESSION_LEN, 1001, out), -1);
+
+    /* signed under another key (the form key) */
+    assert_int_equal(ngx_http_privacy_rights_session_decode(keys.form, v,
+                         NGX_HTTP_PRIVACY_SESSION_LEN, 999, out), -1);
+
+    /* any byte changed */
+    v[3] = v[3] == 'A' ? 'B' : 'A';
+    assert_int_equal(ngx_http_privacy_rights_session_decode(keys.session, v,
+                         NGX_HTTP_PRIVACY_SESSION_LEN, 999, out), -1);
+
+    /* truncated, or not a subject id */
+    assert_int_equal(ngx_http_privacy_rights_session_decode(keys.session, v,
+                         10, 999, out), -1);
+    assert_int_equal(ngx_http_privacy_rights_session_encode(keys.session,
+                         "not hex", 1000, v), -1);
+}
+
+
+static void
+test_form_token(void **state)
+{
+    u_char  t[NGX_HTTP_PRIVACY_FORM_TOKEN_LEN];
+
+    static const u_char  c1[] = "abcdefghijklmnopqrstuvwx";
+    static const u_char  c2[] = "abcdefghijklmnopqrstuvwy";
+
+    (void) state;
+
+    assert_int_equal(ngx_http_privacy_rights_form_token(keys.form, c1, 24, t),
+                     0);
+    assert_int_equal(ngx_http_privacy_rights_form_check(keys.form, c1, 24, t,
+                                                        sizeof(t)), 0);
+
+    /* another browser's cookie, a short one, a cut token */
+    assert_int_equal(ngx_http_privacy_rights_form_check(keys.form, c2, 24, t,
+                                                        sizeof(t)), -1);
+    assert_int_equal(ngx_http_privacy_rights_form_check(keys.form, c1, 8, t,
+                                                        sizeof(t)), -1);
+    assert_int_equal(ngx_http_privacy_rights_form_check(keys.form, c1, 24, t,
+                                                        sizeof(t) - 1), -1);
+    assert_int_equal(ngx_http_privacy_rights_form_check(keys.form, c1, 24,
+                                                        NULL, 0), -1);
+}
+
+
+static void
+test_due(void **state)
+{
+    (void) state;
+
+    /* GDPR art. 12(3): 31 January -> the last day of February */
+    assert_int_equal(ngx_http_privacy_rights_add_months(
+                         utc(2025, 1, 31, 10, 0, 0), 1),
+                     utc(2025, 2, 28, 10, 0, 0));
+    assert_int_equal(ngx_http_privacy_rights_add_months(
+                         utc(2024, 1, 31, 10, 0, 0), 1),
+                     utc(2024, 2, 29, 10, 0, 0));
+    assert_int_equal(ngx_http_privacy_rights_add_months(
+                         utc(2025, 3, 15, 0, 0, 1), 1),
+                     utc(2025, 4, 15, 0, 0, 1));
+    assert_int_equal(ngx_http_privacy_rights_add_months(
+                         utc(2025, 12, 31, 23, 59, 59), 1),
+                     utc(2026, 1, 31, 23, 59, 59));
+
+    /* an extension by two more months */
+    assert_int_equal(ngx_http_privacy_rights_add_months(
+                         utc(2025, 12, 31, 8, 0, 0), 3),
+                     utc(2026, 3, 31, 8, 0, 0));
+    assert_int_equal(ngx_http_privacy_rights_add_months(
+                         utc(2025, 11, 30, 8, 0, 0), 3),
+                     utc(2026, 2, 28, 8, 0, 0));
+}
+
+
+static void
+test_hold(void **state)
+{
+    (void) state;
+
+    /* fiscal year = calendar year: kept through the 7th year after */
+    assert_int_equal(ngx_http_privacy_rights_hold_until(
+                         utc(2024, 3, 5, 10, 0, 0), 12, 31),
+                     utc(2031, 12, 31, 23, 59, 59));
+    assert_int_equal(ngx_http_privacy_rights_hold_until(
+                         utc(2024, 12, 31, 23, 0, 0), 12, 31),
+                     utc(2031, 12, 31, 23, 59, 59));
+
+    /* a fiscal year ending 30 June: May 2024 ends in 2024, July in 2025 */
+    assert_int_equal(ngx_http_privacy_rights_hold_until(
+                         utc(2024, 5, 1, 0, 0, 0), 6, 30),
+                     utc(2031, 12, 31, 23, 59, 59));
+    assert_int_equal(ngx_http_privacy_rights_hold_until(
+                         utc(2024, 7, 1, 0, 0, 0), 6, 30),
+                     utc(2032, 12, 31, 23, 59, 59));
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_code),
+        cmocka_unit_test(test_code_hash),
+        cmocka_unit_test(test_session),
+        cmocka_unit_test(test_form_token),
+        cmocka_unit_test(test_due),
+        cmocka_unit_test(test_hold),
+    };
+
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
