@@ -260,12 +260,14 @@ ngx_http_privacy_rights_no_analytics(ngx_http_request_t *r)
     ngx_http_privacy_ctx_t        *ctx;
     ngx_http_privacy_receipt_t     receipt;
     ngx_http_privacy_consent_t     consent;
+    ngx_http_privacy_srv_conf_t   *pscf;
     ngx_http_privacy_main_conf_t  *pmcf;
 
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
 
     ctx = ngx_http_privacy_get_ctx(r);
-    if (ctx == NULL || pmcf->version.len > NGX_HTTP_PRIVACY_VERSION_MAX) {
+    if (ctx == NULL || pscf->version.len > NGX_HTTP_PRIVACY_VERSION_MAX) {
         return NGX_ERROR;
     }
 
@@ -288,8 +290,8 @@ ngx_http_privacy_rights_no_analytics(ngx_http_request_t *r)
     }
 
     consent.flags |= NGX_HTTP_PRIVACY_FLAG_NO_ANALYTICS;
-    ngx_memcpy(consent.version, pmcf->version.data, pmcf->version.len);
-    consent.version_len = pmcf->version.len;
+    ngx_memcpy(consent.version, pscf->version.data, pscf->version.len);
+    consent.version_len = pscf->version.len;
     consent.decided = ngx_time();
 
     if (ngx_http_privacy_set_consent_cookie(r, &consent) != NGX_OK) {
@@ -305,6 +307,8 @@ ngx_http_privacy_rights_no_analytics(ngx_http_request_t *r)
         receipt.version_len = consent.version_len;
         receipt.categories = consent.categories;
         receipt.method = NGX_HTTP_PRIVACY_METHOD_OBJECTION;
+        receipt.site_len = ngx_min(pscf->site.len, sizeof(receipt.site));
+        ngx_memcpy(receipt.site, pscf->site.data, receipt.site_len);
 
         if (ngx_http_privacy_client_pseudonym(r, receipt.client) != NGX_OK) {
             return NGX_ERROR;

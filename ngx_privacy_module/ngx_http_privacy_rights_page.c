@@ -533,7 +533,7 @@ ngx_http_privacy_rights_processing(ngx_http_request_t *r, char **json,
     char                          *out;
     json_t                        *o, *p, *v, *ret;
     ngx_uint_t                     i;
-    ngx_http_privacy_main_conf_t  *pmcf;
+    ngx_http_privacy_srv_conf_t   *pscf;
     ngx_http_privacy_retention_t  *rt;
 
     static const char  *keys[] = { "controller", "dpo", "purposes",
@@ -541,7 +541,7 @@ ngx_http_privacy_rights_processing(ngx_http_request_t *r, char **json,
                                    "transfers", "supervisory_authority",
                                    NULL };
 
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
 
     o = json_loadb(*json, *len, 0, NULL);
     if (o == NULL) {
@@ -550,8 +550,8 @@ ngx_http_privacy_rights_processing(ngx_http_request_t *r, char **json,
 
     p = json_object();
 
-    for (i = 0; pmcf->policy && keys[i]; i++) {
-        v = json_object_get(pmcf->policy, keys[i]);
+    for (i = 0; pscf->policy && keys[i]; i++) {
+        v = json_object_get(pscf->policy, keys[i]);
 
         if (v) {
             json_object_set(p, keys[i], v);
@@ -559,9 +559,9 @@ ngx_http_privacy_rights_processing(ngx_http_request_t *r, char **json,
     }
 
     ret = json_array();
-    rt = pmcf->retention.elts;
+    rt = pscf->retention.elts;
 
-    for (i = 0; i < pmcf->retention.nelts; i++) {
+    for (i = 0; i < pscf->retention.nelts; i++) {
         json_array_append_new(ret, json_pack("{s:s%, s:s%, s:I}",
             "category", (char *) rt[i].category.data, rt[i].category.len,
             "period", (char *) rt[i].text.data, rt[i].text.len,
