@@ -81,8 +81,8 @@ $(SRC_DIR)/ngx_http_privacy_bots_list.c: $(BOTS_DIR)/crawler-user-agents.json \
 # tests/test_X.c tests ngx_http_privacy_X.c plus the pure files in UNIT_DEPS_X
 UNIT_DEPS_consent  := crypto
 UNIT_DEPS_classify :=
-UNIT_DEPS_search   := form unmask
-UNIT_DEPS_path     := search form unmask
+UNIT_DEPS_search   := form unmask utf8
+UNIT_DEPS_path     := search form unmask utf8
 UNIT_DEPS_bots     := bots_list
 UNIT_DEPS_rollup   := schema
 UNIT_DEPS_sweep    := rollup schema calendar
@@ -111,8 +111,8 @@ integration: $(MODULE)
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,tests/bin/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_DEPS_consent := crypto
-FUZZ_DEPS_search  := form unmask
-FUZZ_DEPS_path    := search form unmask
+FUZZ_DEPS_search  := form unmask utf8
+FUZZ_DEPS_path    := search form unmask utf8
 FUZZ_DEPS_register_json := pnr rfc3339
 FUZZ_DEPS_rights_token := crypto
 # libraries every target links, and FUZZ_LIBS_X for one target

@@ -61,6 +61,16 @@ typedef struct {
 
 
 /*
+ * The categories a visitor's cookies may serve: the necessary ones always,
+ * those the visitor chose (c NULL: no valid consent cookie; a cookie
+ * flagged undecided carries no choice), and no marketing when the request
+ * carries Global Privacy Control and the location honours it (gpc != 0):
+ * docs/security.md, "Consent".  The one place this rule is written.
+ */
+unsigned ngx_http_privacy_consent_effective(const ngx_http_privacy_consent_t *c,
+    int gpc);
+
+/*
  * Writes the signed cookie value (base64url characters only) to out.
  * Returns its length, or 0 if out_size is too small or the version is
  * longer than NGX_HTTP_PRIVACY_VERSION_MAX.
