@@ -54,9 +54,17 @@ deps:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing \
 	        >/dev/null; }; fi
 
+# config builds every file of the directory: configure again when a file
+# comes or goes (the list is rewritten only when it changes)
+FILES_STAMP := $(BUILD)/files
+$(FILES_STAMP): FORCE
+	@mkdir -p $(BUILD); ls $(SRC_DIR)/*.c $(SRC_DIR)/*.h >$@.tmp; \
+	    if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+FORCE:
+
 # configure once with Debian's own flags (--with-compat makes the module
 # loadable into the packaged binary), then rebuild the module only
-$(NGX_BUILD)/objs/Makefile: config | deps
+$(NGX_BUILD)/objs/Makefile: config $(FILES_STAMP) | deps
 	rm -rf $(NGX_BUILD) && mkdir -p $(BUILD) && cp -r $(NGX_SRC) $(NGX_BUILD)
 	cd $(NGX_BUILD) && bash -c '. ./conf_flags && ./configure \
 	    "$${NGX_CONF_FLAGS[@]}" \
@@ -81,8 +89,8 @@ $(SRC_DIR)/ngx_http_privacy_bots_list.c: $(BOTS_DIR)/crawler-user-agents.json \
 # tests/test_X.c tests ngx_http_privacy_X.c plus the pure files in UNIT_DEPS_X
 UNIT_DEPS_consent  := crypto
 UNIT_DEPS_classify :=
-UNIT_DEPS_search   := form unmask utf8
-UNIT_DEPS_path     := search form unmask utf8
+UNIT_DEPS_search   := form unmask
+UNIT_DEPS_path     := search form unmask
 UNIT_DEPS_bots     := bots_list
 UNIT_DEPS_rollup   := schema
 UNIT_DEPS_sweep    := rollup schema calendar
@@ -92,7 +100,8 @@ UNIT_DEPS_register_json := pnr rfc3339
 UNIT_DEPS_register_db := register_json register_schema schema pnr \
                          rfc3339 field_crypto audit crypto
 UNIT_DEPS_rights_token := crypto
-pure = $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c)
+# (a header-only part, such as utf8, has no .c)
+pure = $(wildcard $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c))
 
 .SECONDEXPANSION:
 tests/bin/test_%: tests/test_%.c $$(call pure,$$* $$(UNIT_DEPS_$$*)) \
@@ -111,8 +120,8 @@ integration: $(MODULE)
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,tests/bin/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_DEPS_consent := crypto
-FUZZ_DEPS_search  := form unmask utf8
-FUZZ_DEPS_path    := search form unmask utf8
+FUZZ_DEPS_search  := form unmask
+FUZZ_DEPS_path    := search form unmask
 FUZZ_DEPS_register_json := pnr rfc3339
 FUZZ_DEPS_rights_token := crypto
 # libraries every target links, and FUZZ_LIBS_X for one target
@@ -163,7 +172,7 @@ ASAN_MODULE := $(ASAN_BUILD)/ngx_http_privacy_module.so
 SAN_FLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer \
                -fno-sanitize-recover=all
 
-$(ASAN_BUILD)/nginx/objs/Makefile: config | deps
+$(ASAN_BUILD)/nginx/objs/Makefile: config $(FILES_STAMP) | deps
 	rm -rf $(ASAN_BUILD)/nginx && mkdir -p $(ASAN_BUILD) && \
 	    cp -r $(NGX_SRC) $(ASAN_BUILD)/nginx
 	cd $(ASAN_BUILD)/nginx && bash -c '. ./conf_flags && ./configure \

@@ -361,11 +361,6 @@ ngx_http_privacy_referrer(ngx_http_request_t *r, ngx_http_privacy_event_t *ev)
         return;
     }
 
-    /* it must hold no userinfo */
-    if (ngx_strlchr((u_char *) auth, (u_char *) auth + len, '@')) {
-        return;
-    }
-
     n = ngx_http_privacy_url_host(auth, len, 0, &port);
 
     if (n <= 0 || (size_t) n > sizeof(ev->referrer)) {

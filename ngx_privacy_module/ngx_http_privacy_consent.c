@@ -317,23 +317,3 @@ ngx_http_privacy_category_parse(const u_char *name, size_t len)
     return 0;
 }
 
-
-unsigned
-ngx_http_privacy_consent_effective(const ngx_http_privacy_consent_t *c,
-    int gpc)
-{
-    unsigned  categories;
-
-    categories = NGX_HTTP_PRIVACY_CAT_NECESSARY;
-
-    if (c != NULL && !(c->flags & NGX_HTTP_PRIVACY_FLAG_UNDECIDED)) {
-        categories |= c->categories;
-    }
-
-    if (gpc) {
-        /* GPC is a valid objection to sale and sharing: no marketing */
-        categories &= ~NGX_HTTP_PRIVACY_CAT_MARKETING;
-    }
-
-    return categories;
-}

@@ -67,8 +67,25 @@ typedef struct {
  * carries Global Privacy Control and the location honours it (gpc != 0):
  * docs/security.md, "Consent".  The one place this rule is written.
  */
-unsigned ngx_http_privacy_consent_effective(const ngx_http_privacy_consent_t *c,
-    int gpc);
+static inline unsigned
+ngx_http_privacy_consent_effective(const ngx_http_privacy_consent_t *c,
+    int gpc)
+{
+    unsigned  categories;
+
+    categories = NGX_HTTP_PRIVACY_CAT_NECESSARY;
+
+    if (c != NULL && !(c->flags & NGX_HTTP_PRIVACY_FLAG_UNDECIDED)) {
+        categories |= c->categories;
+    }
+
+    if (gpc) {
+        /* GPC is a valid objection to sale and sharing: no marketing */
+        categories &= ~NGX_HTTP_PRIVACY_CAT_MARKETING;
+    }
+
+    return categories;
+}
 
 /*
  * Writes the signed cookie value (base64url characters only) to out.

@@ -70,6 +70,10 @@ ngx_http_privacy_url_authority(const u_char *url, size_t len,
     *auth = url + i;
 
     while (i < len && url[i] != '/' && url[i] != '?' && url[i] != '#') {
+        if (url[i] == '@') {
+            return 0;
+        }
+
         i++;
     }
 

@@ -22,7 +22,8 @@
  * scheme must be a valid one (ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ))
  * and, when scheme is not NULL, equal it in any case.  Returns 1 and sets
  * *auth and *auth_len, or 0 ("null", a relative reference, another
- * scheme).
+ * scheme, and an authority with userinfo: "user@host" is no origin, and
+ * a Referer that carries one is not kept).
  */
 int ngx_http_privacy_url_authority(const u_char *url, size_t len,
     const char *scheme, const u_char **auth, size_t *auth_len);

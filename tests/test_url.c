@@ -58,7 +58,6 @@ test_authority(void **state)
                         "Shop.example");
     assert_string_equal(authority("svn+ssh://h/", NULL), "h");
     assert_string_equal(authority("http://", NULL), "");
-    assert_string_equal(authority("http://u:p@h/", NULL), "u:p@h");
 }
 
 
@@ -77,6 +76,10 @@ test_authority_refused(void **state)
     assert_null(authority("ht tp://host/", NULL));
     assert_null(authority("http:/host", NULL));
     assert_null(authority("http:", NULL));
+
+    /* userinfo: no origin has one, and a Referer with one is not kept */
+    assert_null(authority("http://u:p@h/", NULL));
+    assert_null(authority("http://shop.example@evil.example/", NULL));
 
     /* another scheme than the one asked for */
     assert_null(authority("https://host/", "http"));

@@ -9,7 +9,7 @@
  *   tests/bin/fuzz_url tests/fuzz/corpus/url
  *
  * Besides memory errors it checks: an authority lies inside the input
- * and holds none of '/', '?', '#'; a host split stays inside its
+ * and holds none of '/', '?', '#', '@'; a host split stays inside its
  * authority with a port in 1-65535; an authority is the same as itself
  * when well-formed and as its upper-cased copy; a joined path has the
  * promised length bound, starts with the prefix (or '/') and ends with
@@ -41,7 +41,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(auth >= data && auth + len <= data + size);
 
         for (i = 0; i < len; i++) {
-            check(auth[i] != '/' && auth[i] != '?' && auth[i] != '#');
+            check(auth[i] != '/' && auth[i] != '?' && auth[i] != '#'
+                  && auth[i] != '@');
         }
 
         h = ngx_http_privacy_url_host(auth, len, 80, &port);
