@@ -192,7 +192,14 @@ typedef struct {
 } ngx_http_privacy_worker_t;
 
 
-/* NULL outside a worker process (and before its init-process) */
+/*
+ * NULL outside a worker process (and before its init-process).  Hidden:
+ * the module's own files reach it directly, not through the GOT, on
+ * every request.
+ */
+#if (defined __GNUC__ || defined __clang__)
+__attribute__((visibility("hidden")))
+#endif
 extern ngx_http_privacy_worker_t  *ngx_http_privacy_worker;
 
 ngx_int_t ngx_http_privacy_worker_init(ngx_cycle_t *cycle);
