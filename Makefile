@@ -100,6 +100,8 @@ UNIT_DEPS_register_json := pnr rfc3339
 UNIT_DEPS_register_db := register_json register_schema schema pnr \
                          rfc3339 field_crypto audit crypto
 UNIT_DEPS_rights_token := crypto
+UNIT_DEPS_csv      :=
+UNIT_DEPS_report   := csv html
 # (a header-only part, such as utf8, has no .c)
 pure = $(wildcard $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c))
 
@@ -124,6 +126,7 @@ FUZZ_DEPS_search  := form unmask
 FUZZ_DEPS_path    := search form unmask
 FUZZ_DEPS_register_json := pnr rfc3339
 FUZZ_DEPS_rights_token := crypto
+FUZZ_DEPS_csv     := report html
 # libraries every target links, and FUZZ_LIBS_X for one target
 FUZZ_LIBS := -lcrypto -lpcre2-8 -ljansson
 

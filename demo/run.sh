@@ -123,6 +123,12 @@ if [ ! -s "$RUN/register-api.token" ]; then
     echo "demo: generated $RUN/register-api.token"
 fi
 
+# the DPO's dashboard: user "dpo", password "demo" (a demo's, not a secret)
+if [ ! -s "$RUN/dpo.htpasswd" ]; then
+    printf 'dpo:%s\n' "$(openssl passwd -apr1 demo)" >"$RUN/dpo.htpasswd"
+    chmod 644 "$RUN/dpo.htpasswd"
+fi
+
 # the shop's backend moves its customers in through the register API
 import_customers() {
     wait_for 10 port_open "$PORT" || return 1
@@ -211,6 +217,9 @@ cat <<EOF
     $url/search?q=Anna+anna.s%40example.se+19811218-9876
         then: sqlite3 $RUN/data/privacy.db 'select path, search_term,
         visitor from analytics_events' (after a second: batches)
+    $url/dpo/   (user dpo, password demo)
+        the DPO's dashboard: what needs attention, retention with a
+        "sweep now" button, each report as HTML, JSON and CSV
     sqlite3 $RUN/data/privacy.db 'select * from consent_receipts'
         the register: consent receipts, analytics, cookies seen
     curl -s -H "Authorization: Bearer \$(cat $RUN/register-api.token)" \\

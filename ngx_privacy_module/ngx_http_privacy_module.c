@@ -14,6 +14,7 @@
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_policy.h"
 #include "ngx_http_privacy_api.h"
+#include "ngx_http_privacy_dpo.h"
 
 
 static ngx_int_t ngx_http_privacy_add_variables(ngx_conf_t *cf);
@@ -86,6 +87,12 @@ static ngx_conf_enum_t  ngx_http_privacy_cache_values[] = {
     { ngx_string("vary"), NGX_HTTP_PRIVACY_CACHE_VARY },
     { ngx_string("private"), NGX_HTTP_PRIVACY_CACHE_PRIVATE },
     { ngx_null_string, 0 }
+};
+
+
+/* a threshold of 1 would show every term: at least 2 */
+static ngx_conf_num_bounds_t  ngx_http_privacy_min_visitors_bounds = {
+    ngx_conf_check_num_bounds, 2, 1000000
 };
 
 
@@ -279,6 +286,20 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
+
+    { ngx_string("privacy_dpo"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_privacy_dpo,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_report_min_visitors"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_privacy_loc_conf_t, report_min_visitors),
+      &ngx_http_privacy_min_visitors_bounds },
 
     { ngx_string("privacy_register_api_token"),
       NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
@@ -723,6 +744,7 @@ ngx_http_privacy_create_loc_conf(ngx_conf_t *cf)
     plcf->analytics_gpc = NGX_CONF_UNSET;
     plcf->search_args = NGX_CONF_UNSET_PTR;
     plcf->expire_limit = NGX_CONF_UNSET;
+    plcf->report_min_visitors = NGX_CONF_UNSET;
 
     return plcf;
 }
@@ -751,6 +773,9 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->analytics, prev->analytics, 0);
     ngx_conf_merge_value(conf->analytics_gpc, prev->analytics_gpc, 0);
     ngx_conf_merge_ptr_value(conf->search_args, prev->search_args, NULL);
+    /* a term is shown once this many visitors searched it (k) */
+    ngx_conf_merge_value(conf->report_min_visitors,
+                         prev->report_min_visitors, 5);
     ngx_conf_merge_value(conf->expire_limit, prev->expire_limit,
                          NGX_HTTP_PRIVACY_EXPIRE_LIMIT);
 

@@ -78,6 +78,9 @@ typedef struct {
 
     /* the rights portal: its keys, per-worker state, privacy_mail_command */
     void                            *rights;
+
+    /* the DPO's reports: their per-worker connection (privacy_dpo) */
+    void                            *dpo;
 } ngx_http_privacy_main_conf_t;
 
 
@@ -172,6 +175,8 @@ typedef struct {
     ngx_int_t                        expire_limit;
     /* privacy_register_api_token: SHA-256 of the token, or NULL */
     u_char                          *register_token;
+    /* privacy_report_min_visitors: a search term's k in reports */
+    ngx_int_t                        report_min_visitors;
 } ngx_http_privacy_loc_conf_t;
 
 

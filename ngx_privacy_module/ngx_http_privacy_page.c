@@ -185,6 +185,14 @@ ngx_http_privacy_page_text(ngx_http_privacy_page_t *page, const u_char *s,
 void
 ngx_http_privacy_page_head(ngx_http_privacy_page_t *page, const char *title)
 {
+    ngx_http_privacy_page_head_css(page, title, NULL);
+}
+
+
+void
+ngx_http_privacy_page_head_css(ngx_http_privacy_page_t *page,
+    const char *title, const char *css)
+{
     ngx_http_privacy_page_raw(page, "<!DOCTYPE html>\n<html lang=\"");
     ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page, "sv", "en"));
     ngx_http_privacy_page_raw(page, "\"><head><meta charset=\"utf-8\">"
@@ -195,6 +203,11 @@ ngx_http_privacy_page_head(ngx_http_privacy_page_t *page, const char *title)
     ngx_http_privacy_page_rawn(page, page->nonce, sizeof(page->nonce));
     ngx_http_privacy_page_raw(page, "\">");
     ngx_http_privacy_page_raw(page, ngx_http_privacy_page_style);
+
+    if (css) {
+        ngx_http_privacy_page_raw(page, css);
+    }
+
     ngx_http_privacy_page_raw(page, "</style></head>\n<body><main>\n<h1>");
     ngx_http_privacy_page_text(page, (u_char *) title, ngx_strlen(title));
     ngx_http_privacy_page_raw(page, "</h1>\n");

@@ -48,6 +48,9 @@ void ngx_http_privacy_page_text(ngx_http_privacy_page_t *page,
 /* <!DOCTYPE html> ... <main>, with our stylesheet under the nonce */
 void ngx_http_privacy_page_head(ngx_http_privacy_page_t *page,
     const char *title);
+/* the same with css added to the stylesheet (a page's own rules) */
+void ngx_http_privacy_page_head_css(ngx_http_privacy_page_t *page,
+    const char *title, const char *css);
 void ngx_http_privacy_page_foot(ngx_http_privacy_page_t *page);
 
 /* sends the page with security headers and finalizes nothing */

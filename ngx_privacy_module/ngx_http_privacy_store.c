@@ -146,6 +146,14 @@ ngx_http_privacy_store_sweeps(ngx_http_privacy_store_t *s, time_t interval,
 }
 
 
+ngx_int_t
+ngx_http_privacy_store_sweep_now(ngx_http_privacy_store_t *s,
+    ngx_uint_t dry_run)
+{
+    return ngx_http_privacy_upkeep_sweep_now(&s->upkeep, dry_run);
+}
+
+
 ngx_http_privacy_store_t *
 ngx_http_privacy_store_create(ngx_conf_t *cf, ngx_str_t *path,
     ngx_thread_pool_t *tp)

@@ -99,6 +99,13 @@ ngx_int_t ngx_http_privacy_store_retention(ngx_http_privacy_store_t *s,
 void ngx_http_privacy_store_sweeps(ngx_http_privacy_store_t *s,
     time_t interval, time_t consent_max_age, ngx_uint_t dry_run);
 
+/*
+ * a sweep (or a dry run) by this worker within a second, due or not
+ * (POST <dpo>/sweep): NGX_DECLINED if no category is swept here
+ */
+ngx_int_t ngx_http_privacy_store_sweep_now(ngx_http_privacy_store_t *s,
+    ngx_uint_t dry_run);
+
 /* in each worker: open, migrate, start the flush timer */
 ngx_int_t ngx_http_privacy_store_init_process(ngx_http_privacy_store_t *s,
     ngx_cycle_t *cycle);

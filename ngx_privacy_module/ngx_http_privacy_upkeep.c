@@ -124,7 +124,8 @@ ngx_http_privacy_upkeep_tick(ngx_http_privacy_upkeep_t *u, ngx_uint_t opened,
 
     for (i = 0; i < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; i++) {
         if (u->sweep_text[i].len) {
-            sweep = opened && !ngx_exiting && ngx_time() >= u->sweep_next;
+            sweep = opened && !ngx_exiting
+                    && (ngx_time() >= u->sweep_next || u->sweep_asked);
         }
     }
 
@@ -134,11 +135,35 @@ ngx_http_privacy_upkeep_tick(ngx_http_privacy_upkeep_t *u, ngx_uint_t opened,
 
     u->rollup = rollup;
     u->sweep = sweep;
+    /* the thread reads only its own copy of what the DPO asked */
+    u->sweep_force = sweep ? (int) u->sweep_asked : 0;
 
     if (ngx_thread_task_post(u->thread_pool, u->task) == NGX_OK) {
         u->busy = 1;
         u->ckpt_written = written;
+
+        if (sweep) {
+            u->sweep_asked = 0;
+        }
     }
+}
+
+
+ngx_int_t
+ngx_http_privacy_upkeep_sweep_now(ngx_http_privacy_upkeep_t *u,
+    ngx_uint_t dry_run)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; i++) {
+        if (u->sweep_text[i].len) {
+            u->sweep_asked = dry_run ? NGX_HTTP_PRIVACY_UPKEEP_SWEEP_DRY
+                                     : NGX_HTTP_PRIVACY_UPKEEP_SWEEP;
+            return NGX_OK;
+        }
+    }
+
+    return NGX_DECLINED;
 }
 
 
@@ -253,7 +278,7 @@ ngx_http_privacy_upkeep_swept(ngx_http_privacy_upkeep_t *u)
 
     /* done: a line per category */
 
-    dry = u->sweep_dry ? " (dry run)" : "";
+    dry = u->sweep_run_dry ? " (dry run)" : "";
 
     for (i = 0; i < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; i++) {
         text = &u->sweep_text[i];
@@ -272,9 +297,10 @@ ngx_http_privacy_upkeep_swept(ngx_http_privacy_upkeep_t *u)
                           "privacy_db \"%V\": retention sweep%s: %L page "
                           "views from before %4d-%02d-%02d %s in %T s "
                           "(privacy_retention analytics %V)", u->path, dry,
-                          (int64_t) (u->sweep_dry ? c->examined : c->deleted),
+                          (int64_t) (u->sweep_run_dry ? c->examined
+                                                       : c->deleted),
                           tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
-                          u->sweep_dry ? "to be deleted" : "deleted",
+                          u->sweep_run_dry ? "to be deleted" : "deleted",
                           ngx_time() - u->sweep_start, text);
             break;
 
@@ -284,9 +310,10 @@ ngx_http_privacy_upkeep_swept(ngx_http_privacy_upkeep_t *u)
                           "aggregates of days before %4d-%02d-%02d %s "
                           "(privacy_retention analytics_aggregate %V)",
                           u->path, dry,
-                          (int64_t) (u->sweep_dry ? c->examined : c->deleted),
+                          (int64_t) (u->sweep_run_dry ? c->examined
+                                                       : c->deleted),
                           tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
-                          u->sweep_dry ? "to be deleted" : "deleted", text);
+                          u->sweep_run_dry ? "to be deleted" : "deleted", text);
             break;
 
         default: /* NGX_HTTP_PRIVACY_SWEEP_CONSENT */
@@ -295,9 +322,10 @@ ngx_http_privacy_upkeep_swept(ngx_http_privacy_upkeep_t *u)
                           "receipts whose consent ended before "
                           "%4d-%02d-%02d %s (privacy_retention consent %V)",
                           u->path, dry,
-                          (int64_t) (u->sweep_dry ? c->examined : c->deleted),
+                          (int64_t) (u->sweep_run_dry ? c->examined
+                                                       : c->deleted),
                           tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
-                          u->sweep_dry ? "to be deleted" : "deleted", text);
+                          u->sweep_run_dry ? "to be deleted" : "deleted", text);
             break;
         }
     }
@@ -463,7 +491,7 @@ ngx_http_privacy_upkeep_sweep(ngx_http_privacy_upkeep_t *u)
         sw.max_age = u->consent_max_age;
         sw.batch = NGX_HTTP_PRIVACY_SWEEP_BATCH;
         sw.max_batches = NGX_HTTP_PRIVACY_SWEEP_RUN;
-        sw.dry_run = u->sweep_dry;
+        sw.dry_run = u->sweep_run_dry;
 
         ngx_memzero(&count, sizeof(count));
 
@@ -518,7 +546,7 @@ ngx_http_privacy_upkeep_sweep(ngx_http_privacy_upkeep_t *u)
 static int
 ngx_http_privacy_upkeep_sweep_start(ngx_http_privacy_upkeep_t *u, time_t now)
 {
-    int   c, rc, due;
+    int   c, rc, due, dry;
     char  file[NGX_MAX_PATH];
 
     if (!u->sweep_lock_open) {
@@ -549,11 +577,19 @@ ngx_http_privacy_upkeep_sweep_start(ngx_http_privacy_upkeep_t *u, time_t now)
         return SQLITE_IOERR;
     }
 
-    rc = ngx_http_privacy_sweep_due(u->db, now, u->sweep_interval,
-                                    u->sweep_dry, &due, &u->sweep_due,
-                                    u->sweep_error, sizeof(u->sweep_error));
+    /* the DPO's "sweep now" (or its dry run) is due at once */
+    dry = u->sweep_force ? u->sweep_force == NGX_HTTP_PRIVACY_UPKEEP_SWEEP_DRY
+                         : (int) u->sweep_dry;
+
+    rc = ngx_http_privacy_sweep_due(u->db, now, u->sweep_interval, dry, &due,
+                                    &u->sweep_due, u->sweep_error,
+                                    sizeof(u->sweep_error));
     if (rc != SQLITE_OK) {
         goto failed;
+    }
+
+    if (u->sweep_force) {
+        due = 1;
     }
 
     if (!due) {
@@ -571,7 +607,9 @@ ngx_http_privacy_upkeep_sweep_start(ngx_http_privacy_upkeep_t *u, time_t now)
         }
     }
 
-    rc = ngx_http_privacy_sweep_begin(u->db, now, u->sweep_dry,
+    u->sweep_run_dry = dry;
+
+    rc = ngx_http_privacy_sweep_begin(u->db, now, dry,
                                       (long) getpid(), &u->sweep_id,
                                       u->sweep_error, sizeof(u->sweep_error));
     if (rc != SQLITE_OK) {

@@ -51,6 +51,10 @@ typedef struct {
     time_t                           consent_max_age;
     time_t                           sweep_next;     /* look then */
     ngx_uint_t                       sweep_dry;      /* count, keep all */
+    /* the DPO asked for a sweep now (UPKEEP_SWEEP_*), and this run's */
+    ngx_uint_t                       sweep_asked;
+    int                              sweep_force;
+    int                              sweep_run_dry;  /* the sweep's */
     /* set by the thread; the lock and record kept from run to run */
     int                              sweep_lock;     /* a file descriptor */
     sqlite3_int64                    sweep_id;       /* its record */
@@ -70,6 +74,11 @@ typedef struct {
 } ngx_http_privacy_upkeep_t;
 
 
+/* a sweep now, whether due or not (POST <dpo>/sweep) */
+#define NGX_HTTP_PRIVACY_UPKEEP_SWEEP      1
+#define NGX_HTTP_PRIVACY_UPKEEP_SWEEP_DRY  2
+
+
 /* see ngx_http_privacy_store_retention() */
 ngx_int_t ngx_http_privacy_upkeep_retention(ngx_http_privacy_upkeep_t *u,
     ngx_str_t *category, ngx_str_t *text);
@@ -85,6 +94,13 @@ ngx_int_t ngx_http_privacy_upkeep_init_process(ngx_http_privacy_upkeep_t *u,
  */
 void ngx_http_privacy_upkeep_tick(ngx_http_privacy_upkeep_t *u,
     ngx_uint_t opened, ngx_uint_t written);
+
+/*
+ * asks this worker's next upkeep run (within a second) for a sweep, or a
+ * dry run, whether one is due or not: NGX_DECLINED if nothing is swept
+ */
+ngx_int_t ngx_http_privacy_upkeep_sweep_now(ngx_http_privacy_upkeep_t *u,
+    ngx_uint_t dry_run);
 
 /* on worker exit: the connection closed, a sweep's lock let go */
 void ngx_http_privacy_upkeep_exit_process(ngx_http_privacy_upkeep_t *u);

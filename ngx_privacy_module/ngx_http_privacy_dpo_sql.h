@@ -1,0 +1,81 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * The DPO's reports as a pool thread computes them (docs/dpo-guide.md):
+ * prepared statements over the register, read into report tables
+ * (ngx_http_privacy_report.h) and rendered in the format asked for.
+ * Plain C over SQLite, no nginx calls (STYLE.md trap 5).
+ */
+
+#ifndef _NGX_HTTP_PRIVACY_DPO_SQL_H_INCLUDED_
+#define _NGX_HTTP_PRIVACY_DPO_SQL_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "ngx_http_privacy_report.h"
+
+
+typedef enum {
+    NGX_HTTP_PRIVACY_DPO_OVERVIEW = 0,
+    NGX_HTTP_PRIVACY_DPO_RETENTION,
+    NGX_HTTP_PRIVACY_DPO_ANALYTICS,
+    NGX_HTTP_PRIVACY_DPO_REQUESTS,
+    NGX_HTTP_PRIVACY_DPO_COOKIES,
+    NGX_HTTP_PRIVACY_DPO_INCIDENTS,
+    NGX_HTTP_PRIVACY_DPO_AUDIT,
+    NGX_HTTP_PRIVACY_DPO_PROCESSING,
+    NGX_HTTP_PRIVACY_DPO_NREPORTS
+} ngx_http_privacy_dpo_report_e;
+
+
+/* the reports' names in URLs, by ngx_http_privacy_dpo_report_e */
+extern const char  *ngx_http_privacy_dpo_names[];
+/* their titles, sv and en */
+extern const char  *ngx_http_privacy_dpo_titles[][2];
+
+
+#define NGX_HTTP_PRIVACY_DPO_RETENTIONS  16
+
+
+typedef struct {
+    char                                 category[24];
+    char                                 period[32];   /* as written */
+} ngx_http_privacy_dpo_retention_t;
+
+
+typedef struct {
+    /* in */
+    int                                  report;
+    int                                  format;       /* REPORT_HTML... */
+    int                                  lang;         /* 0 sv, 1 en */
+    int64_t                              now;
+    char                                 csv[32];      /* which table */
+    char                                 token[64];    /* the form token */
+
+    ngx_http_privacy_dpo_retention_t     retention[
+                                             NGX_HTTP_PRIVACY_DPO_RETENTIONS];
+    int                                  nretention;
+    int64_t                              consent_max_age;
+    int                                  fiscal_month;
+    int                                  fiscal_day;
+
+    /* analytics: days from .. to (YYYY-MM-DD), the k of the terms */
+    char                                 from[11];
+    char                                 to[11];
+    int64_t                              min_visitors;
+
+    /* out */
+    ngx_http_privacy_rbuf_t              out;
+    int                                  not_found;    /* no such table */
+    char                                 log[256];     /* the error */
+} ngx_http_privacy_dpo_op_t;
+
+
+/* computes and renders the report into op->out; SQLITE_OK or an error */
+int ngx_http_privacy_dpo_run(ngx_http_privacy_dpo_op_t *op, sqlite3 *db);
+
+
+#endif /* _NGX_HTTP_PRIVACY_DPO_SQL_H_INCLUDED_ */
