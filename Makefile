@@ -102,6 +102,7 @@ UNIT_DEPS_register_db := register_json register_schema schema pnr \
 UNIT_DEPS_rights_token := crypto
 UNIT_DEPS_csv      :=
 UNIT_DEPS_report   := csv html
+UNIT_DEPS_report_analytics := report csv html svg
 # (a header-only part, such as utf8, has no .c)
 pure = $(wildcard $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c))
 

@@ -16,6 +16,7 @@
 #include "ngx_http_privacy_form.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_register_db.h"
+#include "ngx_http_privacy_report_analytics.h"
 #include "ngx_http_privacy_rights.h"
 #include "ngx_http_privacy_store.h"
 
@@ -48,6 +49,8 @@ static ngx_int_t ngx_http_privacy_dpo_route(ngx_str_t *page,
 static void ngx_http_privacy_dpo_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_privacy_dpo_post(ngx_http_request_t *r,
     u_char *body, size_t len);
+static ngx_int_t ngx_http_privacy_dpo_range(ngx_http_request_t *r,
+    ngx_http_privacy_dpo_op_t *op);
 static ngx_int_t ngx_http_privacy_dpo_token(ngx_http_request_t *r,
     u_char *out, ngx_uint_t set);
 static ngx_int_t ngx_http_privacy_dpo_start(ngx_http_request_t *r,
@@ -56,6 +59,8 @@ static void ngx_http_privacy_dpo_thread(void *data, ngx_log_t *log);
 static void ngx_http_privacy_dpo_done(ngx_event_t *ev);
 static ngx_int_t ngx_http_privacy_dpo_answer(ngx_http_request_t *r,
     ngx_http_privacy_dpo_task_t *t);
+static void ngx_http_privacy_dpo_args(ngx_http_privacy_page_t *page,
+    ngx_http_request_t *r);
 static void ngx_http_privacy_dpo_nav(ngx_http_privacy_page_t *page,
     ngx_int_t current);
 static ngx_int_t ngx_http_privacy_dpo_message(ngx_http_request_t *r,
@@ -291,6 +296,14 @@ ngx_http_privacy_dpo_page(ngx_http_request_t *r, ngx_str_t *page)
         (void) ngx_cpystrn((u_char *) op->csv, arg.data, arg.len + 1);
     }
 
+    if (report == NGX_HTTP_PRIVACY_DPO_ANALYTICS
+        && ngx_http_privacy_dpo_range(r, op) != NGX_OK)
+    {
+        return ngx_http_privacy_dpo_message(r, NGX_HTTP_BAD_REQUEST,
+            "Ange datum som ÅÅÅÅ-MM-DD, till exempel 2026-11-30.",
+            "Give the days as YYYY-MM-DD, for example 2026-11-30.");
+    }
+
     if (format == NGX_HTTP_PRIVACY_REPORT_HTML) {
         if (ngx_http_privacy_dpo_token(r, token, 1) != NGX_OK) {
             return ngx_http_privacy_dpo_message(r,
@@ -303,6 +316,54 @@ ngx_http_privacy_dpo_page(ngx_http_request_t *r, ngx_str_t *page)
     }
 
     return ngx_http_privacy_dpo_start(r, t);
+}
+
+
+/*
+ * The analytics' days: ?from= and ?to= (YYYY-MM-DD, UTC), by default the
+ * 30 days to yesterday, the last day a roll-up has counted; at most
+ * NGX_HTTP_PRIVACY_REPORT_MAX_DAYS, ending at "to".
+ */
+
+static ngx_int_t
+ngx_http_privacy_dpo_range(ngx_http_request_t *r,
+    ngx_http_privacy_dpo_op_t *op)
+{
+    int64_t    from, to, t;
+    ngx_str_t  arg;
+
+    to = (ngx_time() / 86400 - 1) * 86400;
+
+    if (ngx_http_arg(r, (u_char *) "to", 2, &arg) == NGX_OK && arg.len) {
+        if (ngx_http_privacy_day_parse(arg.data, arg.len, &to) != 0) {
+            return NGX_ERROR;
+        }
+    }
+
+    from = to - 29 * 86400;
+
+    if (ngx_http_arg(r, (u_char *) "from", 4, &arg) == NGX_OK && arg.len) {
+        if (ngx_http_privacy_day_parse(arg.data, arg.len, &from) != 0) {
+            return NGX_ERROR;
+        }
+    }
+
+    if (from > to) {
+        t = from;
+        from = to;
+        to = t;
+    }
+
+    if (to - from >= NGX_HTTP_PRIVACY_REPORT_MAX_DAYS * 86400) {
+        from = to - (NGX_HTTP_PRIVACY_REPORT_MAX_DAYS - 1) * 86400;
+    }
+
+    op->from_day = from;
+    op->to_day = to;
+    ngx_http_privacy_day_format(from, op->from);
+    ngx_http_privacy_day_format(to, op->to);
+
+    return NGX_OK;
 }
 
 
@@ -682,18 +743,36 @@ ngx_http_privacy_dpo_answer(ngx_http_request_t *r,
     name.data = (u_char *) ngx_http_privacy_dpo_names[t->op.report];
     name.len = ngx_strlen(name.data);
 
+    /* the exports of the same query (the range, the language) */
     ngx_http_privacy_page_raw(page, "<p class=\"formats\">");
     ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
                               "Hämta som ", "Download as "));
     ngx_http_privacy_page_raw(page, "<a href=\"");
     ngx_http_privacy_page_rawn(page, name.data, name.len);
-    ngx_http_privacy_page_raw(page, ".json\">JSON</a>, <a href=\"");
+    ngx_http_privacy_page_raw(page, ".json");
+    ngx_http_privacy_dpo_args(page, r);
+    ngx_http_privacy_page_raw(page, "\">JSON</a>, <a href=\"");
     ngx_http_privacy_page_rawn(page, name.data, name.len);
-    ngx_http_privacy_page_raw(page, ".csv\">CSV</a>.</p>\n");
+    ngx_http_privacy_page_raw(page, ".csv");
+    ngx_http_privacy_dpo_args(page, r);
+    ngx_http_privacy_page_raw(page, "\">CSV</a>.</p>\n");
 
     ngx_http_privacy_page_foot(page);
 
     return ngx_http_privacy_page_send(page, NGX_HTTP_OK);
+}
+
+
+/* "?" and the request's arguments, escaped for the attribute */
+
+static void
+ngx_http_privacy_dpo_args(ngx_http_privacy_page_t *page,
+    ngx_http_request_t *r)
+{
+    if (r->args.len) {
+        ngx_http_privacy_page_raw(page, "?");
+        ngx_http_privacy_page_text(page, r->args.data, r->args.len);
+    }
 }
 
 

@@ -263,6 +263,10 @@ ngx_http_privacy_dpo_run(dpo_op_t *op, sqlite3 *db)
         rc = ngx_http_privacy_dpo_retention(op, db, &rp);
         break;
 
+    case NGX_HTTP_PRIVACY_DPO_ANALYTICS:
+        rc = ngx_http_privacy_dpo_analytics(op, db, &rp);
+        break;
+
     default:
         rc = SQLITE_OK;
         op->not_found = 1;

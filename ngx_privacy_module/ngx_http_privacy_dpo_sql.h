@@ -65,6 +65,8 @@ typedef struct {
     /* analytics: days from .. to (YYYY-MM-DD), the k of the terms */
     char                                 from[11];
     char                                 to[11];
+    int64_t                              from_day;     /* their midnights */
+    int64_t                              to_day;
     int64_t                              min_visitors;
 
     /* out */

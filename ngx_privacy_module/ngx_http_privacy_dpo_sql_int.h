@@ -31,6 +31,10 @@ int ngx_http_privacy_dpo_fill(sqlite3 *db, ngx_http_privacy_rtable_t *t,
 int ngx_http_privacy_dpo_failed(ngx_http_privacy_dpo_op_t *op, sqlite3 *db,
     int rc);
 
+/* the reports of ngx_http_privacy_dpo_sql_*.c */
+int ngx_http_privacy_dpo_analytics(ngx_http_privacy_dpo_op_t *op,
+    sqlite3 *db, ngx_http_privacy_report_t *rp);
+
 /* a form's hidden token field */
 void ngx_http_privacy_dpo_hidden(ngx_http_privacy_dpo_op_t *op,
     ngx_http_privacy_rbuf_t *b);
