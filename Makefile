@@ -54,9 +54,17 @@ deps:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing \
 	        >/dev/null; }; fi
 
+# config builds every file of the directory: configure again when a file
+# comes or goes (the list is rewritten only when it changes)
+FILES_STAMP := $(BUILD)/files
+$(FILES_STAMP): FORCE
+	@mkdir -p $(BUILD); ls $(SRC_DIR)/*.c $(SRC_DIR)/*.h >$@.tmp; \
+	    if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+FORCE:
+
 # configure once with Debian's own flags (--with-compat makes the module
 # loadable into the packaged binary), then rebuild the module only
-$(NGX_BUILD)/objs/Makefile: config | deps
+$(NGX_BUILD)/objs/Makefile: config $(FILES_STAMP) | deps
 	rm -rf $(NGX_BUILD) && mkdir -p $(BUILD) && cp -r $(NGX_SRC) $(NGX_BUILD)
 	cd $(NGX_BUILD) && bash -c '. ./conf_flags && ./configure \
 	    "$${NGX_CONF_FLAGS[@]}" \
@@ -96,7 +104,8 @@ UNIT_DEPS_csv      :=
 UNIT_DEPS_report   := csv html
 UNIT_DEPS_report_analytics := report csv html svg
 UNIT_DEPS_report_cookies :=
-pure = $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c)
+# (a header-only part, such as utf8, has no .c)
+pure = $(wildcard $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c))
 
 .SECONDEXPANSION:
 tests/bin/test_%: tests/test_%.c $$(call pure,$$* $$(UNIT_DEPS_$$*)) \
@@ -168,7 +177,7 @@ ASAN_MODULE := $(ASAN_BUILD)/ngx_http_privacy_module.so
 SAN_FLAGS   := -fsanitize=address,undefined -fno-omit-frame-pointer \
                -fno-sanitize-recover=all
 
-$(ASAN_BUILD)/nginx/objs/Makefile: config | deps
+$(ASAN_BUILD)/nginx/objs/Makefile: config $(FILES_STAMP) | deps
 	rm -rf $(ASAN_BUILD)/nginx && mkdir -p $(ASAN_BUILD) && \
 	    cp -r $(NGX_SRC) $(ASAN_BUILD)/nginx
 	cd $(ASAN_BUILD)/nginx && bash -c '. ./conf_flags && ./configure \

@@ -15,6 +15,8 @@
 #include "ngx_http_privacy_path.h"
 #include "ngx_http_privacy_bots.h"
 #include "ngx_http_privacy_store.h"
+#include "ngx_http_privacy_url.h"
+#include "ngx_http_privacy_utf8.h"
 
 
 typedef struct {
@@ -36,31 +38,6 @@ static void ngx_http_privacy_search_term(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_event_t *ev);
 static ngx_int_t ngx_http_privacy_pseudonym(ngx_http_request_t *r,
     ngx_http_privacy_event_t *ev);
-static size_t ngx_http_privacy_utf8_cut(u_char *p, size_t len, size_t max);
-
-
-/* this worker's copy of today's key, as a keyed MAC context */
-static time_t                   ngx_http_privacy_day;
-static ngx_http_privacy_mac_t  *ngx_http_privacy_day_mac;
-
-
-/*
- * Today's pseudonyms of recent visitors, per worker: a visitor's pages
- * come from one address and User-Agent, so the HMAC runs once per visitor
- * and day rather than once per page view.  Wiped with the day's key.
- */
-#define NGX_HTTP_PRIVACY_PSEUDONYM_MEMO  64
-#define NGX_HTTP_PRIVACY_PSEUDONYM_IN    512
-
-typedef struct {
-    u_char                      in[NGX_HTTP_PRIVACY_PSEUDONYM_IN];
-    size_t                      len;            /* 0: unused */
-    uint32_t                    hash;
-    u_char                      visitor[32];
-} ngx_http_privacy_pseudonym_memo_t;
-
-static ngx_http_privacy_pseudonym_memo_t
-    ngx_http_privacy_pseudonyms[NGX_HTTP_PRIVACY_PSEUDONYM_MEMO];
 
 
 char *
@@ -285,7 +262,6 @@ ngx_http_privacy_counted_type(ngx_http_request_t *r,
     size_t                         len;
     ngx_uint_t                     counted;
     ngx_http_privacy_type_memo_t  *tm;
-    ngx_http_privacy_main_conf_t  *pmcf;
 
     len = r->headers_out.content_type_len;
 
@@ -293,8 +269,7 @@ ngx_http_privacy_counted_type(ngx_http_request_t *r,
         return ngx_http_test_content_type(r, &plcf->analytics_types) != NULL;
     }
 
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
-    tm = &pmcf->type_memo;
+    tm = &ngx_http_privacy_worker->type_memo;
 
     if (tm->len == len
         && tm->types == plcf->analytics_types.buckets
@@ -340,7 +315,7 @@ ngx_http_privacy_is_bot(ngx_http_request_t *r)
 
     if (value->len <= sizeof(m->ua)) {
         h = ngx_http_privacy_memo_hash(value->data, value->len);
-        m = &pmcf->ua_memo[h % NGX_HTTP_PRIVACY_UA_MEMO];
+        m = &ngx_http_privacy_worker->ua_memo[h % NGX_HTTP_PRIVACY_UA_MEMO];
 
         if (m->len == value->len
             && ngx_memcmp(m->ua, value->data, value->len) == 0)
@@ -368,7 +343,10 @@ ngx_http_privacy_is_bot(ngx_http_request_t *r)
 static void
 ngx_http_privacy_referrer(ngx_http_request_t *r, ngx_http_privacy_event_t *ev)
 {
-    u_char  *p, *last, *host;
+    size_t         len;
+    ssize_t        n;
+    unsigned       port;
+    const u_char  *auth;
 
     ev->referrer_len = 0;
 
@@ -376,43 +354,28 @@ ngx_http_privacy_referrer(ngx_http_request_t *r, ngx_http_privacy_event_t *ev)
         return;
     }
 
-    p = r->headers_in.referer->value.data;
-    last = p + r->headers_in.referer->value.len;
-
-    p = ngx_strlcasestrn(p, last, (u_char *) "://", 3 - 1);
-    if (p == NULL) {
-        return;
-    }
-
-    p += 3;
-    host = p;
-
-    /* the authority ends the URL's first part; it must hold no userinfo */
-
-    while (p < last && *p != '/' && *p != '?' && *p != '#') {
-        if (*p == '@') {
-            return;
-        }
-
-        p++;
-    }
-
-    last = p;
-
-    for (p = host; p < last && *p != ':'; p++) { /* void */ }
-
-    if (p == host || (size_t) (p - host) > sizeof(ev->referrer)) {
-        return;
-    }
-
-    if ((size_t) (p - host) == r->headers_in.server.len
-        && ngx_strncasecmp(host, r->headers_in.server.data, p - host) == 0)
+    if (!ngx_http_privacy_url_authority(r->headers_in.referer->value.data,
+                                        r->headers_in.referer->value.len,
+                                        NULL, &auth, &len))
     {
         return;
     }
 
-    ev->referrer_len = p - host;
-    ngx_strlow(ev->referrer, host, ev->referrer_len);
+    n = ngx_http_privacy_url_host(auth, len, 0, &port);
+
+    if (n <= 0 || (size_t) n > sizeof(ev->referrer)) {
+        return;
+    }
+
+    if ((size_t) n == r->headers_in.server.len
+        && ngx_strncasecmp((u_char *) auth, r->headers_in.server.data, n)
+           == 0)
+    {
+        return;
+    }
+
+    ev->referrer_len = n;
+    ngx_strlow(ev->referrer, (u_char *) auth, ev->referrer_len);
 }
 
 
@@ -474,12 +437,14 @@ ngx_http_privacy_pseudonym(ngx_http_request_t *r,
     ngx_str_t                          *ua;
     ngx_slab_pool_t                    *shpool;
     ngx_http_privacy_daykey_t          *dk;
+    ngx_http_privacy_worker_t          *w;
     ngx_http_privacy_main_conf_t       *pmcf;
     ngx_http_privacy_pseudonym_memo_t  *m;
 
+    w = ngx_http_privacy_worker;
     today = ngx_time() / 86400;
 
-    if (today != ngx_http_privacy_day || ngx_http_privacy_day_mac == NULL) {
+    if (today != w->day || w->day_mac == NULL) {
         pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
 
         shpool = (ngx_slab_pool_t *) pmcf->daykey_zone->shm.addr;
@@ -501,20 +466,18 @@ ngx_http_privacy_pseudonym(ngx_http_request_t *r,
 
         ngx_shmtx_unlock(&shpool->mutex);
 
-        ngx_http_privacy_mac_destroy(ngx_http_privacy_day_mac);
-        ngx_http_privacy_day_mac = ngx_http_privacy_mac_create(key,
-                                                               sizeof(key));
+        ngx_http_privacy_mac_destroy(w->day_mac);
+        w->day_mac = ngx_http_privacy_mac_create(key, sizeof(key));
         ngx_explicit_memzero(key, sizeof(key));
 
-        if (ngx_http_privacy_day_mac == NULL) {
+        if (w->day_mac == NULL) {
             return NGX_ERROR;
         }
 
         /* yesterday's pseudonyms go with yesterday's key */
-        ngx_explicit_memzero(ngx_http_privacy_pseudonyms,
-                             sizeof(ngx_http_privacy_pseudonyms));
+        ngx_explicit_memzero(w->pseudonyms, sizeof(w->pseudonyms));
 
-        ngx_http_privacy_day = today;
+        w->day = today;
     }
 
     p = buf;
@@ -532,7 +495,7 @@ ngx_http_privacy_pseudonym(ngx_http_request_t *r,
 
     len = p - buf;
     hash = ngx_http_privacy_memo_hash(buf, len);
-    m = &ngx_http_privacy_pseudonyms[hash % NGX_HTTP_PRIVACY_PSEUDONYM_MEMO];
+    m = &w->pseudonyms[hash % NGX_HTTP_PRIVACY_PSEUDONYM_MEMO];
 
     if (m->len == len && m->hash == hash && ngx_memcmp(m->in, buf, len) == 0)
     {
@@ -540,8 +503,7 @@ ngx_http_privacy_pseudonym(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    if (ngx_http_privacy_mac_compute(ngx_http_privacy_day_mac, buf, len, mac)
-        != 0)
+    if (ngx_http_privacy_mac_compute(w->day_mac, buf, len, mac) != 0)
     {
         return NGX_ERROR;
     }
@@ -557,30 +519,4 @@ ngx_http_privacy_pseudonym(ngx_http_request_t *r,
 }
 
 
-/* at most max bytes of p, never ending inside a UTF-8 sequence */
 
-static size_t
-ngx_http_privacy_utf8_cut(u_char *p, size_t len, size_t max)
-{
-    if (len <= max) {
-        return len;
-    }
-
-    /* step back over continuation bytes to the start of the character */
-    while (max > 0 && (p[max] & 0xc0) == 0x80) {
-        max--;
-    }
-
-    return max;
-}
-
-
-void
-ngx_http_privacy_analytics_exit_process(void)
-{
-    ngx_http_privacy_mac_destroy(ngx_http_privacy_day_mac);
-    ngx_http_privacy_day_mac = NULL;
-
-    ngx_explicit_memzero(ngx_http_privacy_pseudonyms,
-                         sizeof(ngx_http_privacy_pseudonyms));
-}

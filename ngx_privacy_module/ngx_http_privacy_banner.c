@@ -22,6 +22,7 @@
 
 
 #include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_url.h"
 #include "ngx_http_privacy_banner_build.h"
 #include "ngx_http_privacy_banner_markup.h"
 #include "ngx_http_privacy_banner_request.h"
@@ -471,21 +472,17 @@ ngx_http_privacy_banner_resolve_portals(ngx_conf_t *cf)
             continue;
         }
 
-        if (clcf->name.data[clcf->name.len - 1] == '/') {
-            *portal = clcf->name;
-            continue;
-        }
+        /* "location /privacy" and "location /privacy/": "/privacy/" */
 
-        /* "location /privacy" */
-
-        portal->len = clcf->name.len + 1;
-        portal->data = ngx_pnalloc(cf->pool, portal->len);
+        portal->data = ngx_pnalloc(cf->pool,
+                           NGX_HTTP_PRIVACY_URL_JOIN_LEN(clcf->name.len, 0));
         if (portal->data == NULL) {
             return NGX_ERROR;
         }
 
-        ngx_memcpy(portal->data, clcf->name.data, clcf->name.len);
-        portal->data[clcf->name.len] = '/';
+        portal->len = ngx_http_privacy_url_join(portal->data,
+                                                clcf->name.data,
+                                                clcf->name.len, NULL, 0);
     }
 
     return NGX_OK;

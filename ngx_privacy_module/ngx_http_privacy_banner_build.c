@@ -9,6 +9,7 @@
 
 
 #include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_html.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_banner_build.h"
 #include "ngx_http_privacy_banner_markup.h"
@@ -329,34 +330,19 @@ ngx_http_privacy_banner_ascii(ngx_http_privacy_page_t *page, ngx_str_t *s)
 
 /*
  * Where the choice returns to: this page as the browser asked for it, if
- * it is a plain local path of sensible length, else the home page.
+ * the portal will redirect there (ngx_http_privacy_local_path(), the one
+ * rule for a safe return path) and it is of sensible length, else the
+ * home page.
  */
 
 static void
 ngx_http_privacy_banner_return(ngx_http_request_t *r, ngx_str_t *ret)
 {
-    u_char  *p, *last;
-
     *ret = r->unparsed_uri;
 
-    if (ret->len == 0 || ret->len > NGX_HTTP_PRIVACY_BANNER_RETURN_MAX
-        || ret->data[0] != '/'
-        || (ret->len > 1 && (ret->data[1] == '/' || ret->data[1] == '\\')))
+    if (ret->len > NGX_HTTP_PRIVACY_BANNER_RETURN_MAX
+        || !ngx_http_privacy_local_path(ret->data, ret->len))
     {
-        goto home;
+        ngx_str_set(ret, "/");
     }
-
-    last = ret->data + ret->len;
-
-    for (p = ret->data; p < last; p++) {
-        if (*p < 0x21 || *p >= 0x7f || *p == '\\' || *p == '#') {
-            goto home;
-        }
-    }
-
-    return;
-
-home:
-
-    ngx_str_set(ret, "/");
 }

@@ -316,3 +316,4 @@ ngx_http_privacy_category_parse(const u_char *name, size_t len)
 
     return 0;
 }
+

@@ -61,6 +61,33 @@ typedef struct {
 
 
 /*
+ * The categories a visitor's cookies may serve: the necessary ones always,
+ * those the visitor chose (c NULL: no valid consent cookie; a cookie
+ * flagged undecided carries no choice), and no marketing when the request
+ * carries Global Privacy Control and the location honours it (gpc != 0):
+ * docs/security.md, "Consent".  The one place this rule is written.
+ */
+static inline unsigned
+ngx_http_privacy_consent_effective(const ngx_http_privacy_consent_t *c,
+    int gpc)
+{
+    unsigned  categories;
+
+    categories = NGX_HTTP_PRIVACY_CAT_NECESSARY;
+
+    if (c != NULL && !(c->flags & NGX_HTTP_PRIVACY_FLAG_UNDECIDED)) {
+        categories |= c->categories;
+    }
+
+    if (gpc) {
+        /* GPC is a valid objection to sale and sharing: no marketing */
+        categories &= ~NGX_HTTP_PRIVACY_CAT_MARKETING;
+    }
+
+    return categories;
+}
+
+/*
  * Writes the signed cookie value (base64url characters only) to out.
  * Returns its length, or 0 if out_size is too small or the version is
  * longer than NGX_HTTP_PRIVACY_VERSION_MAX.

@@ -222,43 +222,12 @@ ngx_http_privacy_mac_compute(ngx_http_privacy_mac_t *mac, const u_char *data,
 }
 
 
-/*
- * CRYPTO_memcmp() compares byte by byte; this ORs the differences of 8
- * bytes at a time, still with no early exit and no branch on the data:
- * which loads run depends on len only, and so does the time.
- */
+/* OpenSSL's CRYPTO_memcmp(): no early exit, no branch on the data */
 
 int
 ngx_http_privacy_ct_equal(const u_char *a, const u_char *b, size_t len)
 {
-    size_t    i;
-    uint64_t  d, x, y;
-
-    d = 0;
-
-    if (len < 8) {
-        for (i = 0; i < len; i++) {
-            d |= (uint64_t) (a[i] ^ b[i]);
-        }
-
-    } else {
-        for (i = 0; i < len - 8; i += 8) {
-            memcpy(&x, a + i, 8);
-            memcpy(&y, b + i, 8);
-            d |= x ^ y;
-        }
-
-        /* the last 8 bytes, overlapping the previous word if need be */
-        memcpy(&x, a + len - 8, 8);
-        memcpy(&y, b + len - 8, 8);
-        d |= x ^ y;
-    }
-
-    /*
-     * 1 if d is 0, without a comparison a compiler could turn into a
-     * branch: the top bit of d | -d is set for any d but 0.
-     */
-    return (int) (((d | (0 - d)) >> 63) ^ 1);
+    return CRYPTO_memcmp(a, b, len) == 0;
 }
 
 

@@ -43,7 +43,7 @@ static const char *ngx_http_privacy_registrable(
 static size_t ngx_http_privacy_request_dir(ngx_http_request_t *r);
 static ngx_uint_t ngx_http_privacy_path_safe(u_char *p, size_t len);
 static ngx_http_privacy_cookie_path_t *ngx_http_privacy_path_slot(
-    ngx_http_privacy_main_conf_t *pmcf, u_char *name, size_t len);
+    u_char *name, size_t len);
 static ngx_int_t ngx_http_privacy_expire(ngx_http_privacy_expiry_t *ex,
     ngx_str_t *name, ngx_str_t *path, ngx_str_t *domain);
 
@@ -64,7 +64,6 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
     size_t                           dir;
     ngx_str_t                        value;
     ngx_uint_t                       i, ssl;
-    ngx_http_privacy_main_conf_t    *pmcf;
     ngx_http_privacy_header_memo_t  *m;
 
     m = ngx_http_privacy_memo_of(ctx, plcf);
@@ -76,8 +75,6 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
         return ngx_http_privacy_expire_build(r, plcf, ctx, NULL, added);
     }
 
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
-
     ssl = 0;
 #if (NGX_HTTP_SSL)
     ssl = (r->connection->ssl != NULL);
@@ -85,7 +82,7 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
 
     if (!m->expiry
         || m->expiry_ssl != ssl
-        || m->expiry_paths_gen != pmcf->cookie_paths_gen
+        || m->expiry_paths_gen != ngx_http_privacy_worker->cookie_paths_gen
         || m->expiry_host_len != r->headers_in.server.len
         || m->expiry_dir_len != dir
         || ngx_memcmp(m->expiry_host, r->headers_in.server.data,
@@ -104,7 +101,7 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
         if (m->nexpiry <= NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES) {
             m->expiry = 1;
             m->expiry_ssl = ssl;
-            m->expiry_paths_gen = pmcf->cookie_paths_gen;
+            m->expiry_paths_gen = ngx_http_privacy_worker->cookie_paths_gen;
             m->expiry_host_len = r->headers_in.server.len;
             ngx_memcpy(m->expiry_host, r->headers_in.server.data,
                        m->expiry_host_len);
@@ -262,8 +259,7 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
         }
 
         /* the path its Set-Cookie named, else the request's directories */
-        slot = ngx_http_privacy_path_slot(pmcf, pr[i].name.data,
-                                          pr[i].name.len);
+        slot = ngx_http_privacy_path_slot(pr[i].name.data, pr[i].name.len);
 
         if (slot && slot->name_len) {
             /* known: "/" and the path it was set with */
@@ -402,23 +398,26 @@ static const char *
 ngx_http_privacy_registrable(ngx_http_privacy_main_conf_t *pmcf,
     u_char *host, size_t len)
 {
-    const char  *reg;
+    const char                 *reg;
+    ngx_http_privacy_worker_t  *w;
 
-    if (len != pmcf->psl_host_len || len > sizeof(pmcf->psl_host)
-        || ngx_memcmp(pmcf->psl_host, host, len) != 0)
+    w = ngx_http_privacy_worker;
+
+    if (len != w->psl_host_len || len > sizeof(w->psl_host)
+        || ngx_memcmp(w->psl_host, host, len) != 0)
     {
         reg = psl_registrable_domain(pmcf->psl, (char *) host);
 
-        if (len > sizeof(pmcf->psl_host)) {
+        if (len > sizeof(w->psl_host)) {
             return reg;
         }
 
-        ngx_memcpy(pmcf->psl_host, host, len);
-        pmcf->psl_host_len = len;
-        pmcf->psl_reg = reg ? (u_char *) reg - host : -1;
+        ngx_memcpy(w->psl_host, host, len);
+        w->psl_host_len = len;
+        w->psl_reg = reg ? (u_char *) reg - host : -1;
     }
 
-    return pmcf->psl_reg == -1 ? NULL : (char *) host + pmcf->psl_reg;
+    return w->psl_reg == -1 ? NULL : (char *) host + w->psl_reg;
 }
 
 
@@ -471,8 +470,7 @@ ngx_http_privacy_path_safe(u_char *p, size_t len)
 
 
 static ngx_http_privacy_cookie_path_t *
-ngx_http_privacy_path_slot(ngx_http_privacy_main_conf_t *pmcf, u_char *name,
-    size_t len)
+ngx_http_privacy_path_slot(u_char *name, size_t len)
 {
     ngx_http_privacy_cookie_path_t  *slot;
 
@@ -480,8 +478,8 @@ ngx_http_privacy_path_slot(ngx_http_privacy_main_conf_t *pmcf, u_char *name,
         return NULL;
     }
 
-    slot = &pmcf->cookie_paths[ngx_hash_key(name, len)
-                               % NGX_HTTP_PRIVACY_COOKIE_PATHS];
+    slot = &ngx_http_privacy_worker->cookie_paths[
+               ngx_hash_key(name, len) % NGX_HTTP_PRIVACY_COOKIE_PATHS];
 
     if (slot->name_len != len || ngx_memcmp(slot->name, name, len) != 0) {
         /* another name, or none: the caller may take the slot */
@@ -508,7 +506,6 @@ ngx_http_privacy_learn_path(ngx_http_request_t *r, u_char *name,
     u_char                          *path;
     ngx_uint_t                       named;
     const u_char                    *v;
-    ngx_http_privacy_main_conf_t    *pmcf;
     ngx_http_privacy_cookie_path_t  *slot;
 
     if (name_len == 0 || name_len > sizeof(slot->name)) {
@@ -540,10 +537,8 @@ ngx_http_privacy_learn_path(ngx_http_request_t *r, u_char *name,
         return;
     }
 
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
-
-    slot = &pmcf->cookie_paths[ngx_hash_key(name, name_len)
-                               % NGX_HTTP_PRIVACY_COOKIE_PATHS];
+    slot = &ngx_http_privacy_worker->cookie_paths[
+               ngx_hash_key(name, name_len) % NGX_HTTP_PRIVACY_COOKIE_PATHS];
 
     if (slot->name_len == name_len
         && ngx_memcmp(slot->name, name, name_len) == 0
@@ -565,7 +560,7 @@ ngx_http_privacy_learn_path(ngx_http_request_t *r, u_char *name,
     slot->path_len = n;
     slot->named = named;
 
-    pmcf->cookie_paths_gen++;
+    ngx_http_privacy_worker->cookie_paths_gen++;
 }
 
 

@@ -345,18 +345,12 @@ ngx_http_privacy_set_consent_cookie(ngx_http_request_t *r,
     ngx_http_privacy_consent_t *consent)
 {
     u_char                        *p;
-    size_t                         len, n;
+    size_t                         n;
     ngx_str_t                      value;
     ngx_uint_t                     secure;
     u_char                         buf[NGX_HTTP_PRIVACY_CONSENT_MAX_LEN];
     ngx_http_privacy_loc_conf_t   *plcf;
     ngx_http_privacy_srv_conf_t   *pscf;
-
-    static ngx_str_t  samesite[] = {
-        ngx_string("; SameSite=Lax"),
-        ngx_string("; SameSite=Strict"),
-        ngx_string("; SameSite=None")
-    };
 
     pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
@@ -373,14 +367,9 @@ ngx_http_privacy_set_consent_cookie(ngx_http_request_t *r,
     secure = secure || r->connection->ssl;
 #endif
 
-    len = plcf->cookie_name.len + 1 + n
-          + sizeof("; Path=") - 1 + plcf->cookie_path.len
-          + sizeof("; Max-Age=") - 1 + NGX_TIME_T_LEN
-          + sizeof("; Domain=") - 1 + plcf->cookie_domain.len
-          + samesite[plcf->cookie_samesite].len
-          + sizeof("; HttpOnly; Secure") - 1;
-
-    p = ngx_pnalloc(r->pool, len);
+    p = ngx_pnalloc(r->pool, plcf->cookie_name.len + 1 + n
+                             + plcf->cookie_tail.len
+                             + sizeof("; Secure") - 1);
     if (p == NULL) {
         return NGX_ERROR;
     }
@@ -390,6 +379,52 @@ ngx_http_privacy_set_consent_cookie(ngx_http_request_t *r,
     p = ngx_cpymem(p, plcf->cookie_name.data, plcf->cookie_name.len);
     *p++ = '=';
     p = ngx_cpymem(p, buf, n);
+    p = ngx_cpymem(p, plcf->cookie_tail.data, plcf->cookie_tail.len);
+
+    if (secure) {
+        p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
+    }
+
+    value.len = p - value.data;
+
+    return ngx_http_privacy_add_header(r, "Set-Cookie", &value) ? NGX_OK
+                                                                 : NGX_ERROR;
+}
+
+
+/*
+ * The consent cookie's attributes after its value, which only the
+ * location's configuration decides: formatted once, at merge, as nginx's
+ * userid module does.  "; Secure" is added per request when the
+ * connection is TLS.
+ */
+
+ngx_int_t
+ngx_http_privacy_consent_cookie_tail(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *plcf)
+{
+    u_char  *p;
+    size_t   len;
+
+    static ngx_str_t  samesite[] = {
+        ngx_string("; SameSite=Lax"),
+        ngx_string("; SameSite=Strict"),
+        ngx_string("; SameSite=None")
+    };
+
+    len = sizeof("; Path=") - 1 + plcf->cookie_path.len
+          + sizeof("; Max-Age=") - 1 + NGX_TIME_T_LEN
+          + sizeof("; Domain=") - 1 + plcf->cookie_domain.len
+          + samesite[plcf->cookie_samesite].len
+          + sizeof("; HttpOnly") - 1;
+
+    p = ngx_pnalloc(cf->pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    plcf->cookie_tail.data = p;
+
     p = ngx_sprintf(p, "; Path=%V; Max-Age=%T", &plcf->cookie_path,
                     plcf->cookie_max_age);
 
@@ -401,12 +436,7 @@ ngx_http_privacy_set_consent_cookie(ngx_http_request_t *r,
                    samesite[plcf->cookie_samesite].len);
     p = ngx_cpymem(p, "; HttpOnly", sizeof("; HttpOnly") - 1);
 
-    if (secure) {
-        p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
-    }
+    plcf->cookie_tail.len = p - plcf->cookie_tail.data;
 
-    value.len = p - value.data;
-
-    return ngx_http_privacy_add_header(r, "Set-Cookie", &value) ? NGX_OK
-                                                                 : NGX_ERROR;
+    return NGX_OK;
 }

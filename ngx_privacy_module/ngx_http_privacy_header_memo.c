@@ -47,8 +47,8 @@ ngx_http_privacy_memo_lookup(ngx_http_request_t *r,
     uint32_t                         hash;
     ngx_connection_t                *c;
     ngx_http_privacy_memo_hint_t    *hint;
+    ngx_http_privacy_worker_t       *w;
     ngx_http_privacy_header_memo_t  *m;
-    ngx_http_privacy_main_conf_t    *pmcf;
 
     if (h->value.len == 0
         || h->value.len > NGX_HTTP_PRIVACY_HEADER_MEMO_LEN)
@@ -56,7 +56,7 @@ ngx_http_privacy_memo_lookup(ngx_http_request_t *r,
         return NULL;
     }
 
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    w = ngx_http_privacy_worker;
 
     /*
      * A browser repeats its header on a kept-alive connection: try the
@@ -66,7 +66,7 @@ ngx_http_privacy_memo_lookup(ngx_http_request_t *r,
      */
 
     c = r->connection;
-    hint = &pmcf->memo_hints[c->number % NGX_HTTP_PRIVACY_MEMO_HINTS];
+    hint = &w->memo_hints[c->number % NGX_HTTP_PRIVACY_MEMO_HINTS];
     m = hint->memo;
 
     if (hint->number == c->number
@@ -78,7 +78,7 @@ ngx_http_privacy_memo_lookup(ngx_http_request_t *r,
     }
 
     hash = ngx_http_privacy_memo_hash(h->value.data, h->value.len);
-    m = &pmcf->header_memo[hash % NGX_HTTP_PRIVACY_HEADER_MEMO];
+    m = &w->header_memo[hash % NGX_HTTP_PRIVACY_HEADER_MEMO];
 
     /* the hash first: memcmp() only meets a header of matching hash */
     if (m->hash == hash && ngx_http_privacy_memo_holds(m, plcf, h)) {
@@ -87,7 +87,7 @@ ngx_http_privacy_memo_lookup(ngx_http_request_t *r,
 
     if (m->value == NULL) {
         /* lives as long as the worker: header, verdict, expiries */
-        m->value = ngx_pnalloc(ngx_cycle->pool,
+        m->value = ngx_pnalloc(w->pool,
                                3 * NGX_HTTP_PRIVACY_HEADER_MEMO_LEN);
         if (m->value == NULL) {
             return NULL;

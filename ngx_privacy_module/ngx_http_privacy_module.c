@@ -12,6 +12,7 @@
 #include "ngx_http_privacy_store.h"
 #include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_page.h"
+#include "ngx_http_privacy_policy.h"
 #include "ngx_http_privacy_api.h"
 #include "ngx_http_privacy_dpo.h"
 
@@ -487,40 +488,6 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
         return rv;
     }
 
-    pmcf->consent_memo = ngx_pcalloc(cf->pool,
-                                     NGX_HTTP_PRIVACY_CONSENT_MEMO
-                                     * sizeof(ngx_http_privacy_consent_memo_t));
-    if (pmcf->consent_memo == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    pmcf->ua_memo = ngx_pcalloc(cf->pool, NGX_HTTP_PRIVACY_UA_MEMO
-                                          * sizeof(ngx_http_privacy_ua_memo_t));
-    if (pmcf->ua_memo == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    pmcf->header_memo = ngx_pcalloc(cf->pool,
-                                    NGX_HTTP_PRIVACY_HEADER_MEMO
-                                    * sizeof(ngx_http_privacy_header_memo_t));
-    if (pmcf->header_memo == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    pmcf->cookie_paths = ngx_pcalloc(cf->pool,
-                                NGX_HTTP_PRIVACY_COOKIE_PATHS
-                                * sizeof(ngx_http_privacy_cookie_path_t));
-    if (pmcf->cookie_paths == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    pmcf->memo_hints = ngx_pcalloc(cf->pool,
-                                   NGX_HTTP_PRIVACY_MEMO_HINTS
-                                   * sizeof(ngx_http_privacy_memo_hint_t));
-    if (pmcf->memo_hints == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
     /* the newest public suffix list: the system's file or libpsl's own */
     pmcf->psl = psl_latest(NULL);
 
@@ -860,6 +827,10 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_value(conf->cookie_secure, prev->cookie_secure, 0);
     ngx_conf_merge_uint_value(conf->cookie_samesite, prev->cookie_samesite,
                               NGX_HTTP_PRIVACY_SAMESITE_LAX);
+
+    if (ngx_http_privacy_consent_cookie_tail(cf, conf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
 
     /*
      * Patterns add up: a level's own patterns are tried first, then those
@@ -1558,24 +1529,6 @@ ngx_http_privacy_search_args(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
-/* retention categories of SPEC section 7 */
-static ngx_str_t  ngx_http_privacy_retention_categories[] = {
-    ngx_string("analytics"),
-    ngx_string("analytics_aggregate"),
-    ngx_string("consent"),
-    ngx_string("customer"),
-    ngx_string("supplier"),
-    ngx_string("club"),
-    ngx_string("newsletter"),
-    ngx_string("chat"),
-    ngx_string("cctv"),
-    ngx_string("bookkeeping"),
-    ngx_string("requests"),
-    ngx_string("audit"),
-    ngx_null_string
-};
-
-
 /* "privacy_fiscal_year_end MM-DD": the last day of the fiscal year */
 
 static char *
@@ -1659,34 +1612,36 @@ ngx_http_privacy_retention(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_privacy_srv_conf_t *pscf = conf;
 
-    u_char                        *p, *last, list[160];
-    time_t                         period;
-    ngx_str_t                     *value, *known;
-    ngx_uint_t                     i;
-    ngx_http_privacy_retention_t  *rt;
+    u_char                         *p, *last, list[160];
+    time_t                          period;
+    ngx_str_t                      *value;
+    ngx_uint_t                      i;
+    ngx_http_privacy_retention_t   *rt;
+    const ngx_http_privacy_term_t  *known;
 
     value = cf->args->elts;
 
-    for (known = ngx_http_privacy_retention_categories; known->len; known++) {
-        if (known->len == value[1].len
-            && ngx_strncmp(known->data, value[1].data, value[1].len) == 0)
+    /* the names the policy document's "retention" uses too */
+    for (known = ngx_http_privacy_retention_terms; known->name; known++) {
+        if (ngx_strlen(known->name) == value[1].len
+            && ngx_strncmp(known->name, value[1].data, value[1].len) == 0)
         {
             break;
         }
     }
 
-    if (known->len == 0) {
+    if (known->name == NULL) {
         p = list;
         last = list + sizeof(list);
 
-        for (known = ngx_http_privacy_retention_categories;
-             known->len;
+        for (known = ngx_http_privacy_retention_terms;
+             known->name;
              known++)
         {
-            p = ngx_slprintf(p, last, "%s%V",
+            p = ngx_slprintf(p, last, "%s%s",
                              p == list ? ""
-                                       : (known[1].len ? ", " : " or "),
-                             known);
+                                       : (known[1].name ? ", " : " or "),
+                             known->name);
         }
 
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
@@ -1784,6 +1739,10 @@ ngx_http_privacy_init_process(ngx_cycle_t *cycle)
         return NGX_OK;
     }
 
+    if (ngx_http_privacy_worker_init(cycle) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     pmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_privacy_module);
 
     if (pmcf == NULL || pmcf->store == NULL) {
@@ -1803,13 +1762,11 @@ ngx_http_privacy_exit_process(ngx_cycle_t *cycle)
 {
     ngx_http_privacy_main_conf_t  *pmcf;
 
-    ngx_http_privacy_analytics_exit_process();
-
     pmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_privacy_module);
 
-    if (pmcf == NULL || pmcf->store == NULL) {
-        return;
+    if (pmcf && pmcf->store) {
+        ngx_http_privacy_store_exit_process(pmcf->store, cycle);
     }
 
-    ngx_http_privacy_store_exit_process(pmcf->store, cycle);
+    ngx_http_privacy_worker_exit();
 }

@@ -18,6 +18,7 @@
 #include "ngx_http_privacy_consent.h"
 #include "ngx_http_privacy_classify.h"
 #include "ngx_http_privacy_crypto.h"
+#include "ngx_http_privacy_worker.h"
 
 
 #define NGX_HTTP_PRIVACY_UNCLASSIFIED_KEEP   0
@@ -41,132 +42,6 @@
 typedef struct ngx_http_privacy_store_s  ngx_http_privacy_store_t;
 
 
-/* User-Agent values already checked for bots, per worker (slots) */
-#define NGX_HTTP_PRIVACY_UA_MEMO  64
-
-typedef struct {
-    u_char                           ua[256];
-    size_t                           len;
-    ngx_uint_t                       bot;
-} ngx_http_privacy_ua_memo_t;
-
-
-/* consent cookie values already verified, per worker (slots) */
-#define NGX_HTTP_PRIVACY_CONSENT_MEMO  64
-
-typedef struct {
-    u_char                           value[NGX_HTTP_PRIVACY_CONSENT_MAX_LEN];
-    size_t                           len;
-    void                            *site;          /* srv_conf_t */
-    ngx_http_privacy_consent_t       consent;
-} ngx_http_privacy_consent_memo_t;
-
-
-/*
- * Cookie headers already seen, per worker (slots): a browser sends the
- * same header with every request until its cookies change.  What the
- * consent cookie in it says depends only on its bytes (and the clock);
- * the verdict on each cookie on the bytes, the location's configuration
- * and the consent categories (ngx_http_privacy_header_memo.c).
- */
-#define NGX_HTTP_PRIVACY_HEADER_MEMO          64
-#define NGX_HTTP_PRIVACY_HEADER_MEMO_LEN      2048   /* longest header */
-#define NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES  32     /* most presented */
-
-/* what a slot knows of the consent cookie in its header */
-#define NGX_HTTP_PRIVACY_MEMO_CONSENT_UNKNOWN  0     /* look (again) */
-#define NGX_HTTP_PRIVACY_MEMO_CONSENT_NONE     1     /* the name is absent */
-#define NGX_HTTP_PRIVACY_MEMO_CONSENT_VALID    2     /* age still checked */
-
-typedef struct {
-    uint16_t                         off;           /* name in the header */
-    uint16_t                         len;
-    unsigned                         category;
-} ngx_http_privacy_memo_cookie_t;
-
-typedef struct {
-    /* the key: these bytes under this location's configuration */
-    uint32_t                         hash;
-    void                            *conf;
-    size_t                           len;           /* 0: slot unused */
-    u_char                          *value;         /* len bytes, then */
-    u_char                          *out;           /*   out_len bytes */
-    ngx_uint_t                       gen;           /* bumped on reuse */
-
-    ngx_uint_t                       consent;       /* MEMO_CONSENT_* */
-    ngx_http_privacy_consent_t       decoded;
-
-    /* the verdict, when known, under these categories */
-    unsigned                         verdict:1;
-    unsigned                         categories;
-    size_t                           out_len;
-    ngx_uint_t                       dropped;
-    ngx_uint_t                       npresented;
-    ngx_http_privacy_memo_cookie_t   presented[
-                                         NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES];
-
-    /* with the verdict: the Set-Cookie values expiring denied cookies */
-    unsigned                         expiry:1;
-    unsigned                         expiry_ssl:1;
-    u_char                           expiry_host[128];
-    size_t                           expiry_host_len;
-    u_char                           expiry_dir[128];   /* request's */
-    size_t                           expiry_dir_len;
-    ngx_uint_t                       expiry_paths_gen;
-    u_char                          *expiry_values;  /* MEMO_LEN bytes */
-    size_t                           expiry_size;
-    ngx_uint_t                       nexpiry;
-    uint16_t                         expiry_len[
-                                         NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES];
-} ngx_http_privacy_header_memo_t;
-
-/*
- * The expiries of denied cookies (ngx_http_privacy_expire.c): at most
- * privacy_expire_limit Set-Cookies and EXPIRE_BYTES bytes of them per
- * response, names up to EXPIRE_NAME bytes, paths from the request's
- * directory chain up to EXPIRE_DIRS levels.
- */
-#define NGX_HTTP_PRIVACY_EXPIRE_LIMIT         32
-#define NGX_HTTP_PRIVACY_EXPIRE_BYTES         4096
-#define NGX_HTTP_PRIVACY_EXPIRE_NAME          256
-#define NGX_HTTP_PRIVACY_EXPIRE_DIRS          3
-
-/*
- * The path each cookie name was last set with by a response of this
- * worker (slots by name): a denied cookie is expired for that path too.
- */
-#define NGX_HTTP_PRIVACY_COOKIE_PATHS         64
-
-typedef struct {
-    u_char                           name[64];
-    size_t                           name_len;      /* 0: slot unused */
-    u_char                           path[128];
-    size_t                           path_len;
-    unsigned                         named:1;       /* from a Path= */
-} ngx_http_privacy_cookie_path_t;
-
-/* the last content type privacy_analytics_types was asked about */
-typedef struct {
-    void                            *types;         /* the hash's buckets */
-    u_char                           type[64];
-    size_t                           len;           /* 0: none yet */
-    ngx_uint_t                       counted;
-} ngx_http_privacy_type_memo_t;
-
-/*
- * Which slot a connection's last Cookie header was in (by connection
- * number, which HTTP/2 streams share with their connection): the next
- * request on it is compared with that slot before any hashing.
- */
-#define NGX_HTTP_PRIVACY_MEMO_HINTS           256
-
-typedef struct {
-    ngx_atomic_uint_t                number;        /* c->number */
-    ngx_http_privacy_header_memo_t  *memo;
-    ngx_uint_t                       gen;           /* memo's, when set */
-} ngx_http_privacy_memo_hint_t;
-
-
 /* "privacy_retention CATEGORY TIME" */
 typedef struct {
     ngx_str_t                        category;
@@ -184,18 +59,6 @@ typedef struct {
     ngx_uint_t                       fiscal_day;
 
     psl_ctx_t                       *psl;
-
-    /* per worker: verified consent cookies; the last host's domain */
-    ngx_http_privacy_consent_memo_t *consent_memo;
-    ngx_http_privacy_ua_memo_t      *ua_memo;
-    ngx_http_privacy_header_memo_t  *header_memo;
-    ngx_http_privacy_memo_hint_t    *memo_hints;
-    ngx_http_privacy_cookie_path_t  *cookie_paths;
-    ngx_uint_t                       cookie_paths_gen;  /* bumped on change */
-    ngx_http_privacy_type_memo_t     type_memo;
-    u_char                           psl_host[256];
-    size_t                           psl_host_len;
-    ssize_t                          psl_reg;        /* offset, -1: none */
 
     /* analytics: today's pseudonym key (shared) and the term scrubber */
     ngx_shm_zone_t                  *daykey_zone;
@@ -287,6 +150,8 @@ typedef struct {
     ngx_str_t                        cookie_path;
     ngx_flag_t                       cookie_secure;
     ngx_uint_t                       cookie_samesite;
+    /* "; Path=/; Max-Age=...; HttpOnly", formatted at merge */
+    ngx_str_t                        cookie_tail;
 
     ngx_flag_t                       portal;
     ngx_flag_t                       banner;
@@ -426,6 +291,8 @@ void ngx_http_privacy_learn_path(ngx_http_request_t *r, u_char *name,
 ngx_int_t ngx_http_privacy_filter_init(ngx_conf_t *cf);
 ngx_int_t ngx_http_privacy_set_consent_cookie(ngx_http_request_t *r,
     ngx_http_privacy_consent_t *consent);
+ngx_int_t ngx_http_privacy_consent_cookie_tail(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *plcf);
 ngx_uint_t ngx_http_privacy_header_tokens(ngx_http_request_t *r,
     ngx_str_t *key, ngx_str_t *tokens, ngx_uint_t n);
 ngx_int_t ngx_http_privacy_cache_private(ngx_http_request_t *r);
@@ -478,8 +345,6 @@ void ngx_http_privacy_analytics_exit_process(void);
 
 /* ngx_http_privacy_portal.c */
 ngx_int_t ngx_http_privacy_portal_handler(ngx_http_request_t *r);
-void ngx_http_privacy_portal_url(ngx_http_request_t *r, const char *page,
-    ngx_str_t *url);
 /*
  * The form token a POST to the consent page needs when it carries neither
  * Origin nor Referer: NGX_HTTP_PRIVACY_TOKEN_LEN base64url characters,

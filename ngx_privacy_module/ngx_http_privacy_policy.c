@@ -16,6 +16,7 @@
 #include "ngx_http_privacy_module.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_policy.h"
+#include "ngx_http_privacy_utf8.h"
 
 
 #define NGX_HTTP_PRIVACY_PATH_MAX       256
@@ -895,12 +896,7 @@ ngx_http_privacy_quote_copy(u_char *p, u_char *last, const u_char *s,
 {
     size_t  i, n;
 
-    n = ngx_min(len, NGX_HTTP_PRIVACY_QUOTE_MAX);
-
-    /* never cut a UTF-8 sequence */
-    while (n < len && n > 0 && (s[n] & 0xc0) == 0x80) {
-        n--;
-    }
+    n = ngx_http_privacy_utf8_cut(s, len, NGX_HTTP_PRIVACY_QUOTE_MAX);
 
     for (i = 0; i < n && p < last; i++) {
         *p++ = (s[i] < 0x20 || s[i] == 0x7f || s[i] == '"' || s[i] == '\\')

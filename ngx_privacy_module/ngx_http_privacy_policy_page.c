@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_origin.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_duration.h"
 #include "ngx_http_privacy_policy.h"

@@ -7,6 +7,7 @@
 
 
 #include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_origin.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_form.h"
 #include "ngx_http_privacy_html.h"
@@ -25,9 +26,6 @@ static ngx_int_t ngx_http_privacy_consent_page(ngx_http_request_t *r,
 static void ngx_http_privacy_consent_post(ngx_http_request_t *r);
 static ngx_int_t ngx_http_privacy_consent_decide(ngx_http_request_t *r,
     u_char *body, size_t len);
-static ngx_int_t ngx_http_privacy_same_origin(ngx_http_request_t *r);
-static ngx_int_t ngx_http_privacy_same_authority(u_char *a, size_t a_len,
-    ngx_str_t *host, in_port_t dflt);
 static ngx_int_t ngx_http_privacy_token_at(ngx_http_request_t *r,
     time_t day, u_char *out);
 static ngx_int_t ngx_http_privacy_token_valid(ngx_http_request_t *r,
@@ -451,11 +449,13 @@ ngx_http_privacy_consent_decide(ngx_http_request_t *r, u_char *body,
     ngx_http_privacy_receipt_t     receipt;
     ngx_http_privacy_consent_t     consent;
     ngx_http_privacy_form_iter_t   it;
+    ngx_http_privacy_loc_conf_t   *plcf;
     ngx_http_privacy_srv_conf_t   *pscf;
     ngx_http_privacy_main_conf_t  *pmcf;
 
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
     pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
 
     origin = ngx_http_privacy_same_origin(r);
 
@@ -623,138 +623,14 @@ ngx_http_privacy_consent_decide(ngx_http_request_t *r, u_char *body,
     ctx->valid = 1;
     ctx->decided = !(consent.flags & NGX_HTTP_PRIVACY_FLAG_UNDECIDED);
     ctx->decision_made = 1;
-    ctx->categories = granted;
-
-    if (ctx->gpc) {
-        ngx_http_privacy_loc_conf_t  *plcf;
-
-        plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
-
-        if (plcf->gpc) {
-            ctx->categories &= ~NGX_HTTP_PRIVACY_CAT_MARKETING;
-        }
-    }
+    ctx->categories = ngx_http_privacy_consent_effective(&consent,
+                          ctx->gpc && plcf->gpc);
 
     if (ret.len == 0 || !ngx_http_privacy_local_path(ret.data, ret.len)) {
         ngx_http_privacy_portal_url(r, "consent", &ret);
     }
 
     return ngx_http_privacy_redirect(r, &ret);
-}
-
-
-/*
- * CSRF protection: a browser names the page's origin in Origin (or at
- * least Referer) on a form POST; refuse another origin (scheme, host and
- * port, RFC 6454) and the opaque "null".  Returns 1 or 0, or NGX_DECLINED
- * when the request has neither header: then the form's token decides.
- */
-
-static ngx_int_t
-ngx_http_privacy_same_origin(ngx_http_request_t *r)
-{
-    u_char           *p, *last, *host;
-    size_t            slen;
-    in_port_t         dflt;
-    const char       *scheme;
-    ngx_table_elt_t  *h;
-
-    h = ngx_http_privacy_find_header(r, "Origin", sizeof("Origin") - 1);
-
-    if (h == NULL) {
-        h = r->headers_in.referer;
-    }
-
-    if (h == NULL) {
-        return NGX_DECLINED;
-    }
-
-    if (r->headers_in.host == NULL) {
-        return 0;
-    }
-
-    scheme = "http";
-    dflt = 80;
-
-#if (NGX_HTTP_SSL)
-    if (r->connection->ssl) {
-        scheme = "https";
-        dflt = 443;
-    }
-#endif
-
-    slen = ngx_strlen(scheme);
-    p = h->value.data;
-    last = p + h->value.len;
-
-    if ((size_t) (last - p) < slen + 3
-        || ngx_strncasecmp(p, (u_char *) scheme, slen) != 0
-        || ngx_strncmp(p + slen, "://", 3) != 0)
-    {
-        return 0;
-    }
-
-    p += slen + 3;
-    host = p;
-
-    while (p < last && *p != '/' && *p != '?' && *p != '#') {
-        p++;
-    }
-
-    return ngx_http_privacy_same_authority(host, p - host,
-                                           &r->headers_in.host->value, dflt);
-}
-
-
-/* "host[:port]" against the Host header, the scheme's port by default */
-
-static ngx_int_t
-ngx_http_privacy_same_authority(u_char *a, size_t a_len, ngx_str_t *host,
-    in_port_t dflt)
-{
-    u_char     *s[2], *colon;
-    size_t      len[2], hlen[2];
-    ngx_int_t   port[2];
-    ngx_uint_t  i;
-
-    s[0] = a;
-    len[0] = a_len;
-    s[1] = host->data;
-    len[1] = host->len;
-
-    for (i = 0; i < 2; i++) {
-        port[i] = dflt;
-        hlen[i] = len[i];
-
-        /* the last ':' outside an IPv6 literal's brackets */
-        colon = NULL;
-
-        if (len[i] && s[i][len[i] - 1] != ']') {
-            for (colon = s[i] + len[i]; colon > s[i]; colon--) {
-                if (colon[-1] == ':' || colon[-1] == ']') {
-                    break;
-                }
-            }
-
-            colon = (colon > s[i] && colon[-1] == ':') ? colon - 1 : NULL;
-        }
-
-        if (colon) {
-            hlen[i] = colon - s[i];
-            port[i] = ngx_atoi(colon + 1, s[i] + len[i] - colon - 1);
-
-            if (port[i] < 1 || port[i] > 65535) {
-                return 0;
-            }
-        }
-
-        if (hlen[i] == 0) {
-            return 0;
-        }
-    }
-
-    return port[0] == port[1] && hlen[0] == hlen[1]
-           && ngx_strncasecmp(s[0], s[1], hlen[0]) == 0;
 }
 
 
@@ -892,35 +768,4 @@ ngx_http_privacy_redirect(ngx_http_request_t *r, ngx_str_t *to)
     ngx_http_privacy_page_foot(&page);
 
     return ngx_http_privacy_page_send(&page, NGX_HTTP_SEE_OTHER);
-}
-
-
-/* the URL of a portal page: the location's prefix and the page name */
-
-void
-ngx_http_privacy_portal_url(ngx_http_request_t *r, const char *page,
-    ngx_str_t *url)
-{
-    u_char                    *p;
-    size_t                     n;
-    ngx_http_core_loc_conf_t  *clcf;
-
-    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
-    n = ngx_strlen(page);
-
-    p = ngx_pnalloc(r->pool, clcf->name.len + 1 + n);
-    if (p == NULL) {
-        ngx_str_set(url, "/");
-        return;
-    }
-
-    url->data = p;
-    p = ngx_cpymem(p, clcf->name.data, clcf->name.len);
-
-    if (p == url->data || p[-1] != '/') {
-        *p++ = '/';
-    }
-
-    p = ngx_cpymem(p, page, n);
-    url->len = p - url->data;
 }

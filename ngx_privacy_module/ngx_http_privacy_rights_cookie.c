@@ -13,6 +13,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_origin.h"
 #include "ngx_http_privacy_compat.h"
 #include "ngx_http_privacy_rights.h"
 #include "ngx_http_privacy_store.h"
@@ -27,41 +28,11 @@
 ngx_int_t
 ngx_http_privacy_rights_same_origin(ngx_http_request_t *r)
 {
-    u_char           *p, *last, *host;
-    ngx_table_elt_t  *h;
+    ngx_int_t  rc;
 
-    h = ngx_http_privacy_find_header(r, "Origin", sizeof("Origin") - 1);
+    rc = ngx_http_privacy_same_origin(r);
 
-    if (h == NULL) {
-        h = r->headers_in.referer;
-    }
-
-    if (h == NULL) {
-        return 1;
-    }
-
-    if (r->headers_in.host == NULL) {
-        return 0;
-    }
-
-    p = h->value.data;
-    last = p + h->value.len;
-
-    p = ngx_strlcasestrn(p, last, (u_char *) "://", 3 - 1);
-    if (p == NULL) {
-        return 0;
-    }
-
-    p += 3;
-    host = p;
-
-    while (p < last && *p != '/' && *p != '?' && *p != '#') {
-        p++;
-    }
-
-    return (size_t) (p - host) == r->headers_in.host->value.len
-           && ngx_strncasecmp(host, r->headers_in.host->value.data,
-                              p - host) == 0;
+    return rc == NGX_DECLINED ? 1 : rc;
 }
 
 

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_origin.h"
 #include "ngx_http_privacy_rights.h"
 
 

@@ -46,6 +46,7 @@
 #include "ngx_http_privacy_search.h"
 #include "ngx_http_privacy_form.h"
 #include "ngx_http_privacy_unmask.h"
+#include "ngx_http_privacy_utf8.h"
 
 
 /*
@@ -880,10 +881,7 @@ ngx_http_privacy_search_cut(const u_char *p, size_t len)
         break;
     }
 
-    /* p[cut] exists (cut < len): step back over continuation bytes */
-    while (cut > 0 && (p[cut] & 0xc0) == 0x80) {
-        cut--;
-    }
+    cut = ngx_http_privacy_utf8_cut(p, len, cut);
 
     while (cut > 0 && p[cut - 1] == ' ') {
         cut--;

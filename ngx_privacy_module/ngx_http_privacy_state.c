@@ -18,14 +18,13 @@ static void ngx_http_privacy_ctx_cleanup(void *data);
 static void ngx_http_privacy_resolve(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t *ctx);
 static void ngx_http_privacy_consent_find(ngx_http_request_t *r,
-    ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_loc_conf_t *plcf,
-    ngx_http_privacy_ctx_t *ctx, ngx_table_elt_t *h, ngx_uint_t *tried);
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_table_elt_t *h, ngx_uint_t *tried);
 static void ngx_http_privacy_consent_apply(ngx_http_privacy_ctx_t *ctx,
     ngx_http_privacy_consent_t *consent);
 static ngx_http_privacy_consent_rc_e ngx_http_privacy_consent_verify(
-    ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_srv_conf_t *pscf,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_cookie_pair_t *pair,
-    ngx_http_privacy_consent_t *out);
+    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf,
+    ngx_http_privacy_cookie_pair_t *pair, ngx_http_privacy_consent_t *out);
 static ngx_uint_t ngx_http_privacy_gpc_header(ngx_http_request_t *r);
 
 
@@ -116,14 +115,10 @@ ngx_http_privacy_resolve(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx)
     ngx_table_elt_t                 *h;
     ngx_http_privacy_loc_conf_t     *plcf;
     ngx_http_privacy_srv_conf_t     *pscf;
-    ngx_http_privacy_main_conf_t    *pmcf;
     ngx_http_privacy_header_memo_t  *m;
 
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
     pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
-
-    ctx->categories = NGX_HTTP_PRIVACY_CAT_NECESSARY;
 
     h = ngx_http_privacy_cookie_header_first(r);
     m = NULL;
@@ -152,7 +147,7 @@ ngx_http_privacy_resolve(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx)
              h && !ctx->valid && pscf->cookie_mac;
              h = ngx_http_privacy_cookie_header_next(r, h, i))
         {
-            ngx_http_privacy_consent_find(r, pmcf, plcf, ctx, h, &tried);
+            ngx_http_privacy_consent_find(r, plcf, ctx, h, &tried);
         }
 
         /*
@@ -174,11 +169,11 @@ ngx_http_privacy_resolve(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx)
 
     if (ngx_http_privacy_gpc_header(r)) {
         ctx->gpc = 1;
-
-        if (plcf->gpc) {
-            ctx->categories &= ~NGX_HTTP_PRIVACY_CAT_MARKETING;
-        }
     }
+
+    ctx->categories = ngx_http_privacy_consent_effective(
+                          ctx->valid ? &ctx->consent : NULL,
+                          ctx->gpc && plcf->gpc);
 }
 
 
@@ -191,8 +186,8 @@ ngx_http_privacy_resolve(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx)
 
 static void
 ngx_http_privacy_consent_find(ngx_http_request_t *r,
-    ngx_http_privacy_main_conf_t *pmcf, ngx_http_privacy_loc_conf_t *plcf,
-    ngx_http_privacy_ctx_t *ctx, ngx_table_elt_t *h, ngx_uint_t *tried)
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_table_elt_t *h, ngx_uint_t *tried)
 {
     u_char                          *start, *end, *p, *q, *m;
     ngx_http_privacy_consent_t       consent;
@@ -227,7 +222,7 @@ ngx_http_privacy_consent_find(ngx_http_request_t *r,
 
         *tried = 1;
 
-        rc = ngx_http_privacy_consent_verify(pmcf,
+        rc = ngx_http_privacy_consent_verify(
                  ngx_http_get_module_srv_conf(r, ngx_http_privacy_module),
                  plcf, &pair, &consent);
 
@@ -252,7 +247,6 @@ ngx_http_privacy_consent_apply(ngx_http_privacy_ctx_t *ctx,
     /* a cookie may carry only an objection, and no choice */
     if (!(consent->flags & NGX_HTTP_PRIVACY_FLAG_UNDECIDED)) {
         ctx->decided = 1;
-        ctx->categories |= consent->categories;
     }
 }
 
@@ -265,9 +259,9 @@ ngx_http_privacy_consent_apply(ngx_http_privacy_ctx_t *ctx,
  */
 
 static ngx_http_privacy_consent_rc_e
-ngx_http_privacy_consent_verify(ngx_http_privacy_main_conf_t *pmcf,
-    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf,
-    ngx_http_privacy_cookie_pair_t *pair, ngx_http_privacy_consent_t *out)
+ngx_http_privacy_consent_verify(ngx_http_privacy_srv_conf_t *pscf,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_cookie_pair_t *pair,
+    ngx_http_privacy_consent_t *out)
 {
     uint32_t                         h;
     ngx_http_privacy_consent_rc_e    rc;
@@ -280,7 +274,8 @@ ngx_http_privacy_consent_verify(ngx_http_privacy_main_conf_t *pmcf,
         && pair->value_len <= NGX_HTTP_PRIVACY_CONSENT_MAX_LEN)
     {
         h = ngx_http_privacy_memo_hash(pair->value, pair->value_len);
-        m = &pmcf->consent_memo[h % NGX_HTTP_PRIVACY_CONSENT_MEMO];
+        m = &ngx_http_privacy_worker->consent_memo[
+                h % NGX_HTTP_PRIVACY_CONSENT_MEMO];
 
         /* a value verified for one site says nothing to another */
         if (m->len == pair->value_len && m->site == pscf

@@ -791,6 +791,49 @@ test_category_parse(void **state)
 }
 
 
+/* the categories a visitor's cookies may serve */
+static void
+test_effective(void **state)
+{
+    ngx_http_privacy_consent_t  c;
+
+    (void) state;
+
+    memset(&c, 0, sizeof(c));
+
+    /* no cookie: the necessary ones, with or without GPC */
+    assert_int_equal(ngx_http_privacy_consent_effective(NULL, 0),
+                     NGX_HTTP_PRIVACY_CAT_NECESSARY);
+    assert_int_equal(ngx_http_privacy_consent_effective(NULL, 1),
+                     NGX_HTTP_PRIVACY_CAT_NECESSARY);
+
+    /* a choice: what was granted, and the necessary ones always */
+    c.categories = NGX_HTTP_PRIVACY_CAT_STATISTICS;
+    assert_int_equal(ngx_http_privacy_consent_effective(&c, 0),
+                     NGX_HTTP_PRIVACY_CAT_NECESSARY
+                     | NGX_HTTP_PRIVACY_CAT_STATISTICS);
+
+    /* GPC takes marketing away, nothing else */
+    c.categories = NGX_HTTP_PRIVACY_CAT_ALL;
+    assert_int_equal(ngx_http_privacy_consent_effective(&c, 0),
+                     NGX_HTTP_PRIVACY_CAT_ALL);
+    assert_int_equal(ngx_http_privacy_consent_effective(&c, 1),
+                     NGX_HTTP_PRIVACY_CAT_ALL
+                     & ~NGX_HTTP_PRIVACY_CAT_MARKETING);
+
+    /* a cookie carrying only an objection carries no choice */
+    c.flags = NGX_HTTP_PRIVACY_FLAG_UNDECIDED
+              | NGX_HTTP_PRIVACY_FLAG_NO_ANALYTICS;
+    assert_int_equal(ngx_http_privacy_consent_effective(&c, 0),
+                     NGX_HTTP_PRIVACY_CAT_NECESSARY);
+
+    /* the objection flag alone does not change the categories */
+    c.flags = NGX_HTTP_PRIVACY_FLAG_NO_ANALYTICS;
+    assert_int_equal(ngx_http_privacy_consent_effective(&c, 0),
+                     NGX_HTTP_PRIVACY_CAT_ALL);
+}
+
+
 int
 main(void)
 {
@@ -808,6 +851,7 @@ main(void)
         cmocka_unit_test(test_signed_but_malformed),
         cmocka_unit_test(test_categories_format),
         cmocka_unit_test(test_category_parse),
+        cmocka_unit_test(test_effective),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -6,6 +6,7 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Ingx_privacy_module \
  *       tests/fuzz/fuzz_search.c ngx_privacy_module/ngx_http_privacy_search.c \
  *       ngx_privacy_module/ngx_http_privacy_form.c \
+ *       ngx_privacy_module/ngx_http_privacy_unmask.c \
  *       -lpcre2-8 -o tests/bin/fuzz_search
  *   ./tests/bin/fuzz_search -max_total_time=60
  *
