@@ -10,7 +10,8 @@
 
 #include <pthread.h>
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_headers.h"
 #include "ngx_http_privacy_dpo.h"
 #include "ngx_http_privacy_dpo_sql.h"
 #include "ngx_http_privacy_form.h"
