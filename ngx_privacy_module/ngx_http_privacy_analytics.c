@@ -10,7 +10,10 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_state.h"
+#include "ngx_http_privacy_analytics.h"
+#include "ngx_http_privacy_worker.h"
 #include "ngx_http_privacy_search.h"
 #include "ngx_http_privacy_path.h"
 #include "ngx_http_privacy_bots.h"

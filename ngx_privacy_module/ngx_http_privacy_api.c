@@ -20,7 +20,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_headers.h"
 #include "ngx_http_privacy_api.h"
 #include "ngx_http_privacy_register_db.h"
 #include "ngx_http_privacy_register_ops.h"

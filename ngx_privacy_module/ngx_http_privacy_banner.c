@@ -21,7 +21,10 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_state.h"
+#include "ngx_http_privacy_banner.h"
+#include "ngx_http_privacy_headers.h"
 #include "ngx_http_privacy_url.h"
 #include "ngx_http_privacy_banner_build.h"
 #include "ngx_http_privacy_banner_markup.h"

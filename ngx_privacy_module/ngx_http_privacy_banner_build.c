@@ -8,7 +8,8 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_policy.h"
 #include "ngx_http_privacy_html.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_banner_build.h"

@@ -8,7 +8,7 @@
 #define _NGX_HTTP_PRIVACY_BANNER_BUILD_H_INCLUDED_
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
 
 
 /*

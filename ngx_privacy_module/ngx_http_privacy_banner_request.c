@@ -8,7 +8,7 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
 #include "ngx_http_privacy_banner_request.h"
 
 

@@ -12,6 +12,7 @@
 #include <ngx_http.h>
 #include <ngx_thread_pool.h>
 
+#include "ngx_http_privacy_conf.h"
 #include "ngx_http_privacy_dpo.h"
 #include "ngx_http_privacy_dpo_int.h"
 #include "ngx_http_privacy_form.h"

@@ -16,7 +16,7 @@
 
 #include <pthread.h>
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
 #include "ngx_http_privacy_dpo_sql.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_register_db.h"

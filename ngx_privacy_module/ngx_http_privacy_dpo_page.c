@@ -10,6 +10,8 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_headers.h"
 #include "ngx_http_privacy_dpo_int.h"
 
 

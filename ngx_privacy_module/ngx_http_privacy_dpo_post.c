@@ -12,6 +12,8 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_headers.h"
 #include "ngx_http_privacy_dpo_int.h"
 #include "ngx_http_privacy_form.h"
 #include "ngx_http_privacy_rights.h"

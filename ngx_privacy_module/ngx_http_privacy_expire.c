@@ -15,7 +15,12 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_state.h"
+#include "ngx_http_privacy_header_memo.h"
+#include "ngx_http_privacy_expire.h"
+#include "ngx_http_privacy_headers.h"
+#include "ngx_http_privacy_worker.h"
 #include "ngx_http_privacy_cookie.h"
 
 

@@ -10,7 +10,12 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_state.h"
+#include "ngx_http_privacy_request.h"
+#include "ngx_http_privacy_expire.h"
+#include "ngx_http_privacy_filter.h"
+#include "ngx_http_privacy_headers.h"
 #include "ngx_http_privacy_cookie.h"
 #include "ngx_http_privacy_set_cookie.h"
 
@@ -223,120 +228,6 @@ ngx_http_privacy_protect_cache(ngx_http_request_t *r,
     }
 
     return NGX_OK;
-}
-
-
-/* "Cache-Control: private", unless the response is already private */
-
-ngx_int_t
-ngx_http_privacy_cache_private(ngx_http_request_t *r)
-{
-    ngx_str_t  value;
-
-    static ngx_str_t  cache_control = ngx_string("Cache-Control");
-    static ngx_str_t  tokens[] = {
-        ngx_string("private"), ngx_string("no-store")
-    };
-
-    if (ngx_http_privacy_header_tokens(r, &cache_control, tokens, 2)) {
-        return NGX_OK;
-    }
-
-    ngx_str_set(&value, "private");
-
-    return ngx_http_privacy_add_header(r, "Cache-Control", &value)
-           ? NGX_OK : NGX_ERROR;
-}
-
-
-/*
- * Appends a response header; the key must outlive the request (the
- * ngx_http_privacy_add_header() macro passes a literal and its length).
- */
-
-ngx_table_elt_t *
-ngx_http_privacy_add_header_n(ngx_http_request_t *r, u_char *key,
-    size_t key_len, ngx_str_t *value)
-{
-    ngx_table_elt_t  *h;
-
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
-        return NULL;
-    }
-
-    h->hash = 1;
-    h->key.data = key;
-    h->key.len = key_len;
-    h->value = *value;
-    h->lowcase_key = NULL;
-#if (nginx_version >= 1023000)
-    h->next = NULL;
-#endif
-
-    return h;
-}
-
-
-/*
- * Which of n tokens the response headers named key list: bit i for
- * tokens[i], given in lower case (matched case-insensitively in a
- * comma-separated list, as "token", "token=..." or "token;...").  One
- * pass over the headers answers for all the tokens.
- */
-
-ngx_uint_t
-ngx_http_privacy_header_tokens(ngx_http_request_t *r, ngx_str_t *key,
-    ngx_str_t *tokens, ngx_uint_t n)
-{
-    size_t            len;
-    u_char           *p, *last;
-    ngx_uint_t        i, t, has;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
-
-    has = 0;
-
-    for (part = &r->headers_out.headers.part; part; part = part->next) {
-
-        h = part->elts;
-
-        for (i = 0; i < part->nelts; i++) {
-
-            if (h[i].hash == 0 || h[i].key.len != key->len
-                || ngx_strncasecmp(h[i].key.data, key->data, key->len) != 0)
-            {
-                continue;
-            }
-
-            p = h[i].value.data;
-            last = p + h[i].value.len;
-
-            while (p < last) {
-                while (p < last && (*p == ' ' || *p == ',' || *p == '\t')) {
-                    p++;
-                }
-
-                for (t = 0; t < n; t++) {
-                    len = tokens[t].len;
-
-                    if ((size_t) (last - p) >= len
-                        && ngx_strncasecmp(p, tokens[t].data, len) == 0
-                        && (p + len == last || p[len] == ',' || p[len] == ' '
-                            || p[len] == ';' || p[len] == '='))
-                    {
-                        has |= (ngx_uint_t) 1 << t;
-                    }
-                }
-
-                while (p < last && *p != ',') {
-                    p++;
-                }
-            }
-        }
-    }
-
-    return has;
 }
 
 

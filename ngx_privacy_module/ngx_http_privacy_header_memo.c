@@ -18,7 +18,9 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_header_memo.h"
+#include "ngx_http_privacy_worker.h"
 
 
 /* the slot holds this header, looked up under this location */
@@ -114,53 +116,6 @@ found:
     hint->gen = m->gen;
 
     return m;
-}
-
-
-/*
- * What ngx_http_privacy_keep() did for each non-necessary cookie, without
- * parsing: the presented list and $privacy_stripped.
- */
-
-ngx_int_t
-ngx_http_privacy_memo_replay(ngx_http_request_t *r,
-    ngx_http_privacy_ctx_t *ctx, ngx_http_privacy_loc_conf_t *plcf,
-    ngx_table_elt_t *h, ngx_http_privacy_header_memo_t *m)
-{
-    u_char                          *name;
-    ngx_uint_t                       i;
-    ngx_http_privacy_presented_t    *p;
-    ngx_http_privacy_memo_cookie_t  *mc;
-
-    if (m->npresented == 0) {
-        return NGX_OK;
-    }
-
-    p = ngx_array_push_n(&ctx->presented, m->npresented);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    for (i = 0; i < m->npresented; i++) {
-        mc = &m->presented[i];
-
-        /* names point into this request's own header, as when parsed */
-        name = h->value.data + mc->off;
-
-        p[i].name.data = name;
-        p[i].name.len = mc->len;
-        p[i].category = mc->category;
-        p[i].denied = ngx_http_privacy_denied(plcf, ctx, mc->category);
-
-        if (p[i].denied
-            && ngx_http_privacy_add_stripped(r, ctx, name, mc->len)
-               != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-    }
-
-    return NGX_OK;
 }
 
 

@@ -6,7 +6,14 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_state.h"
+#include "ngx_http_privacy_request.h"
+#include "ngx_http_privacy_filter.h"
+#include "ngx_http_privacy_banner.h"
+#include "ngx_http_privacy_analytics.h"
+#include "ngx_http_privacy_portal.h"
+#include "ngx_http_privacy_worker.h"
 #include "ngx_http_privacy_rights.h"
 #include "ngx_http_privacy_cookie.h"
 #include "ngx_http_privacy_store.h"

@@ -11,7 +11,8 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_headers.h"
 #include "ngx_http_privacy_origin.h"
 #include "ngx_http_privacy_url.h"
 

@@ -3,7 +3,9 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_headers.h"
+#include "ngx_http_privacy_policy.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_crypto.h"
 #include "ngx_http_privacy_html.h"
@@ -307,4 +309,34 @@ ngx_http_privacy_page_send(ngx_http_privacy_page_t *page, ngx_uint_t status)
     out.next = NULL;
 
     return ngx_http_output_filter(r, &out);
+}
+
+
+/* the policy pages' own rules, after the page's */
+
+static const char  ngx_http_privacy_policy_style[] =
+    ".meta{color:#555}h2{margin-top:2rem}"
+    "dl{display:grid;grid-template-columns:minmax(6rem,max-content) 1fr;"
+    "gap:.3rem 1rem}dt{font-weight:600}dd{margin:0}"
+    "@media(max-width:32rem){dl{display:block}dd{margin:0 0 .5rem}}"
+    ".purpose{border-top:1px solid #ccc;margin-top:1.2rem}"
+    "code{background:#f3f3f3;padding:0 .2rem;border-radius:.2rem}"
+    "li{margin:.3rem 0}";
+
+
+void
+ngx_http_privacy_html_str(ngx_http_privacy_page_t *page, ngx_str_t *s)
+{
+    ngx_http_privacy_page_text(page, s->data, s->len);
+}
+
+
+void
+ngx_http_privacy_html_style(ngx_http_privacy_page_t *page)
+{
+    ngx_http_privacy_page_raw(page, "<style nonce=\"");
+    ngx_http_privacy_page_rawn(page, page->nonce, sizeof(page->nonce));
+    ngx_http_privacy_page_raw(page, "\">");
+    ngx_http_privacy_page_raw(page, ngx_http_privacy_policy_style);
+    ngx_http_privacy_page_raw(page, "</style>\n");
 }

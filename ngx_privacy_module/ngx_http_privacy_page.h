@@ -61,5 +61,10 @@ ngx_int_t ngx_http_privacy_page_send(ngx_http_privacy_page_t *page,
 #define ngx_http_privacy_t(page, sv, en)                                      \
     ((page)->lang == NGX_HTTP_PRIVACY_LANG_SV ? (sv) : (en))
 
+/* text from a string (escaped); the policy pages' <style> element */
+void ngx_http_privacy_html_str(ngx_http_privacy_page_t *page,
+    ngx_str_t *s);
+void ngx_http_privacy_html_style(ngx_http_privacy_page_t *page);
+
 
 #endif /* _NGX_HTTP_PRIVACY_PAGE_H_INCLUDED_ */

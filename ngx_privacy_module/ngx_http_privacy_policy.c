@@ -13,10 +13,11 @@
 
 #include <jansson.h>
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_policy.h"
 #include "ngx_http_privacy_utf8.h"
+#include "ngx_http_privacy_duration.h"
 
 
 #define NGX_HTTP_PRIVACY_PATH_MAX       256
@@ -1286,4 +1287,27 @@ ngx_http_privacy_site_lang(ngx_http_privacy_srv_conf_t *pscf,
     }
 
     return NGX_DECLINED;
+}
+
+
+/* "24 månader": the period as configured, in words; out: DURATION_MAX */
+
+size_t
+ngx_http_privacy_retention_words(ngx_http_privacy_retention_t *rt,
+    ngx_uint_t lang, u_char *out)
+{
+    size_t    n;
+    unsigned  dl;
+
+    dl = (lang == NGX_HTTP_PRIVACY_LANG_SV) ? NGX_HTTP_PRIVACY_DURATION_SV
+                                            : NGX_HTTP_PRIVACY_DURATION_EN;
+
+    n = ngx_http_privacy_duration_words(rt->text.data, rt->text.len, dl, out,
+                                        NGX_HTTP_PRIVACY_DURATION_MAX);
+    if (n) {
+        return n;
+    }
+
+    return ngx_http_privacy_duration_seconds(rt->period, dl, out,
+                                             NGX_HTTP_PRIVACY_DURATION_MAX);
 }

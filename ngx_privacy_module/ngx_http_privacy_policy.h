@@ -1,7 +1,9 @@
 /*
  * Copyright (C) ngx_privacy_module authors
  *
- * The policy document, private to its files: the schema and the words
+ * The policy document: what the rest of the glue uses (the categories'
+ * words, the languages, loading at configuration time), then what its
+ * own files share: the schema and the words
  * the pages show (ngx_http_privacy_policy_schema.c), loading and
  * validation (ngx_http_privacy_policy.c), and serving it as the portal's
  * "policy" (ngx_http_privacy_policy_page.c), "cookies"
@@ -15,7 +17,7 @@
 
 #include <jansson.h>
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
 #include "ngx_http_privacy_page.h"
 
 
@@ -78,7 +80,33 @@ extern const ngx_http_privacy_term_t  ngx_http_privacy_retention_terms[];
 extern const ngx_http_privacy_field_t  ngx_http_privacy_document_fields[];
 
 
-/* ngx_http_privacy_policy.c */
+/* ngx_http_privacy_policy.c: for the rest of the glue too */
+
+/*
+ * Category i (0 .. NGX_HTTP_PRIVACY_CAT_COUNT - 1, in the order necessary,
+ * preferences, statistics, marketing) in language lang
+ * (NGX_HTTP_PRIVACY_LANG_*): from the policy document when it describes
+ * the category, else the module's own words.
+ */
+void ngx_http_privacy_category_info(ngx_http_privacy_srv_conf_t *pscf,
+    ngx_uint_t i, ngx_uint_t lang, ngx_http_privacy_category_info_t *info);
+char *ngx_http_privacy_policy_load(ngx_conf_t *cf,
+    ngx_http_privacy_srv_conf_t *pscf);
+/*
+ * Languages by index: 0 sv and 1 en (the module's own words), then those
+ * policy documents add (per process, registered at configuration time).
+ */
+ngx_int_t ngx_http_privacy_lang_index(const u_char *code, size_t len,
+    ngx_uint_t add);
+const char *ngx_http_privacy_lang_code(ngx_uint_t lang);
+/* the site's language named by code (any case), or NGX_DECLINED */
+ngx_int_t ngx_http_privacy_site_lang(ngx_http_privacy_srv_conf_t *pscf,
+    const u_char *code, size_t len);
+/* "24 månader": the period as configured, in words; out: DURATION_MAX */
+size_t ngx_http_privacy_retention_words(
+    ngx_http_privacy_retention_t *rt, ngx_uint_t lang, u_char *out);
+
+/* ngx_http_privacy_policy.c: for the policy files */
 
 ngx_uint_t ngx_http_privacy_valid_date(const char *s);
 const ngx_http_privacy_term_t *ngx_http_privacy_term(
@@ -90,13 +118,6 @@ ngx_int_t ngx_http_privacy_text(json_t *obj, const char *key,
     ngx_uint_t lang, ngx_str_t *s);
 
 
-/* ngx_http_privacy_policy_page.c */
-
-size_t ngx_http_privacy_retention_words(
-    ngx_http_privacy_retention_t *rt, ngx_uint_t lang, u_char *out);
-void ngx_http_privacy_html_str(ngx_http_privacy_page_t *page,
-    ngx_str_t *s);
-void ngx_http_privacy_html_style(ngx_http_privacy_page_t *page);
 
 
 /* ngx_http_privacy_policy_cookies.c */

@@ -9,7 +9,8 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_headers.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_duration.h"
 #include "ngx_http_privacy_policy.h"

@@ -12,7 +12,9 @@
 
 #include <jansson.h>
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_headers.h"
+#include "ngx_http_privacy_policy_page.h"
 #include "ngx_http_privacy_origin.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_duration.h"
@@ -92,37 +94,6 @@ static const char  *ngx_http_privacy_months[2][12] = {
 
 
 /* for our tables and definition lists, under the page's nonce */
-static const char  ngx_http_privacy_policy_style[] =
-    ".meta{color:#555}h2{margin-top:2rem}"
-    "dl{display:grid;grid-template-columns:minmax(6rem,max-content) 1fr;"
-    "gap:.3rem 1rem}dt{font-weight:600}dd{margin:0}"
-    "@media(max-width:32rem){dl{display:block}dd{margin:0 0 .5rem}}"
-    ".purpose{border-top:1px solid #ccc;margin-top:1.2rem}"
-    "code{background:#f3f3f3;padding:0 .2rem;border-radius:.2rem}"
-    "li{margin:.3rem 0}";
-
-
-/* "24 månader": the period as configured, in words; out: DURATION_MAX */
-
-size_t
-ngx_http_privacy_retention_words(ngx_http_privacy_retention_t *rt,
-    ngx_uint_t lang, u_char *out)
-{
-    size_t    n;
-    unsigned  dl;
-
-    dl = (lang == NGX_HTTP_PRIVACY_LANG_SV) ? NGX_HTTP_PRIVACY_DURATION_SV
-                                            : NGX_HTTP_PRIVACY_DURATION_EN;
-
-    n = ngx_http_privacy_duration_words(rt->text.data, rt->text.len, dl, out,
-                                        NGX_HTTP_PRIVACY_DURATION_MAX);
-    if (n) {
-        return n;
-    }
-
-    return ngx_http_privacy_duration_seconds(rt->period, dl, out,
-                                             NGX_HTTP_PRIVACY_DURATION_MAX);
-}
 
 
 /* the pages */
@@ -986,13 +957,6 @@ ngx_http_privacy_html_lines(ngx_http_privacy_page_t *page, json_t *obj,
 }
 
 
-void
-ngx_http_privacy_html_str(ngx_http_privacy_page_t *page, ngx_str_t *s)
-{
-    ngx_http_privacy_page_text(page, s->data, s->len);
-}
-
-
 /* <a href="URL">label</a>; without a label, the URL without its scheme */
 
 static void
@@ -1123,12 +1087,3 @@ ngx_http_privacy_html_date(ngx_http_privacy_page_t *page, const char *date)
 }
 
 
-void
-ngx_http_privacy_html_style(ngx_http_privacy_page_t *page)
-{
-    ngx_http_privacy_page_raw(page, "<style nonce=\"");
-    ngx_http_privacy_page_rawn(page, page->nonce, sizeof(page->nonce));
-    ngx_http_privacy_page_raw(page, "\">");
-    ngx_http_privacy_page_raw(page, ngx_http_privacy_policy_style);
-    ngx_http_privacy_page_raw(page, "</style>\n");
-}

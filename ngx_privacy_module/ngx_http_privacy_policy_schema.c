@@ -7,7 +7,7 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_policy.h"
 

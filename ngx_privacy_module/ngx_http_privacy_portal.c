@@ -6,7 +6,13 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_state.h"
+#include "ngx_http_privacy_filter.h"
+#include "ngx_http_privacy_portal.h"
+#include "ngx_http_privacy_headers.h"
+#include "ngx_http_privacy_policy.h"
+#include "ngx_http_privacy_policy_page.h"
 #include "ngx_http_privacy_origin.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_form.h"

@@ -7,7 +7,11 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_state.h"
+#include "ngx_http_privacy_header_memo.h"
+#include "ngx_http_privacy_request.h"
+#include "ngx_http_privacy_worker.h"
 #include "ngx_http_privacy_compat.h"
 #include "ngx_http_privacy_cookie.h"
 
@@ -29,6 +33,9 @@ static int ngx_http_privacy_alias_denied(void *data, const u_char *name,
 static void ngx_http_privacy_scan_header(ngx_http_request_t *r,
     ngx_http_privacy_keep_t *keep, ngx_table_elt_t *h, ngx_uint_t rewrite);
 static ngx_int_t ngx_http_privacy_header_remove(ngx_list_t *list);
+static ngx_int_t ngx_http_privacy_memo_replay(ngx_http_request_t *r,
+    ngx_http_privacy_ctx_t *ctx, ngx_http_privacy_loc_conf_t *plcf,
+    ngx_table_elt_t *h, ngx_http_privacy_header_memo_t *m);
 
 
 ngx_int_t
@@ -439,6 +446,53 @@ found:
     if (list->last == part) {
         list->last = rest;
         list->nalloc = rest->nelts;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * What ngx_http_privacy_keep() did for each non-necessary cookie, without
+ * parsing: the presented list and $privacy_stripped.
+ */
+
+static ngx_int_t
+ngx_http_privacy_memo_replay(ngx_http_request_t *r,
+    ngx_http_privacy_ctx_t *ctx, ngx_http_privacy_loc_conf_t *plcf,
+    ngx_table_elt_t *h, ngx_http_privacy_header_memo_t *m)
+{
+    u_char                          *name;
+    ngx_uint_t                       i;
+    ngx_http_privacy_presented_t    *p;
+    ngx_http_privacy_memo_cookie_t  *mc;
+
+    if (m->npresented == 0) {
+        return NGX_OK;
+    }
+
+    p = ngx_array_push_n(&ctx->presented, m->npresented);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (i = 0; i < m->npresented; i++) {
+        mc = &m->presented[i];
+
+        /* names point into this request's own header, as when parsed */
+        name = h->value.data + mc->off;
+
+        p[i].name.data = name;
+        p[i].name.len = mc->len;
+        p[i].category = mc->category;
+        p[i].denied = ngx_http_privacy_denied(plcf, ctx, mc->category);
+
+        if (p[i].denied
+            && ngx_http_privacy_add_stripped(r, ctx, name, mc->len)
+               != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
     }
 
     return NGX_OK;

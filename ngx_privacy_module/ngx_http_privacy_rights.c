@@ -16,7 +16,9 @@
 
 #include <pthread.h>
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_state.h"
+#include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_compat.h"
 #include "ngx_http_privacy_form.h"
 #include "ngx_http_privacy_mail.h"
@@ -544,46 +546,6 @@ ngx_http_privacy_rights_start(ngx_http_request_t *r,
 }
 
 
-/* in a pool thread: SQLite, libc and the task's memory only */
-
-void
-ngx_http_privacy_rights_thread(void *data, ngx_log_t *log)
-{
-    ngx_http_privacy_rights_task_t *t = data;
-
-    ngx_http_privacy_rights_state_t  *state;
-
-    state = &t->conf->state;
-
-    pthread_mutex_lock(&state->lock);
-
-    if (state->rdb == NULL) {
-        state->rdb = ngx_http_privacy_rdb_open(t->path, t->rkeys, t->op.log,
-                                               sizeof(t->op.log));
-
-        if (state->rdb && ngx_http_privacy_rights_schema(state->rdb)
-                          != SQLITE_OK)
-        {
-            snprintf(t->op.log, sizeof(t->op.log), "cannot create "
-                     "rights_codes: %s",
-                     sqlite3_errmsg(ngx_http_privacy_rdb_handle(state->rdb)));
-            ngx_http_privacy_rdb_close(state->rdb);
-            state->rdb = NULL;
-        }
-    }
-
-    if (state->rdb == NULL) {
-        t->op.result = NGX_HTTP_PRIVACY_RIGHTS_ERROR;
-
-    } else {
-        ngx_http_privacy_rights_run(&t->op, state->rdb, t->rkeys,
-                                    &t->conf->keys);
-    }
-
-    pthread_mutex_unlock(&state->lock);
-}
-
-
 void
 ngx_http_privacy_rights_done(ngx_event_t *ev)
 {
@@ -595,19 +557,6 @@ ngx_http_privacy_rights_done(ngx_event_t *ev)
 
     t = ev->data;
     r = t->request;
-
-    if (r == NULL) {
-        /* the mail task: no request, only a log line on failure */
-        t->conf->state.mailing = 0;
-
-        if (t->op.log[0]) {
-            ngx_log_error(NGX_LOG_WARN, ev->log, 0,
-                          "privacy_mail_command: %s (retried later)",
-                          t->op.log);
-        }
-
-        return;
-    }
 
     c = r->connection;
 

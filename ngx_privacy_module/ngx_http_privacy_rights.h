@@ -18,7 +18,7 @@
 #include <ngx_thread_pool.h>
 #include <pthread.h>
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_register_db.h"
 #include "ngx_http_privacy_rights_ops.h"
@@ -79,8 +79,9 @@ ngx_int_t ngx_http_privacy_rights_init_process(ngx_cycle_t *cycle);
 void ngx_http_privacy_rights_mail(ngx_cycle_t *cycle,
     ngx_http_privacy_main_conf_t *pmcf);
 
-/* the thread task and its completion (ngx_http_privacy_rights.c) */
+/* a task's work in a pool thread (ngx_http_privacy_rights_conf.c) */
 void ngx_http_privacy_rights_thread(void *data, ngx_log_t *log);
+/* a request's task is done (ngx_http_privacy_rights.c) */
 void ngx_http_privacy_rights_done(ngx_event_t *ev);
 
 /* ngx_http_privacy_rights_cookie.c */

@@ -12,7 +12,7 @@
 #include <ngx_http.h>
 #include <ngx_thread_pool.h>
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
 #include "ngx_http_privacy_mail.h"
 #include "ngx_http_privacy_rights.h"
 
@@ -22,6 +22,7 @@
 
 static ngx_http_privacy_rights_conf_t *ngx_http_privacy_rights_get(
     ngx_conf_t *cf);
+static void ngx_http_privacy_rights_mail_done(ngx_event_t *ev);
 static void ngx_http_privacy_rights_mail_timer(ngx_event_t *ev);
 
 
@@ -211,11 +212,69 @@ ngx_http_privacy_rights_mail(ngx_cycle_t *cycle,
     t->op.mail_command = (char *) rc->mail_command.data;
 
     task->handler = ngx_http_privacy_rights_thread;
-    task->event.handler = ngx_http_privacy_rights_done;
+    task->event.handler = ngx_http_privacy_rights_mail_done;
     task->event.data = t;
     task->event.log = cycle->log;
 
     if (ngx_thread_task_post(pmcf->thread_pool, task) == NGX_OK) {
         rc->state.mailing = 1;
     }
+}
+
+
+/* the mail task is done: no request, only a log line on failure */
+
+static void
+ngx_http_privacy_rights_mail_done(ngx_event_t *ev)
+{
+    ngx_http_privacy_rights_task_t  *t;
+
+    t = ev->data;
+    t->conf->state.mailing = 0;
+
+    if (t->op.log[0]) {
+        ngx_log_error(NGX_LOG_WARN, ev->log, 0,
+                      "privacy_mail_command: %s (retried later)",
+                      t->op.log);
+    }
+}
+
+
+/* in a pool thread: SQLite, libc and the task's memory only */
+
+void
+ngx_http_privacy_rights_thread(void *data, ngx_log_t *log)
+{
+    ngx_http_privacy_rights_task_t *t = data;
+
+    ngx_http_privacy_rights_state_t  *state;
+
+    state = &t->conf->state;
+
+    pthread_mutex_lock(&state->lock);
+
+    if (state->rdb == NULL) {
+        state->rdb = ngx_http_privacy_rdb_open(t->path, t->rkeys, t->op.log,
+                                               sizeof(t->op.log));
+
+        if (state->rdb && ngx_http_privacy_rights_schema(state->rdb)
+                          != SQLITE_OK)
+        {
+            snprintf(t->op.log, sizeof(t->op.log), "cannot create "
+                     "rights_codes: %s",
+                     sqlite3_errmsg(ngx_http_privacy_rdb_handle(state->rdb)));
+            ngx_http_privacy_rdb_close(state->rdb);
+            state->rdb = NULL;
+        }
+    }
+
+    if (state->rdb == NULL) {
+        t->op.result = NGX_HTTP_PRIVACY_RIGHTS_ERROR;
+
+    } else {
+        ngx_http_privacy_rights_run(&t->op, state->rdb, t->rkeys,
+                                    &t->conf->keys);
+    }
+
+    pthread_mutex_unlock(&state->lock);
 }

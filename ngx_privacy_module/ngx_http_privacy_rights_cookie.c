@@ -12,7 +12,10 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_state.h"
+#include "ngx_http_privacy_filter.h"
+#include "ngx_http_privacy_headers.h"
 #include "ngx_http_privacy_origin.h"
 #include "ngx_http_privacy_compat.h"
 #include "ngx_http_privacy_rights.h"

@@ -2,7 +2,8 @@
  * Copyright (C) ngx_privacy_module authors
  *
  * What ngx_http_privacy_rights_ops.c and ngx_http_privacy_rights_changes.c
- * share: the operations on their SQLite connection and small helpers.
+ * share: the changes the operations dispatch to, and the helpers on
+ * their SQLite connection (ngx_http_privacy_rights_sql.c).
  * Plain C, for a pool thread.
  */
 
@@ -24,6 +25,8 @@ void ngx_http_privacy_rights_erase_op(rights_op_t *op, sqlite3 *db,
 void ngx_http_privacy_rights_change_op(rights_op_t *op, sqlite3 *db,
     ngx_http_privacy_rdb_t *rdb, const ngx_http_privacy_register_keys_t *rk);
 void ngx_http_privacy_rights_analytics_op(rights_op_t *op, sqlite3 *db);
+
+/* ngx_http_privacy_rights_sql.c */
 
 /* HMAC of the lowercase address under the register's lookup key */
 int ngx_http_privacy_rights_email_hash(

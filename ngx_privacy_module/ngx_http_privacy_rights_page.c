@@ -13,7 +13,9 @@
 
 #include <jansson.h>
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_headers.h"
+#include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_origin.h"
 #include "ngx_http_privacy_rights.h"
 

@@ -8,7 +8,11 @@
  */
 
 
-#include "ngx_http_privacy_module.h"
+#include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_state.h"
+#include "ngx_http_privacy_header_memo.h"
+#include "ngx_http_privacy_headers.h"
+#include "ngx_http_privacy_worker.h"
 #include "ngx_http_privacy_compat.h"
 #include "ngx_http_privacy_cookie.h"
 #include "ngx_http_privacy_store.h"
@@ -314,32 +318,6 @@ ngx_http_privacy_gpc_header(ngx_http_request_t *r)
 
     /* the GPC spec: the value "1" signals, anything else does not */
     return h && h->value.len == 1 && h->value.data[0] == '1';
-}
-
-
-/* the first request header of that name, or NULL */
-
-ngx_table_elt_t *
-ngx_http_privacy_find_header(ngx_http_request_t *r, char *name, size_t len)
-{
-    ngx_uint_t        i;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
-
-    for (part = &r->headers_in.headers.part; part; part = part->next) {
-
-        h = part->elts;
-
-        for (i = 0; i < part->nelts; i++) {
-            if (h[i].hash && h[i].key.len == len
-                && ngx_strncasecmp(h[i].key.data, (u_char *) name, len) == 0)
-            {
-                return &h[i];
-            }
-        }
-    }
-
-    return NULL;
 }
 
 

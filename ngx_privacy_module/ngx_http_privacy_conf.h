@@ -1,12 +1,14 @@
 /*
  * Copyright (C) ngx_privacy_module authors
  *
- * Shared declarations of the nginx glue: configuration, the per-request
- * consent state, and the entry points each concern file provides.
+ * The bottom of the nginx glue (docs/architecture.md, "Layers"): the
+ * module's configurations (main, server: a site, location), the request
+ * context, and the module's descriptor.  Types only; each glue file
+ * declares its functions in its own header.
  */
 
-#ifndef _NGX_HTTP_PRIVACY_MODULE_H_INCLUDED_
-#define _NGX_HTTP_PRIVACY_MODULE_H_INCLUDED_
+#ifndef _NGX_HTTP_PRIVACY_CONF_H_INCLUDED_
+#define _NGX_HTTP_PRIVACY_CONF_H_INCLUDED_
 
 
 #include <ngx_config.h>
@@ -221,86 +223,6 @@ typedef struct {
 } ngx_http_privacy_ctx_t;
 
 
-/* ngx_http_privacy_state.c */
-ngx_http_privacy_ctx_t *ngx_http_privacy_get_ctx(ngx_http_request_t *r);
-ngx_http_privacy_ctx_t *ngx_http_privacy_find_ctx(ngx_http_request_t *r);
-ngx_table_elt_t *ngx_http_privacy_find_header(ngx_http_request_t *r,
-    char *name, size_t len);
-ngx_int_t ngx_http_privacy_add_stripped(ngx_http_request_t *r,
-    ngx_http_privacy_ctx_t *ctx, u_char *name, size_t len);
-unsigned ngx_http_privacy_category_of(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, u_char *name, size_t len);
-ngx_uint_t ngx_http_privacy_denied(ngx_http_privacy_loc_conf_t *plcf,
-    ngx_http_privacy_ctx_t *ctx, unsigned category);
-ngx_int_t ngx_http_privacy_client_pseudonym(ngx_http_request_t *r,
-    u_char *out);
-
-/* ngx_http_privacy_header_memo.c */
-ngx_http_privacy_header_memo_t *ngx_http_privacy_memo_lookup(
-    ngx_http_request_t *r, ngx_http_privacy_loc_conf_t *plcf,
-    ngx_table_elt_t *h);
-ngx_int_t ngx_http_privacy_memo_replay(ngx_http_request_t *r,
-    ngx_http_privacy_ctx_t *ctx, ngx_http_privacy_loc_conf_t *plcf,
-    ngx_table_elt_t *h, ngx_http_privacy_header_memo_t *m);
-void ngx_http_privacy_memo_store(ngx_http_privacy_ctx_t *ctx,
-    ngx_table_elt_t *h, ngx_http_privacy_header_memo_t *m, ngx_uint_t first,
-    u_char *out, size_t len, size_t dropped);
-ngx_http_privacy_header_memo_t *ngx_http_privacy_memo_of(
-    ngx_http_privacy_ctx_t *ctx, ngx_http_privacy_loc_conf_t *plcf);
-
-/*
- * A request's one Cookie header and the slot holding it: the slot's
- * generation tells later whether it still does.
- */
-static ngx_inline void
-ngx_http_privacy_memo_hold(ngx_http_privacy_ctx_t *ctx,
-    ngx_http_privacy_header_memo_t *m, ngx_table_elt_t *h)
-{
-    ctx->memo = m;
-
-    if (m) {
-        ctx->memo_gen = m->gen;
-        ctx->memo_value = h->value;
-    }
-}
-
-/* the slot held for this request, if it still holds the same header */
-static ngx_inline ngx_http_privacy_header_memo_t *
-ngx_http_privacy_memo_held(ngx_http_privacy_ctx_t *ctx)
-{
-    ngx_http_privacy_header_memo_t  *m;
-
-    m = ctx->memo;
-
-    return (m && m->gen == ctx->memo_gen) ? m : NULL;
-}
-
-/* ngx_http_privacy_request.c */
-ngx_int_t ngx_http_privacy_request_handler(ngx_http_request_t *r);
-ngx_int_t ngx_http_privacy_scan(ngx_http_request_t *r,
-    ngx_http_privacy_ctx_t *ctx, ngx_uint_t rewrite);
-
-/* ngx_http_privacy_expire.c */
-ngx_int_t ngx_http_privacy_expire_presented(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
-    ngx_uint_t *added);
-void ngx_http_privacy_learn_path(ngx_http_request_t *r, u_char *name,
-    size_t name_len, u_char *value, size_t len);
-
-/* ngx_http_privacy_filter.c */
-ngx_int_t ngx_http_privacy_filter_init(ngx_conf_t *cf);
-ngx_int_t ngx_http_privacy_set_consent_cookie(ngx_http_request_t *r,
-    ngx_http_privacy_consent_t *consent);
-ngx_int_t ngx_http_privacy_consent_cookie_tail(ngx_conf_t *cf,
-    ngx_http_privacy_loc_conf_t *plcf);
-ngx_uint_t ngx_http_privacy_header_tokens(ngx_http_request_t *r,
-    ngx_str_t *key, ngx_str_t *tokens, ngx_uint_t n);
-ngx_int_t ngx_http_privacy_cache_private(ngx_http_request_t *r);
-ngx_table_elt_t *ngx_http_privacy_add_header_n(ngx_http_request_t *r,
-    u_char *key, size_t key_len, ngx_str_t *value);
-#define ngx_http_privacy_add_header(r, key, value)                          \
-    ngx_http_privacy_add_header_n(r, (u_char *) key, sizeof(key) - 1, value)
-
 /* a cookie category as shown to visitors */
 typedef struct {
     unsigned                         bit;
@@ -310,51 +232,7 @@ typedef struct {
 } ngx_http_privacy_category_info_t;
 
 
-/* ngx_http_privacy_policy.c */
-/*
- * Category i (0 .. NGX_HTTP_PRIVACY_CAT_COUNT - 1, in the order necessary,
- * preferences, statistics, marketing) in language lang
- * (NGX_HTTP_PRIVACY_LANG_*): from the policy document when it describes
- * the category, else the module's own words.
- */
-void ngx_http_privacy_category_info(ngx_http_privacy_srv_conf_t *pscf,
-    ngx_uint_t i, ngx_uint_t lang, ngx_http_privacy_category_info_t *info);
-char *ngx_http_privacy_policy_load(ngx_conf_t *cf,
-    ngx_http_privacy_srv_conf_t *pscf);
-/*
- * Languages by index: 0 sv and 1 en (the module's own words), then those
- * policy documents add (per process, registered at configuration time).
- */
-ngx_int_t ngx_http_privacy_lang_index(const u_char *code, size_t len,
-    ngx_uint_t add);
-const char *ngx_http_privacy_lang_code(ngx_uint_t lang);
-/* the site's language named by code (any case), or NGX_DECLINED */
-ngx_int_t ngx_http_privacy_site_lang(ngx_http_privacy_srv_conf_t *pscf,
-    const u_char *code, size_t len);
-ngx_int_t ngx_http_privacy_policy_handler(ngx_http_request_t *r,
-    ngx_str_t *page);
-
-/* ngx_http_privacy_banner.c */
-ngx_int_t ngx_http_privacy_banner_init(ngx_conf_t *cf);
-
-/* ngx_http_privacy_analytics.c */
-char *ngx_http_privacy_analytics_init_conf(ngx_conf_t *cf,
-    ngx_http_privacy_main_conf_t *pmcf);
-ngx_int_t ngx_http_privacy_analytics_handler(ngx_http_request_t *r);
-void ngx_http_privacy_analytics_exit_process(void);
-
-/* ngx_http_privacy_portal.c */
-ngx_int_t ngx_http_privacy_portal_handler(ngx_http_request_t *r);
-/*
- * The form token a POST to the consent page needs when it carries neither
- * Origin nor Referer: NGX_HTTP_PRIVACY_TOKEN_LEN base64url characters,
- * sent as the form field "token".
- */
-#define NGX_HTTP_PRIVACY_TOKEN_LEN  22
-ngx_int_t ngx_http_privacy_portal_token(ngx_http_request_t *r, u_char *out);
-
-
 extern ngx_module_t  ngx_http_privacy_module;
 
 
-#endif /* _NGX_HTTP_PRIVACY_MODULE_H_INCLUDED_ */
+#endif /* _NGX_HTTP_PRIVACY_CONF_H_INCLUDED_ */

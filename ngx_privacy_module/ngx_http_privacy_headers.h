@@ -1,0 +1,29 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * Request and response headers, for any glue file: find one, add one,
+ * read the tokens of a list (ngx_http_privacy_headers.c).  Below the
+ * module's configuration: nginx types only.
+ */
+
+#ifndef _NGX_HTTP_PRIVACY_HEADERS_H_INCLUDED_
+#define _NGX_HTTP_PRIVACY_HEADERS_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+/* the first request header of that name, or NULL */
+ngx_table_elt_t *ngx_http_privacy_find_header(ngx_http_request_t *r,
+    char *name, size_t len);
+ngx_uint_t ngx_http_privacy_header_tokens(ngx_http_request_t *r,
+    ngx_str_t *key, ngx_str_t *tokens, ngx_uint_t n);
+ngx_int_t ngx_http_privacy_cache_private(ngx_http_request_t *r);
+ngx_table_elt_t *ngx_http_privacy_add_header_n(ngx_http_request_t *r,
+    u_char *key, size_t key_len, ngx_str_t *value);
+#define ngx_http_privacy_add_header(r, key, value)                          \
+    ngx_http_privacy_add_header_n(r, (u_char *) key, sizeof(key) - 1, value)
+
+
+#endif /* _NGX_HTTP_PRIVACY_HEADERS_H_INCLUDED_ */
