@@ -431,7 +431,7 @@ ngx_http_privacy_rop_append(ngx_http_privacy_rop_buf_t *b, const char *s,
     char    *n;
     size_t   size;
 
-    if (b->failed) {
+    if (b->failed || len == 0) {
         return;
     }
 

@@ -315,6 +315,7 @@ ngx_http_privacy_sweep_due(sqlite3 *db, time_t now, time_t interval,
     sqlite3_int64  last;
 
     /* a sweep stopped by a crash never finished: one is due at once */
+    last = -1;
     rc = ngx_http_privacy_sweep_exec(db,
              "SELECT coalesce(max(started), -1) FROM sweeps"
              " WHERE finished IS NOT NULL AND dry_run = ?1",
