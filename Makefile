@@ -103,6 +103,7 @@ UNIT_DEPS_rights_token := crypto
 UNIT_DEPS_csv      :=
 UNIT_DEPS_report   := csv html
 UNIT_DEPS_report_analytics := report csv html svg
+UNIT_DEPS_report_cookies :=
 # (a header-only part, such as utf8, has no .c)
 pure = $(wildcard $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c))
 

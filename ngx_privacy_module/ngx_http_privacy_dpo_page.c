@@ -1,38 +1,22 @@
 /*
  * Copyright (C) ngx_privacy_module authors
  *
- * The DPO dashboard's page frame (ngx_http_privacy_dpo.c builds the
- * reports into it): the style, the navigation, the query arguments a
- * report's links keep, messages, and the form token bound to the DPO's
- * browser (docs/dpo-guide.md).
+ * The dashboard's answers: the page around a report (navigation, the
+ * exports, a stylesheet that prints), JSON and CSV as built.
  */
 
 
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include <ngx_http.h>
-#include <ngx_thread_pool.h>
-
-#include <pthread.h>
 
 #include "ngx_http_privacy_conf.h"
 #include "ngx_http_privacy_headers.h"
-#include "ngx_http_privacy_dpo.h"
-#include "ngx_http_privacy_dpo_sql.h"
-#include "ngx_http_privacy_form.h"
-#include "ngx_http_privacy_page.h"
-#include "ngx_http_privacy_register_db.h"
-#include "ngx_http_privacy_report_analytics.h"
-#include "ngx_http_privacy_rights.h"
-#include "ngx_http_privacy_store.h"
-#include "ngx_http_privacy_dpo_page.h"
-
-
-#define NGX_HTTP_PRIVACY_DPO_CSRF  "privacy_dpo_csrf"
+#include "ngx_http_privacy_dpo_int.h"
 
 
 /* the dashboard's own rules: tables, navigation, cards, print */
-const char  ngx_http_privacy_dpo_style[] =
+static const char  ngx_http_privacy_dpo_style[] =
     "main{max-width:72rem}"
     "nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;"
     "gap:.3rem .9rem}nav a[aria-current]{font-weight:bold;color:#1a1a1a}"
@@ -53,85 +37,89 @@ const char  ngx_http_privacy_dpo_style[] =
     "main{max-width:none}a{color:#000}}";
 
 
-/*
- * The form token: a MAC of the browser's binding cookie (scoped to the
- * DPO's location) under the form key, so that another site's form cannot
- * carry one (docs/security.md).  The binding is prefixed, so that a
- * token of the rights portal never passes here.
- */
+static void ngx_http_privacy_dpo_args(ngx_http_privacy_page_t *page,
+    ngx_http_request_t *r);
+static void ngx_http_privacy_dpo_nav(ngx_http_privacy_page_t *page,
+    ngx_int_t current);
+static ngx_int_t ngx_http_privacy_dpo_send(ngx_http_request_t *r,
+    ngx_http_privacy_dpo_task_t *t);
+
 
 ngx_int_t
-ngx_http_privacy_dpo_token(ngx_http_request_t *r, u_char *out,
-    ngx_uint_t set)
+ngx_http_privacy_dpo_answer(ngx_http_request_t *r,
+    ngx_http_privacy_dpo_task_t *t)
 {
-    u_char                          *p, rnd[18], bind[4 + 24];
-    ngx_str_t                        csrf, v;
-    ngx_http_core_loc_conf_t        *clcf;
-    ngx_http_privacy_main_conf_t    *pmcf;
-    ngx_http_privacy_rights_conf_t  *conf;
+    ngx_str_t                 name;
+    ngx_http_privacy_page_t  *page;
 
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
-    conf = pmcf->rights;
-
-    if (conf == NULL || !conf->keyed) {
-        return NGX_ERROR;
+    if (t->op.out.failed) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "privacy: DPO report \"%s\": %s",
+                      ngx_http_privacy_dpo_names[t->op.report], t->op.log);
+        return ngx_http_privacy_dpo_message(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+            "Rapporten kunde inte tas fram just nu. Försök igen om en "
+            "stund.",
+            "The report could not be computed right now. Try again in a "
+            "moment.");
     }
 
-    if (ngx_http_privacy_rights_cookie(r, NGX_HTTP_PRIVACY_DPO_CSRF, &csrf)
-        != NGX_OK
-        || csrf.len != 24)
-    {
-        if (!set) {
-            return NGX_DECLINED;
+    if (t->op.action != NGX_HTTP_PRIVACY_DPO_SHOW) {
+        if (t->op.result != 0) {
+            return ngx_http_privacy_dpo_message(r, NGX_HTTP_NOT_FOUND,
+                "Det finns inget sådant öppet ärende.",
+                "There is no such open request.");
         }
 
-        csrf.data = ngx_pnalloc(r->pool, 24);
-        if (csrf.data == NULL
-            || ngx_http_privacy_random(rnd, sizeof(rnd)) != 0)
-        {
-            return NGX_ERROR;
-        }
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "privacy: the DPO %s request \"%s\"",
+                      t->op.action == NGX_HTTP_PRIVACY_DPO_EXTEND
+                      ? "extended" : "closed", t->op.id);
 
-        csrf.len = ngx_http_privacy_base64url_encode(rnd, sizeof(rnd),
-                                                     csrf.data);
-
-        clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
-
-        p = ngx_pnalloc(r->pool, sizeof(NGX_HTTP_PRIVACY_DPO_CSRF "=")
-                                 + 24 + sizeof("; Path=") + clcf->name.len
-                                 + sizeof("; HttpOnly; SameSite=Strict"
-                                          "; Secure"));
-        if (p == NULL) {
-            return NGX_ERROR;
-        }
-
-        v.data = p;
-        p = ngx_sprintf(p, NGX_HTTP_PRIVACY_DPO_CSRF "=%V; Path=%V; "
-                        "HttpOnly; SameSite=Strict", &csrf, &clcf->name);
-#if (NGX_HTTP_SSL)
-        if (r->connection->ssl) {
-            p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
-        }
-#endif
-        v.len = p - v.data;
-
-        if (ngx_http_privacy_add_header(r, "Set-Cookie", &v) == NULL) {
-            return NGX_ERROR;
-        }
+        return ngx_http_privacy_dpo_redirect(r, "requests.html");
     }
 
-    p = ngx_cpymem(bind, "dpo:", 4);
-    ngx_memcpy(p, csrf.data, 24);
+    if (t->op.not_found) {
+        return NGX_HTTP_NOT_FOUND;
+    }
 
-    return ngx_http_privacy_rights_form_token(conf->keys.form, bind,
-                                              sizeof(bind), out) == 0
-           ? NGX_OK : NGX_ERROR;
+    if (t->op.format != NGX_HTTP_PRIVACY_REPORT_HTML) {
+        return ngx_http_privacy_dpo_send(r, t);
+    }
+
+    page = &t->page;
+
+    ngx_http_privacy_page_head_css(page,
+        ngx_http_privacy_dpo_titles[t->op.report][t->op.lang],
+        ngx_http_privacy_dpo_style);
+    ngx_http_privacy_dpo_nav(page, t->op.report);
+    ngx_http_privacy_page_rawn(page, t->op.out.data, t->op.out.len);
+
+    name.data = (u_char *) ngx_http_privacy_dpo_names[t->op.report];
+    name.len = ngx_strlen(name.data);
+
+    /* the exports of the same query (the range, the language) */
+    ngx_http_privacy_page_raw(page, "<p class=\"formats\">");
+    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
+                              "Hämta som ", "Download as "));
+    ngx_http_privacy_page_raw(page, "<a href=\"");
+    ngx_http_privacy_page_rawn(page, name.data, name.len);
+    ngx_http_privacy_page_raw(page, ".json");
+    ngx_http_privacy_dpo_args(page, r);
+    ngx_http_privacy_page_raw(page, "\">JSON</a>, <a href=\"");
+    ngx_http_privacy_page_rawn(page, name.data, name.len);
+    ngx_http_privacy_page_raw(page, ".csv");
+    ngx_http_privacy_dpo_args(page, r);
+    ngx_http_privacy_page_raw(page, "\">CSV</a>.</p>\n");
+
+    ngx_http_privacy_page_foot(page);
+
+    return ngx_http_privacy_page_send(page, NGX_HTTP_OK);
 }
 
 
 /* "?" and the request's arguments, escaped for the attribute */
 
-void
+static void
 ngx_http_privacy_dpo_args(ngx_http_privacy_page_t *page,
     ngx_http_request_t *r)
 {
@@ -142,7 +130,7 @@ ngx_http_privacy_dpo_args(ngx_http_privacy_page_t *page,
 }
 
 
-void
+static void
 ngx_http_privacy_dpo_nav(ngx_http_privacy_page_t *page, ngx_int_t current)
 {
     ngx_int_t    i;
@@ -195,4 +183,129 @@ ngx_http_privacy_dpo_message(ngx_http_request_t *r, ngx_uint_t status,
     ngx_http_privacy_page_foot(&page);
 
     return ngx_http_privacy_page_send(&page, status);
+}
+
+
+/* JSON and CSV: the bytes as built, never sniffed, never cached */
+
+static ngx_int_t
+ngx_http_privacy_dpo_send(ngx_http_request_t *r,
+    ngx_http_privacy_dpo_task_t *t)
+{
+    u_char       *p;
+    ngx_int_t     rc;
+    ngx_str_t     v;
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+
+    ngx_str_set(&v, "no-store");
+
+    if (ngx_http_privacy_add_header(r, "Cache-Control", &v) == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_str_set(&v, "nosniff");
+
+    if (ngx_http_privacy_add_header(r, "X-Content-Type-Options", &v)
+        == NULL)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (t->op.format == NGX_HTTP_PRIVACY_REPORT_JSON) {
+        ngx_str_set(&r->headers_out.content_type,
+                    "application/json; charset=utf-8");
+        r->headers_out.content_type_len = sizeof("application/json") - 1;
+
+    } else {
+        ngx_str_set(&r->headers_out.content_type,
+                    "text/csv; charset=utf-8; header=present");
+        r->headers_out.content_type_len = sizeof("text/csv") - 1;
+
+        p = ngx_pnalloc(r->pool, sizeof("attachment; filename=\".csv\"")
+                                 + 64);
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        v.data = p;
+        v.len = ngx_sprintf(p, "attachment; filename=\"%s.csv\"",
+                            ngx_http_privacy_dpo_names[t->op.report])
+                - p;
+
+        if (ngx_http_privacy_add_header(r, "Content-Disposition", &v)
+            == NULL)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    p = ngx_pnalloc(r->pool, t->op.out.len ? t->op.out.len : 1);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memcpy(p, t->op.out.data, t->op.out.len);
+
+    r->headers_out.status = NGX_HTTP_OK;
+    r->headers_out.content_length_n = t->op.out.len;
+
+    if (r->method == NGX_HTTP_HEAD || t->op.out.len == 0) {
+        r->header_only = 1;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->pos = p;
+    b->last = p + t->op.out.len;
+    b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+ngx_int_t
+ngx_http_privacy_dpo_redirect(ngx_http_request_t *r, const char *report)
+{
+    ngx_str_t                  url;
+    ngx_table_elt_t           *h;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    url.len = clcf->name.len + 1 + ngx_strlen(report);
+    url.data = ngx_pnalloc(r->pool, url.len);
+    if (url.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    url.len = ngx_sprintf(url.data, "%V%s%s", &clcf->name,
+                          (clcf->name.len
+                           && clcf->name.data[clcf->name.len - 1] == '/')
+                          ? "" : "/", report)
+              - url.data;
+
+    h = ngx_http_privacy_add_header(r, "Location", &url);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    r->headers_out.location = h;
+
+    return ngx_http_privacy_dpo_message(r, NGX_HTTP_SEE_OTHER,
+        "Klart.", "Done.");
 }

@@ -2,15 +2,14 @@
  * Copyright (C) ngx_privacy_module authors
  *
  * What every DPO report's queries share (ngx_http_privacy_dpo_sql_int.h):
- * statements read into numbers or into a report table, the error of the
- * connection, the forms' hidden token.  Below the reports, so that the
- * dispatch (ngx_http_privacy_dpo_sql.c) and each report call down only.
- * Plain C over SQLite, for a pool thread.
+ * the reports' names, statements read into numbers or into a report
+ * table, the connection's error, the forms' hidden token.  Below the
+ * reports, so that the dispatch (ngx_http_privacy_dpo_sql.c) and each
+ * report call down only.  Plain C over SQLite, for a pool thread.
  */
 
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "ngx_http_privacy_dpo_sql.h"
@@ -18,6 +17,12 @@
 
 
 typedef ngx_http_privacy_dpo_op_t  dpo_op_t;
+
+
+const char  *ngx_http_privacy_dpo_names[] = {
+    "index", "retention", "analytics", "requests", "cookies", "incidents",
+    "audit", "processing"
+};
 
 
 int

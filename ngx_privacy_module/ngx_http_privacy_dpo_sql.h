@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
+#include "ngx_http_privacy_register_db.h"
 #include "ngx_http_privacy_report.h"
 
 
@@ -39,6 +40,11 @@ extern const char  *ngx_http_privacy_dpo_titles[][2];
 
 #define NGX_HTTP_PRIVACY_DPO_RETENTIONS  16
 
+/* what a POST does (op->action); 0 shows a report */
+#define NGX_HTTP_PRIVACY_DPO_SHOW        0
+#define NGX_HTTP_PRIVACY_DPO_EXTEND      1   /* requests/extend */
+#define NGX_HTTP_PRIVACY_DPO_CLOSE       2   /* requests/close */
+
 
 typedef struct {
     char                                 category[24];
@@ -48,6 +54,7 @@ typedef struct {
 
 typedef struct {
     /* in */
+    int                                  action;       /* DPO_SHOW, ... */
     int                                  report;
     int                                  format;       /* REPORT_HTML... */
     int                                  lang;         /* 0 sv, 1 en */
@@ -69,15 +76,31 @@ typedef struct {
     int64_t                              to_day;
     int64_t                              min_visitors;
 
+    /* audit: the filters ("" for any) */
+    char                                 actor[16];
+    char                                 faction[64];
+    char                                 subject[33];
+
+    /* actions: the case, one or two months, the reason or the outcome */
+    char                                 id[33];
+    int                                  months;
+    char                                 text[1024];
+    size_t                               text_len;
+
     /* out */
+    int                                  result;       /* 1: no such case */
     ngx_http_privacy_rbuf_t              out;
     int                                  not_found;    /* no such table */
     char                                 log[256];     /* the error */
 } ngx_http_privacy_dpo_op_t;
 
 
-/* computes and renders the report into op->out; SQLITE_OK or an error */
-int ngx_http_privacy_dpo_run(ngx_http_privacy_dpo_op_t *op, sqlite3 *db);
+/*
+ * does op->action, or computes and renders the report into op->out;
+ * SQLITE_OK or an error
+ */
+int ngx_http_privacy_dpo_run(ngx_http_privacy_dpo_op_t *op,
+    ngx_http_privacy_rdb_t *rdb);
 
 
 #endif /* _NGX_HTTP_PRIVACY_DPO_SQL_H_INCLUDED_ */

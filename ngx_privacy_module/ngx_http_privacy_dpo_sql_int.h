@@ -32,8 +32,20 @@ int ngx_http_privacy_dpo_failed(ngx_http_privacy_dpo_op_t *op, sqlite3 *db,
     int rc);
 
 /* the reports of ngx_http_privacy_dpo_sql_*.c */
+int ngx_http_privacy_dpo_overview(ngx_http_privacy_dpo_op_t *op,
+    sqlite3 *db, ngx_http_privacy_report_t *rp);
+int ngx_http_privacy_dpo_retention(ngx_http_privacy_dpo_op_t *op,
+    sqlite3 *db, ngx_http_privacy_report_t *rp);
 int ngx_http_privacy_dpo_analytics(ngx_http_privacy_dpo_op_t *op,
     sqlite3 *db, ngx_http_privacy_report_t *rp);
+int ngx_http_privacy_dpo_requests_report(ngx_http_privacy_dpo_op_t *op,
+    sqlite3 *db, ngx_http_privacy_report_t *rp);
+int ngx_http_privacy_dpo_requests_act(ngx_http_privacy_dpo_op_t *op,
+    ngx_http_privacy_rdb_t *rdb);
+int ngx_http_privacy_dpo_cookies_report(ngx_http_privacy_dpo_op_t *op,
+    sqlite3 *db, ngx_http_privacy_report_t *rp);
+int ngx_http_privacy_dpo_audit_report(ngx_http_privacy_dpo_op_t *op,
+    ngx_http_privacy_rdb_t *rdb, ngx_http_privacy_report_t *rp);
 
 /* a form's hidden token field */
 void ngx_http_privacy_dpo_hidden(ngx_http_privacy_dpo_op_t *op,

@@ -1,0 +1,235 @@
+#!/usr/bin/perl
+
+# The DPO's requests, cookies and audit reports (issue #22,
+# docs/dpo-guide.md): rights requests with their due dates, overdue first;
+# extending a due date with a reason and closing a case with an outcome
+# from the page's forms (Origin and token checked), each audited; every
+# cookie name seen, the unclassified first with a suggested pattern; the
+# audit log filtered, its chain verified on the page and a tampered row
+# found; hostile values inert in every format.
+
+use strict;
+use warnings;
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use MIME::Base64 qw(encode_base64);
+use Test::More;
+use JSON::PP;
+use PrivacyTest;
+
+my $HOST = 'shop.example';
+my $DAY = 86400;
+my $AUTH = 'Basic ' . encode_base64('dpo:s3cret', '');
+
+my $t = PrivacyTest->new;
+$t->write_file('htpasswd', "dpo:{PLAIN}s3cret\n");
+$t->config(<<"EOF");
+    privacy_secret_file %%SECRET%%;
+    privacy_db %%DB%%;
+    privacy_cookie necessary '^session\$';
+    privacy_unclassified keep;
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        server_name $HOST;
+
+        location / {
+            privacy on;
+            return 200 "shop\\n";
+        }
+
+        location /dpo/ {
+            auth_basic "DPO";
+            auth_basic_user_file %%DIR%%/htpasswd;
+            privacy_dpo;
+        }
+    }
+EOF
+$t->start;
+
+sub get {
+    my ($path) = @_;
+    return $t->request('GET', "/dpo/$path", { host => $HOST,
+        headers => { Authorization => $AUTH } });
+}
+
+sub json_of { decode_json(get($_[0])->{content}) }
+
+# the first report migrates the register
+is(get('requests.json')->{status}, 200, 'requests.json on a new register');
+
+my $now = time;
+my $EVIL = qq{=cmd|' /C calc'!A0,<script>alert(1)</script>\n"x"};
+$t->sqlite_do('INSERT INTO subjects (subject_id, external_id, created,'
+    . ' updated) VALUES (?, ?, 0, 0)', 'a1' x 16, 'k1');
+my $ins = 'INSERT INTO requests (request_id, subject, type, status,'
+    . ' received, due, outcome) VALUES (?, (SELECT id FROM subjects),'
+    . ' ?, ?, ?, ?, ?)';
+$t->sqlite_do($ins, 'req-late', 'access', 'open', $now - 40 * $DAY,
+    $now - 10 * $DAY, undef);
+$t->sqlite_do($ins, 'req-soon', 'erasure', 'open', $now - 25 * $DAY,
+    $now + 5 * $DAY, undef);
+$t->sqlite_do($ins, 'req-done', 'rectification', 'closed',
+    $now - 60 * $DAY, $now - 30 * $DAY, $EVIL);
+
+# --- requests -------------------------------------------------------------
+
+my $j = json_of('requests.json');
+is_deeply([map { $_->{request_id} } @{ $j->{requests} }],
+    [qw(req-late req-soon req-done)], 'overdue first, closed last');
+is($j->{requests}[0]{days_overdue}, 11, 'how late');
+is($j->{requests}[1]{days_overdue}, 0, 'not late yet');
+is($j->{requests}[2]{outcome}, $EVIL, 'JSON: the outcome round-trips');
+my ($late) = grep { $_->{type} eq 'access' } @{ $j->{by_type} };
+is_deeply($late, { type => 'access', status => 'open', requests => 1,
+    overdue => 1 }, 'by type and status');
+
+my $ov = json_of('index.json');
+my %att = map { $_->{item} => $_->{count} } @{ $ov->{attention} };
+is($att{requests_due_this_week}, 2, 'overview: due within a week');
+is($att{requests_overdue}, 1, 'overview: overdue');
+
+my $r = get('requests.html?lang=en');
+like($r->{content}, qr{<td class="n alert">11</td>}, 'the late one flagged');
+unlike($r->{content}, qr/<script>alert/, 'HTML: no live markup');
+like($r->{content}, qr/&lt;script&gt;alert\(1\)&lt;\/script&gt;/,
+    'HTML: escaped');
+like($r->{content}, qr{<option value="req-late">req-late \(access, due },
+    'the forms offer the open cases');
+unlike($r->{content}, qr{<option value="req-done">}, 'not the closed one');
+my ($token) = $r->{content} =~ /name="token" value="([^"]+)"/;
+my ($csrf) = map { /^(privacy_dpo_csrf=[^;]+)/ ? $1 : () } set_cookies($r);
+ok($token && $csrf, 'a form token and its cookie');
+
+$r = get('requests.csv');
+like($r->{content}, qr/"'=cmd\|' \/C calc'!A0,<script>alert\(1\)<\/script>\n""x"""/,
+    'CSV: the formula neutralised, quoted');
+
+sub post {
+    my ($path, $body, %h) = @_;
+    return $t->request('POST', "/dpo/$path", { host => $HOST,
+        headers => { Authorization => $AUTH, Cookie => $csrf,
+            'Content-Type' => 'application/x-www-form-urlencoded',
+            Origin => "http://$HOST", %h },
+        content => PrivacyTest::form_urlencode($body) });
+}
+
+$r = post('requests/extend', [token => $token, request_id => 'req-soon',
+    months => 2, reason => 'many requests'], Origin => 'http://evil.example');
+is($r->{status}, 403, 'a cross-site extension is refused');
+$r = post('requests/close', [request_id => 'req-soon', outcome => 'x']);
+is($r->{status}, 403, 'a close without the token is refused');
+is($t->sqlite("SELECT status FROM requests WHERE request_id = 'req-soon'")
+    ->[0]{status}, 'open', 'nothing changed');
+
+$r = post('requests/extend', [token => $token, request_id => 'req-soon',
+    months => 2, reason => 'Många ärenden <just nu>']);
+is($r->{status}, 303, 'extend: See Other');
+like($r->{headers}{location}, qr{/dpo/requests\.html$}, 'to the report');
+my $row = $t->sqlite("SELECT status, due, received, extension_reason"
+    . " FROM requests WHERE request_id = 'req-soon'")->[0];
+is($row->{status}, 'extended', 'extended');
+is($row->{extension_reason}, 'Många ärenden <just nu>', 'with its reason');
+my @rt = gmtime $row->{received};
+my @dt = gmtime $row->{due};
+is(($dt[5] * 12 + $dt[4]) - ($rt[5] * 12 + $rt[4]), 3,
+    'due three calendar months after receipt');
+
+$r = post('requests/extend', [token => $token, request_id => 'req-soon',
+    months => 3, reason => 'x']);
+is($r->{status}, 400, 'more than two further months: 400');
+$r = post('requests/extend', [token => $token, request_id => 'req-soon',
+    months => 1, reason => '']);
+is($r->{status}, 400, 'an extension needs a reason');
+
+$r = post('requests/close', [token => $token, request_id => 'req-late',
+    outcome => 'Utdrag skickat']);
+is($r->{status}, 303, 'close: See Other');
+$row = $t->sqlite("SELECT status, closed, outcome FROM requests"
+    . " WHERE request_id = 'req-late'")->[0];
+is($row->{status}, 'closed', 'closed');
+is($row->{outcome}, 'Utdrag skickat', 'with its outcome');
+ok(abs($row->{closed} - time) < 60, 'now');
+
+$r = post('requests/close', [token => $token, request_id => 'req-late',
+    outcome => 'again']);
+is($r->{status}, 404, 'a closed case cannot be closed again');
+$r = post('requests/close', [token => $token, request_id => 'nope',
+    outcome => 'x']);
+is($r->{status}, 404, 'an unknown case: 404');
+
+is_deeply($t->sqlite("SELECT actor, action, subject_id FROM audit_log"
+    . " WHERE actor = 'dpo' ORDER BY id"),
+    [{ actor => 'dpo', action => 'request.extend', subject_id => 'a1' x 16 },
+     { actor => 'dpo', action => 'request.close', subject_id => 'a1' x 16 }],
+    'both are in the audit log');
+
+# --- cookies --------------------------------------------------------------
+
+$t->request('GET', '/', { host => $HOST, headers => {
+    Cookie => 'session=1; _hjSession_123456=2; mystery=3' } });
+ok($t->wait_for(sub {
+    $t->sqlite('SELECT count(*) AS n FROM cookies_seen')->[0]{n} >= 3
+}), 'the names were recorded');
+$t->sqlite_do('INSERT INTO cookies_seen (name, category, first_seen,'
+    . ' last_seen, sightings) VALUES (?, NULL, 1, 2, 1)',
+    '=x<script>alert(3)</script>');
+
+$j = json_of('cookies.json');
+is($j->{unclassified}, 3, 'three names without a category');
+my %c = map { $_->{name} => $_ } @{ $j->{cookies} };
+is($c{session}{category}, 'necessary', 'a classified name');
+is($c{session}{unclassified}, 0, 'not flagged');
+is($c{session}{suggested_pattern}, undef, 'no suggestion');
+is($c{mystery}{suggested_pattern}, '^mystery$', 'a pattern for a name');
+is($c{'_hjSession_123456'}{suggested_pattern}, '^_hjSession_',
+    'a prefix for a generated suffix');
+is($c{'=x<script>alert(3)</script>'}{suggested_pattern},
+    '^=x<script>alert\(3\)</script>$',
+    'metacharacters escaped');
+is($j->{cookies}[-1]{name}, 'session', 'the unclassified first');
+$r = get('cookies.html');
+unlike($r->{content}, qr/<script>alert/, 'cookies HTML: no live markup');
+$r = get('cookies.csv');
+like($r->{content}, qr/^\xef\xbb\xbf"name","category","unclassified"/,
+    'cookies CSV');
+like($r->{content}, qr/\r\n"'=x<script>alert\(3\)<\/script>",,1,/,
+    'CSV: the name neutralised');
+$ov = json_of('index.json');
+%att = map { $_->{item} => $_->{count} } @{ $ov->{attention} };
+is($att{unclassified_cookies}, 3, 'overview: unclassified cookies');
+
+# --- audit ----------------------------------------------------------------
+
+$j = json_of('audit.json');
+is($j->{chain}{intact}, JSON::PP::true, 'the chain is intact');
+is($j->{chain}{entries}, 2, 'every entry checked');
+is($j->{entries}[0]{action}, 'request.close', 'newest first');
+$j = json_of('audit.json?actor=dpo&action=request.extend');
+is(scalar @{ $j->{entries} }, 1, 'filtered by actor and action');
+$j = json_of('audit.json?subject=' . ('b2' x 16));
+is(scalar @{ $j->{entries} }, 0, 'filtered by subject');
+$r = get('audit.html?lang=en&action=%3Cscript%3E');
+like($r->{content}, qr/role="status">The chain is intact: all 2 entries/,
+    'the page says so');
+unlike($r->{content}, qr/<script>/, 'the filter is escaped');
+like($r->{content}, qr/value="&lt;script&gt;"/, 'and shown');
+
+# someone drops the trigger and edits a row
+$t->sqlite_do('DROP TRIGGER audit_log_no_update');
+$t->sqlite_do("UPDATE audit_log SET action = 'request.open'"
+    . " WHERE action = 'request.extend'");
+$j = json_of('audit.json');
+is($j->{chain}{intact}, JSON::PP::false, 'the edit breaks the chain');
+is($j->{chain}{first_broken}, 1, 'at the edited entry');
+$r = get('audit.html');
+like($r->{content}, qr/role="alert">Kedjan är bruten vid händelse nr 1/,
+    'the page raises it');
+
+$t->stop;
+unlike($t->error_log, qr/\[error\].*privacy/,
+    'no errors of the module logged');
+
+done_testing();
