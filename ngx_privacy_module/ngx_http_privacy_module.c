@@ -652,6 +652,13 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
             pscf->portal = 1;
         }
 
+        /* policy.json serves what the configuration says: build it once */
+        if (pscf->policy
+            && ngx_http_privacy_policy_json_build(cf, pscf, conf) != NGX_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+
     } else if (conf->banner && conf->enable) {
         pscf->banner = 1;
     }

@@ -127,6 +127,9 @@ void ngx_http_privacy_cookie_names(ngx_http_privacy_page_t *page,
 /* ngx_http_privacy_policy_json.c */
 
 ngx_int_t ngx_http_privacy_policy_json(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf);
+/* at merge: plcf->policy_json and plcf->policy_etag for a portal */
+ngx_int_t ngx_http_privacy_policy_json_build(ngx_conf_t *cf,
     ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf);
 
 

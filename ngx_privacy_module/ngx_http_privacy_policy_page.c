@@ -102,7 +102,7 @@ ngx_http_privacy_policy_handler(ngx_http_request_t *r, ngx_str_t *page)
         return ngx_http_privacy_policy_page(r, pscf, plcf);
     }
 
-    return ngx_http_privacy_policy_json(r, pscf, plcf);
+    return ngx_http_privacy_policy_json(r, plcf);
 }
 
 
