@@ -134,6 +134,9 @@ ngx_http_privacy_dpo_action(ngx_str_t *page)
         { "sweep", NGX_HTTP_PRIVACY_DPO_SHOW },
         { "requests/extend", NGX_HTTP_PRIVACY_DPO_EXTEND },
         { "requests/close", NGX_HTTP_PRIVACY_DPO_CLOSE },
+        { "incidents", NGX_HTTP_PRIVACY_DPO_INCIDENT },
+        { "incidents/reported", NGX_HTTP_PRIVACY_DPO_REPORTED },
+        { "incidents/close", NGX_HTTP_PRIVACY_DPO_END },
     };
 
     for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {
@@ -256,6 +259,11 @@ ngx_http_privacy_dpo_page(ngx_http_request_t *r, ngx_str_t *page)
         }
 
         ngx_memcpy(op->token, token, sizeof(token));
+    }
+
+    /* from the configuration alone: no thread, no register */
+    if (report == NGX_HTTP_PRIVACY_DPO_PROCESSING) {
+        return ngx_http_privacy_dpo_processing(r, t);
     }
 
     return ngx_http_privacy_dpo_start(r, t);

@@ -411,7 +411,11 @@ ngx_http_privacy_rtable_html(ngx_http_privacy_rbuf_t *b,
         return;
     }
 
-    ngx_http_privacy_rbuf_str(b, "<div class=\"scroll\"><table><thead><tr>");
+    /* a wide table scrolls: by keyboard too (a focusable region) */
+    ngx_http_privacy_rbuf_str(b, "<div class=\"scroll\" tabindex=\"0\" "
+                                 "role=\"region\" aria-labelledby=\"t-");
+    ngx_http_privacy_rbuf_str(b, t->def->key);
+    ngx_http_privacy_rbuf_str(b, "\"><table><thead><tr>");
 
     for (j = 0; j < t->def->ncols; j++) {
         col = &t->def->cols[j];
