@@ -396,9 +396,8 @@ ngx_http_privacy_rtable_html(ngx_http_privacy_rbuf_t *b,
 
     title = t->def->title[lang];
 
-    ngx_http_privacy_rbuf_str(b, "<section aria-labelledby=\"t-");
-    ngx_http_privacy_rbuf_str(b, t->def->key);
-    ngx_http_privacy_rbuf_str(b, "\"><h2 id=\"t-");
+    /* the table's scrolling region is the landmark named by the h2 */
+    ngx_http_privacy_rbuf_str(b, "<section><h2 id=\"t-");
     ngx_http_privacy_rbuf_str(b, t->def->key);
     ngx_http_privacy_rbuf_str(b, "\">");
     ngx_http_privacy_rbuf_html(b, (u_char *) title, strlen(title));
