@@ -581,7 +581,6 @@ ngx_http_privacy_dpo_notify(dpo_op_t *op, ngx_http_privacy_rdb_t *rdb,
             break;
         }
 
-        rc = SQLITE_OK;
         subject = sqlite3_column_int64(find, 0);
         notice = -1;
         email[0] = '\0';
@@ -620,7 +619,6 @@ ngx_http_privacy_dpo_notify(dpo_op_t *op, ngx_http_privacy_rdb_t *rdb,
                 break;
             }
 
-            rc = SQLITE_OK;
             notice = sqlite3_last_insert_rowid(db);
             op->notices++;
         }
