@@ -89,15 +89,15 @@ $(SRC_DIR)/ngx_http_privacy_bots_list.c: $(BOTS_DIR)/crawler-user-agents.json \
 # tests/test_X.c tests ngx_http_privacy_X.c plus the pure files in UNIT_DEPS_X
 UNIT_DEPS_consent  := crypto
 UNIT_DEPS_classify :=
-UNIT_DEPS_search   := form unmask
-UNIT_DEPS_path     := search form unmask
+UNIT_DEPS_search   := form unmask search_fold
+UNIT_DEPS_path     := search search_fold form unmask
 UNIT_DEPS_bots     := bots_list
 UNIT_DEPS_rollup   := schema
 UNIT_DEPS_sweep    := rollup schema calendar
 UNIT_DEPS_calendar :=
 UNIT_DEPS_pnr      :=
 UNIT_DEPS_register_json := pnr rfc3339
-UNIT_DEPS_register_db := register_json register_schema schema pnr \
+UNIT_DEPS_register_db := register_get register_json register_schema schema pnr \
                          rfc3339 field_crypto audit crypto
 UNIT_DEPS_rights_token := crypto
 UNIT_DEPS_csv      :=
@@ -125,8 +125,8 @@ integration: $(MODULE)
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,tests/bin/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_DEPS_consent := crypto
-FUZZ_DEPS_search  := form unmask
-FUZZ_DEPS_path    := search form unmask
+FUZZ_DEPS_search  := form unmask search_fold
+FUZZ_DEPS_path    := search search_fold form unmask
 FUZZ_DEPS_register_json := pnr rfc3339
 FUZZ_DEPS_rights_token := crypto
 FUZZ_DEPS_csv     := report html
@@ -204,8 +204,9 @@ test-valgrind: $(MODULE)
 
 lint: lint-includes lint-build lint-cppcheck lint-tidy
 
-lint-includes:
-	tools/check-includes $(SRC_DIR)
+# the objects' symbols too: calls between files (docs/architecture.md)
+lint-includes: $(MODULE)
+	tools/check-includes $(SRC_DIR) $(NGX_BUILD)/objs/addon/$(SRC_DIR)
 
 $(BUILD)/compile_commands.json: $(NGX_BUILD)/objs/Makefile tools/compile-db.sh
 	tools/compile-db.sh $(NGX_BUILD) $@

@@ -175,6 +175,9 @@ typedef struct {
     ngx_http_complex_value_t        *analytics_path;     /* or NULL */
     /* most expiring Set-Cookies per response (docs/security.md) */
     ngx_int_t                        expire_limit;
+    /* a portal's policy.json and its ETag, built at merge (or empty) */
+    ngx_str_t                        policy_json;
+    ngx_str_t                        policy_etag;
     /* privacy_register_api_token: SHA-256 of the token, or NULL */
     u_char                          *register_token;
     /* privacy_report_min_visitors: a search term's k in reports */

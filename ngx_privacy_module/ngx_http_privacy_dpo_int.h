@@ -69,5 +69,14 @@ ngx_int_t ngx_http_privacy_dpo_answer(ngx_http_request_t *r,
 ngx_int_t ngx_http_privacy_dpo_message(ngx_http_request_t *r,
     ngx_uint_t status, const char *sv, const char *en);
 
+/* ngx_http_privacy_dpo_task.c: a page's report and format; a filter and
+ * the range of days from the query */
+ngx_int_t ngx_http_privacy_dpo_route(ngx_str_t *page, ngx_int_t *report,
+    ngx_int_t *format);
+void ngx_http_privacy_dpo_filter(ngx_http_request_t *r, const char *name,
+    char *out, size_t size);
+ngx_int_t ngx_http_privacy_dpo_range(ngx_http_request_t *r,
+    ngx_http_privacy_dpo_op_t *op);
+
 
 #endif /* _NGX_HTTP_PRIVACY_DPO_INT_H_INCLUDED_ */

@@ -289,39 +289,6 @@ ngx_http_privacy_dpo_post(ngx_http_request_t *r, u_char *body, size_t len)
 }
 
 
-ngx_int_t
-ngx_http_privacy_dpo_redirect(ngx_http_request_t *r, const char *report)
-{
-    ngx_str_t                  url;
-    ngx_table_elt_t           *h;
-    ngx_http_core_loc_conf_t  *clcf;
-
-    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
-
-    url.len = clcf->name.len + 1 + ngx_strlen(report);
-    url.data = ngx_pnalloc(r->pool, url.len);
-    if (url.data == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    url.len = ngx_sprintf(url.data, "%V%s%s", &clcf->name,
-                          (clcf->name.len
-                           && clcf->name.data[clcf->name.len - 1] == '/')
-                          ? "" : "/", report)
-              - url.data;
-
-    h = ngx_http_privacy_add_header(r, "Location", &url);
-    if (h == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    r->headers_out.location = h;
-
-    return ngx_http_privacy_dpo_message(r, NGX_HTTP_SEE_OTHER,
-        "Klart.", "Done.");
-}
-
-
 /* POST requests/extend and requests/close: checked, then a pool thread */
 
 static ngx_int_t

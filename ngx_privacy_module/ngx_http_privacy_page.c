@@ -4,6 +4,7 @@
 
 
 #include "ngx_http_privacy_conf.h"
+#include "ngx_http_privacy_lang.h"
 #include "ngx_http_privacy_headers.h"
 #include "ngx_http_privacy_policy.h"
 #include "ngx_http_privacy_page.h"

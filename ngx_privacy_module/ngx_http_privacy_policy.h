@@ -2,13 +2,15 @@
  * Copyright (C) ngx_privacy_module authors
  *
  * The policy document: what the rest of the glue uses (the categories'
- * words, the languages, loading at configuration time), then what its
- * own files share: the schema and the words
- * the pages show (ngx_http_privacy_policy_schema.c), loading and
- * validation (ngx_http_privacy_policy.c), and serving it as the portal's
- * "policy" (ngx_http_privacy_policy_page.c), "cookies"
+ * words, loading at configuration time), then what its own files share:
+ * the schema and the words the pages show
+ * (ngx_http_privacy_policy_schema.c), loading (ngx_http_privacy_policy.c),
+ * checking (ngx_http_privacy_policy_check.c, _policy_refs.c,
+ * _policy_where.c), and serving it as the portal's "policy"
+ * (ngx_http_privacy_policy_page.c), "cookies"
  * (ngx_http_privacy_policy_cookies.c) and "policy.json"
- * (ngx_http_privacy_policy_json.c) pages.
+ * (ngx_http_privacy_policy_json.c) pages.  The languages are
+ * ngx_http_privacy_lang.h's.
  */
 
 #ifndef _NGX_HTTP_PRIVACY_POLICY_H_INCLUDED_
@@ -80,7 +82,7 @@ extern const ngx_http_privacy_term_t  ngx_http_privacy_retention_terms[];
 extern const ngx_http_privacy_field_t  ngx_http_privacy_document_fields[];
 
 
-/* ngx_http_privacy_policy.c: for the rest of the glue too */
+/* ngx_http_privacy_policy.c, _policy_load.c: for the rest of the glue */
 
 /*
  * Category i (0 .. NGX_HTTP_PRIVACY_CAT_COUNT - 1, in the order necessary,
@@ -92,32 +94,26 @@ void ngx_http_privacy_category_info(ngx_http_privacy_srv_conf_t *pscf,
     ngx_uint_t i, ngx_uint_t lang, ngx_http_privacy_category_info_t *info);
 char *ngx_http_privacy_policy_load(ngx_conf_t *cf,
     ngx_http_privacy_srv_conf_t *pscf);
-/*
- * Languages by index: 0 sv and 1 en (the module's own words), then those
- * policy documents add (per process, registered at configuration time).
- */
-ngx_int_t ngx_http_privacy_lang_index(const u_char *code, size_t len,
-    ngx_uint_t add);
-const char *ngx_http_privacy_lang_code(ngx_uint_t lang);
-/* the site's language named by code (any case), or NGX_DECLINED */
-ngx_int_t ngx_http_privacy_site_lang(ngx_http_privacy_srv_conf_t *pscf,
-    const u_char *code, size_t len);
 /* "24 månader": the period as configured, in words; out: DURATION_MAX */
 size_t ngx_http_privacy_retention_words(
     ngx_http_privacy_retention_t *rt, ngx_uint_t lang, u_char *out);
 
-/* ngx_http_privacy_policy.c: for the policy files */
+/* ngx_http_privacy_policy_check.c */
 
+char *ngx_http_privacy_policy_check(ngx_conf_t *cf,
+    ngx_http_privacy_srv_conf_t *pscf, json_t *doc);
+
+/* ngx_http_privacy_policy_schema.c: YYYY-MM-DD; a name among terms */
 ngx_uint_t ngx_http_privacy_valid_date(const char *s);
 const ngx_http_privacy_term_t *ngx_http_privacy_term(
     const ngx_http_privacy_term_t *terms, const char *name);
+
+/* ngx_http_privacy_policy.c: for the policy files */
 ngx_http_privacy_retention_t *ngx_http_privacy_retention_find(
     ngx_http_privacy_srv_conf_t *pscf, const char *name);
 json_t *ngx_http_privacy_list_find(json_t *list, const char *id);
 ngx_int_t ngx_http_privacy_text(json_t *obj, const char *key,
     ngx_uint_t lang, ngx_str_t *s);
-
-
 
 
 /* ngx_http_privacy_policy_cookies.c */
@@ -131,6 +127,9 @@ void ngx_http_privacy_cookie_names(ngx_http_privacy_page_t *page,
 /* ngx_http_privacy_policy_json.c */
 
 ngx_int_t ngx_http_privacy_policy_json(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf);
+/* at merge: plcf->policy_json and plcf->policy_etag for a portal */
+ngx_int_t ngx_http_privacy_policy_json_build(ngx_conf_t *cf,
     ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf);
 
 

@@ -28,11 +28,13 @@ static json_t *ngx_http_privacy_json_text(const u_char *sv, size_t sv_len,
  * policy.json: the version, the date, a content hash, and what the HTML
  * page is made of.  The hash is SHA-256 over the canonical JSON (compact,
  * keys sorted) of {"document", "retention", "cookies"}, so that it changes
- * exactly when what the policy says changes.
+ * exactly when what the policy says changes.  It depends on the
+ * configuration only, so it is built once, at merge, with an ETag over
+ * the bytes served (nginx's not-modified filter answers If-None-Match).
  */
 
 ngx_int_t
-ngx_http_privacy_policy_json(ngx_http_request_t *r,
+ngx_http_privacy_policy_json_build(ngx_conf_t *cf,
     ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf)
 {
     int            rc;
@@ -40,22 +42,17 @@ ngx_http_privacy_policy_json(ngx_http_request_t *r,
     u_char        *p, md[EVP_MAX_MD_SIZE], hex[2 * EVP_MAX_MD_SIZE];
     size_t         len;
     json_t        *content, *out, *v;
-    ngx_int_t      n;
-    ngx_buf_t     *b;
-    ngx_chain_t    cl;
     unsigned int   md_len;
-
-    static ngx_str_t  nosniff = ngx_string("nosniff");
 
     content = ngx_http_privacy_policy_content(pscf, plcf);
     if (content == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_ERROR;
     }
 
     s = json_dumps(content, JSON_COMPACT|JSON_SORT_KEYS);
     if (s == NULL) {
         json_decref(content);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_ERROR;
     }
 
     rc = EVP_Digest(s, ngx_strlen(s), md, &md_len, EVP_sha256(), NULL);
@@ -63,9 +60,8 @@ ngx_http_privacy_policy_json(ngx_http_request_t *r,
 
     if (rc != 1) {
         json_decref(content);
-        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
-                      "privacy: EVP_Digest() failed");
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "EVP_Digest() failed");
+        return NGX_ERROR;
     }
 
     p = ngx_hex_dump(hex, md, md_len);
@@ -88,27 +84,79 @@ ngx_http_privacy_policy_json(ngx_http_request_t *r,
 
     if (rc != 0) {
         json_decref(out);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_ERROR;
     }
 
     s = json_dumps(out, JSON_INDENT(2));
     json_decref(out);
 
     if (s == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_ERROR;
     }
 
     len = ngx_strlen(s);
 
-    p = ngx_pnalloc(r->pool, len + 1);
+    p = ngx_pnalloc(cf->pool, len + 1);
     if (p == NULL) {
         free(s);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_ERROR;
     }
 
     ngx_memcpy(p, s, len);
     p[len++] = '\n';
     free(s);
+
+    plcf->policy_json.data = p;
+    plcf->policy_json.len = len;
+
+    /* a strong ETag: the first 128 bits of SHA-256 over the bytes served */
+
+    if (EVP_Digest(p, len, md, &md_len, EVP_sha256(), NULL) != 1) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "EVP_Digest() failed");
+        return NGX_ERROR;
+    }
+
+    p = ngx_pnalloc(cf->pool, 2 + 32);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    plcf->policy_etag.data = p;
+    *p++ = '"';
+    p = ngx_hex_dump(p, md, 16);
+    *p++ = '"';
+    plcf->policy_etag.len = p - plcf->policy_etag.data;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_privacy_policy_json(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf)
+{
+    u_char           *p;
+    size_t            len;
+    ngx_int_t         n;
+    ngx_buf_t        *b;
+    ngx_chain_t       cl;
+    ngx_table_elt_t  *etag;
+
+    static ngx_str_t  nosniff = ngx_string("nosniff");
+
+    if (plcf->policy_json.len == 0) {
+        return NGX_HTTP_NOT_FOUND;
+    }
+
+    p = plcf->policy_json.data;
+    len = plcf->policy_json.len;
+
+    etag = ngx_http_privacy_add_header(r, "ETag", &plcf->policy_etag);
+    if (etag == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    r->headers_out.etag = etag;
 
     if (ngx_http_privacy_add_header(r, "X-Content-Type-Options", &nosniff)
         == NULL)
@@ -139,7 +187,7 @@ ngx_http_privacy_policy_json(ngx_http_request_t *r,
 
     b->pos = p;
     b->last = p + len;
-    b->memory = 1;
+    b->memory = 1;      /* the configuration's: never written to */
     b->last_buf = (r == r->main) ? 1 : 0;
     b->last_in_chain = 1;
 

@@ -1,8 +1,10 @@
 /*
  * Copyright (C) ngx_privacy_module authors
  *
- * The policy document served as the portal's "policy" page, and the
- * helpers that render the document's values as HTML.
+ * The policy document served as the portal's "policy" page (its last
+ * sections are ngx_http_privacy_policy_contact.c's, the values as HTML
+ * ngx_http_privacy_policy_html.c's), and the dispatch to the "cookies"
+ * and "policy.json" pages.
  *
  * The page is built from the document and the live configuration (the
  * "privacy_retention" periods, the cookie classification of the portal's
@@ -19,6 +21,8 @@
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_duration.h"
 #include "ngx_http_privacy_policy.h"
+#include "ngx_http_privacy_policy_html.h"
+#include "ngx_http_privacy_policy_contact.h"
 
 
 #define NGX_HTTP_PRIVACY_PAGE_POLICY    0
@@ -28,8 +32,6 @@
 
 static ngx_int_t ngx_http_privacy_policy_page(ngx_http_request_t *r,
     ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf);
-static void ngx_http_privacy_section(ngx_http_privacy_page_t *page,
-    const char *name);
 static void ngx_http_privacy_policy_collected(ngx_http_privacy_page_t *page,
     json_t *doc);
 static void ngx_http_privacy_policy_purposes(ngx_http_privacy_page_t *page,
@@ -44,53 +46,6 @@ static const ngx_http_privacy_term_t *ngx_http_privacy_retention_term(
     ngx_http_privacy_retention_t *rt);
 static void ngx_http_privacy_policy_cookies(ngx_http_privacy_page_t *page,
     ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf);
-static void ngx_http_privacy_policy_rights(ngx_http_privacy_page_t *page,
-    json_t *doc);
-static void ngx_http_privacy_policy_security(ngx_http_privacy_page_t *page,
-    json_t *doc);
-static void ngx_http_privacy_policy_contact(ngx_http_privacy_page_t *page,
-    json_t *doc);
-static void ngx_http_privacy_html_text(ngx_http_privacy_page_t *page,
-    json_t *obj, const char *key);
-static void ngx_http_privacy_html_lines(ngx_http_privacy_page_t *page,
-    json_t *obj, const char *key, const char *sep);
-static void ngx_http_privacy_html_url(ngx_http_privacy_page_t *page,
-    json_t *obj, const char *key, json_t *label);
-static void ngx_http_privacy_html_mail(ngx_http_privacy_page_t *page,
-    json_t *obj, const char *key);
-static void ngx_http_privacy_html_phone(ngx_http_privacy_page_t *page,
-    json_t *obj, const char *key);
-static void ngx_http_privacy_html_names(ngx_http_privacy_page_t *page,
-    json_t *ids, json_t *list);
-static void ngx_http_privacy_html_date(ngx_http_privacy_page_t *page,
-    const char *date);
-
-
-/* the sections of the policy page, in order */
-static ngx_http_privacy_term_t  ngx_http_privacy_sections[] = {
-    { "collected", { "Vilka uppgifter vi behandlar", "The data we process" },
-      { NULL, NULL }, NULL },
-    { "purposes", { "Varför vi behandlar uppgifterna",
-                    "Why we process the data" }, { NULL, NULL }, NULL },
-    { "recipients", { "Vilka vi delar uppgifterna med",
-                      "Who we share the data with" }, { NULL, NULL }, NULL },
-    { "retention", { "Hur länge vi sparar uppgifterna",
-                     "How long we keep the data" }, { NULL, NULL }, NULL },
-    { "cookies", { "Cookies", "Cookies" }, { NULL, NULL }, NULL },
-    { "rights", { "Dina rättigheter", "Your rights" }, { NULL, NULL }, NULL },
-    { "security", { "Hur vi skyddar uppgifterna", "How we protect the data" },
-      { NULL, NULL }, NULL },
-    { "contact", { "Kontakt", "Contact" }, { NULL, NULL }, NULL },
-    { NULL, { NULL, NULL }, { NULL, NULL }, NULL }
-};
-
-
-static const char  *ngx_http_privacy_months[2][12] = {
-    { "januari", "februari", "mars", "april", "maj", "juni", "juli",
-      "augusti", "september", "oktober", "november", "december" },
-    { "January", "February", "March", "April", "May", "June", "July",
-      "August", "September", "October", "November", "December" }
-};
 
 
 /* for our tables and definition lists, under the page's nonce */
@@ -147,7 +102,7 @@ ngx_http_privacy_policy_handler(ngx_http_request_t *r, ngx_str_t *page)
         return ngx_http_privacy_policy_page(r, pscf, plcf);
     }
 
-    return ngx_http_privacy_policy_json(r, pscf, plcf);
+    return ngx_http_privacy_policy_json(r, plcf);
 }
 
 
@@ -253,21 +208,6 @@ ngx_http_privacy_policy_page(ngx_http_request_t *r,
     }
 
     return ngx_http_privacy_page_send(&page, NGX_HTTP_OK);
-}
-
-
-static void
-ngx_http_privacy_section(ngx_http_privacy_page_t *page, const char *name)
-{
-    const ngx_http_privacy_term_t  *s;
-
-    s = ngx_http_privacy_term(ngx_http_privacy_sections, name);
-
-    ngx_http_privacy_page_raw(page, "<h2 id=\"");
-    ngx_http_privacy_page_raw(page, s->name);
-    ngx_http_privacy_page_raw(page, "\">");
-    ngx_http_privacy_page_raw(page, s->title[page->lang]);
-    ngx_http_privacy_page_raw(page, "</h2>\n");
 }
 
 
@@ -685,405 +625,6 @@ ngx_http_privacy_policy_cookies(ngx_http_privacy_page_t *page,
                               "Ändra dina cookieval",
                               "Change your cookie choices"));
     ngx_http_privacy_page_raw(page, "</a></p>\n");
-}
-
-
-static void
-ngx_http_privacy_policy_rights(ngx_http_privacy_page_t *page, json_t *doc)
-{
-    json_t                         *auth;
-    ngx_str_t                       url, s;
-    const ngx_http_privacy_term_t  *right;
-
-    ngx_http_privacy_section(page, "rights");
-
-    ngx_http_privacy_portal_url(page->request, "rights", &url);
-
-    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
-        "<p>Dataskyddsförordningen ger dig följande rättigheter. Du kan "
-        "använda dem i vår <a href=\"",
-        "<p>The GDPR gives you the following rights. You can exercise them "
-        "in our <a href=\""));
-    ngx_http_privacy_html_str(page, &url);
-    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
-        "\">självbetjäning</a> eller genom att <a href=\"#contact\">kontakta "
-        "oss</a>. Vi svarar inom en månad.</p>\n",
-        "\">self-service portal</a> or by <a href=\"#contact\">contacting "
-        "us</a>. We answer within one month.</p>\n"));
-
-    auth = json_object_get(doc, "supervisory_authority");
-
-    ngx_http_privacy_page_raw(page, "<ul>\n");
-
-    for (right = ngx_http_privacy_rights; right->name; right++) {
-        ngx_http_privacy_page_raw(page, "<li id=\"right-");
-        ngx_http_privacy_page_raw(page, right->name);
-        ngx_http_privacy_page_raw(page, "\"><strong>");
-        ngx_http_privacy_page_raw(page, right->title[page->lang]);
-        ngx_http_privacy_page_raw(page, "</strong>: ");
-        ngx_http_privacy_page_raw(page, right->text[page->lang]);
-
-        if (ngx_http_privacy_text(json_object_get(doc, "rights"),
-                                  right->name, page->text_lang, &s)
-            == NGX_OK)
-        {
-            ngx_http_privacy_page_raw(page, " ");
-            ngx_http_privacy_html_str(page, &s);
-        }
-
-        ngx_http_privacy_page_raw(page, " ");
-
-        if (right->link == NULL) {
-            /* a complaint goes to the supervisory authority */
-            ngx_http_privacy_html_url(page, auth, "url",
-                                      json_object_get(auth, "name"));
-
-        } else {
-            ngx_http_privacy_portal_url(page->request, right->link, &url);
-
-            ngx_http_privacy_page_raw(page, "<a href=\"");
-            ngx_http_privacy_html_str(page, &url);
-            ngx_http_privacy_page_raw(page, "\">");
-
-            if (ngx_strcmp(right->link, "consent") == 0) {
-                ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
-                                          "Ändra dina cookieval",
-                                          "Change your cookie choices"));
-
-            } else {
-                ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
-                                          "Gör en begäran",
-                                          "Make a request"));
-            }
-
-            ngx_http_privacy_page_raw(page, "</a>");
-        }
-
-        ngx_http_privacy_page_raw(page, "</li>\n");
-    }
-
-    ngx_http_privacy_page_raw(page, "</ul>\n");
-}
-
-
-static void
-ngx_http_privacy_policy_security(ngx_http_privacy_page_t *page, json_t *doc)
-{
-    size_t   i;
-    json_t  *sec, *e;
-
-    sec = json_object_get(doc, "security");
-    if (sec == NULL) {
-        return;
-    }
-
-    ngx_http_privacy_section(page, "security");
-
-    ngx_http_privacy_page_raw(page, "<p>");
-    ngx_http_privacy_html_lines(page, sec, "text", "</p>\n<p>");
-    ngx_http_privacy_page_raw(page, "</p>\n");
-
-    if (json_array_size(json_object_get(sec, "measures")) == 0) {
-        return;
-    }
-
-    ngx_http_privacy_page_raw(page, "<dl>\n");
-
-    json_array_foreach(json_object_get(sec, "measures"), i, e) {
-        ngx_http_privacy_page_raw(page, "<dt>");
-        ngx_http_privacy_html_text(page, e, "name");
-        ngx_http_privacy_page_raw(page, "</dt><dd>");
-        ngx_http_privacy_html_text(page, e, "text");
-        ngx_http_privacy_page_raw(page, "</dd>\n");
-    }
-
-    ngx_http_privacy_page_raw(page, "</dl>\n");
-}
-
-
-static void
-ngx_http_privacy_policy_contact(ngx_http_privacy_page_t *page, json_t *doc)
-{
-    json_t  *ctl, *dpo, *auth, *group, *v;
-
-    ngx_http_privacy_section(page, "contact");
-
-    ctl = json_object_get(doc, "controller");
-
-    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
-                              "<h3>Personuppgiftsansvarig</h3>\n<p>",
-                              "<h3>Controller</h3>\n<p>"));
-    ngx_http_privacy_html_text(page, ctl, "name");
-    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
-                              "<br>Organisationsnummer ",
-                              "<br>Corporate identity number "));
-    v = json_object_get(ctl, "organisation_number");
-    ngx_http_privacy_page_text(page, (u_char *) json_string_value(v),
-                               json_string_length(v));
-    ngx_http_privacy_page_raw(page, "<br>");
-    ngx_http_privacy_html_lines(page, ctl, "address", "<br>");
-    ngx_http_privacy_html_mail(page, ctl, "email");
-    ngx_http_privacy_html_phone(page, ctl, "phone");
-
-    if (json_object_get(ctl, "website")) {
-        ngx_http_privacy_page_raw(page, "<br>");
-        ngx_http_privacy_html_url(page, ctl, "website", NULL);
-    }
-
-    ngx_http_privacy_page_raw(page, "</p>\n");
-
-    dpo = json_object_get(doc, "dpo");
-
-    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
-                              "<h3>Dataskyddsombud</h3>\n<p>",
-                              "<h3>Data protection officer</h3>\n<p>"));
-    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
-        "Har du frågor om hur vi behandlar dina personuppgifter, eller vill "
-        "du använda dina rättigheter, kontakta vårt dataskyddsombud.",
-        "If you have questions about how we process your personal data, or "
-        "wish to exercise your rights, contact our data protection "
-        "officer."));
-
-    if (json_object_get(dpo, "name")) {
-        ngx_http_privacy_page_raw(page, "<br>");
-        ngx_http_privacy_html_text(page, dpo, "name");
-    }
-
-    ngx_http_privacy_html_mail(page, dpo, "email");
-    ngx_http_privacy_html_phone(page, dpo, "phone");
-
-    if (json_object_get(dpo, "address")) {
-        ngx_http_privacy_page_raw(page, "<br>");
-        ngx_http_privacy_html_lines(page, dpo, "address", "<br>");
-    }
-
-    ngx_http_privacy_page_raw(page, "</p>\n");
-
-    group = json_object_get(ctl, "group");
-
-    if (group) {
-        ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
-                                  "<h3>Koncernen</h3>\n<p>",
-                                  "<h3>Our group</h3>\n<p>"));
-        ngx_http_privacy_html_text(page, ctl, "name");
-        ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
-                                  " ingår i ", " is part of "));
-        ngx_http_privacy_html_text(page, group, "name");
-        ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
-            ". Läs mer om hur koncernen behandlar personuppgifter: ",
-            ". Read more about how the group processes personal data: "));
-        ngx_http_privacy_html_url(page, group, "privacy_url", NULL);
-        ngx_http_privacy_page_raw(page, "</p>\n");
-    }
-
-    auth = json_object_get(doc, "supervisory_authority");
-
-    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
-        "<h3>Tillsynsmyndighet</h3>\n<p>Är du missnöjd med hur vi behandlar "
-        "dina personuppgifter har du rätt att lämna klagomål till ",
-        "<h3>Supervisory authority</h3>\n<p>If you are unhappy with how we "
-        "process your personal data, you may lodge a complaint with "));
-    ngx_http_privacy_html_text(page, auth, "name");
-    ngx_http_privacy_page_raw(page, ", ");
-    ngx_http_privacy_html_url(page, auth, "url", NULL);
-    ngx_http_privacy_page_raw(page, ".");
-
-    if (json_object_get(auth, "address")) {
-        ngx_http_privacy_page_raw(page, "<br>");
-        ngx_http_privacy_html_lines(page, auth, "address", "<br>");
-    }
-
-    ngx_http_privacy_html_mail(page, auth, "email");
-    ngx_http_privacy_html_phone(page, auth, "phone");
-    ngx_http_privacy_page_raw(page, "</p>\n");
-}
-
-
-/* HTML from the document: every value escaped */
-
-static void
-ngx_http_privacy_html_text(ngx_http_privacy_page_t *page, json_t *obj,
-    const char *key)
-{
-    ngx_str_t  s;
-
-    if (ngx_http_privacy_text(obj, key, page->text_lang, &s) == NGX_OK) {
-        ngx_http_privacy_page_text(page, s.data, s.len);
-    }
-}
-
-
-/* a text's non-blank lines, with sep between them */
-
-static void
-ngx_http_privacy_html_lines(ngx_http_privacy_page_t *page, json_t *obj,
-    const char *key, const char *sep)
-{
-    u_char      *p, *q, *last, *nl;
-    ngx_str_t    s;
-    ngx_uint_t   first;
-
-    if (ngx_http_privacy_text(obj, key, page->text_lang, &s) != NGX_OK) {
-        return;
-    }
-
-    p = s.data;
-    last = s.data + s.len;
-    first = 1;
-
-    while (p < last) {
-        nl = ngx_strlchr(p, last, '\n');
-        if (nl == NULL) {
-            nl = last;
-        }
-
-        for (q = p; q < nl && (*q == ' ' || *q == '\t' || *q == '\r'); q++) {
-            /* void */
-        }
-
-        if (q < nl) {
-            if (!first) {
-                ngx_http_privacy_page_raw(page, sep);
-            }
-
-            ngx_http_privacy_page_text(page, p,
-                                       (nl > p && nl[-1] == '\r') ? nl - p - 1
-                                                                  : nl - p);
-            first = 0;
-        }
-
-        p = nl + 1;
-    }
-}
-
-
-/* <a href="URL">label</a>; without a label, the URL without its scheme */
-
-static void
-ngx_http_privacy_html_url(ngx_http_privacy_page_t *page, json_t *obj,
-    const char *key, json_t *label)
-{
-    u_char     *p, *last;
-    json_t     *v;
-    ngx_str_t   s;
-
-    v = json_object_get(obj, key);
-    if (!json_is_string(v)) {
-        return;
-    }
-
-    p = (u_char *) json_string_value(v);
-    last = p + json_string_length(v);
-
-    ngx_http_privacy_page_raw(page, "<a href=\"");
-    ngx_http_privacy_page_text(page, p, last - p);
-    ngx_http_privacy_page_raw(page, "\">");
-
-    if (label && ngx_http_privacy_text(label, NULL, page->text_lang, &s) == NGX_OK)
-    {
-        ngx_http_privacy_html_str(page, &s);
-
-    } else {
-        p += (ngx_strncasecmp(p, (u_char *) "https://", 8) == 0) ? 8 : 7;
-
-        if (last - p > 1 && last[-1] == '/') {
-            last--;
-        }
-
-        ngx_http_privacy_page_text(page, p, last - p);
-    }
-
-    ngx_http_privacy_page_raw(page, "</a>");
-}
-
-
-static void
-ngx_http_privacy_html_mail(ngx_http_privacy_page_t *page, json_t *obj,
-    const char *key)
-{
-    json_t  *v;
-
-    v = json_object_get(obj, key);
-    if (!json_is_string(v)) {
-        return;
-    }
-
-    ngx_http_privacy_page_raw(page, "<br><a href=\"mailto:");
-    ngx_http_privacy_page_text(page, (u_char *) json_string_value(v),
-                               json_string_length(v));
-    ngx_http_privacy_page_raw(page, "\">");
-    ngx_http_privacy_page_text(page, (u_char *) json_string_value(v),
-                               json_string_length(v));
-    ngx_http_privacy_page_raw(page, "</a>");
-}
-
-
-static void
-ngx_http_privacy_html_phone(ngx_http_privacy_page_t *page, json_t *obj,
-    const char *key)
-{
-    json_t  *v;
-
-    v = json_object_get(obj, key);
-    if (!json_is_string(v)) {
-        return;
-    }
-
-    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page, "<br>Telefon ",
-                                                       "<br>Phone "));
-    ngx_http_privacy_page_text(page, (u_char *) json_string_value(v),
-                               json_string_length(v));
-}
-
-
-/* the names of the elements of list that ids (an id or an array) name */
-
-static void
-ngx_http_privacy_html_names(ngx_http_privacy_page_t *page, json_t *ids,
-    json_t *list)
-{
-    size_t   i, n;
-    json_t  *e;
-
-    n = json_is_array(ids) ? json_array_size(ids) : 1;
-
-    for (i = 0; i < n; i++) {
-        e = ngx_http_privacy_list_find(list, json_string_value(
-                                json_is_array(ids) ? json_array_get(ids, i)
-                                                   : ids));
-        if (e == NULL) {
-            continue;
-        }
-
-        if (i) {
-            ngx_http_privacy_page_raw(page, ", ");
-        }
-
-        ngx_http_privacy_html_text(page, e, "name");
-    }
-}
-
-
-/* "2026-11-01" as "1 november 2026" or "1 November 2026" */
-
-static void
-ngx_http_privacy_html_date(ngx_http_privacy_page_t *page, const char *date)
-{
-    u_char     buf[64], *p;
-    ngx_int_t  d, m;
-
-    if (date == NULL || !ngx_http_privacy_valid_date(date)) {
-        return;
-    }
-
-    m = ngx_atoi((u_char *) date + 5, 2);
-    d = ngx_atoi((u_char *) date + 8, 2);
-
-    p = ngx_snprintf(buf, sizeof(buf), "%i %s %*s", d,
-                     ngx_http_privacy_months[page->lang][m - 1],
-                     (size_t) 4, date);
-
-    ngx_http_privacy_page_text(page, buf, p - buf);
 }
 
 

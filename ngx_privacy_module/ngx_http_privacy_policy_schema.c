@@ -473,3 +473,50 @@ const ngx_http_privacy_field_t  ngx_http_privacy_document_fields[] = {
       ngx_http_privacy_security_fields, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, NULL }
 };
+
+
+ngx_uint_t
+ngx_http_privacy_valid_date(const char *s)
+{
+    ngx_int_t  y, m, d, days;
+
+    static ngx_int_t  mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+                                  30, 31 };
+
+    if (ngx_strlen(s) != 10 || s[4] != '-' || s[7] != '-') {
+        return 0;
+    }
+
+    y = ngx_atoi((u_char *) s, 4);
+    m = ngx_atoi((u_char *) s + 5, 2);
+    d = ngx_atoi((u_char *) s + 8, 2);
+
+    if (y < 1970 || m < 1 || m > 12 || d < 1) {
+        return 0;
+    }
+
+    days = mdays[m - 1];
+
+    if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)) {
+        days = 29;
+    }
+
+    return d <= days;
+}
+
+
+const ngx_http_privacy_term_t *
+ngx_http_privacy_term(const ngx_http_privacy_term_t *terms, const char *name)
+{
+    if (name == NULL) {
+        return NULL;
+    }
+
+    for ( /* void */ ; terms->name; terms++) {
+        if (ngx_strcmp(terms->name, name) == 0) {
+            return terms;
+        }
+    }
+
+    return NULL;
+}

@@ -516,6 +516,19 @@ is($pj->{cookies}{unclassified}, 'keep', 'policy.json: unclassified');
 is($pj->{cookies}{categories}{statistics}{title}{sv}, 'Statistik',
     'policy.json: category texts');
 
+# built once per configuration: a strong ETag over the bytes served, and
+# If-None-Match answered with 304 (nginx's not-modified filter)
+my $etag = $r->{headers}{etag} // '';
+like($etag, qr/^"[0-9a-f]{32}"$/, 'policy.json: a strong ETag');
+is($etag, '"' . substr(sha256_hex($r->{content}), 0, 32) . '"',
+    'policy.json: the ETag is the SHA-256 of the body');
+my $again = $t->get('/privacy/policy.json');
+is($again->{content}, $r->{content}, 'policy.json: the same bytes again');
+my $nm = $t->get('/privacy/policy.json', { 'If-None-Match' => $etag });
+is($nm->{status}, 304, 'policy.json: If-None-Match with its ETag: 304');
+$nm = $t->get('/privacy/policy.json', { 'If-None-Match' => '"0"' });
+is($nm->{status}, 200, 'policy.json: another ETag: 200');
+
 sub content_hash {
     my ($p) = @_;
     my %c = map { $_ => $p->{$_} } qw(document retention cookies);
@@ -539,7 +552,10 @@ like($r->{content}, qr{<a href="#retention-customer">Kunduppgifter</a>: 36 m},
 $r = $t->get('/privacy/policy?lang=en');
 like($r->{content}, qr{Customer data</strong>: 36 months}, 'after reload: 36 months');
 
-my $pj36 = decode_json($t->get('/privacy/policy.json')->{content});
+my $r36 = $t->get('/privacy/policy.json');
+my $pj36 = decode_json($r36->{content});
+isnt($r36->{headers}{etag}, $etag,
+    'policy.json: the ETag changes with the configuration');
 isnt($pj36->{content_hash}, $pj->{content_hash},
     'policy.json: content_hash changes with a retention period');
 ($cust) = grep { $_->{category} eq 'customer' } @{ $pj36->{retention} };

@@ -20,7 +20,7 @@ $CC -O2 -Wall -Wextra -Werror -I$SRC -o "$BIN" tests/bench/bench_hot.c \
     $SRC/ngx_http_privacy_cookie.c $SRC/ngx_http_privacy_classify.c \
     $SRC/ngx_http_privacy_consent.c $SRC/ngx_http_privacy_crypto.c \
     $SRC/ngx_http_privacy_search.c $SRC/ngx_http_privacy_form.c \
-    $SRC/ngx_http_privacy_unmask.c \
+    $SRC/ngx_http_privacy_unmask.c $SRC/ngx_http_privacy_search_fold.c \
     -lcrypto -lpcre2-8
 
 "$BIN" "${1:-1}"

@@ -17,6 +17,7 @@ $CC -O2 -Wall -Wextra -Werror -Ingx_privacy_module -o "$BIN" \
     tests/bench/bench_search.c ngx_privacy_module/ngx_http_privacy_search.c \
     ngx_privacy_module/ngx_http_privacy_form.c \
     ngx_privacy_module/ngx_http_privacy_unmask.c \
+    ngx_privacy_module/ngx_http_privacy_search_fold.c \
     -lpcre2-8
 
 "$BIN" "${1:-2}"

@@ -15,7 +15,8 @@ P=ngx_privacy_module/ngx_http_privacy_
 mkdir -p tests/bin
 
 $CC -O2 -Wall -Wextra -Werror -Ingx_privacy_module -o "$BIN" \
-    tests/bench/bench_register.c ${P}register_db.c ${P}register_json.c \
+    tests/bench/bench_register.c ${P}register_db.c ${P}register_get.c \
+    ${P}register_json.c \
     ${P}register_schema.c ${P}schema.c ${P}pnr.c ${P}rfc3339.c \
     ${P}field_crypto.c \
     ${P}audit.c ${P}crypto.c -lsqlite3 -ljansson -lcrypto

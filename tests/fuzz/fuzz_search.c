@@ -7,6 +7,7 @@
  *       tests/fuzz/fuzz_search.c ngx_privacy_module/ngx_http_privacy_search.c \
  *       ngx_privacy_module/ngx_http_privacy_form.c \
  *       ngx_privacy_module/ngx_http_privacy_unmask.c \
+ *       ngx_privacy_module/ngx_http_privacy_search_fold.c \
  *       -lpcre2-8 -o tests/bin/fuzz_search
  *   ./tests/bin/fuzz_search -max_total_time=60
  *
