@@ -6,7 +6,8 @@
 # the 15 cookies of common.sh, decided ones (a consent cookie from the
 # portal), a new _ga value on every request (fills the per-worker memos),
 # paths that change on every request (analytics rows), site searches,
-# portal pages and consent POSTs (receipts). Prints the samples, the
+# portal pages, consent POSTs (receipts) and, every 200th request, one of
+# the DPO dashboard's reports. Prints the samples, the
 # request count and the growth of each worker's RSS after warm-up (the
 # first WARMUP seconds), and fails if the error log has an [alert],
 # [crit] or [emerg].
@@ -70,6 +71,11 @@ $(privacy_http_conf "$D/secret" "$D/data/privacy.db")
         error_page 404 =200 /index.html;
         location / { try_files \$uri /index.html; }
 $(privacy_server_conf on)
+        location /dpo/ {
+            allow 127.0.0.1;
+            deny all;
+            privacy_dpo;
+        }
     }
 }
 EOF
@@ -89,6 +95,8 @@ local n = 0
 local undecided = [[$undecided]]
 local decided = [[$decided]]
 local ua = [[$UA]]
+local dpo = { "/dpo/", "/dpo/analytics.json", "/dpo/retention.json",
+              "/dpo/requests.json", "/dpo/cookies.json", "/dpo/audit.json" }
 function request()
     n = n + 1
     local k = n % 20
@@ -105,6 +113,9 @@ function request()
     elseif k < 17 then
         h["Cookie"] = decided
         return wrk.format("GET", "/sok?q=virke+" .. (n % 1000), h)
+    elseif k < 19 and n % 200 == 18 then
+        -- a DPO report, every 200th request: it reads the register
+        return wrk.format("GET", dpo[math.floor(n / 200) % #dpo + 1], h)
     elseif k < 19 then
         return wrk.format("GET", "/privacy/", h)
     else
