@@ -517,7 +517,6 @@ ngx_http_privacy_api_route(ngx_http_request_t *r,
         && ngx_strncmp(p, "subjects/", sizeof("subjects/") - 1) == 0)
     {
         p += sizeof("subjects/") - 1;
-        len = last - p;
 
         slash = ngx_strlchr(p, last, '/');
 

@@ -80,9 +80,10 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
         return ngx_http_privacy_expire_build(r, plcf, ctx, NULL, added);
     }
 
-    ssl = 0;
 #if (NGX_HTTP_SSL)
     ssl = (r->connection->ssl != NULL);
+#else
+    ssl = 0;
 #endif
 
     if (!m->expiry

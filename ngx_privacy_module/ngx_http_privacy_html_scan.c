@@ -225,7 +225,9 @@ ngx_http_privacy_html_scan(ngx_http_privacy_html_scan_t *s, const u_char *p,
             break;
 
         case ngx_http_privacy_html_doctype:
-            if (ngx_http_privacy_html_lower(ch) == "doctype"[s->matched]) {
+            if (ngx_http_privacy_html_lower(ch)
+                == (u_char) "doctype"[s->matched])
+            {
                 if (++s->matched == sizeof("doctype") - 1) {
                     s->document = 1;
                     s->state = ngx_http_privacy_html_bogus;

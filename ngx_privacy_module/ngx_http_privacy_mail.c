@@ -228,7 +228,7 @@ ngx_http_privacy_mail_run(const char *cmd, const char *msg, size_t len,
         return -1;
     }
 
-    status = atoi(buf);
+    status = (int) strtol(buf, NULL, 10);
 
     if (status != 0) {
         snprintf(err, err_len, "privacy_mail_command exited with %d", status);

@@ -452,6 +452,8 @@ ngx_http_privacy_rop_append(ngx_http_privacy_rop_buf_t *b, const char *s,
         b->size = size;
     }
 
-    memcpy(b->data + b->len, s, len);
-    b->len += len;
+    if (len) {
+        memcpy(b->data + b->len, s, len);
+        b->len += len;
+    }
 }

@@ -278,7 +278,7 @@ ngx_http_privacy_rights_unhex(const char *s, u_char *out, size_t n)
         v = 0;
 
         for (j = 0; j < 2; j++) {
-            c = s[2 * i + j];
+            c = (unsigned char) s[2 * i + j];
 
             if (c >= '0' && c <= '9') {
                 v = v * 16 + c - '0';

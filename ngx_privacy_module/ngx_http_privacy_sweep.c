@@ -328,6 +328,8 @@ ngx_http_privacy_sweep_due(sqlite3 *db, time_t now, time_t interval,
     int            rc;
     sqlite3_int64  last;
 
+    last = -1;
+
     /* a sweep stopped by a crash never finished: one is due at once */
     rc = ngx_http_privacy_sweep_exec(db,
              "SELECT coalesce(max(started), -1) FROM sweeps"
