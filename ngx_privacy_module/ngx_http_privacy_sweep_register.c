@@ -119,6 +119,12 @@ static const ngx_http_privacy_sweep_rsql_t  ngx_http_privacy_sweep_requests = {
 };
 
 
+/* the subject_kinds.kind of the categories from _CUSTOMER on */
+static const char  *ngx_http_privacy_sweep_kinds[] = {
+    "customer", "supplier", "club", "newsletter", NULL, NULL
+};
+
+
 static int ngx_http_privacy_sweep_register_batch(sqlite3 *db,
     sqlite3_stmt **st, int *n);
 static int ngx_http_privacy_sweep_register_count(sqlite3 *db,
@@ -358,8 +364,12 @@ ngx_http_privacy_sweep_register_prepare(sqlite3 *db, const char *sql,
     /* a statement without some of them ignores them (SQLITE_RANGE) */
     (void) sqlite3_bind_int64(*st, 1, (sqlite3_int64) sw->cutoff);
     (void) sqlite3_bind_int64(*st, 2, (sqlite3_int64) sw->now);
-    (void) sqlite3_bind_text(*st, 3, ngx_http_privacy_sweep_names[sw->category],
-                             -1, SQLITE_STATIC);
+    if (sw->category < NGX_HTTP_PRIVACY_SWEEP_BOOKKEEPING) {
+        (void) sqlite3_bind_text(*st, 3,
+                   ngx_http_privacy_sweep_kinds[sw->category
+                                          - NGX_HTTP_PRIVACY_SWEEP_CUSTOMER],
+                   -1, SQLITE_STATIC);
+    }
     (void) sqlite3_bind_int(*st, 4, sw->batch);
     (void) sqlite3_bind_int64(*st, 5, (sqlite3_int64)
                               ngx_http_privacy_sweep_fiscal_limit(sw->cutoff,
