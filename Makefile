@@ -104,6 +104,7 @@ UNIT_DEPS_csv      :=
 UNIT_DEPS_report   := csv html
 UNIT_DEPS_report_analytics := report csv html svg
 UNIT_DEPS_report_cookies :=
+UNIT_DEPS_mail_notice := crypto report csv html report_analytics
 # (a header-only part, such as utf8, has no .c)
 pure = $(wildcard $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c))
 

@@ -145,6 +145,11 @@ ngx_http_privacy_dpo_page(ngx_http_request_t *r, ngx_str_t *page)
         ngx_memcpy(op->token, token, sizeof(token));
     }
 
+    /* from the configuration alone: no thread, no register */
+    if (report == NGX_HTTP_PRIVACY_DPO_PROCESSING) {
+        return ngx_http_privacy_dpo_processing(r, t);
+    }
+
     return ngx_http_privacy_dpo_start(r, t);
 }
 

@@ -59,6 +59,10 @@ ngx_int_t ngx_http_privacy_dpo_token(ngx_http_request_t *r, u_char *out,
 ngx_int_t ngx_http_privacy_dpo_redirect(ngx_http_request_t *r,
     const char *report);
 
+/* ngx_http_privacy_dpo_processing.c: the record (art. 30), answered */
+ngx_int_t ngx_http_privacy_dpo_processing(ngx_http_request_t *r,
+    ngx_http_privacy_dpo_task_t *t);
+
 /* ngx_http_privacy_dpo_page.c */
 ngx_int_t ngx_http_privacy_dpo_answer(ngx_http_request_t *r,
     ngx_http_privacy_dpo_task_t *t);

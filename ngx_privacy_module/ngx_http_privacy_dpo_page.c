@@ -13,6 +13,7 @@
 #include "ngx_http_privacy_conf.h"
 #include "ngx_http_privacy_headers.h"
 #include "ngx_http_privacy_dpo_int.h"
+#include "ngx_http_privacy_rights.h"
 
 
 /* the dashboard's own rules: tables, navigation, cards, print */
@@ -49,8 +50,9 @@ ngx_int_t
 ngx_http_privacy_dpo_answer(ngx_http_request_t *r,
     ngx_http_privacy_dpo_task_t *t)
 {
-    ngx_str_t                 name;
-    ngx_http_privacy_page_t  *page;
+    ngx_str_t                      name;
+    ngx_http_privacy_page_t       *page;
+    ngx_http_privacy_main_conf_t  *pmcf;
 
     if (t->op.out.failed) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
@@ -61,6 +63,31 @@ ngx_http_privacy_dpo_answer(ngx_http_request_t *r,
             "stund.",
             "The report could not be computed right now. Try again in a "
             "moment.");
+    }
+
+    if (t->op.action >= NGX_HTTP_PRIVACY_DPO_INCIDENT) {
+        if (t->op.result != 0) {
+            return ngx_http_privacy_dpo_message(r, NGX_HTTP_NOT_FOUND,
+                "Det finns ingen sådan öppen incident.",
+                "There is no such open incident.");
+        }
+
+        ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                      "privacy: the DPO %s incident \"%s\"%s",
+                      t->op.action == NGX_HTTP_PRIVACY_DPO_INCIDENT
+                      ? "registered" : t->op.action
+                                       == NGX_HTTP_PRIVACY_DPO_REPORTED
+                                       ? "marked reported" : "closed",
+                      t->op.id, t->op.unknown
+                                ? "; unknown customer numbers given" : "");
+
+        /* the notices wait in the outbox: send them now */
+        if (t->op.notices) {
+            pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+            ngx_http_privacy_rights_mail((ngx_cycle_t *) ngx_cycle, pmcf);
+        }
+
+        return ngx_http_privacy_dpo_redirect(r, "incidents.html");
     }
 
     if (t->op.action != NGX_HTTP_PRIVACY_DPO_SHOW) {

@@ -16,6 +16,8 @@
 #include "ngx_http_privacy_headers.h"
 #include "ngx_http_privacy_dpo_int.h"
 #include "ngx_http_privacy_form.h"
+#include "ngx_http_privacy_origin.h"
+#include "ngx_http_privacy_report_analytics.h"
 #include "ngx_http_privacy_rights.h"
 #include "ngx_http_privacy_store.h"
 
@@ -25,6 +27,12 @@
 
 static ngx_int_t ngx_http_privacy_dpo_post(ngx_http_request_t *r,
     u_char *body, size_t len);
+static ngx_uint_t ngx_http_privacy_dpo_incident_field(
+    ngx_http_privacy_dpo_incident_t *in, u_char *k, size_t klen, u_char *v,
+    size_t n, ngx_str_t *occurred, ngx_str_t *discovered);
+static ngx_int_t ngx_http_privacy_dpo_incident_act(ngx_http_request_t *r,
+    ngx_int_t action, ngx_str_t *id, ngx_http_privacy_dpo_incident_t *in,
+    ngx_str_t *occurred, ngx_str_t *discovered);
 static ngx_int_t ngx_http_privacy_dpo_request_act(ngx_http_request_t *r,
     ngx_int_t action, ngx_str_t *id, ngx_int_t months, ngx_str_t *text);
 
@@ -166,13 +174,15 @@ ngx_http_privacy_dpo_post(ngx_http_request_t *r, u_char *body, size_t len)
     ngx_int_t                      rc;
     ngx_int_t                      months, action;
     ngx_str_t                      token, arg, page, id, text;
+    ngx_str_t                      occurred, discovered;
     ngx_uint_t                     dry;
     ngx_http_privacy_form_iter_t   it;
+    ngx_http_privacy_dpo_incident_t  in;
     ngx_http_privacy_main_conf_t  *pmcf;
 
     /* CSRF: the site's own Origin, and a token bound to this browser */
 
-    if (!ngx_http_privacy_rights_same_origin(r)) {
+    if (ngx_http_privacy_same_origin(r) == 0) {
         ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                       "privacy: DPO POST from another origin refused");
         return ngx_http_privacy_dpo_message(r, NGX_HTTP_FORBIDDEN,
@@ -183,6 +193,9 @@ ngx_http_privacy_dpo_post(ngx_http_request_t *r, u_char *body, size_t len)
     ngx_str_null(&token);
     ngx_str_null(&id);
     ngx_str_null(&text);
+    ngx_str_null(&occurred);
+    ngx_str_null(&discovered);
+    ngx_memzero(&in, sizeof(ngx_http_privacy_dpo_incident_t));
     dry = 0;
     months = 0;
 
@@ -206,7 +219,15 @@ ngx_http_privacy_dpo_post(ngx_http_request_t *r, u_char *body, size_t len)
         } else if (ngx_http_privacy_form_key_is(k, klen, "dry_run")) {
             dry = (n == 1 && v[0] == '1');
 
-        } else if (ngx_http_privacy_form_key_is(k, klen, "request_id")) {
+        } else if (ngx_http_privacy_dpo_incident_field(&in, k, klen, v, n,
+                                                       &occurred,
+                                                       &discovered))
+        {
+            /* void: an incident's field */
+
+        } else if (ngx_http_privacy_form_key_is(k, klen, "request_id")
+                   || ngx_http_privacy_form_key_is(k, klen, "incident_id"))
+        {
             id.data = v;
             id.len = n;
 
@@ -237,6 +258,11 @@ ngx_http_privacy_dpo_post(ngx_http_request_t *r, u_char *body, size_t len)
 
     ngx_http_privacy_dpo_below(r, &page);
     action = ngx_http_privacy_dpo_action(&page);
+
+    if (action >= NGX_HTTP_PRIVACY_DPO_INCIDENT) {
+        return ngx_http_privacy_dpo_incident_act(r, action, &id, &in,
+                                                 &occurred, &discovered);
+    }
 
     if (action != NGX_HTTP_PRIVACY_DPO_SHOW) {
         return ngx_http_privacy_dpo_request_act(r, action, &id, months,
@@ -295,6 +321,138 @@ ngx_http_privacy_dpo_request_act(ngx_http_request_t *r, ngx_int_t action,
     ngx_memcpy(t->op.id, id->data, id->len);
     ngx_memcpy(t->op.text, text->data, text->len);
     t->op.text_len = text->len;
+
+    return ngx_http_privacy_dpo_start(r, t);
+}
+
+
+/* a field of the incident form: 1 if it was one (kept in *in) */
+
+static ngx_uint_t
+ngx_http_privacy_dpo_incident_field(ngx_http_privacy_dpo_incident_t *in,
+    u_char *k, size_t klen, u_char *v, size_t n, ngx_str_t *occurred,
+    ngx_str_t *discovered)
+{
+    ngx_uint_t                     i;
+    ngx_http_privacy_mail_text_t  *to;
+
+    static const char  *names[] = { "what", "data_categories",
+                                    "data_subjects", "consequences",
+                                    "measures", "notify" };
+
+    if (ngx_http_privacy_form_key_is(k, klen, "occurred")) {
+        occurred->data = v;
+        occurred->len = n;
+        return 1;
+    }
+
+    if (ngx_http_privacy_form_key_is(k, klen, "discovered")) {
+        discovered->data = v;
+        discovered->len = n;
+        return 1;
+    }
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (ngx_http_privacy_form_key_is(k, klen, names[i])) {
+            break;
+        }
+    }
+
+    switch (i) {
+    case 0: to = &in->what; break;
+    case 1: to = &in->categories; break;
+    case 2: to = &in->subjects; break;
+    case 3: to = &in->consequences; break;
+    case 4: to = &in->measures; break;
+    case 5: to = &in->notify; break;
+    default: return 0;
+    }
+
+    to->data = (char *) v;
+    to->len = n;
+
+    return 1;
+}
+
+
+/*
+ * POST incidents (a breach registered, its notices queued),
+ * incidents/reported and incidents/close: checked, then a pool thread
+ */
+
+static ngx_int_t
+ngx_http_privacy_dpo_incident_act(ngx_http_request_t *r, ngx_int_t action,
+    ngx_str_t *id, ngx_http_privacy_dpo_incident_t *in, ngx_str_t *occurred,
+    ngx_str_t *discovered)
+{
+    ngx_http_privacy_dpo_task_t     *t;
+    ngx_http_privacy_main_conf_t    *pmcf;
+    ngx_http_privacy_rights_conf_t  *rc;
+
+    t = ngx_http_privacy_dpo_task(r, NGX_HTTP_PRIVACY_DPO_INCIDENTS,
+                                  NGX_HTTP_PRIVACY_REPORT_HTML);
+    if (t == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    t->op.action = (int) action;
+
+    if (action != NGX_HTTP_PRIVACY_DPO_INCIDENT) {
+        if (id->len == 0 || id->len >= sizeof(t->op.id)
+            || ngx_strlchr(id->data, id->data + id->len, '\0') != NULL)
+        {
+            return ngx_http_privacy_dpo_message(r, NGX_HTTP_BAD_REQUEST,
+                "Välj en incident.", "Choose an incident.");
+        }
+
+        ngx_memcpy(t->op.id, id->data, id->len);
+
+        return ngx_http_privacy_dpo_start(r, t);
+    }
+
+    /* what art. 33(3) asks of a notification, all of it required */
+    in->occurred = -1;
+    in->discovered = ngx_time();
+
+    if (in->what.len == 0 || in->categories.len == 0
+        || in->subjects.len == 0 || in->consequences.len == 0
+        || in->measures.len == 0
+        || in->what.len > 8000 || in->categories.len > 8000
+        || in->subjects.len > 8000 || in->consequences.len > 8000
+        || in->measures.len > 8000
+        || (occurred->len
+            && ngx_http_privacy_datetime_parse(occurred->data, occurred->len,
+                                               &in->occurred) != 0)
+        || (discovered->len
+            && ngx_http_privacy_datetime_parse(discovered->data,
+                                               discovered->len,
+                                               &in->discovered) != 0)
+        || in->discovered > ngx_time() + 60)
+    {
+        return ngx_http_privacy_dpo_message(r, NGX_HTTP_BAD_REQUEST,
+            "Beskriv vad som hände, vilka uppgifter och personer som berörs,"
+            " troliga följder och åtgärder; tider skrivs "
+            "ÅÅÅÅ-MM-DDTHH:MM (UTC), upptäckten inte i framtiden.",
+            "Describe what happened, which data and persons are affected, "
+            "the likely consequences and the measures; times are written "
+            "YYYY-MM-DDTHH:MM (UTC), the discovery not in the future.");
+    }
+
+    t->op.incident = ngx_palloc(r->pool,
+                                sizeof(ngx_http_privacy_dpo_incident_t));
+    if (t->op.incident == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    *t->op.incident = *in;
+
+    /* notices go out from the rights portal's address (privacy_mail_command) */
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    rc = pmcf->rights;
+
+    if (rc && rc->mail_from.len) {
+        t->op.mail_from = (const char *) rc->mail_from.data;
+    }
 
     return ngx_http_privacy_dpo_start(r, t);
 }

@@ -35,6 +35,10 @@ ngx_http_privacy_dpo_run(dpo_op_t *op, ngx_http_privacy_rdb_t *rdb)
     sqlite3                   *db;
     ngx_http_privacy_report_t  rp;
 
+    if (op->action >= NGX_HTTP_PRIVACY_DPO_INCIDENT) {
+        return ngx_http_privacy_dpo_incidents_act(op, rdb);
+    }
+
     if (op->action != NGX_HTTP_PRIVACY_DPO_SHOW) {
         return ngx_http_privacy_dpo_requests_act(op, rdb);
     }
@@ -66,6 +70,10 @@ ngx_http_privacy_dpo_run(dpo_op_t *op, ngx_http_privacy_rdb_t *rdb)
 
     case NGX_HTTP_PRIVACY_DPO_REQUESTS:
         rc = ngx_http_privacy_dpo_requests_report(op, db, &rp);
+        break;
+
+    case NGX_HTTP_PRIVACY_DPO_INCIDENTS:
+        rc = ngx_http_privacy_dpo_incidents_report(op, db, &rp);
         break;
 
     case NGX_HTTP_PRIVACY_DPO_COOKIES:

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
+#include "ngx_http_privacy_mail_notice.h"
 #include "ngx_http_privacy_register_db.h"
 #include "ngx_http_privacy_report.h"
 
@@ -44,6 +45,22 @@ extern const char  *ngx_http_privacy_dpo_titles[][2];
 #define NGX_HTTP_PRIVACY_DPO_SHOW        0
 #define NGX_HTTP_PRIVACY_DPO_EXTEND      1   /* requests/extend */
 #define NGX_HTTP_PRIVACY_DPO_CLOSE       2   /* requests/close */
+#define NGX_HTTP_PRIVACY_DPO_INCIDENT    3   /* incidents */
+#define NGX_HTTP_PRIVACY_DPO_REPORTED    4   /* incidents/reported */
+#define NGX_HTTP_PRIVACY_DPO_END         5   /* incidents/close */
+
+
+/* a breach as the DPO registers it (the texts in the request's body) */
+typedef struct {
+    ngx_http_privacy_mail_text_t         what;
+    ngx_http_privacy_mail_text_t         categories;
+    ngx_http_privacy_mail_text_t         subjects;
+    ngx_http_privacy_mail_text_t         consequences;
+    ngx_http_privacy_mail_text_t         measures;
+    ngx_http_privacy_mail_text_t         notify;     /* customer numbers */
+    int64_t                              occurred;   /* -1: unknown */
+    int64_t                              discovered;
+} ngx_http_privacy_dpo_incident_t;
 
 
 typedef struct {
@@ -86,9 +103,13 @@ typedef struct {
     int                                  months;
     char                                 text[1024];
     size_t                               text_len;
+    ngx_http_privacy_dpo_incident_t     *incident;
+    const char                          *mail_from;    /* or NULL */
 
     /* out */
     int                                  result;       /* 1: no such case */
+    int                                  notices;      /* queued */
+    int                                  unknown;      /* numbers */
     ngx_http_privacy_rbuf_t              out;
     int                                  not_found;    /* no such table */
     char                                 log[256];     /* the error */

@@ -42,6 +42,10 @@ int ngx_http_privacy_dpo_requests_report(ngx_http_privacy_dpo_op_t *op,
     sqlite3 *db, ngx_http_privacy_report_t *rp);
 int ngx_http_privacy_dpo_requests_act(ngx_http_privacy_dpo_op_t *op,
     ngx_http_privacy_rdb_t *rdb);
+int ngx_http_privacy_dpo_incidents_report(ngx_http_privacy_dpo_op_t *op,
+    sqlite3 *db, ngx_http_privacy_report_t *rp);
+int ngx_http_privacy_dpo_incidents_act(ngx_http_privacy_dpo_op_t *op,
+    ngx_http_privacy_rdb_t *rdb);
 int ngx_http_privacy_dpo_cookies_report(ngx_http_privacy_dpo_op_t *op,
     sqlite3 *db, ngx_http_privacy_report_t *rp);
 int ngx_http_privacy_dpo_audit_report(ngx_http_privacy_dpo_op_t *op,

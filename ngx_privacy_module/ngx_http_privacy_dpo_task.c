@@ -64,6 +64,9 @@ ngx_http_privacy_dpo_action(ngx_str_t *page)
         { "sweep", NGX_HTTP_PRIVACY_DPO_SHOW },
         { "requests/extend", NGX_HTTP_PRIVACY_DPO_EXTEND },
         { "requests/close", NGX_HTTP_PRIVACY_DPO_CLOSE },
+        { "incidents", NGX_HTTP_PRIVACY_DPO_INCIDENT },
+        { "incidents/reported", NGX_HTTP_PRIVACY_DPO_REPORTED },
+        { "incidents/close", NGX_HTTP_PRIVACY_DPO_END },
     };
 
     for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++) {

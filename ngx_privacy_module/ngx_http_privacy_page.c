@@ -5,6 +5,7 @@
 
 #include "ngx_http_privacy_conf.h"
 #include "ngx_http_privacy_lang.h"
+#include "ngx_http_privacy_accept_lang.h"
 #include "ngx_http_privacy_headers.h"
 #include "ngx_http_privacy_policy.h"
 #include "ngx_http_privacy_page.h"
@@ -63,9 +64,10 @@ ngx_http_privacy_page_init(ngx_http_privacy_page_t *page,
 static ngx_uint_t
 ngx_http_privacy_page_lang(ngx_http_request_t *r)
 {
-    u_char                       *p, *last, *q;
+    size_t                        len;
     ngx_int_t                     lang;
     ngx_str_t                     arg;
+    const u_char                 *p, *last, *tag;
     ngx_http_privacy_srv_conf_t  *pscf;
 
     pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
@@ -85,29 +87,15 @@ ngx_http_privacy_page_lang(ngx_http_request_t *r)
 
         /* the first of the site's in the visitor's order of preference */
 
-        while (p < last) {
-            while (p < last && (*p == ' ' || *p == ',')) {
-                p++;
+        while (ngx_http_privacy_accept_lang_next(&p, last, &tag, &len)) {
+            if (len == 0) {
+                continue;
             }
 
-            for (q = p; q < last && ((*q >= 'a' && *q <= 'z')
-                                     || (*q >= 'A' && *q <= 'Z'));
-                 q++)
-            {
-                /* void: the primary language subtag */
-            }
+            lang = ngx_http_privacy_site_lang(pscf, tag, len);
 
-            if (q == last || *q == '-' || *q == ',' || *q == ';' || *q == ' ')
-            {
-                lang = ngx_http_privacy_site_lang(pscf, p, q - p);
-
-                if (lang != NGX_DECLINED) {
-                    return lang;
-                }
-            }
-
-            while (p < last && *p != ',') {
-                p++;
+            if (lang != NGX_DECLINED) {
+                return lang;
             }
         }
     }

@@ -182,6 +182,9 @@ static const char  *ngx_http_privacy_register_migrations[] = {
     ");"
     "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+
+    /* a breach: the persons affected, in words (art. 33(3)(a)) */
+    "ALTER TABLE incidents ADD COLUMN subjects TEXT;",
 };
 
 

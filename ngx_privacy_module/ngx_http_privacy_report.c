@@ -396,9 +396,8 @@ ngx_http_privacy_rtable_html(ngx_http_privacy_rbuf_t *b,
 
     title = t->def->title[lang];
 
-    ngx_http_privacy_rbuf_str(b, "<section aria-labelledby=\"t-");
-    ngx_http_privacy_rbuf_str(b, t->def->key);
-    ngx_http_privacy_rbuf_str(b, "\"><h2 id=\"t-");
+    /* the table's scrolling region is the landmark named by the h2 */
+    ngx_http_privacy_rbuf_str(b, "<section><h2 id=\"t-");
     ngx_http_privacy_rbuf_str(b, t->def->key);
     ngx_http_privacy_rbuf_str(b, "\">");
     ngx_http_privacy_rbuf_html(b, (u_char *) title, strlen(title));
@@ -411,7 +410,11 @@ ngx_http_privacy_rtable_html(ngx_http_privacy_rbuf_t *b,
         return;
     }
 
-    ngx_http_privacy_rbuf_str(b, "<div class=\"scroll\"><table><thead><tr>");
+    /* a wide table scrolls: by keyboard too (a focusable region) */
+    ngx_http_privacy_rbuf_str(b, "<div class=\"scroll\" tabindex=\"0\" "
+                                 "role=\"region\" aria-labelledby=\"t-");
+    ngx_http_privacy_rbuf_str(b, t->def->key);
+    ngx_http_privacy_rbuf_str(b, "\"><table><thead><tr>");
 
     for (j = 0; j < t->def->ncols; j++) {
         col = &t->def->cols[j];

@@ -66,6 +66,50 @@ ngx_http_privacy_day_parse(const u_char *s, size_t len, int64_t *t)
 }
 
 
+int
+ngx_http_privacy_datetime_parse(const u_char *s, size_t len, int64_t *t)
+{
+    int     h, m, sec;
+    size_t  i;
+
+    if (len != 10 && len != 16 && len != 19) {
+        return -1;
+    }
+
+    if (ngx_http_privacy_day_parse(s, 10, t) != 0) {
+        return -1;
+    }
+
+    if (len == 10) {
+        return 0;
+    }
+
+    if ((s[10] != 'T' && s[10] != ' ') || s[13] != ':'
+        || (len == 19 && s[16] != ':'))
+    {
+        return -1;
+    }
+
+    for (i = 11; i < len; i++) {
+        if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9')) {
+            return -1;
+        }
+    }
+
+    h = (s[11] - '0') * 10 + (s[12] - '0');
+    m = (s[14] - '0') * 10 + (s[15] - '0');
+    sec = len == 19 ? (s[17] - '0') * 10 + (s[18] - '0') : 0;
+
+    if (h > 23 || m > 59 || sec > 59) {
+        return -1;
+    }
+
+    *t += h * 3600 + m * 60 + sec;
+
+    return 0;
+}
+
+
 void
 ngx_http_privacy_day_format(int64_t t, char *out)
 {

@@ -27,6 +27,13 @@
 /* "YYYY-MM-DD" (a real date) to the unix time of its midnight, UTC */
 int ngx_http_privacy_day_parse(const u_char *s, size_t len, int64_t *t);
 
+/*
+ * "YYYY-MM-DD", "YYYY-MM-DDTHH:MM" or "YYYY-MM-DDTHH:MM:SS" (a "T" or a
+ * space; the form of <input type="datetime-local">) as UTC
+ */
+int ngx_http_privacy_datetime_parse(const u_char *s, size_t len,
+    int64_t *t);
+
 /* the day of t as "YYYY-MM-DD" and NUL, in out[11] */
 void ngx_http_privacy_day_format(int64_t t, char *out);
 

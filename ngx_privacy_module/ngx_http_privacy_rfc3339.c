@@ -17,7 +17,7 @@ int
 ngx_http_privacy_rfc3339_parse(const char *s, size_t len, int64_t *t)
 {
     int       i, y, mo, d, h, mi, sec, off, sign;
-    int64_t   days;
+    int64_t   days, v;
     size_t    p;
 
     /* YYYY-MM-DD */
@@ -123,7 +123,17 @@ ngx_http_privacy_rfc3339_parse(const char *s, size_t len, int64_t *t)
 
     days = ngx_http_privacy_rfc3339_days(y, mo, d);
 
-    *t = days * 86400 + h * 3600 + mi * 60 + sec - (int64_t) off * 60;
+    v = days * 86400 + h * 3600 + mi * 60 + sec - (int64_t) off * 60;
+
+    /*
+     * in UTC too: "9999-12-31T23:59:59-01:00" is in the year 10000, which
+     * the format (four digits) cannot give back
+     */
+    if (v < NGX_HTTP_PRIVACY_RFC3339_MIN || v > NGX_HTTP_PRIVACY_RFC3339_MAX) {
+        return -1;
+    }
+
+    *t = v;
 
     return 0;
 }

@@ -14,10 +14,14 @@
 #include <stdint.h>
 
 
+/* 1800-01-01T00:00:00Z and 9999-12-31T23:59:59Z */
+#define NGX_HTTP_PRIVACY_RFC3339_MIN  (-5364662400LL)
+#define NGX_HTTP_PRIVACY_RFC3339_MAX  253402300799LL
+
 /*
  * A date-time with "Z" or an offset, fractions ignored, a leap second
- * read as :59; or a full-date (midnight UTC).  Years 1800-9999.
- * 0 and *t on success, -1 otherwise.
+ * read as :59; or a full-date (midnight UTC).  Years 1800-9999, in UTC
+ * as well.  0 and *t on success, -1 otherwise.
  */
 int ngx_http_privacy_rfc3339_parse(const char *s, size_t len, int64_t *t);
 

@@ -190,6 +190,16 @@ test_times(void **state)
                                                     21, &t), -1);
     assert_int_equal(ngx_http_privacy_rfc3339_parse("1799-12-31", 10, &t),
                      -1);
+
+    /* the years 1800-9999 in UTC too (found by fuzz_rfc3339) */
+    assert_int_equal(ngx_http_privacy_rfc3339_parse(
+                         "9999-12-31T23:59:59Z", 20, &t), 0);
+    ngx_http_privacy_rfc3339_format(t, out);
+    assert_string_equal(out, "9999-12-31T23:59:59Z");
+    assert_int_equal(ngx_http_privacy_rfc3339_parse(
+                         "9999-12-31T23:59:59-00:01", 25, &t), -1);
+    assert_int_equal(ngx_http_privacy_rfc3339_parse(
+                         "1800-01-01T00:00:00+00:01", 25, &t), -1);
 }
 
 

@@ -56,8 +56,10 @@ fi
 node check-engines.mjs
 
 
-# the banner, then the rights portal (rights.test.mjs); both always run
+# the banner, the rights portal (rights.test.mjs), the DPO's dashboard
+# (dpo.test.mjs); all always run
 status=0
 node banner.test.mjs || status=$?
 node rights.test.mjs || status=$?
+node dpo.test.mjs || status=$?
 exit $status

@@ -1,0 +1,195 @@
+#!/usr/bin/perl
+
+# Fault: the mail command fails, then hangs (docs/security.md, "Faults";
+# docs/rights.md, "Mail"). A failing privacy_mail_command is logged and
+# the message retried; a hanging one is killed, with everything it
+# started, after 30 seconds, logged, and retried, so that it holds no pool
+# thread and a reload's old worker can exit. Meanwhile pages are served,
+# tracking cookies stripped and the rights portal answers; once the
+# command works the one-time code is delivered. The imported subject, the
+# code requests and the audit entries made before are all still there and
+# PRAGMA integrity_check is ok.
+
+use strict;
+use warnings;
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use JSON::PP;
+use Test::More;
+use PrivacyTest;
+
+my $P = '/privacy';
+my $API = '/api/register';
+my $EMAIL = 'anna@example.se';
+
+# (waits up to 45 s: a reload's old worker may be waiting for the kill)
+my $t = PrivacyTest->new(timeout => 45);
+my $mail = $t->make_dir('mail', worker_owned => 1);
+my $flag = $t->make_dir('flags', worker_owned => 1);
+$t->write_file('mail.sh', <<"EOS");
+#!/bin/sh
+# a sendmail stand-in: fails or hangs while a flag file says so
+if [ -e $flag/fail ]; then cat >/dev/null; exit 75; fi
+if [ -e $flag/hang ]; then
+    cat >/dev/null
+    sleep 3600 &
+    echo \$! >>$flag/sleep.pids
+    wait
+    exit 0
+fi
+f=\$(mktemp $mail/msg-XXXXXXXX)
+cat >"\$f" && mv "\$f" "\$f.eml"
+EOS
+chmod 0755, $t->dir . '/mail.sh';
+
+$t->config(<<"EOF");
+    privacy_secret_file %%SECRET%%;
+    privacy_db %%DB%%;
+    privacy_cookie statistics '^_ga';
+    privacy_cookie necessary '^session\$';
+    privacy_mail_command "%%DIR%%/mail.sh" from=privacy\@shop.example;
+
+    %%BACKEND%%
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        server_name front;
+        privacy on;
+
+        location / {
+            privacy_analytics on;
+            proxy_pass http://127.0.0.1:%%BACKEND_PORT%%;
+        }
+
+        location $P/ {
+            privacy_portal;
+        }
+
+        location $API/ {
+            allow 127.0.0.1;
+            deny all;
+            privacy_register_api;
+        }
+    }
+EOF
+$t->start;
+
+sub count {
+    my ($table) = @_;
+    my $n = eval { $t->sqlite("SELECT count(*) AS n FROM $table")->[0]{n} };
+    return $n // -1;
+}
+
+sub mails { my @m = glob("$mail/*.eml"); return @m }
+
+# alive: a zombie waits for its reaper (an orphan's may be slow) but runs
+# no more
+sub running {
+    my ($pid) = @_;
+    my $stat = PrivacyTest::_slurp("/proc/$pid/stat");
+    return $stat =~ /^\d+ \(.*\) ([A-Z])/ && $1 ne 'Z' && $1 ne 'X';
+}
+
+sub sleepers {
+    return PrivacyTest::_slurp("$flag/sleep.pids") =~ /(\d+)/g;
+}
+
+# pages served with the tracking cookies stripped both ways
+sub pages_ok {
+    my ($what) = @_;
+    my ($served, $stripped) = (0, 0);
+    for my $i (1 .. 10) {
+        my $r = $t->get("/p/$i", { Cookie => '_ga=GA1.2; session=s1' });
+        next unless $r->{status} == 200;
+        $served++;
+        $stripped++ if $r->{content} =~ /^cookie=\[session=s1\]$/m
+            && !grep { /^_ga=GA/ } set_cookies($r);
+    }
+    is($served, 10, "$what: every page served");
+    is($stripped, 10, "$what: tracking cookies stripped both ways");
+}
+
+# a code for the address: the portal's form, then its POST
+sub request_code {
+    my $form = $t->get("$P/rights");
+    my ($csrf) = (set_cookie_map($form)->{privacy_rights_csrf} // '')
+        =~ /^([^;]+)/;
+    my ($tok) = $form->{content} =~ /name="token" value="([^"]+)"/;
+    return $t->post("$P/rights", [ email => $EMAIL, token => $tok ],
+                    { Cookie => $csrf });
+}
+
+my $r = $t->request('POST', "$API/subjects", {
+    headers => { 'Content-Type' => 'application/json' },
+    content => encode_json({ external_id => 'cust-1', kind => 'customer',
+                             name => 'Anna Andersson', email => $EMAIL }) });
+is($r->{status}, 201, 'a subject imported through the register API');
+my $audit = count('audit_log');
+cmp_ok($audit, '>', 0, 'the import is audited');
+
+# --- failing ---------------------------------------------------------------
+
+my $log = length $t->error_log;
+$t->write_file('flags/fail', '');
+is(request_code()->{status}, 200, 'failing: the code request is answered');
+ok($t->wait_for(sub { substr($t->error_log, $log)
+        =~ /privacy_mail_command: privacy_mail_command exited with 75 \(retried later\)/ }, 20),
+    'failing: the error log says the command failed')
+    or diag(substr($t->error_log, $log));
+ok($t->wait_for(sub { $t->sqlite('SELECT attempts, last_error FROM outbox'
+                                 . ' WHERE sent IS NULL')->[0]{last_error} }),
+    'failing: the message waits in the outbox with its error');
+pages_ok('failing');
+
+# --- hanging ---------------------------------------------------------------
+
+$log = length $t->error_log;
+$t->write_file('flags/hang', '');
+unlink "$flag/fail";
+$t->sqlite_do('UPDATE outbox SET next_attempt = 0 WHERE sent IS NULL');
+ok($t->wait_for(sub { sleepers() >= 1 }, 20),
+    'hanging: the command runs and hangs');
+my ($sleeper) = sleepers();
+
+pages_ok('hanging');
+is(request_code()->{status}, 200,
+    'hanging: the rights portal still answers');
+
+# a reload while the command hangs: the old worker waits for its pool
+# threads, so it can exit only because the command is killed
+unlink "$flag/hang";
+ok($t->reload, 'hanging: a reload completes, the old worker exits')
+    or diag($t->reload_error);
+like(substr($t->error_log, $log),
+    qr/privacy_mail_command did not finish in 30 s, killed \(retried later\)/,
+    'hanging: killed after 30 s, and the error log says so');
+ok($t->wait_for(sub { !running($sleeper) }, 10),
+    'hanging: what the command started is killed too');
+pages_ok('after the reload');
+
+# --- working again ---------------------------------------------------------
+
+$t->sqlite_do('UPDATE outbox SET next_attempt = 0 WHERE sent IS NULL');
+ok($t->wait_for(sub { mails() >= 2 }, 30),
+    'working again: both codes are delivered');
+ok($t->wait_for(sub { count('outbox') > 0
+        && !$t->sqlite('SELECT count(*) n FROM outbox WHERE sent IS NULL')
+              ->[0]{n} }, 30),
+    'working again: the outbox has nothing left to send');
+like(join('', map { PrivacyTest::_slurp($_) } mails()),
+    qr/^To: \Q$EMAIL\E\r$/m, 'working again: mailed to the address on record');
+pages_ok('working again');
+
+is(count('subjects'), 1, 'the imported subject is still there');
+cmp_ok(count('audit_log'), '>=', $audit, 'no audit entry lost');
+is($t->sqlite('PRAGMA integrity_check')->[0]{integrity_check}, 'ok',
+    'integrity_check ok');
+
+$t->stop;
+is($t->sqlite('PRAGMA integrity_check')->[0]{integrity_check}, 'ok',
+    'after stop: integrity_check ok');
+
+done_testing;
+undef $t;

@@ -1,0 +1,128 @@
+/*
+ * Copyright (C) ngx_privacy_module authors
+ *
+ * Unit tests of the breach notice (GDPR art. 34): an RFC 5322 message
+ * whose headers the DPO's texts never reach, with CRLF line ends and no
+ * line over 998 bytes; and of the times the incident form accepts.
+ */
+
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ngx_http_privacy_mail_notice.h"
+#include "ngx_http_privacy_report_analytics.h"
+
+
+static void
+test_notice(void **state)
+{
+    char                          *m, *body, *p, *long_line;
+    size_t                         len, line;
+    ngx_http_privacy_mail_text_t   what, cons, meas;
+
+    (void) state;
+
+    long_line = malloc(3000);
+    assert_non_null(long_line);
+    memset(long_line, 'x', 3000);
+
+    what.data = "Stulen dator\nBcc: victim@example.com\r\nTo: x@y";
+    what.len = strlen(what.data);
+    cons.data = long_line;
+    cons.len = 3000;
+    meas.data = "Krypterad.\n\nL\xc3\xb6senord bytta.";
+    meas.len = strlen(meas.data);
+
+    m = ngx_http_privacy_mail_notice(0, "dpo@shop.example",
+                                     "anna@example.se", &what, &cons, &meas,
+                                     1796256000, &len);
+    assert_non_null(m);
+    assert_int_equal(strlen(m), len);
+
+    body = strstr(m, "\r\n\r\n");
+    assert_non_null(body);
+
+    /* the headers are ours alone */
+    assert_memory_equal(m, "From: dpo@shop.example\r\nTo: anna@example.se\r\n"
+                        "Subject: Information om en personuppgiftsincident"
+                        "\r\nDate: Thu, 03 Dec 2026 00:00:00 +0000\r\n",
+                        strlen("From: dpo@shop.example\r\nTo: anna@example.se"
+                               "\r\nSubject: Information om en "
+                               "personuppgiftsincident\r\nDate: Thu, 03 Dec "
+                               "2026 00:00:00 +0000\r\n"));
+    assert_true(strstr(m, "Bcc:") > body);
+
+    /* every line ends in CRLF and fits */
+    line = 0;
+
+    for (p = m; *p; p++) {
+        if (*p == '\n') {
+            assert_true(p > m && p[-1] == '\r');
+            line = 0;
+            continue;
+        }
+
+        assert_true(++line <= 998);
+    }
+
+    assert_non_null(strstr(body, "Stulen dator\r\nBcc: victim@example.com"
+                                 "\r\nTo: x@y\r\n"));
+    assert_non_null(strstr(body, "Krypterad.\r\n\r\nL\xc3\xb6senord "
+                                 "bytta."));
+    assert_non_null(strstr(body, "dpo@shop.example\r\n"));
+
+    free(m);
+    free(long_line);
+}
+
+
+static int64_t
+when(const char *s)
+{
+    int64_t  t;
+
+    t = -1;
+
+    if (ngx_http_privacy_datetime_parse((const u_char *) s, strlen(s), &t)
+        != 0)
+    {
+        return -1;
+    }
+
+    return t;
+}
+
+
+static void
+test_datetime(void **state)
+{
+    (void) state;
+
+    assert_int_equal(when("2026-12-03"), 1796256000);
+    assert_int_equal(when("2026-12-03T14:30"), 1796256000 + 52200);
+    assert_int_equal(when("2026-12-03 14:30:15"), 1796256000 + 52215);
+    assert_int_equal(when("2026-12-03T24:00"), -1);
+    assert_int_equal(when("2026-12-03T14:60"), -1);
+    assert_int_equal(when("2026-12-03T1430"), -1);
+    assert_int_equal(when("2026-12-03X14:30"), -1);
+    assert_int_equal(when("2026-02-30T10:00"), -1);
+    assert_int_equal(when(""), -1);
+}
+
+
+int
+main(void)
+{
+    const struct CMUnitTest  tests[] = {
+        cmocka_unit_test(test_notice),
+        cmocka_unit_test(test_datetime),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
