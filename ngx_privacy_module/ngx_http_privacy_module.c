@@ -428,7 +428,8 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
         ngx_http_privacy_store_sweeps(pmcf->store, pmcf->sweep_interval,
                                       plcf->cookie_max_age == NGX_CONF_UNSET
                                       ? 180 * 86400 : plcf->cookie_max_age,
-                                      pmcf->sweep_dry_run);
+                                      pmcf->sweep_dry_run,
+                                      pmcf->fiscal_month, pmcf->fiscal_day);
 
         rv = ngx_http_privacy_analytics_init_conf(cf, pmcf);
         if (rv != NGX_CONF_OK) {

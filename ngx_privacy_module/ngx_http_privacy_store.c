@@ -138,8 +138,11 @@ ngx_http_privacy_store_retention(ngx_http_privacy_store_t *s,
 
 void
 ngx_http_privacy_store_sweeps(ngx_http_privacy_store_t *s, time_t interval,
-    time_t consent_max_age, ngx_uint_t dry_run)
+    time_t consent_max_age, ngx_uint_t dry_run, ngx_uint_t fiscal_month,
+    ngx_uint_t fiscal_day)
 {
+    s->upkeep.fiscal_month = (unsigned) fiscal_month;
+    s->upkeep.fiscal_day = (unsigned) fiscal_day;
     s->upkeep.sweep_interval = interval;
     s->upkeep.consent_max_age = consent_max_age;
     s->upkeep.sweep_dry = dry_run;

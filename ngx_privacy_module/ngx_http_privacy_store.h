@@ -94,10 +94,12 @@ ngx_int_t ngx_http_privacy_store_retention(ngx_http_privacy_store_t *s,
 
 /*
  * sweeps every interval seconds; consent receipts expire with the
- * consent cookie (max_age); a dry run counts and deletes nothing
+ * consent cookie (max_age); a dry run counts and deletes nothing; the
+ * fiscal year ends on fiscal_month-fiscal_day (bookkeeping)
  */
 void ngx_http_privacy_store_sweeps(ngx_http_privacy_store_t *s,
-    time_t interval, time_t consent_max_age, ngx_uint_t dry_run);
+    time_t interval, time_t consent_max_age, ngx_uint_t dry_run,
+    ngx_uint_t fiscal_month, ngx_uint_t fiscal_day);
 
 /*
  * a sweep (or a dry run) by this worker within a second, due or not

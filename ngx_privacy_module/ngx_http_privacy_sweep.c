@@ -83,6 +83,12 @@ const char  *ngx_http_privacy_sweep_names[] = {
     "analytics",
     "analytics_aggregate",
     "consent",
+    "customer",
+    "supplier",
+    "club",
+    "newsletter",
+    "bookkeeping",
+    "requests",
 };
 
 
@@ -127,6 +133,9 @@ ngx_http_privacy_sweep_analytics(sqlite3 *db, time_t cutoff, int batch,
     sw.category = NGX_HTTP_PRIVACY_SWEEP_ANALYTICS;
     sw.cutoff = cutoff;
     sw.max_age = 0;
+    sw.now = 0;
+    sw.fiscal_month = 12;
+    sw.fiscal_day = 31;
     sw.batch = batch;
     sw.max_batches = max_batches;
     sw.dry_run = 0;
@@ -163,6 +172,11 @@ ngx_http_privacy_sweep_category(sqlite3 *db,
         snprintf(err, err_len, "retention sweep: no category %d",
                  sw->category);
         return SQLITE_MISUSE;
+    }
+
+    if (NGX_HTTP_PRIVACY_SWEEP_REGISTER(sw->category)) {
+        return ngx_http_privacy_sweep_register(db, sw, count, more, err,
+                                               err_len);
     }
 
     sql = &ngx_http_privacy_sweep_sql[sw->category];

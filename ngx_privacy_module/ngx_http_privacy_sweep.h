@@ -21,7 +21,17 @@
 #define NGX_HTTP_PRIVACY_SWEEP_ANALYTICS    0   /* raw page views */
 #define NGX_HTTP_PRIVACY_SWEEP_AGGREGATE    1   /* daily roll-ups */
 #define NGX_HTTP_PRIVACY_SWEEP_CONSENT      2   /* consent receipts */
-#define NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES  3
+/* the subject register's (ngx_http_privacy_sweep_register.c) */
+#define NGX_HTTP_PRIVACY_SWEEP_CUSTOMER     3
+#define NGX_HTTP_PRIVACY_SWEEP_SUPPLIER     4
+#define NGX_HTTP_PRIVACY_SWEEP_CLUB         5
+#define NGX_HTTP_PRIVACY_SWEEP_NEWSLETTER   6
+#define NGX_HTTP_PRIVACY_SWEEP_BOOKKEEPING  7   /* orders */
+#define NGX_HTTP_PRIVACY_SWEEP_REQUESTS     8
+#define NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES  9
+
+#define NGX_HTTP_PRIVACY_SWEEP_REGISTER(c)                                    \
+    ((c) >= NGX_HTTP_PRIVACY_SWEEP_CUSTOMER)
 
 
 /* per category and sweep, as the sweep record keeps them */
@@ -37,13 +47,16 @@ typedef struct {
     int             category;       /* NGX_HTTP_PRIVACY_SWEEP_* */
     time_t          cutoff;         /* reference dates before it go */
     time_t          max_age;        /* consent: the consent cookie's */
+    time_t          now;            /* whether a legal hold has ended */
+    unsigned        fiscal_month;   /* the last day of the fiscal year */
+    unsigned        fiscal_day;
     int             batch;          /* rows per transaction */
     int             max_batches;    /* transactions per call */
     int             dry_run;        /* count, delete nothing */
 } ngx_http_privacy_sweep_t;
 
 
-/* "analytics", "analytics_aggregate", "consent" */
+/* "analytics", "analytics_aggregate", "consent", "customer", ... */
 extern const char  *ngx_http_privacy_sweep_names[];
 
 
@@ -66,6 +79,23 @@ time_t ngx_http_privacy_sweep_cutoff(time_t now,
 int ngx_http_privacy_sweep_category(sqlite3 *db,
     const ngx_http_privacy_sweep_t *sw, ngx_http_privacy_sweep_count_t *count,
     int *more, char *err, size_t err_len);
+
+/*
+ * As ngx_http_privacy_sweep_category(), for a category of the subject
+ * register; the rows of subjects under a legal hold are kept and counted
+ * in held (a dry run counts them too).
+ */
+int ngx_http_privacy_sweep_register(sqlite3 *db,
+    const ngx_http_privacy_sweep_t *sw, ngx_http_privacy_sweep_count_t *count,
+    int *more, char *err, size_t err_len);
+
+/*
+ * The orders placed before the result are past a bookkeeping period
+ * whose cutoff is given: their fiscal year (ending month-day) ended in a
+ * calendar year whose last day is before the cutoff.
+ */
+time_t ngx_http_privacy_sweep_fiscal_limit(time_t cutoff, unsigned month,
+    unsigned day);
 
 /* page views before cutoff, as above without a dry run */
 int ngx_http_privacy_sweep_analytics(sqlite3 *db, time_t cutoff, int batch,

@@ -12,6 +12,7 @@
 
 #include "ngx_http_privacy_upkeep.h"
 #include "ngx_http_privacy_rollup.h"
+#include "ngx_http_privacy_register_schema.h"
 
 
 /*
@@ -316,7 +317,7 @@ ngx_http_privacy_upkeep_swept(ngx_http_privacy_upkeep_t *u)
                           u->sweep_run_dry ? "to be deleted" : "deleted", text);
             break;
 
-        default: /* NGX_HTTP_PRIVACY_SWEEP_CONSENT */
+        case NGX_HTTP_PRIVACY_SWEEP_CONSENT:
             ngx_log_error(NGX_LOG_NOTICE, u->log, 0,
                           "privacy_db \"%V\": retention sweep%s: %L consent "
                           "receipts whose consent ended before "
@@ -326,6 +327,22 @@ ngx_http_privacy_upkeep_swept(ngx_http_privacy_upkeep_t *u)
                                                        : c->deleted),
                           tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
                           u->sweep_run_dry ? "to be deleted" : "deleted", text);
+            break;
+
+        default: /* the subject register's */
+            ngx_log_error(NGX_LOG_NOTICE, u->log, 0,
+                          "privacy_db \"%V\": retention sweep%s: %s: %L "
+                          "past their period (reference date before "
+                          "%4d-%02d-%02d), %L %s, %L kept under hold "
+                          "(privacy_retention %s %V)",
+                          u->path, dry, ngx_http_privacy_sweep_names[i],
+                          (int64_t) c->examined,
+                          tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
+                          (int64_t) (u->sweep_run_dry
+                                     ? c->examined - c->held : c->deleted),
+                          u->sweep_run_dry ? "to be deleted" : "deleted",
+                          (int64_t) c->held,
+                          ngx_http_privacy_sweep_names[i], text);
             break;
         }
     }
@@ -393,10 +410,11 @@ ngx_http_privacy_upkeep_run(void *data, ngx_log_t *log)
 
         /*
          * what a sweep deletes is overwritten with zeros, not left in
-         * free pages of the file
+         * free pages of the file; a subject the sweep erases takes
+         * what cascades with it (docs/database.md)
          */
-        rc = sqlite3_exec(u->db, "PRAGMA secure_delete=ON", NULL,
-                          NULL, NULL);
+        rc = sqlite3_exec(u->db, "PRAGMA secure_delete=ON;"
+                                 "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
         if (rc != SQLITE_OK) {
             goto failed;
         }
@@ -489,6 +507,9 @@ ngx_http_privacy_upkeep_sweep(ngx_http_privacy_upkeep_t *u)
         sw.category = c;
         sw.cutoff = u->sweep_cutoff[c];
         sw.max_age = u->consent_max_age;
+        sw.now = now;
+        sw.fiscal_month = u->fiscal_month;
+        sw.fiscal_day = u->fiscal_day;
         sw.batch = NGX_HTTP_PRIVACY_SWEEP_BATCH;
         sw.max_batches = NGX_HTTP_PRIVACY_SWEEP_RUN;
         sw.dry_run = u->sweep_run_dry;
@@ -604,6 +625,22 @@ ngx_http_privacy_upkeep_sweep_start(ngx_http_privacy_upkeep_t *u, time_t now)
                                      sizeof(u->sweep_error));
         if (rc != SQLITE_OK) {
             goto failed;
+        }
+    }
+
+    /* the register's tables, when no API or page has opened it yet */
+    for (c = NGX_HTTP_PRIVACY_SWEEP_CUSTOMER;
+         c < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES;
+         c++)
+    {
+        if (u->sweep_text[c].len) {
+            rc = ngx_http_privacy_register_schema_migrate(u->db,
+                     u->sweep_error, sizeof(u->sweep_error));
+            if (rc != SQLITE_OK) {
+                goto failed;
+            }
+
+            break;
         }
     }
 

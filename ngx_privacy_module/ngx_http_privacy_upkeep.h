@@ -49,6 +49,8 @@ typedef struct {
     ngx_http_privacy_period_t        sweep_period[NGX_HTTP_PRIVACY_SWEPT];
     time_t                           sweep_interval;
     time_t                           consent_max_age;
+    unsigned                         fiscal_month;   /* bookkeeping */
+    unsigned                         fiscal_day;
     time_t                           sweep_next;     /* look then */
     ngx_uint_t                       sweep_dry;      /* count, keep all */
     /* the DPO asked for a sweep now (UPKEEP_SWEEP_*), and this run's */

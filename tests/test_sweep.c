@@ -556,6 +556,34 @@ test_record(void **state)
 }
 
 
+/*
+ * Bookkeeping: an order's reference date is 31 December of the calendar
+ * year its fiscal year ended in; the orders due are those placed before
+ * the limit.
+ */
+static void
+test_fiscal_limit(void **state)
+{
+    (void) state;
+
+    /* cutoff 2025-01-01: 31 December 2024 is before it, orders of 2024 go */
+    assert_int_equal(ngx_http_privacy_sweep_fiscal_limit(1735689600, 12, 31),
+                     1735689600);
+
+    /* cutoff 2024-12-31: the orders of 2024 stay a day more */
+    assert_int_equal(ngx_http_privacy_sweep_fiscal_limit(1735603200, 12, 31),
+                     1704067200);
+
+    /* a year ending 30 June: what was placed by 30 June 2024 */
+    assert_int_equal(ngx_http_privacy_sweep_fiscal_limit(1735689600, 6, 30),
+                     1719792000);
+    assert_int_equal(ngx_http_privacy_sweep_fiscal_limit(1749945600, 6, 30),
+                     1719792000);
+    assert_int_equal(ngx_http_privacy_sweep_fiscal_limit(1735603200, 6, 30),
+                     1688169600);
+}
+
+
 int
 main(void)
 {
@@ -569,6 +597,7 @@ main(void)
         cmocka_unit_test(test_aggregates),
         cmocka_unit_test(test_dry_run),
         cmocka_unit_test(test_record),
+        cmocka_unit_test(test_fiscal_limit),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
