@@ -507,8 +507,9 @@ $res = post($f, "$P/rights/object", [ objection => 'analytics',
     token => $tokf ]);
 is($res->{status}, 303, 'objection to analytics saved');
 ok($f->{jar}{privacy_consent}, '... and the browser\'s consent cookie marked');
-ok(@{ $t->sqlite("select 1 from consent_receipts where method ="
-                 . " 'analytics_objection'") }, '... with a receipt');
+# the receipt is queued and written by the worker's writer (not at once)
+ok($t->wait_for(sub { @{ $t->sqlite("select 1 from consent_receipts"
+        . " where method = 'analytics_objection'") } }), '... with a receipt');
 get($f, '/objected-page', 'User-Agent' => $UA);
 get(browser(), '/control-page', 'User-Agent' => $UA);
 ok($t->wait_for(sub { @{ $t->sqlite("select 1 from analytics_events where"
