@@ -91,10 +91,26 @@ ngx_http_privacy_dpo_answer(ngx_http_request_t *r,
     }
 
     if (t->op.action != NGX_HTTP_PRIVACY_DPO_SHOW) {
+        if (t->op.result == 2) {
+            return ngx_http_privacy_dpo_message(r, NGX_HTTP_CONFLICT,
+                "Ärendet kom in för mer än en månad sedan: en förlängning "
+                "måste beslutas och meddelas inom den första månaden "
+                "(artikel 12.3).",
+                "The request came in more than a month ago: an extension "
+                "must be decided and told within the first month (Article "
+                "12(3)).");
+        }
+
         if (t->op.result != 0) {
             return ngx_http_privacy_dpo_message(r, NGX_HTTP_NOT_FOUND,
                 "Det finns inget sådant öppet ärende.",
                 "There is no such open request.");
+        }
+
+        /* the person is told of the extension: send it now */
+        if (t->op.notices) {
+            pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+            ngx_http_privacy_rights_mail((ngx_cycle_t *) ngx_cycle, pmcf);
         }
 
         ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,

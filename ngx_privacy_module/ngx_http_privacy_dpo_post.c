@@ -35,6 +35,7 @@ static ngx_int_t ngx_http_privacy_dpo_incident_act(ngx_http_request_t *r,
     ngx_str_t *occurred, ngx_str_t *discovered);
 static ngx_int_t ngx_http_privacy_dpo_request_act(ngx_http_request_t *r,
     ngx_int_t action, ngx_str_t *id, ngx_int_t months, ngx_str_t *text);
+static const char *ngx_http_privacy_dpo_mail_from(ngx_http_request_t *r);
 
 
 /*
@@ -289,6 +290,28 @@ ngx_http_privacy_dpo_post(ngx_http_request_t *r, u_char *body, size_t len)
 }
 
 
+/*
+ * notices to persons go out from the rights portal's address
+ * (privacy_mail_command), NULL-terminated; NULL without one
+ */
+
+static const char *
+ngx_http_privacy_dpo_mail_from(ngx_http_request_t *r)
+{
+    ngx_http_privacy_main_conf_t    *pmcf;
+    ngx_http_privacy_rights_conf_t  *rc;
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+    rc = pmcf->rights;
+
+    if (rc && rc->mail_from.len) {
+        return (const char *) rc->mail_from.data;
+    }
+
+    return NULL;
+}
+
+
 /* POST requests/extend and requests/close: checked, then a pool thread */
 
 static ngx_int_t
@@ -321,6 +344,7 @@ ngx_http_privacy_dpo_request_act(ngx_http_request_t *r, ngx_int_t action,
     ngx_memcpy(t->op.id, id->data, id->len);
     ngx_memcpy(t->op.text, text->data, text->len);
     t->op.text_len = text->len;
+    t->op.mail_from = ngx_http_privacy_dpo_mail_from(r);
 
     return ngx_http_privacy_dpo_start(r, t);
 }
@@ -385,9 +409,7 @@ ngx_http_privacy_dpo_incident_act(ngx_http_request_t *r, ngx_int_t action,
     ngx_str_t *id, ngx_http_privacy_dpo_incident_t *in, ngx_str_t *occurred,
     ngx_str_t *discovered)
 {
-    ngx_http_privacy_dpo_task_t     *t;
-    ngx_http_privacy_main_conf_t    *pmcf;
-    ngx_http_privacy_rights_conf_t  *rc;
+    ngx_http_privacy_dpo_task_t  *t;
 
     t = ngx_http_privacy_dpo_task(r, NGX_HTTP_PRIVACY_DPO_INCIDENTS,
                                   NGX_HTTP_PRIVACY_REPORT_HTML);
@@ -446,13 +468,7 @@ ngx_http_privacy_dpo_incident_act(ngx_http_request_t *r, ngx_int_t action,
 
     *t->op.incident = *in;
 
-    /* notices go out from the rights portal's address (privacy_mail_command) */
-    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
-    rc = pmcf->rights;
-
-    if (rc && rc->mail_from.len) {
-        t->op.mail_from = (const char *) rc->mail_from.data;
-    }
+    t->op.mail_from = ngx_http_privacy_dpo_mail_from(r);
 
     return ngx_http_privacy_dpo_start(r, t);
 }

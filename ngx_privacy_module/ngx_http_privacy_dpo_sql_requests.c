@@ -4,20 +4,29 @@
  * Rights requests as the DPO sees and handles them (docs/dpo-guide.md):
  * every case with its due date, the open ones first and the overdue
  * before them; extending a due date by one or two months with a reason,
- * and closing a case with its outcome (GDPR art. 12(3)), each in a
+ * within the first month, the person told through the outbox, and
+ * closing a case with its outcome (GDPR art. 12(3)), each in a
  * transaction with its audit row.
  */
 
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ngx_http_privacy_dpo_sql.h"
 #include "ngx_http_privacy_dpo_sql_int.h"
+#include "ngx_http_privacy_mail.h"
+#include "ngx_http_privacy_mail_notice.h"
 #include "ngx_http_privacy_rights_token.h"
 
 
 typedef ngx_http_privacy_dpo_op_t  dpo_op_t;
+
+
+static int ngx_http_privacy_dpo_extension_notice(dpo_op_t *op, sqlite3 *db,
+    int64_t subject, const char *email, const char *type, int64_t received,
+    int64_t due);
 
 
 static const ngx_http_privacy_rcol_t  ngx_http_privacy_dpo_requests_cols[] =
@@ -209,9 +218,64 @@ ngx_http_privacy_dpo_requests_forms(dpo_op_t *op, sqlite3 *db,
 }
 
 
+/* the extension told to the person through the outbox (art. 12(3)) */
+
+static int
+ngx_http_privacy_dpo_extension_notice(dpo_op_t *op, sqlite3 *db,
+    int64_t subject, const char *email, const char *type, int64_t received,
+    int64_t due)
+{
+    int                            rc;
+    char                          *msg;
+    size_t                         len;
+    sqlite3_stmt                  *st;
+    ngx_http_privacy_mail_text_t   reason;
+
+    if (op->mail_from == NULL
+        || !ngx_http_privacy_mail_address_ok(email, strlen(email)))
+    {
+        return SQLITE_OK;
+    }
+
+    reason.data = op->text;
+    reason.len = op->text_len;
+
+    msg = ngx_http_privacy_mail_extension(op->mail_from, email, type,
+                                          received, due, &reason, op->now,
+                                          &len);
+    if (msg == NULL) {
+        return SQLITE_NOMEM;
+    }
+
+    rc = sqlite3_prepare_v2(db, "INSERT INTO outbox (subject, purpose,"
+                            " recipient, message, created, next_attempt)"
+                            " VALUES (?1, 'request_extension', ?2, ?3, ?4,"
+                            " ?4)", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, subject);
+        sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 3, msg, (int) len, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, op->now);
+
+        rc = sqlite3_step(st);
+        rc = (rc == SQLITE_DONE) ? SQLITE_OK : rc;
+    }
+
+    sqlite3_finalize(st);
+    free(msg);
+
+    if (rc == SQLITE_OK) {
+        op->notices++;
+    }
+
+    return rc;
+}
+
+
 /*
  * POST requests/extend and requests/close: op->id, op->text (the reason
- * or the outcome), op->months.  op->result: 0 done, 1 no such open case.
+ * or the outcome), op->months.  op->result: 0 done, 1 no such open case,
+ * 2 too late to extend (the first month is over).
  */
 
 int
@@ -219,7 +283,8 @@ ngx_http_privacy_dpo_requests_act(dpo_op_t *op, ngx_http_privacy_rdb_t *rdb)
 {
     int            rc, extend;
     char           subject[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 1];
-    int64_t        id, received;
+    char           email[256], type[16];
+    int64_t        id, received, sid, due;
     sqlite3       *db;
     sqlite3_stmt  *st;
 
@@ -233,8 +298,8 @@ ngx_http_privacy_dpo_requests_act(dpo_op_t *op, ngx_http_privacy_rdb_t *rdb)
     }
 
     rc = sqlite3_prepare_v2(db,
-             "SELECT r.id, r.received, s.subject_id FROM requests r"
-             " LEFT JOIN subjects s ON s.id = r.subject"
+             "SELECT r.id, r.received, s.subject_id, s.id, s.email, r.type"
+             " FROM requests r LEFT JOIN subjects s ON s.id = r.subject"
              " WHERE r.request_id = ?1 AND r.status <> 'closed'",
              -1, &st, NULL);
     if (rc != SQLITE_OK) {
@@ -268,8 +333,33 @@ ngx_http_privacy_dpo_requests_act(dpo_op_t *op, ngx_http_privacy_rdb_t *rdb)
         subject[sizeof(subject) - 1] = '\0';
     }
 
+    sid = sqlite3_column_int64(st, 3);
+    email[0] = '\0';
+
+    if (sqlite3_column_type(st, 4) == SQLITE_TEXT
+        && (size_t) sqlite3_column_bytes(st, 4) < sizeof(email))
+    {
+        memcpy(email, sqlite3_column_text(st, 4),
+               sqlite3_column_bytes(st, 4) + 1);
+    }
+
+    snprintf(type, sizeof(type), "%s",
+             (const char *) sqlite3_column_text(st, 5));
+
     sqlite3_finalize(st);
     st = NULL;
+
+    /*
+     * art. 12(3): the person is told of an extension, with its reasons,
+     * within a month of receipt; after that it is too late to extend
+     */
+    if (extend && op->now > ngx_http_privacy_rights_add_months(received, 1)) {
+        ngx_http_privacy_rdb_rollback(rdb);
+        op->result = 2;
+        return SQLITE_OK;
+    }
+
+    due = ngx_http_privacy_rights_add_months(received, 1 + op->months);
 
     if (extend) {
         /* at most two further months after the first (art. 12(3)) */
@@ -280,8 +370,7 @@ ngx_http_privacy_dpo_requests_act(dpo_op_t *op, ngx_http_privacy_rdb_t *rdb)
             goto failed;
         }
 
-        sqlite3_bind_int64(st, 2,
-            ngx_http_privacy_rights_add_months(received, 1 + op->months));
+        sqlite3_bind_int64(st, 2, due);
 
     } else {
         rc = sqlite3_prepare_v2(db,
@@ -303,6 +392,14 @@ ngx_http_privacy_dpo_requests_act(dpo_op_t *op, ngx_http_privacy_rdb_t *rdb)
 
     if (rc != SQLITE_DONE) {
         goto failed;
+    }
+
+    if (extend && email[0]) {
+        rc = ngx_http_privacy_dpo_extension_notice(op, db, sid, email, type,
+                                                   received, due);
+        if (rc != SQLITE_OK) {
+            goto failed;
+        }
     }
 
     if (ngx_http_privacy_rdb_audit(rdb, "dpo", extend ? "request.extend"

@@ -19,6 +19,12 @@
 
 static void ngx_http_privacy_notice_text(ngx_http_privacy_rbuf_t *b,
     ngx_http_privacy_mail_text_t *t);
+static int ngx_http_privacy_notice_head(ngx_http_privacy_rbuf_t *b,
+    const char *lang, const char *from, const char *to, const char *subject,
+    int64_t now);
+static char *ngx_http_privacy_notice_done(ngx_http_privacy_rbuf_t *b,
+    size_t *len);
+static const char *ngx_http_privacy_notice_type(const char *type, int lang);
 
 
 static void
@@ -58,17 +64,16 @@ ngx_http_privacy_notice_text(ngx_http_privacy_rbuf_t *b,
 }
 
 
-char *
-ngx_http_privacy_mail_notice(int lang, const char *from, const char *to,
-    ngx_http_privacy_mail_text_t *what,
-    ngx_http_privacy_mail_text_t *consequences,
-    ngx_http_privacy_mail_text_t *measures, int64_t now, size_t *len)
+/* the message's header: b is set up; -1 if the date or the id failed */
+
+static int
+ngx_http_privacy_notice_head(ngx_http_privacy_rbuf_t *b, const char *lang,
+    const char *from, const char *to, const char *subject, int64_t now)
 {
-    char                     date[64];
-    u_char                   rnd[12], id[24];
-    time_t                   t;
-    struct tm                tm;
-    ngx_http_privacy_rbuf_t  b;
+    char       date[64];
+    u_char     rnd[12], id[24];
+    time_t     t;
+    struct tm  tm;
 
     t = (time_t) now;
 
@@ -77,14 +82,14 @@ ngx_http_privacy_mail_notice(int lang, const char *from, const char *to,
            == 0
         || ngx_http_privacy_random(rnd, sizeof(rnd)) != 0)
     {
-        return NULL;
+        return -1;
     }
 
     ngx_http_privacy_hex(rnd, sizeof(rnd), id);
 
-    memset(&b, 0, sizeof(b));
+    memset(b, 0, sizeof(ngx_http_privacy_rbuf_t));
 
-    ngx_http_privacy_rbuf_printf(&b,
+    ngx_http_privacy_rbuf_printf(b,
         "From: %s\r\n"
         "To: %s\r\n"
         "Subject: %s\r\n"
@@ -96,10 +101,44 @@ ngx_http_privacy_mail_notice(int lang, const char *from, const char *to,
         "Content-Language: %s\r\n"
         "Auto-Submitted: auto-generated\r\n"
         "\r\n",
-        from, to,
-        lang == 0 ? "Information om en personuppgiftsincident"
-                  : "Information about a personal data breach",
-        date, (char *) id, lang == 0 ? "sv" : "en");
+        from, to, subject, date, (char *) id, lang);
+
+    return 0;
+}
+
+
+/* a message's text as the caller's malloc'd string, or NULL */
+
+static char *
+ngx_http_privacy_notice_done(ngx_http_privacy_rbuf_t *b, size_t *len)
+{
+    if (b->failed) {
+        ngx_http_privacy_rbuf_free(b);
+        return NULL;
+    }
+
+    *len = b->len;
+
+    return (char *) b->data;
+}
+
+
+char *
+ngx_http_privacy_mail_notice(int lang, const char *from, const char *to,
+    ngx_http_privacy_mail_text_t *what,
+    ngx_http_privacy_mail_text_t *consequences,
+    ngx_http_privacy_mail_text_t *measures, int64_t now, size_t *len)
+{
+    ngx_http_privacy_rbuf_t  b;
+
+    if (ngx_http_privacy_notice_head(&b, lang == 0 ? "sv" : "en", from, to,
+            lang == 0 ? "Information om en personuppgiftsincident"
+                      : "Information about a personal data breach",
+            now)
+        != 0)
+    {
+        return NULL;
+    }
 
     ngx_http_privacy_rbuf_str(&b, lang == 0
         ? "Hej,\r\n\r\nVi har haft en s\xc3\xa4kerhetsincident som r\xc3\xb6r"
@@ -125,12 +164,99 @@ ngx_http_privacy_mail_notice(int lang, const char *from, const char *to,
         ? "Fr\xc3\xa5gor besvaras av v\xc3\xa5rt dataskyddsombud: %s\r\n"
         : "Our data protection officer answers questions: %s\r\n", from);
 
-    if (b.failed) {
-        ngx_http_privacy_rbuf_free(&b);
+    return ngx_http_privacy_notice_done(&b, len);
+}
+
+
+/* the request's type in words: sv, en */
+
+static const char *
+ngx_http_privacy_notice_type(const char *type, int lang)
+{
+    size_t  i;
+
+    static const char  *types[][3] = {
+        { "access", "tillg\xc3\xa5ng till dina uppgifter",
+          "access to your data" },
+        { "portability", "dataportabilitet", "data portability" },
+        { "rectification", "r\xc3\xa4ttelse", "rectification" },
+        { "erasure", "radering", "erasure" },
+        { "restriction", "begr\xc3\xa4nsning", "restriction" },
+        { "objection", "inv\xc3\xa4ndning", "objection" },
+    };
+
+    for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        if (strcmp(types[i][0], type) == 0) {
+            return types[i][1 + lang];
+        }
+    }
+
+    return type;
+}
+
+
+char *
+ngx_http_privacy_mail_extension(const char *from, const char *to,
+    const char *type, int64_t received, int64_t due,
+    ngx_http_privacy_mail_text_t *reason, int64_t now, size_t *len)
+{
+    char                     rday[16], dday[16];
+    time_t                   t;
+    struct tm                tm;
+    ngx_http_privacy_rbuf_t  b;
+
+    t = (time_t) received;
+
+    if (gmtime_r(&t, &tm) == NULL
+        || strftime(rday, sizeof(rday), "%Y-%m-%d", &tm) == 0)
+    {
         return NULL;
     }
 
-    *len = b.len;
+    t = (time_t) due;
 
-    return (char *) b.data;
+    if (gmtime_r(&t, &tm) == NULL
+        || strftime(dday, sizeof(dday), "%Y-%m-%d", &tm) == 0)
+    {
+        return NULL;
+    }
+
+    /* the subject's language is not known: both, Swedish first */
+    if (ngx_http_privacy_notice_head(&b, "sv, en", from, to,
+            /* RFC 2047: "Ditt ärende tar längre tid" */
+            "=?UTF-8?B?RGl0dCDDpHJlbmRlIHRhciBsw6RuZ3JlIHRpZA==?="
+            " / Your request will take longer", now)
+        != 0)
+    {
+        return NULL;
+    }
+
+    ngx_http_privacy_rbuf_printf(&b,
+        "Hej,\r\n\r\nDin beg\xc3\xa4ran om %s, som vi tog emot %s, "
+        "beh\xc3\xb6ver mer tid\r\n\xc3\xa4n en m\xc3\xa5nad. Enligt "
+        "dataskyddsf\xc3\xb6rordningen (artikel 12.3) f\xc3\xa5r vi\r\n"
+        "f\xc3\xb6rl\xc3\xa4nga tiden n\xc3\xa4r det beh\xc3\xb6vs; du"
+        " f\xc3\xa5r v\xc3\xa5rt svar senast %s.\r\n\r\nSk\xc3\xa4let:"
+        "\r\n", ngx_http_privacy_notice_type(type, 0), rday, dday);
+    ngx_http_privacy_notice_text(&b, reason);
+
+    ngx_http_privacy_rbuf_printf(&b,
+        "Du kan klaga hos Integritetsskyddsmyndigheten (imy.se) eller "
+        "v\xc3\xa4nda dig\r\ntill domstol. Fr\xc3\xa5gor besvaras av "
+        "v\xc3\xa5rt dataskyddsombud: %s\r\n\r\n-- \r\n\r\n", from);
+
+    ngx_http_privacy_rbuf_printf(&b,
+        "Hello,\r\n\r\nYour request for %s, which we received on %s, "
+        "needs more than\r\na month. The GDPR (Article 12(3)) lets us "
+        "extend the time when needed;\r\nyou will have our answer by %s."
+        "\r\n\r\nThe reason:\r\n",
+        ngx_http_privacy_notice_type(type, 1), rday, dday);
+    ngx_http_privacy_notice_text(&b, reason);
+
+    ngx_http_privacy_rbuf_printf(&b,
+        "You may complain to the supervisory authority (in Sweden IMY, "
+        "imy.se) or\r\ngo to court. Our data protection officer answers "
+        "questions: %s\r\n", from);
+
+    return ngx_http_privacy_notice_done(&b, len);
 }

@@ -1,10 +1,12 @@
 /*
  * Copyright (C) ngx_privacy_module authors
  *
- * The notice to a person affected by a personal-data breach (GDPR art.
- * 34(2)): in clear language, what happened, its likely consequences,
- * the measures taken, and whom to contact, as an RFC 5322 message for
- * the outbox (ngx_http_privacy_mail.h).  Pure C: no nginx headers.
+ * Notices to a person, as RFC 5322 messages for the outbox
+ * (ngx_http_privacy_mail.h): to one affected by a personal-data breach
+ * (GDPR art. 34(2): in clear language, what happened, its likely
+ * consequences, the measures taken, and whom to contact), and to one
+ * whose request takes longer than a month (art. 12(3): the new date and
+ * the reason).  Pure C: no nginx headers.
  */
 
 #ifndef _NGX_HTTP_PRIVACY_MAIL_NOTICE_H_INCLUDED_
@@ -31,6 +33,16 @@ char *ngx_http_privacy_mail_notice(int lang, const char *from,
     const char *to, ngx_http_privacy_mail_text_t *what,
     ngx_http_privacy_mail_text_t *consequences,
     ngx_http_privacy_mail_text_t *measures, int64_t now, size_t *len);
+
+/*
+ * The extension of a rights request of type ("access", "erasure", ...)
+ * received at received, now due at due, for the DPO's reason; in Swedish
+ * and English, as the subject's language is not recorded.  Returns a
+ * malloc'd message and its length, or NULL.
+ */
+char *ngx_http_privacy_mail_extension(const char *from, const char *to,
+    const char *type, int64_t received, int64_t due,
+    ngx_http_privacy_mail_text_t *reason, int64_t now, size_t *len);
 
 
 #endif /* _NGX_HTTP_PRIVACY_MAIL_NOTICE_H_INCLUDED_ */

@@ -2,7 +2,8 @@
 
 # The DPO's requests, cookies and audit reports (issue #22,
 # docs/dpo-guide.md): rights requests with their due dates, overdue first;
-# extending a due date with a reason and closing a case with an outcome
+# extending a due date with a reason (within the first month, the person
+# told by mail, art. 12(3)) and closing a case with an outcome
 # from the page's forms (Origin and token checked), each audited; every
 # cookie name seen, the unclassified first with a suggested pattern; the
 # audit log filtered, its chain verified on the page and a tampered row
@@ -24,10 +25,18 @@ my $DAY = 86400;
 my $AUTH = 'Basic ' . encode_base64('dpo:s3cret', '');
 
 my $t = PrivacyTest->new;
+my $mail = $t->make_dir('mail', worker_owned => 1);
+$t->write_file('mail.sh', <<"EOS");
+#!/bin/sh
+f=\$(mktemp $mail/msg-XXXXXXXX)
+cat >"\$f" && mv "\$f" "\$f.eml"
+EOS
+chmod 0755, $t->dir . '/mail.sh';
 $t->write_file('htpasswd', "dpo:{PLAIN}s3cret\n");
 $t->config(<<"EOF");
     privacy_secret_file %%SECRET%%;
     privacy_db %%DB%%;
+    privacy_mail_command "%%DIR%%/mail.sh" from=dpo\@shop.example;
     privacy_cookie necessary '^session\$';
     privacy_unclassified keep;
 
@@ -62,8 +71,9 @@ is(get('requests.json')->{status}, 200, 'requests.json on a new register');
 
 my $now = time;
 my $EVIL = qq{=cmd|' /C calc'!A0,<script>alert(1)</script>\n"x"};
-$t->sqlite_do('INSERT INTO subjects (subject_id, external_id, created,'
-    . ' updated) VALUES (?, ?, 0, 0)', 'a1' x 16, 'k1');
+$t->sqlite_do('INSERT INTO subjects (subject_id, external_id, email,'
+    . ' created, updated) VALUES (?, ?, ?, 0, 0)', 'a1' x 16, 'k1',
+    'karin@example.se');
 my $ins = 'INSERT INTO requests (request_id, subject, type, status,'
     . ' received, due, outcome) VALUES (?, (SELECT id FROM subjects),'
     . ' ?, ?, ?, ?, ?)';
@@ -136,6 +146,35 @@ my @rt = gmtime $row->{received};
 my @dt = gmtime $row->{due};
 is(($dt[5] * 12 + $dt[4]) - ($rt[5] * 12 + $rt[4]), 3,
     'due three calendar months after receipt');
+
+# art. 12(3): the person is told, with the reason and the new date
+my @msgs;
+ok($t->wait_for(sub { @msgs = glob("$mail/*.eml"); @msgs == 1 }),
+    'the person is told of the extension');
+open my $fh, '<', $msgs[0] or die "$msgs[0]: $!";
+my $msg = do { local $/; <$fh> };
+close $fh;
+like($msg, qr/^To: karin\@example\.se\r$/m, 'to the subject');
+like($msg, qr/^Subject: =\?UTF-8\?B\?[A-Za-z0-9+\/=]+\?= \/ Your request/m,
+    'an ASCII subject line (RFC 2047)');
+my $due = sprintf '%04d-%02d-%02d', $dt[5] + 1900, $dt[4] + 1, $dt[3];
+like($msg, qr/Your request for erasure, which we received on \S+, needs/,
+    'what was asked, in English');
+like($msg, qr/Din begäran om radering/, 'and in Swedish');
+like($msg, qr/by \Q$due\E\./, 'the new due date');
+like($msg, qr/Många ärenden <just nu>/, 'the reason, as written');
+is($t->sqlite("SELECT count(*) AS n FROM outbox WHERE purpose ="
+    . " 'request_extension' AND sent IS NOT NULL")->[0]{n}, 1,
+    'sent through the outbox');
+
+$r = post('requests/extend', [token => $token, request_id => 'req-late',
+    months => 1, reason => 'too late']);
+is($r->{status}, 409, 'no extension after the first month');
+like($r->{content}, qr/within the first month|inom den första månaden/,
+    'saying why');
+is($t->sqlite("SELECT status FROM requests WHERE request_id = 'req-late'")
+    ->[0]{status}, 'open', 'the late case unchanged');
+is(scalar(() = glob("$mail/*.eml")), 1, 'and no message for it');
 
 $r = post('requests/extend', [token => $token, request_id => 'req-soon',
     months => 3, reason => 'x']);

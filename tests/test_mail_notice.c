@@ -1,9 +1,10 @@
 /*
  * Copyright (C) ngx_privacy_module authors
  *
- * Unit tests of the breach notice (GDPR art. 34): an RFC 5322 message
- * whose headers the DPO's texts never reach, with CRLF line ends and no
- * line over 998 bytes; and of the times the incident form accepts.
+ * Unit tests of the breach notice (GDPR art. 34) and the extension notice
+ * (art. 12(3)): RFC 5322 messages whose headers the DPO's texts never
+ * reach, with ASCII headers, CRLF line ends and no line over 998 bytes;
+ * and of the times the incident form accepts.
  */
 
 
@@ -19,11 +20,40 @@
 #include "ngx_http_privacy_report_analytics.h"
 
 
+/* every line ends in CRLF and fits (RFC 5322 2.1.1); headers ASCII */
+
+static void
+check_lines(const char *m)
+{
+    size_t       line;
+    const char  *p, *body;
+
+    body = strstr(m, "\r\n\r\n");
+    assert_non_null(body);
+
+    line = 0;
+
+    for (p = m; *p; p++) {
+        if (p < body) {
+            assert_true((unsigned char) *p < 0x80);
+        }
+
+        if (*p == '\n') {
+            assert_true(p > m && p[-1] == '\r');
+            line = 0;
+            continue;
+        }
+
+        assert_true(++line <= 998);
+    }
+}
+
+
 static void
 test_notice(void **state)
 {
-    char                          *m, *body, *p, *long_line;
-    size_t                         len, line;
+    char                          *m, *body, *long_line;
+    size_t                         len;
     ngx_http_privacy_mail_text_t   what, cons, meas;
 
     (void) state;
@@ -58,18 +88,7 @@ test_notice(void **state)
                                "2026 00:00:00 +0000\r\n"));
     assert_true(strstr(m, "Bcc:") > body);
 
-    /* every line ends in CRLF and fits */
-    line = 0;
-
-    for (p = m; *p; p++) {
-        if (*p == '\n') {
-            assert_true(p > m && p[-1] == '\r');
-            line = 0;
-            continue;
-        }
-
-        assert_true(++line <= 998);
-    }
+    check_lines(m);
 
     assert_non_null(strstr(body, "Stulen dator\r\nBcc: victim@example.com"
                                  "\r\nTo: x@y\r\n"));
@@ -79,6 +98,53 @@ test_notice(void **state)
 
     free(m);
     free(long_line);
+}
+
+
+static void
+test_extension(void **state)
+{
+    char                          *m, *body;
+    size_t                         len;
+    ngx_http_privacy_mail_text_t   reason;
+
+    (void) state;
+
+    reason.data = "M\xc3\xa5nga \xc3\xa4renden.\nSubject: spoofed\r\n";
+    reason.len = strlen(reason.data);
+
+    /* received 2026-01-31, due three calendar months later */
+    m = ngx_http_privacy_mail_extension("dpo@shop.example",
+                                        "anna@example.se", "erasure",
+                                        1769817600, 1777507200, &reason,
+                                        1796256000, &len);
+    assert_non_null(m);
+    assert_int_equal(strlen(m), len);
+    check_lines(m);
+
+    body = strstr(m, "\r\n\r\n");
+    assert_non_null(strstr(m, "\r\nSubject: =?UTF-8?B?"));
+    assert_non_null(strstr(m, "\r\nContent-Language: sv, en\r\n"));
+    assert_true(strstr(m, "Subject: spoofed") > body);
+
+    assert_non_null(strstr(body, "om radering, som vi tog emot 2026-01-31"));
+    assert_non_null(strstr(body, "senast 2026-04-30."));
+    assert_non_null(strstr(body, "for erasure, which we received on "
+                                 "2026-01-31"));
+    assert_non_null(strstr(body, "by 2026-04-30."));
+    assert_non_null(strstr(body, "M\xc3\xa5nga \xc3\xa4renden.\r\n"
+                                 "Subject: spoofed\r\n"));
+
+    free(m);
+
+    /* an unknown type is named as it is */
+    m = ngx_http_privacy_mail_extension("dpo@shop.example",
+                                        "anna@example.se", "other",
+                                        1769817600, 1777507200, &reason,
+                                        1796256000, &len);
+    assert_non_null(m);
+    assert_non_null(strstr(m, "request for other,"));
+    free(m);
 }
 
 
@@ -121,6 +187,7 @@ main(void)
 {
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_notice),
+        cmocka_unit_test(test_extension),
         cmocka_unit_test(test_datetime),
     };
 
