@@ -74,15 +74,16 @@ typedef struct {
     ngx_thread_pool_t               *thread_pool;
     ngx_http_privacy_store_t        *store;
 
-    /* the subject register: its keys and the API's per-worker state */
+    /*
+     * the subject register: its keys, and whether a location has
+     * privacy_register_api (the connections are per worker:
+     * ngx_http_privacy_worker.h)
+     */
     void                            *register_keys;
-    void                            *register_api;
+    ngx_uint_t                       register_api;
 
-    /* the rights portal: its keys, per-worker state, privacy_mail_command */
+    /* the rights portal: its keys, privacy_mail_command, the mail timer */
     void                            *rights;
-
-    /* the DPO's reports: their per-worker connection (privacy_dpo) */
-    void                            *dpo;
 } ngx_http_privacy_main_conf_t;
 
 
