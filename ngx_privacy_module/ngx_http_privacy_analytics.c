@@ -45,6 +45,37 @@ static ngx_int_t ngx_http_privacy_pseudonym(ngx_http_request_t *r,
     ngx_http_privacy_event_t *ev);
 
 
+/*
+ * The search-term scrubber: analytics and $privacy_request_line use it,
+ * so it exists with or without privacy_db.
+ */
+
+char *
+ngx_http_privacy_scrubber_init(ngx_conf_t *cf,
+    ngx_http_privacy_main_conf_t *pmcf)
+{
+    char                 err[256];
+    ngx_pool_cleanup_t  *cln;
+
+    pmcf->scrubber = ngx_http_privacy_scrubber_create(err, sizeof(err));
+    if (pmcf->scrubber == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "privacy analytics: %s", err);
+        return NGX_CONF_ERROR;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_http_privacy_scrubber_cleanup;
+    cln->data = pmcf->scrubber;
+
+    return NGX_CONF_OK;
+}
+
+
 char *
 ngx_http_privacy_analytics_init_conf(ngx_conf_t *cf,
     ngx_http_privacy_main_conf_t *pmcf)
@@ -63,21 +94,6 @@ ngx_http_privacy_analytics_init_conf(ngx_conf_t *cf,
     }
 
     pmcf->daykey_zone->init = ngx_http_privacy_analytics_zone_init;
-
-    pmcf->scrubber = ngx_http_privacy_scrubber_create(err, sizeof(err));
-    if (pmcf->scrubber == NULL) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "privacy analytics: %s", err);
-        return NGX_CONF_ERROR;
-    }
-
-    cln = ngx_pool_cleanup_add(cf->pool, 0);
-    if (cln == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    cln->handler = ngx_http_privacy_scrubber_cleanup;
-    cln->data = pmcf->scrubber;
 
     /*
      * The bot patterns: the built-in crawler-user-agents list, or the

@@ -369,6 +369,11 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
         return rv;
     }
 
+    rv = ngx_http_privacy_scrubber_init(cf, pmcf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
     /* the newest public suffix list: the system's file or libpsl's own */
     pmcf->psl = psl_latest(NULL);
 
