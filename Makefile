@@ -141,8 +141,10 @@ tests/bin/fuzz_%: tests/fuzz/fuzz_%.c $$(call pure,$$* $$(FUZZ_DEPS_$$*)) | deps
 
 # every tests/fuzz/fuzz_X.c is a target; its seed corpus is
 # tests/fuzz/corpus/X/ (read, never written: new inputs go to a scratch
-# directory); FUZZ_DEPS_X lists the other pure files it links
-fuzz: $(FUZZ_TARGETS)
+# directory); FUZZ_DEPS_X lists the other pure files it links.  The policy
+# document loader is fuzzed through "nginx -t" (tests/fuzz/policy.pl),
+# with the ASan+UBSan module when build-asan/ has it
+fuzz: $(FUZZ_TARGETS) $(MODULE)
 	@set -e; for f in $(FUZZ_TARGETS); do \
 	    n=$${f#tests/bin/fuzz_}; c=tests/fuzz/corpus/$$n; \
 	    w=$$(mktemp -d /tmp/fuzz-$$n.XXXXXX); \
@@ -155,6 +157,8 @@ fuzz: $(FUZZ_TARGETS)
 	    grep -E "stat::number_of_executed_units|stat::peak_rss" \
 	        tests/bin/fuzz-$$n.log; rm -rf $$w; \
 	done
+	@echo "== tests/fuzz/policy.pl ($(FUZZ_SECONDS) s, nginx -t)"
+	@tests/fuzz/policy.pl $(FUZZ_SECONDS)
 
 # headless Chromium through playwright-core (npm), see tests/browser/
 browser: $(MODULE)

@@ -13,6 +13,7 @@
  */
 
 
+#include <ctype.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -22,6 +23,8 @@
 static size_t ngx_http_privacy_path_segment(
     const ngx_http_privacy_scrubber_t *s, const u_char *seg, size_t len,
     u_char *buf, const u_char **res);
+static int ngx_http_privacy_path_suspect(const u_char *p, size_t len);
+static int ngx_http_privacy_path_alnum(u_char c);
 
 
 /* letters and the punctuation that cannot start a replacement */
@@ -127,21 +130,83 @@ ngx_http_privacy_path_segment(const ngx_http_privacy_scrubber_t *s,
     rc = ngx_http_privacy_search_clean(s, NGX_HTTP_PRIVACY_SEARCH_PATH, seg,
                                        len, buf, &n, &replaced);
 
-    if (rc == NGX_HTTP_PRIVACY_SEARCH_OK && replaced == 0) {
+    /*
+     * Kept as sent only if the bytes as sent do not look like an address
+     * or a number either: "anna%40@example.se" decodes to no address
+     * ("anna@@example.se") yet names one.
+     */
+    if (rc == NGX_HTTP_PRIVACY_SEARCH_OK && replaced == 0
+        && !ngx_http_privacy_path_suspect(seg, len))
+    {
         *res = seg;
         return len;
     }
 
-    if (rc == NGX_HTTP_PRIVACY_SEARCH_OK) {
+    if (rc == NGX_HTTP_PRIVACY_SEARCH_OK && replaced) {
         *res = buf;
         return n;
     }
 
     /*
      * Invalid UTF-8, more than NGX_HTTP_PRIVACY_SEARCH_RAW_MAX bytes,
-     * encoded deeper than the unmasking bound, nothing but spaces: none
-     * of it can be shown to be clean.
+     * encoded deeper than the unmasking bound, nothing but spaces, an
+     * address or a number only in the bytes as sent: none of it can be
+     * shown to be clean.
      */
     *res = (const u_char *) NGX_HTTP_PRIVACY_PATH_REDACTED;
     return sizeof(NGX_HTTP_PRIVACY_PATH_REDACTED) - 1;
+}
+
+
+/*
+ * 1 if the bytes as sent hold an ASCII "x@y.z" or a run of
+ * NGX_HTTP_PRIVACY_SEARCH_PATH_DIGITS digits (escapes such as "%40" are
+ * not digits): a superset of what the scrubber's rules match.
+ */
+static int
+ngx_http_privacy_path_suspect(const u_char *p, size_t len)
+{
+    size_t  i, j, digits;
+
+    digits = 0;
+
+    for (i = 0; i < len; i++) {
+        if (p[i] == '%' && len - i > 2 && isxdigit(p[i + 1])
+            && isxdigit(p[i + 2]))
+        {
+            digits = 0;
+            i += 2;
+            continue;
+        }
+
+        digits = (p[i] >= '0' && p[i] <= '9') ? digits + 1 : 0;
+
+        if (digits >= NGX_HTTP_PRIVACY_SEARCH_PATH_DIGITS) {
+            return 1;
+        }
+
+        if (p[i] != '@' || i == 0 || !ngx_http_privacy_path_alnum(p[i - 1])) {
+            continue;
+        }
+
+        for (j = i + 1; j < len && ngx_http_privacy_path_alnum(p[j]); j++) {
+            /* void */
+        }
+
+        if (j > i + 1 && j + 1 < len && p[j] == '.'
+            && ngx_http_privacy_path_alnum(p[j + 1]))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+ngx_http_privacy_path_alnum(u_char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+           || (c >= '0' && c <= '9');
 }

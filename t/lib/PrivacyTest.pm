@@ -780,7 +780,9 @@ sub _finish {
 # $at_end: called from END, i.e. the script is over (or dying)
 sub _cleanup {
     my ($self, $at_end) = @_;
-    return if $self->{owner_pid} != $$;
+    # once: END cleans the live ones, and their DESTROY comes later, in
+    # global destruction, when Test::More can no longer be asked anything
+    return if $self->{owner_pid} != $$ || $self->{cleaned}++;
     my $tb = Test::More->builder;
 
     # The check may still be counted before done_testing, or at any time
