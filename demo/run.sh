@@ -227,7 +227,12 @@ cat <<EOF
         a customer imported at start, with orders (docs/api.md); the
         personnummer is encrypted in the register
 
-  Logs: $RUN/logs/ (access.log shows consent and stripped cookies)
+    curl -si $url/product.html | grep -i set-cookie
+        the backend's unclassified recently_viewed is removed
+        (privacy_unclassified strip), as the cookie page says
+
+  Logs: $RUN/logs/ (access.log shows consent and stripped cookies; the
+  client as a keyed hash and the request line scrubbed: no IP address)
 EOF
 
 if [ "$mode" = background ]; then

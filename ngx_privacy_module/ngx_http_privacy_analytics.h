@@ -10,6 +10,8 @@
 
 #include "ngx_http_privacy_conf.h"
 
+char *ngx_http_privacy_scrubber_init(ngx_conf_t *cf,
+    ngx_http_privacy_main_conf_t *pmcf);
 char *ngx_http_privacy_analytics_init_conf(ngx_conf_t *cf,
     ngx_http_privacy_main_conf_t *pmcf);
 ngx_int_t ngx_http_privacy_analytics_handler(ngx_http_request_t *r);

@@ -108,9 +108,11 @@ ngx_http_privacy_banner_build(ngx_http_request_t *r,
     ngx_uint_t                         i, decided;
     ngx_http_privacy_page_t            page;
     ngx_http_privacy_srv_conf_t       *pscf;
+    ngx_http_privacy_loc_conf_t       *plcf;
     ngx_http_privacy_category_info_t   c;
 
     pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
 
     if (ngx_http_privacy_page_init(&page, r) != NGX_OK) {
         return NGX_ERROR;
@@ -165,10 +167,25 @@ ngx_http_privacy_banner_build(ngx_http_request_t *r,
         tr("Vi anv&auml;nder cookies som beh&ouml;vs f&ouml;r att "
            "webbplatsen ska fungera. Andra cookies, till exempel f&ouml;r "
            "statistik och marknadsf&ouml;ring, anv&auml;nder vi bara om du "
-           "s&auml;ger ja. Du kan &auml;ndra ditt val n&auml;r som helst. ",
+           "s&auml;ger ja. ",
            "We use the cookies the site needs to work. Other cookies, for "
            "example for statistics and marketing, we use only if you say "
-           "yes. You can change your choice at any time. ");
+           "yes. ");
+
+        /* what privacy_unclassified does, as the cookie page says it */
+        if (plcf->unclassified == NGX_HTTP_PRIVACY_UNCLASSIFIED_STRIP) {
+            tr("Cookies utan kategori tas bort. ",
+               "Cookies without a category are removed. ");
+
+        } else {
+            tr("Cookies som &auml;nnu inte har n&aring;gon kategori stoppas "
+               "dock inte: ditt val g&auml;ller inte f&ouml;r dem. ",
+               "Cookies that do not yet have a category are not blocked, "
+               "though: your choice does not apply to them. ");
+        }
+
+        tr("Du kan &auml;ndra ditt val n&auml;r som helst. ",
+           "You can change your choice at any time. ");
         raw("<a href=\"");
         ngx_http_privacy_page_text(&page, portal->data, portal->len);
         raw("policy\">");

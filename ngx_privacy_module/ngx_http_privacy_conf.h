@@ -24,6 +24,20 @@
 #include "ngx_http_privacy_worker.h"
 
 
+/*
+ * A per-request entry point (phase handler, filter) tests its flags and
+ * leaves; its work is a function of its own that must not be inlined
+ * into it, or every request, even one in a location with "privacy off",
+ * would pay that work's prologue: saved registers and the stack
+ * protector's canary (docs/performance.md).
+ */
+#if (defined __GNUC__ || defined __clang__)
+#define ngx_http_privacy_noinline  __attribute__((noinline))
+#else
+#define ngx_http_privacy_noinline
+#endif
+
+
 #define NGX_HTTP_PRIVACY_UNCLASSIFIED_KEEP   0
 #define NGX_HTTP_PRIVACY_UNCLASSIFIED_STRIP  1
 

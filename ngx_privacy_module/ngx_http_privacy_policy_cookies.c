@@ -52,19 +52,22 @@ ngx_http_privacy_cookies_page(ngx_http_request_t *r,
 
     ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
         "<p>En cookie är en liten textfil som webbplatsen sparar i din "
-        "webbläsare. Här är alla cookies som webbplatsen använder, ordnade "
-        "efter kategori. Nödvändiga cookies används alltid, alla andra bara "
-        "om du har tillåtit dem: <a href=\"",
+        "webbläsare. Här är de cookies som webbplatsen har gett en "
+        "kategori, ordnade efter kategori. Nödvändiga cookies används "
+        "alltid, cookies i de andra kategorierna bara om du har tillåtit "
+        "dem: <a href=\"",
         "<p>A cookie is a small text file that the site stores in your "
-        "browser. These are all the cookies the site uses, by category. "
-        "Necessary cookies are always used, all others only if you have "
-        "allowed them: <a href=\""));
+        "browser. These are the cookies the site has given a category, by "
+        "category. Necessary cookies are always used, cookies of the other "
+        "categories only if you have allowed them: <a href=\""));
     ngx_http_privacy_html_str(&page, &url);
     ngx_http_privacy_page_raw(&page, "\">");
     ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
                               "ändra dina cookieval",
                               "change your cookie choices"));
-    ngx_http_privacy_page_raw(&page, "</a>.</p>\n");
+    ngx_http_privacy_page_raw(&page, "</a>. ");
+    ngx_http_privacy_unclassified_words(&page, plcf);
+    ngx_http_privacy_page_raw(&page, "</p>\n");
 
     for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
         ngx_http_privacy_category_info(pscf, i, page.text_lang, &c);
@@ -78,12 +81,6 @@ ngx_http_privacy_cookies_page(ngx_http_request_t *r,
         ngx_http_privacy_page_raw(&page, "</p>\n");
 
         ngx_http_privacy_cookie_names(&page, plcf, c.bit, 1);
-    }
-
-    if (plcf->unclassified == NGX_HTTP_PRIVACY_UNCLASSIFIED_STRIP) {
-        ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
-            "<p>Cookies som inte finns med här tas bort.</p>\n",
-            "<p>Cookies not listed here are removed.</p>\n"));
     }
 
     if (pscf->policy) {
@@ -104,6 +101,38 @@ ngx_http_privacy_cookies_page(ngx_http_request_t *r,
     }
 
     return ngx_http_privacy_page_send(&page, NGX_HTTP_OK);
+}
+
+
+/*
+ * What happens to a cookie no privacy_cookie pattern names, as
+ * privacy_unclassified decides it (one sentence, for the policy and the
+ * cookie page): with "keep" it passes whatever the visitor chose, and the
+ * texts must not promise otherwise.
+ */
+
+void
+ngx_http_privacy_unclassified_words(ngx_http_privacy_page_t *page,
+    ngx_http_privacy_loc_conf_t *plcf)
+{
+    if (plcf->unclassified == NGX_HTTP_PRIVACY_UNCLASSIFIED_STRIP) {
+        ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
+            "Cookies som inte hör till någon kategori tas bort: de når "
+            "varken din webbläsare eller webbplatsen.",
+            "Cookies that belong to no category are removed: they reach "
+            "neither your browser nor the site."));
+        return;
+    }
+
+    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
+        "Cookies som ännu inte hör till någon kategori (oklassificerade) "
+        "stoppas inte: de används även om du inte har tillåtit dem, så "
+        "ditt val gäller inte för dem. Vårt dataskyddsombud ser varje "
+        "sådan cookie och ska ge den en kategori.",
+        "Cookies that do not yet belong to a category (unclassified) are "
+        "not blocked: they are used even if you have not allowed them, so "
+        "your choice does not apply to them. Our data protection officer "
+        "sees each such cookie and is to give it a category."));
 }
 
 

@@ -589,12 +589,15 @@ ngx_http_privacy_policy_cookies(ngx_http_privacy_page_t *page,
 
     ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
         "<p>En cookie är en liten textfil som webbplatsen sparar i din "
-        "webbläsare. Nödvändiga cookies används alltid, alla andra bara om "
-        "du har tillåtit dem. Du kan ändra ditt val när du vill.</p>\n",
+        "webbläsare. Nödvändiga cookies används alltid, cookies i de andra "
+        "kategorierna bara om du har tillåtit dem. Du kan ändra ditt val "
+        "när du vill. ",
         "<p>A cookie is a small text file that the site stores in your "
-        "browser. Necessary cookies are always used, all others only if you "
-        "have allowed them. You can change your choice whenever you "
-        "like.</p>\n"));
+        "browser. Necessary cookies are always used, cookies of the other "
+        "categories only if you have allowed them. You can change your "
+        "choice whenever you like. "));
+    ngx_http_privacy_unclassified_words(page, plcf);
+    ngx_http_privacy_page_raw(page, "</p>\n");
 
     ngx_http_privacy_page_raw(page, "<ul>\n");
 

@@ -189,9 +189,11 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
     ngx_http_privacy_ctx_t            *ctx;
     ngx_http_privacy_page_t            page;
     ngx_http_privacy_srv_conf_t       *pscf;
+    ngx_http_privacy_loc_conf_t       *plcf;
     ngx_http_privacy_category_info_t   c;
 
     pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
 
     ctx = ngx_http_privacy_get_ctx(r);
     if (ctx == NULL) {
@@ -207,11 +209,14 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
 
     ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
         "<p>Vi använder de cookies som krävs för att webbplatsen ska "
-        "fungera. Andra cookies använder vi bara om du säger ja. Du kan "
-        "ändra eller återkalla ditt val när som helst här.</p>\n",
-        "<p>We use the cookies the site needs to work. Other cookies are "
-        "used only if you say yes. You can change or withdraw your choice "
-        "here at any time.</p>\n"));
+        "fungera. Cookies i de andra kategorierna använder vi bara om du "
+        "säger ja. Du kan ändra eller återkalla ditt val när som helst "
+        "här. ",
+        "<p>We use the cookies the site needs to work. Cookies of the "
+        "other categories are used only if you say yes. You can change or "
+        "withdraw your choice here at any time. "));
+    ngx_http_privacy_unclassified_words(&page, plcf);
+    ngx_http_privacy_page_raw(&page, "</p>\n");
 
     ngx_http_privacy_page_raw(&page, "<p class=\"note\" role=\"status\">");
 
@@ -236,11 +241,18 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
         ngx_http_privacy_page_raw(&page, ".");
 
     } else {
-        ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
-            "Du har inte gjort något val ännu: bara nödvändiga cookies "
-            "används.",
-            "You have not made a choice yet: only necessary cookies are "
-            "used."));
+        ngx_http_privacy_page_raw(&page,
+            plcf->unclassified == NGX_HTTP_PRIVACY_UNCLASSIFIED_STRIP
+            ? ngx_http_privacy_t(&page,
+                  "Du har inte gjort något val ännu: bara nödvändiga "
+                  "cookies används.",
+                  "You have not made a choice yet: only necessary cookies "
+                  "are used.")
+            : ngx_http_privacy_t(&page,
+                  "Du har inte gjort något val ännu: bara nödvändiga "
+                  "cookies och cookies utan kategori används.",
+                  "You have not made a choice yet: only necessary cookies "
+                  "and cookies without a category are used."));
     }
 
     ngx_http_privacy_page_raw(&page, "</p>\n");

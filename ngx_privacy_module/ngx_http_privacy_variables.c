@@ -3,17 +3,25 @@
  *
  * The module's variables ($privacy_consent, $privacy_decided,
  * $privacy_gpc, $privacy_stripped): the request's consent state, for
- * logs and the configuration (docs/directives.md).
+ * logs and the configuration (docs/directives.md); and the log-safe
+ * $privacy_client and $privacy_request_line, with which an access log
+ * holds no IP address and no search term as typed (docs/operator-guide.md,
+ * "Access logs").
  */
 
 
 #include "ngx_http_privacy_conf.h"
 #include "ngx_http_privacy_state.h"
+#include "ngx_http_privacy_log_uri.h"
 #include "ngx_http_privacy_variables.h"
 
 
 static ngx_int_t ngx_http_privacy_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_privacy_client_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_privacy_request_line_variable(
+    ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data);
 
 
 #define NGX_HTTP_PRIVACY_VAR_CONSENT   0
@@ -35,6 +43,12 @@ static ngx_http_variable_t  ngx_http_privacy_vars[] = {
 
     { ngx_string("privacy_stripped"), NULL, ngx_http_privacy_variable,
       NGX_HTTP_PRIVACY_VAR_STRIPPED, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("privacy_client"), NULL, ngx_http_privacy_client_variable,
+      0, 0, 0 },
+
+    { ngx_string("privacy_request_line"), NULL,
+      ngx_http_privacy_request_line_variable, 0, 0, 0 },
 
       ngx_http_null_variable
 };
@@ -102,6 +116,125 @@ ngx_http_privacy_variable(ngx_http_request_t *r,
         v->data = ctx->stripped.data;
         break;
     }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The client as a keyed hash of its address (the pseudonym of consent
+ * receipts: the controller can tell two requests of one address apart
+ * from others', nobody without the secret can tell which address); in
+ * a server without privacy_secret_file, the address cut to its network
+ * (IPv4 /24, IPv6 /48), as "192.0.2.0".
+ */
+
+static ngx_int_t
+ngx_http_privacy_client_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    u_char                       *p;
+    struct sockaddr_in           *sin;
+    ngx_http_privacy_srv_conf_t  *pscf;
+#if (NGX_HAVE_INET6)
+    struct sockaddr_in6          *sin6;
+    struct sockaddr_in6           cut6;
+#endif
+    struct sockaddr_in            cut;
+
+    pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
+
+    p = ngx_pnalloc(r->pool, NGX_SOCKADDR_STRLEN > 32 ? NGX_SOCKADDR_STRLEN
+                                                       : 32);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    v->data = p;
+
+    if (pscf->client_mac) {
+        if (ngx_http_privacy_client_pseudonym(r, p) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        v->len = 32;
+        return NGX_OK;
+    }
+
+    switch (r->connection->sockaddr->sa_family) {
+
+    case AF_INET:
+        sin = (struct sockaddr_in *) r->connection->sockaddr;
+        cut = *sin;
+        cut.sin_addr.s_addr &= htonl(0xffffff00);
+        v->len = ngx_sock_ntop((struct sockaddr *) &cut, sizeof(cut), p,
+                               NGX_SOCKADDR_STRLEN, 0);
+        break;
+
+#if (NGX_HAVE_INET6)
+    case AF_INET6:
+        sin6 = (struct sockaddr_in6 *) r->connection->sockaddr;
+        cut6 = *sin6;
+        ngx_memzero(&cut6.sin6_addr.s6_addr[6], 10);
+        v->len = ngx_sock_ntop((struct sockaddr *) &cut6, sizeof(cut6), p,
+                               NGX_SOCKADDR_STRLEN, 0);
+        break;
+#endif
+
+    default:
+        /* a unix socket: no address of a person */
+        v->len = 1;
+        p[0] = '-';
+        break;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The request line as $request shows it, with the target made safe
+ * (ngx_http_privacy_log_uri.c): the path scrubbed as page views' are,
+ * every query argument as site-search terms are.
+ */
+
+static ngx_int_t
+ngx_http_privacy_request_line_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    u_char                        *p;
+    ngx_http_privacy_main_conf_t  *pmcf;
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+
+    p = ngx_pnalloc(r->pool, r->method_name.len + 1
+                             + NGX_HTTP_PRIVACY_LOG_URI_BUF + 1
+                             + r->http_protocol.len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    v->data = p;
+
+    p = ngx_cpymem(p, r->method_name.data, r->method_name.len);
+    *p++ = ' ';
+
+    p += ngx_http_privacy_log_uri(pmcf->scrubber, r->unparsed_uri.data,
+                                  r->unparsed_uri.len, p,
+                                  NGX_HTTP_PRIVACY_LOG_URI_BUF);
+
+    if (r->http_protocol.len) {
+        *p++ = ' ';
+        p = ngx_cpymem(p, r->http_protocol.data, r->http_protocol.len);
+    }
+
+    v->len = p - v->data;
 
     return NGX_OK;
 }

@@ -650,7 +650,7 @@ like($p, qr{Customer data</strong>: 1 year and 6 months after}, 'compound in Eng
 like($p, qr{&lt;script&gt;alert\(&quot;en&quot;\)&lt;/script&gt;}, 'hostile: English escaped');
 
 $r = $h->get('/privacy/cookies?lang=en');
-like($r->{content}, qr{Cookies not listed here are removed\.},
+like($r->{content}, qr{Cookies that belong to no category are removed:},
     'cookies: strip mode says so');
 
 $r = $h->get('/privacy/policy.json');
