@@ -17,6 +17,7 @@
 
 #include <libpsl.h>
 
+#include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_consent.h"
 #include "ngx_http_privacy_classify.h"
 #include "ngx_http_privacy_crypto.h"
@@ -73,6 +74,9 @@ typedef struct {
     /* the last day of the fiscal year: 12-31 */
     ngx_uint_t                       fiscal_month;
     ngx_uint_t                       fiscal_day;
+    /* the http level's privacy_retention bookkeeping, if given */
+    ngx_uint_t                       book_set;
+    ngx_http_privacy_period_t        book_period;
 
     psl_ctx_t                       *psl;
 

@@ -414,6 +414,16 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
         rt = pscf->retention.elts;
 
         for (i = 0; i < pscf->retention.nelts; i++) {
+            if (rt[i].category.len == sizeof("bookkeeping") - 1
+                && ngx_strncmp(rt[i].category.data, "bookkeeping",
+                               sizeof("bookkeeping") - 1) == 0
+                && ngx_http_privacy_period_parse(rt[i].text.data,
+                                                 rt[i].text.len,
+                                                 &pmcf->book_period) == 0)
+            {
+                pmcf->book_set = 1;
+            }
+
             if (ngx_http_privacy_store_retention(pmcf->store,
                                                  &rt[i].category,
                                                  &rt[i].text)
