@@ -32,6 +32,8 @@ static ngx_int_t ngx_http_privacy_analytics_zone_init(ngx_shm_zone_t *zone,
     void *data);
 static void ngx_http_privacy_scrubber_cleanup(void *data);
 static void ngx_http_privacy_bots_cleanup(void *data);
+static ngx_int_t ngx_http_privacy_analytics_record(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf) ngx_http_privacy_noinline;
 static ngx_uint_t ngx_http_privacy_counted_type(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf);
 static ngx_uint_t ngx_http_privacy_is_bot(ngx_http_request_t *r);
@@ -174,17 +176,28 @@ ngx_http_privacy_analytics_zone_init(ngx_shm_zone_t *zone, void *data)
 ngx_int_t
 ngx_http_privacy_analytics_handler(ngx_http_request_t *r)
 {
-    ngx_http_privacy_ctx_t        *ctx;
-    ngx_str_t                      path;
-    ngx_http_privacy_event_t       ev;
-    ngx_http_privacy_loc_conf_t   *plcf;
-    ngx_http_privacy_main_conf_t  *pmcf;
+    ngx_http_privacy_loc_conf_t  *plcf;
 
     plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
 
     if (!plcf->analytics || r != r->main) {
         return NGX_OK;
     }
+
+    return ngx_http_privacy_analytics_record(r, plcf);
+}
+
+
+/* the page view's event is a large frame: only requests counted pay it */
+
+static ngx_int_t
+ngx_http_privacy_analytics_record(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf)
+{
+    ngx_http_privacy_ctx_t        *ctx;
+    ngx_str_t                      path;
+    ngx_http_privacy_event_t       ev;
+    ngx_http_privacy_main_conf_t  *pmcf;
 
     /* pages, not the images and scripts they load (privacy_analytics_types) */
     if (!ngx_http_privacy_counted_type(r, plcf)) {

@@ -49,8 +49,12 @@ typedef struct {
 
 static ngx_int_t ngx_http_privacy_banner_header_filter(
     ngx_http_request_t *r);
+static ngx_int_t ngx_http_privacy_banner_decide(ngx_http_request_t *r)
+    ngx_http_privacy_noinline;
 static ngx_int_t ngx_http_privacy_banner_body_filter(ngx_http_request_t *r,
     ngx_chain_t *in);
+static ngx_int_t ngx_http_privacy_banner_scan(ngx_http_request_t *r,
+    ngx_chain_t *in) ngx_http_privacy_noinline;
 static ngx_uint_t ngx_http_privacy_banner_wanted(ngx_http_request_t *r);
 static ngx_uint_t ngx_http_privacy_banner_charset_ok(ngx_http_request_t *r);
 static ngx_http_privacy_banner_ctx_t *ngx_http_privacy_banner_get_ctx(
@@ -85,10 +89,8 @@ static size_t  ngx_http_privacy_banner_csp_len;
 ngx_int_t
 ngx_http_privacy_banner_init(ngx_conf_t *cf)
 {
-    u_char                     *p;
-    ngx_http_handler_pt        *h;
-    ngx_http_variable_t        *var;
-    ngx_http_core_main_conf_t  *cmcf;
+    u_char               *p;
+    ngx_http_variable_t  *var;
 
     static ngx_str_t  name = ngx_string("privacy_banner_csp");
 
@@ -127,14 +129,7 @@ ngx_http_privacy_banner_init(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
-    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
-
-    h = ngx_array_push(&cmcf->phases[NGX_HTTP_REWRITE_PHASE].handlers);
-    if (h == NULL) {
-        return NGX_ERROR;
-    }
-
-    *h = ngx_http_privacy_banner_request;
+    /* the request hook is called by the module's REWRITE handler */
 
     ngx_http_next_header_filter = ngx_http_top_header_filter;
     ngx_http_top_header_filter = ngx_http_privacy_banner_header_filter;
@@ -187,6 +182,26 @@ ngx_http_privacy_banner_variable(ngx_http_request_t *r,
 
 static ngx_int_t
 ngx_http_privacy_banner_header_filter(ngx_http_request_t *r)
+{
+    ngx_http_privacy_loc_conf_t  *plcf;
+
+    if (r != r->main) {
+        return ngx_http_next_header_filter(r);
+    }
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
+
+    /* no banner here, nor one of an earlier response to undo */
+    if (!(plcf->enable && plcf->banner) && !r->filter_need_in_memory) {
+        return ngx_http_next_header_filter(r);
+    }
+
+    return ngx_http_privacy_banner_decide(r);
+}
+
+
+static ngx_int_t
+ngx_http_privacy_banner_decide(ngx_http_request_t *r)
 {
     ngx_str_t                       portal;
     ngx_http_privacy_ctx_t         *pctx;
@@ -552,15 +567,22 @@ ngx_http_privacy_banner_portal(ngx_http_request_t *r, ngx_str_t *portal)
 static ngx_int_t
 ngx_http_privacy_banner_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 {
+    if (in == NULL || r != r->main || !r->filter_need_in_memory) {
+        return ngx_http_next_body_filter(r, in);
+    }
+
+    return ngx_http_privacy_banner_scan(r, in);
+}
+
+
+static ngx_int_t
+ngx_http_privacy_banner_scan(ngx_http_request_t *r, ngx_chain_t *in)
+{
     int                             rc;
     size_t                          pos;
     ngx_buf_t                      *b;
     ngx_chain_t                    *cl;
     ngx_http_privacy_banner_ctx_t  *ctx;
-
-    if (in == NULL || r != r->main || !r->filter_need_in_memory) {
-        return ngx_http_next_body_filter(r, in);
-    }
 
     ctx = ngx_http_privacy_banner_get_ctx(r, 0);
 

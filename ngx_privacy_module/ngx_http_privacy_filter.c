@@ -22,6 +22,8 @@
 
 
 static ngx_int_t ngx_http_privacy_header_filter(ngx_http_request_t *r);
+static ngx_int_t ngx_http_privacy_header_enforce(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf) ngx_http_privacy_noinline;
 static ngx_uint_t ngx_http_privacy_strip_set_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
 static ngx_int_t ngx_http_privacy_protect_cache(ngx_http_request_t *r,
@@ -44,8 +46,6 @@ ngx_http_privacy_filter_init(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_privacy_header_filter(ngx_http_request_t *r)
 {
-    ngx_uint_t                    varies, added;
-    ngx_http_privacy_ctx_t       *ctx;
     ngx_http_privacy_loc_conf_t  *plcf;
 
     /* only the main request's headers reach the client */
@@ -58,9 +58,27 @@ ngx_http_privacy_header_filter(ngx_http_request_t *r)
     /*
      * A location with "privacy off" is left alone, unless the request
      * already had cookies stripped before an internal redirect brought it
-     * here (error_page to a page outside the scope), or the portal has
-     * just recorded a decision.
+     * here (error_page to a page outside the scope; the state then lives
+     * on in a context or, once redirected, a pool cleanup), or the portal
+     * has just recorded a decision.
      */
+
+    if (!plcf->enable && !r->internal
+        && ngx_http_get_module_ctx(r, ngx_http_privacy_module) == NULL)
+    {
+        return ngx_http_next_header_filter(r);
+    }
+
+    return ngx_http_privacy_header_enforce(r, plcf);
+}
+
+
+static ngx_int_t
+ngx_http_privacy_header_enforce(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf)
+{
+    ngx_uint_t               varies, added;
+    ngx_http_privacy_ctx_t  *ctx;
 
     if (!plcf->enable) {
         ctx = ngx_http_privacy_find_ctx(r);

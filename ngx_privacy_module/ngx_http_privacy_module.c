@@ -12,6 +12,7 @@
 #include "ngx_http_privacy_request.h"
 #include "ngx_http_privacy_filter.h"
 #include "ngx_http_privacy_banner.h"
+#include "ngx_http_privacy_banner_request.h"
 #include "ngx_http_privacy_analytics.h"
 #include "ngx_http_privacy_portal.h"
 #include "ngx_http_privacy_worker.h"
@@ -21,7 +22,7 @@
 #include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_policy.h"
-#include "ngx_http_privacy_api.h"
+#include "ngx_http_privacy_api_conf.h"
 #include "ngx_http_privacy_dpo.h"
 #include "ngx_http_privacy_site.h"
 #include "ngx_http_privacy_variables.h"
@@ -34,6 +35,7 @@ static void *ngx_http_privacy_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static ngx_int_t ngx_http_privacy_init(ngx_conf_t *cf);
+static ngx_int_t ngx_http_privacy_rewrite_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_privacy_init_process(ngx_cycle_t *cycle);
 static void ngx_http_privacy_exit_process(ngx_cycle_t *cycle);
 
@@ -419,6 +421,16 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
         rt = pscf->retention.elts;
 
         for (i = 0; i < pscf->retention.nelts; i++) {
+            if (rt[i].category.len == sizeof("bookkeeping") - 1
+                && ngx_strncmp(rt[i].category.data, "bookkeeping",
+                               sizeof("bookkeeping") - 1) == 0
+                && ngx_http_privacy_period_parse(rt[i].text.data,
+                                                 rt[i].text.len,
+                                                 &pmcf->book_period) == 0)
+            {
+                pmcf->book_set = 1;
+            }
+
             if (ngx_http_privacy_store_retention(pmcf->store,
                                                  &rt[i].category,
                                                  &rt[i].text)
@@ -714,7 +726,7 @@ ngx_http_privacy_init(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
-    *h = ngx_http_privacy_request_handler;
+    *h = ngx_http_privacy_rewrite_handler;
 
     h = ngx_array_push(&cmcf->phases[NGX_HTTP_LOG_PHASE].handlers);
     if (h == NULL) {
@@ -732,6 +744,36 @@ ngx_http_privacy_init(ngx_conf_t *cf)
     }
 
     return ngx_http_privacy_filter_init(cf);
+}
+
+
+/*
+ * One REWRITE handler for the request side: a location with "privacy
+ * off" costs the phase engine one call and this test, no more
+ * (docs/performance.md).  The banner's request hook runs first (it asks
+ * for an identity body), then the cookies are judged.
+ */
+
+static ngx_int_t
+ngx_http_privacy_rewrite_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                     rc;
+    ngx_http_privacy_loc_conf_t  *plcf;
+
+    plcf = ngx_http_get_module_loc_conf(r, ngx_http_privacy_module);
+
+    if (!plcf->enable) {
+        return NGX_DECLINED;
+    }
+
+    if (plcf->banner) {
+        rc = ngx_http_privacy_banner_request(r);
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
+    }
+
+    return ngx_http_privacy_request_handler(r);
 }
 
 

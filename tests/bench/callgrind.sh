@@ -35,6 +35,16 @@
 #                                             configured, the page's
 #                                             location with "privacy off;
 #                                             privacy_analytics off;"
+#   BASELINE=threads ...                      stock with an idle thread
+#                                             pool (the module's writer
+#                                             runs in one): what the
+#                                             module adds beyond the
+#                                             pool's system-call wrappers
+#
+# Stock gets the module's location tree (a "location /privacy/" beside
+# "location /"), so that finding the location costs both the same.
+# SETTLE (default 3) seconds pass between start-up and the first request,
+# so that the start-up upkeep (migrations, roll-up) is whole in both runs.
 
 set -euo pipefail
 
@@ -48,10 +58,12 @@ REPO=$(pwd)
 LOW=${LOW:-500}
 HIGH=${HIGH:-2500}
 TOP=${TOP:-25}
+SETTLE=${SETTLE:-3}
 CONSENT=${CONSENT:-statistics}
 HEADERS=${HEADERS:-1}
 ANALYTICS=${ANALYTICS:-on}
 PRIVACY=${PRIVACY:-on}
+BASELINE=${BASELINE:-stock}
 NGINX=${NGINX:-/usr/sbin/nginx}
 MODULE=${MODULE:-$REPO/build/ngx_http_privacy_module.so}
 CACHE_OPT=
@@ -102,6 +114,12 @@ $(privacy_http_conf "$D/secret" "$D/$name/data/privacy.db")"
         server_extra="
 $(privacy_server_conf "$ANALYTICS")"
         [ "$PRIVACY" = off ] && loc_extra="privacy off; privacy_analytics off;"
+    else
+        # the same location tree as the module's (its portal's location)
+        server_extra="
+        location /privacy/ {
+        }"
+        [ "$BASELINE" = threads ] && load="thread_pool default threads=32;"
     fi
     cat > "$D/$name/nginx.conf" <<EOF
 $load
@@ -229,6 +247,10 @@ run() {   # name requests
         -e "$D/$name/error.log" 2>"$D/valgrind.$name.$n.log" &
     NGX_PID=$!
     wait_port
+    # let the start-up upkeep (migrations, roll-up, first checkpoint) end
+    # before counting: both runs then carry it whole, and the slope
+    # cancels it
+    sleep "$SETTLE"
     perl "$D/client.pl" "$PORT" "$n" "$UA" "$HEADER_COOKIES" "$HEADERS"
     stop_nginx
     if [ "$name" = module ]; then
@@ -244,7 +266,7 @@ total() {   # callgrind.out file [event column, 1: Ir]
 }
 
 echo "callgrind: $LOW and $HIGH requests per configuration (this takes a while)"
-echo "callgrind: module: CONSENT=$CONSENT ANALYTICS=$ANALYTICS PRIVACY=$PRIVACY HEADERS=$HEADERS"
+echo "callgrind: module: CONSENT=$CONSENT ANALYTICS=$ANALYTICS PRIVACY=$PRIVACY HEADERS=$HEADERS BASELINE=$BASELINE"
 for name in stock module; do
     for n in "$LOW" "$HIGH"; do
         run "$name" "$n"
