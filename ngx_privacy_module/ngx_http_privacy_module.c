@@ -699,6 +699,8 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
             return NGX_CONF_ERROR;
         }
 
+        ngx_http_privacy_cookie_recipients_check(cf, pscf, conf);
+
     } else if (conf->banner && conf->enable) {
         pscf->banner = 1;
     }

@@ -657,7 +657,10 @@ ngx_http_privacy_policy_bookkeeping(ngx_http_privacy_page_t *page,
         "(Swedish Accounting Act, ch. 7 s. 2). Records of the financial "
         "year ending on "));
 
-    /* the fiscal year of today, and the day its records are kept until */
+    /*
+     * the fiscal year of today, and the day its records are kept until,
+     * by the rule the bookkeeping sweep and the rights portal use
+     */
 
     now = ngx_time();
 
@@ -665,10 +668,9 @@ ngx_http_privacy_policy_bookkeeping(ngx_http_privacy_page_t *page,
         t = (i == 0)
             ? ngx_http_privacy_fiscal_year_end(now, pmcf->fiscal_month,
                                                pmcf->fiscal_day)
-            : ngx_http_privacy_calendar_add_months(
-                  ngx_http_privacy_fiscal_reference(now, pmcf->fiscal_month,
-                                                    pmcf->fiscal_day),
-                  (int) period.months);
+            : ngx_http_privacy_bookkeeping_until(now, &period,
+                                                 pmcf->fiscal_month,
+                                                 pmcf->fiscal_day);
 
         ngx_libc_gmtime(t, &tm);
         (void) ngx_snprintf(date, sizeof(date), "%04d-%02d-%02d",
@@ -772,6 +774,7 @@ ngx_http_privacy_policy_cookies(ngx_http_privacy_page_t *page,
         ngx_http_privacy_page_raw(page, "</strong>: ");
         ngx_http_privacy_html_str(page, &c.text);
         ngx_http_privacy_cap_words(page, plcf->category_caps[i], 1);
+        ngx_http_privacy_cookie_recipients(page, pscf, c.name);
         ngx_http_privacy_page_raw(page, "<br>Cookies: ");
         ngx_http_privacy_cookie_names(page, plcf, c.bit, 0);
         ngx_http_privacy_page_raw(page, "</li>\n");
