@@ -16,6 +16,7 @@
 #include "ngx_http_privacy_policy.h"
 #include "ngx_http_privacy_policy_html.h"
 #include "ngx_http_privacy_seen.h"
+#include "ngx_http_privacy_state.h"
 
 
 /* how a cookie name pattern reads */
@@ -344,6 +345,55 @@ ngx_http_privacy_cookies_seen(ngx_http_privacy_page_t *page,
     }
 
     ngx_http_privacy_page_raw(page, "</ul>\n");
+}
+
+
+/*
+ * Visit statistics with and without cookies (docs/policy-document.md):
+ * without a statistics consent a page view is counted under a daily
+ * pseudonym, with one under the consent cookie's id (so the portal can
+ * export and erase it).  The visitor reads which applies now.
+ */
+
+void
+ngx_http_privacy_cookies_statistics(ngx_http_privacy_page_t *page,
+    ngx_http_privacy_loc_conf_t *plcf)
+{
+    ngx_http_privacy_ctx_t  *ctx;
+
+    if (!plcf->analytics) {
+        return;
+    }
+
+    ctx = ngx_http_privacy_get_ctx(page->request);
+
+    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
+        "<p id=\"statistics-cookies\"><strong>Besöksstatistik</strong>: Har "
+        "du inte tillåtit statistikcookies räknas dina sidvisningar och "
+        "sökningar utan cookies, med en pseudonym som byts varje dygn och "
+        "inte kan kopplas till dig. Har du tillåtit statistik sparas de i "
+        "stället med id:t i din samtyckescookie, så att du själv kan ladda "
+        "ner eller radera dem under dina rättigheter. Din IP-adress sparas "
+        "aldrig i statistiken. ",
+        "<p id=\"statistics-cookies\"><strong>Visit statistics</strong>: if "
+        "you have not allowed statistics cookies, your page views and "
+        "searches are counted without cookies, with a pseudonym that "
+        "changes every day and cannot be linked to you. If you have "
+        "allowed statistics, they are stored with the id in your consent "
+        "cookie instead, so that you can download or erase them yourself "
+        "under your rights. Your IP address is never stored in the "
+        "statistics. "));
+
+    ngx_http_privacy_page_raw(page,
+        (ctx && ctx->decided
+         && (ctx->categories & NGX_HTTP_PRIVACY_CAT_STATISTICS))
+        ? ngx_http_privacy_t(page, "Just nu har du tillåtit statistik.",
+                             "Right now you have allowed statistics.")
+        : ngx_http_privacy_t(page, "Just nu har du inte tillåtit statistik.",
+                             "Right now you have not allowed "
+                             "statistics."));
+
+    ngx_http_privacy_page_raw(page, "</p>\n");
 }
 
 
