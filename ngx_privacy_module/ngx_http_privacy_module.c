@@ -436,11 +436,9 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_privacy_loc_conf_t *conf = child;
 
     ngx_str_t                      *s;
-    ngx_uint_t                      i;
     ngx_http_core_loc_conf_t       *clcf;
     ngx_http_privacy_srv_conf_t    *pscf;
     ngx_http_privacy_main_conf_t   *pmcf;
-    ngx_http_privacy_classifier_t  *inherited;
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_value(conf->gpc, prev->gpc, 1);
@@ -512,54 +510,8 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
-    /*
-     * Patterns add up: a level's own patterns are tried first, then those
-     * it inherits.  The http level is never merged, hence "own" there.
-     */
-
-    inherited = prev->classifier ? prev->classifier : prev->own;
-
-    if (conf->own == NULL) {
-        conf->classifier = inherited;
-
-    } else if (inherited == NULL) {
-        conf->classifier = conf->own;
-
-    } else {
-        conf->classifier = ngx_http_privacy_classifier(cf);
-        if (conf->classifier == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        if (ngx_http_privacy_classifier_append(conf->classifier, conf->own)
-            != 0
-            || ngx_http_privacy_classifier_append(conf->classifier,
-                                                  inherited)
-               != 0)
-        {
-            return NGX_CONF_ERROR;
-        }
-    }
-
-    if (conf->classifier == NULL) {
-        conf->classifier = ngx_http_privacy_classifier(cf);
-        if (conf->classifier == NULL) {
-            return NGX_CONF_ERROR;
-        }
-    }
-
-    /* cookie lifetimes: the Set-Cookie filter looks only when one applies */
-
-    conf->caps = ngx_http_privacy_classifier_has_data(conf->classifier);
-
-    for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
-        if (conf->category_caps[i] == NULL) {
-            conf->category_caps[i] = prev->category_caps[i];
-        }
-
-        if (conf->category_caps[i]) {
-            conf->caps = 1;
-        }
+    if (ngx_http_privacy_classifier_merge(cf, conf, prev) != NGX_OK) {
+        return NGX_CONF_ERROR;
     }
 
     pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_privacy_module);
@@ -615,6 +567,8 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         {
             return NGX_CONF_ERROR;
         }
+
+        ngx_http_privacy_cookie_recipients_check(cf, pscf, conf);
 
     } else if (conf->banner && conf->enable) {
         pscf->banner = 1;
