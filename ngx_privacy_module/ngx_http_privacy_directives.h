@@ -12,6 +12,8 @@
 #include "ngx_http_privacy_conf.h"
 
 
+char *ngx_http_privacy_cookie_max_age(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 char *ngx_http_privacy_cookie_directive(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 char *ngx_http_privacy_consent_cookie(ngx_conf_t *cf,

@@ -149,8 +149,15 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       &ngx_http_html_default_types[0] },
 
     { ngx_string("privacy_cookie"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE23,
       ngx_http_privacy_cookie_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_cookie_max_age"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      ngx_http_privacy_cookie_max_age,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -512,6 +519,7 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_privacy_loc_conf_t *conf = child;
 
     ngx_str_t                      *s;
+    ngx_uint_t                      i;
     ngx_http_core_loc_conf_t       *clcf;
     ngx_http_privacy_srv_conf_t    *pscf;
     ngx_http_privacy_main_conf_t   *pmcf;
@@ -620,6 +628,20 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->classifier = ngx_http_privacy_classifier(cf);
         if (conf->classifier == NULL) {
             return NGX_CONF_ERROR;
+        }
+    }
+
+    /* cookie lifetimes: the Set-Cookie filter looks only when one applies */
+
+    conf->caps = ngx_http_privacy_classifier_has_data(conf->classifier);
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
+        if (conf->category_caps[i] == NULL) {
+            conf->category_caps[i] = prev->category_caps[i];
+        }
+
+        if (conf->category_caps[i]) {
+            conf->caps = 1;
         }
     }
 

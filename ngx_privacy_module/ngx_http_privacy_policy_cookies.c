@@ -78,6 +78,7 @@ ngx_http_privacy_cookies_page(ngx_http_request_t *r,
         ngx_http_privacy_html_str(&page, &c.title);
         ngx_http_privacy_page_raw(&page, "</h2>\n<p>");
         ngx_http_privacy_html_str(&page, &c.text);
+        ngx_http_privacy_cap_words(&page, plcf->category_caps[i], 1);
         ngx_http_privacy_page_raw(&page, "</p>\n");
 
         ngx_http_privacy_cookie_names(&page, plcf, c.bit, 1);
@@ -225,6 +226,8 @@ ngx_http_privacy_cookie_names(ngx_http_privacy_page_t *page,
         }
 
         ngx_http_privacy_page_raw(page, "</code>");
+        ngx_http_privacy_cap_words(page,
+            ngx_http_privacy_classifier_pattern_data(plcf->classifier, i), 0);
         ngx_http_privacy_page_raw(page, close);
         count++;
     }
@@ -241,6 +244,40 @@ ngx_http_privacy_cookie_names(ngx_http_privacy_page_t *page,
     if (list) {
         ngx_http_privacy_page_raw(page, "</ul>\n");
     }
+}
+
+
+/*
+ * A declared lifetime (privacy_cookie max_age=, privacy_cookie_max_age),
+ * as the operator wrote it: after a pattern " (högst 13 månader)", after
+ * a category's text a sentence.  The Set-Cookie filter enforces it.
+ */
+
+void
+ngx_http_privacy_cap_words(ngx_http_privacy_page_t *page,
+    const ngx_http_privacy_cookie_cap_t *cap, ngx_uint_t sentence)
+{
+    u_char  words[NGX_HTTP_PRIVACY_DURATION_MAX];
+    size_t  n;
+
+    if (cap == NULL) {
+        return;
+    }
+
+    n = ngx_http_privacy_duration_words(cap->text.data, cap->text.len,
+            page->lang == NGX_HTTP_PRIVACY_LANG_SV
+            ? NGX_HTTP_PRIVACY_DURATION_SV : NGX_HTTP_PRIVACY_DURATION_EN,
+            words, sizeof(words));
+    if (n == 0) {
+        return;
+    }
+
+    ngx_http_privacy_page_raw(page, sentence
+        ? ngx_http_privacy_t(page, " De sparas i din webbläsare i högst ",
+                             " They stay in your browser for at most ")
+        : ngx_http_privacy_t(page, " (högst ", " (at most "));
+    ngx_http_privacy_page_text(page, words, n);
+    ngx_http_privacy_page_raw(page, sentence ? "." : ")");
 }
 
 

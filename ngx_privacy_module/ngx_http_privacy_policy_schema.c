@@ -188,10 +188,12 @@ const ngx_http_privacy_term_t  ngx_http_privacy_rights[] = {
 
     { "breach_notification",
       { "Information om incidenter", "Notice of breaches" },
-      { "Om en personuppgiftsincident kan innebära en hög risk för dig "
-        "informerar vi dig utan onödigt dröjsmål.",
-        "If a personal data breach is likely to put you at high risk, we "
-        "tell you without undue delay." }, "rights" },
+      { "Dataskyddsförordningen kräver att vi informerar dig utan onödigt "
+        "dröjsmål om en personuppgiftsincident kan innebära en hög risk "
+        "för dig (artikel 34).",
+        "The GDPR requires us to tell you without undue delay if a "
+        "personal data breach is likely to put you at high risk "
+        "(Article 34)." }, "rights" },
 
     { "complaint",
       { "Klagomål", "Complaints" },
