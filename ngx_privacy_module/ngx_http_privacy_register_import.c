@@ -45,7 +45,6 @@ typedef struct {
     pthread_mutex_t                      lock;
     pthread_cond_t                       cond;
     int                                  threaded;
-    int                                  done;      /* the decoder is at the end */
     int                                  stop;      /* the writer gave up */
 } ngx_http_privacy_rim_t;
 
@@ -273,7 +272,7 @@ ngx_http_privacy_rim_decoder(void *data)
 {
     ngx_http_privacy_rim_t *im = data;
 
-    size_t                         k;
+    size_t                         k, n;
     ngx_http_privacy_rim_chunk_t  *c;
 
     for (k = 0; /* void */; k++) {
@@ -294,17 +293,15 @@ ngx_http_privacy_rim_decoder(void *data)
 
         ngx_http_privacy_rim_fill(im, c);
 
+        /* once ready, the chunk is the writer's: its n is read before */
+        n = c->n;
+
         pthread_mutex_lock(&im->lock);
         c->ready = 1;
-
-        if (c->n == 0) {
-            im->done = 1;
-        }
-
         pthread_cond_broadcast(&im->cond);
         pthread_mutex_unlock(&im->lock);
 
-        if (c->n == 0) {
+        if (n == 0) {
             break;
         }
     }
