@@ -566,6 +566,73 @@ ngx_http_privacy_retention(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/*
+ * A location's cookie classification at merge: its own patterns, then
+ * those it inherits; the lifetimes of its categories, and whether the
+ * Set-Cookie filter has any lifetime to look for.
+ */
+
+ngx_int_t
+ngx_http_privacy_classifier_merge(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *conf, ngx_http_privacy_loc_conf_t *prev)
+{
+    ngx_uint_t                      i;
+    ngx_http_privacy_classifier_t  *inherited;
+
+    /*
+     * Patterns add up: a level's own patterns are tried first, then those
+     * it inherits.  The http level is never merged, hence "own" there.
+     */
+
+    inherited = prev->classifier ? prev->classifier : prev->own;
+
+    if (conf->own == NULL) {
+        conf->classifier = inherited;
+
+    } else if (inherited == NULL) {
+        conf->classifier = conf->own;
+
+    } else {
+        conf->classifier = ngx_http_privacy_classifier(cf);
+        if (conf->classifier == NULL) {
+            return NGX_ERROR;
+        }
+
+        if (ngx_http_privacy_classifier_append(conf->classifier, conf->own)
+            != 0
+            || ngx_http_privacy_classifier_append(conf->classifier,
+                                                  inherited)
+               != 0)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    if (conf->classifier == NULL) {
+        conf->classifier = ngx_http_privacy_classifier(cf);
+        if (conf->classifier == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    /* cookie lifetimes: the Set-Cookie filter looks only when one applies */
+
+    conf->caps = ngx_http_privacy_classifier_has_data(conf->classifier);
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
+        if (conf->category_caps[i] == NULL) {
+            conf->category_caps[i] = prev->category_caps[i];
+        }
+
+        if (conf->category_caps[i]) {
+            conf->caps = 1;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
 ngx_http_privacy_classifier_t *
 ngx_http_privacy_classifier(ngx_conf_t *cf)
 {

@@ -22,7 +22,6 @@
 #include "ngx_http_privacy_duration.h"
 #include "ngx_http_privacy_policy.h"
 #include "ngx_http_privacy_policy_html.h"
-#include "ngx_http_privacy_state.h"
 #include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_policy_contact.h"
 
@@ -44,8 +43,6 @@ static void ngx_http_privacy_policy_retention(ngx_http_privacy_page_t *page,
     ngx_http_privacy_srv_conf_t *pscf, json_t *doc);
 static ngx_int_t ngx_http_privacy_policy_bookkeeping(
     ngx_http_privacy_page_t *page, ngx_http_privacy_retention_t *rt);
-static void ngx_http_privacy_policy_statistics(ngx_http_privacy_page_t *page,
-    ngx_http_privacy_loc_conf_t *plcf);
 static void ngx_http_privacy_retention_title(ngx_http_privacy_page_t *page,
     json_t *doc, ngx_http_privacy_retention_t *rt);
 static const ngx_http_privacy_term_t *ngx_http_privacy_retention_term(
@@ -554,55 +551,6 @@ ngx_http_privacy_policy_retention(ngx_http_privacy_page_t *page,
 
 
 /*
- * Visit statistics with and without cookies (docs/policy-document.md):
- * without a statistics consent a page view is counted under a daily
- * pseudonym, with one under the consent cookie's id (so the portal can
- * export and erase it).  The visitor reads which applies now.
- */
-
-static void
-ngx_http_privacy_policy_statistics(ngx_http_privacy_page_t *page,
-    ngx_http_privacy_loc_conf_t *plcf)
-{
-    ngx_http_privacy_ctx_t  *ctx;
-
-    if (!plcf->analytics) {
-        return;
-    }
-
-    ctx = ngx_http_privacy_get_ctx(page->request);
-
-    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
-        "<p id=\"statistics-cookies\"><strong>Besöksstatistik</strong>: Har "
-        "du inte tillåtit statistikcookies räknas dina sidvisningar och "
-        "sökningar utan cookies, med en pseudonym som byts varje dygn och "
-        "inte kan kopplas till dig. Har du tillåtit statistik sparas de i "
-        "stället med id:t i din samtyckescookie, så att du själv kan ladda "
-        "ner eller radera dem under dina rättigheter. Din IP-adress sparas "
-        "aldrig i statistiken. ",
-        "<p id=\"statistics-cookies\"><strong>Visit statistics</strong>: if "
-        "you have not allowed statistics cookies, your page views and "
-        "searches are counted without cookies, with a pseudonym that "
-        "changes every day and cannot be linked to you. If you have "
-        "allowed statistics, they are stored with the id in your consent "
-        "cookie instead, so that you can download or erase them yourself "
-        "under your rights. Your IP address is never stored in the "
-        "statistics. "));
-
-    ngx_http_privacy_page_raw(page,
-        (ctx && ctx->decided
-         && (ctx->categories & NGX_HTTP_PRIVACY_CAT_STATISTICS))
-        ? ngx_http_privacy_t(page, "Just nu har du tillåtit statistik.",
-                             "Right now you have allowed statistics.")
-        : ngx_http_privacy_t(page, "Just nu har du inte tillåtit statistik.",
-                             "Right now you have not allowed "
-                             "statistics."));
-
-    ngx_http_privacy_page_raw(page, "</p>\n");
-}
-
-
-/*
  * Bookkeeping records as Bokföringslagen (7 kap. 2 §) keeps them: until
  * the end of the Nth year after the calendar year in which the fiscal
  * year ended; and the current fiscal year's records as an example,
@@ -657,7 +605,10 @@ ngx_http_privacy_policy_bookkeeping(ngx_http_privacy_page_t *page,
         "(Swedish Accounting Act, ch. 7 s. 2). Records of the financial "
         "year ending on "));
 
-    /* the fiscal year of today, and the day its records are kept until */
+    /*
+     * the fiscal year of today, and the day its records are kept until,
+     * by the rule the bookkeeping sweep and the rights portal use
+     */
 
     now = ngx_time();
 
@@ -665,10 +616,9 @@ ngx_http_privacy_policy_bookkeeping(ngx_http_privacy_page_t *page,
         t = (i == 0)
             ? ngx_http_privacy_fiscal_year_end(now, pmcf->fiscal_month,
                                                pmcf->fiscal_day)
-            : ngx_http_privacy_calendar_add_months(
-                  ngx_http_privacy_fiscal_reference(now, pmcf->fiscal_month,
-                                                    pmcf->fiscal_day),
-                  (int) period.months);
+            : ngx_http_privacy_bookkeeping_until(now, &period,
+                                                 pmcf->fiscal_month,
+                                                 pmcf->fiscal_day);
 
         ngx_libc_gmtime(t, &tm);
         (void) ngx_snprintf(date, sizeof(date), "%04d-%02d-%02d",
@@ -772,6 +722,7 @@ ngx_http_privacy_policy_cookies(ngx_http_privacy_page_t *page,
         ngx_http_privacy_page_raw(page, "</strong>: ");
         ngx_http_privacy_html_str(page, &c.text);
         ngx_http_privacy_cap_words(page, plcf->category_caps[i], 1);
+        ngx_http_privacy_cookie_recipients(page, pscf, c.name);
         ngx_http_privacy_page_raw(page, "<br>Cookies: ");
         ngx_http_privacy_cookie_names(page, plcf, c.bit, 0);
         ngx_http_privacy_page_raw(page, "</li>\n");
@@ -779,7 +730,7 @@ ngx_http_privacy_policy_cookies(ngx_http_privacy_page_t *page,
 
     ngx_http_privacy_page_raw(page, "</ul>\n");
 
-    ngx_http_privacy_policy_statistics(page, plcf);
+    ngx_http_privacy_cookies_statistics(page, plcf);
 
     ngx_http_privacy_page_raw(page, "<p><a href=\"");
     ngx_http_privacy_portal_url(page->request, "cookies", &url);

@@ -152,6 +152,21 @@ like($t->get('/debug/cookies', { Cookie => 'session=1; foo=2; recently_viewed=x'
     ->{content}, qr/^Cookie: session=1\n/m,
     'strip: unclassified cookies do not reach the backend');
 
+# --- the cookies the site has met (cookies_seen), as the page lists them ---
+
+# each worker reads the register's list in the thread pool, at most every
+# 10 seconds, when the page is asked for: ask until it has the new names
+my $seen = '';
+ok($t->wait_for(sub {
+    $seen = text_of($t->get('/privacy/cookies?lang=sv')->{content});
+    $seen =~ /recently_viewed: utan kategori \(tas bort\)/
+        && $seen =~ /\bfoo: utan kategori \(tas bort\)/
+}, 30), 'cookie page: the unclassified cookies met, listed as removed')
+    or diag($seen);
+like($seen, qr/Cookies som webbplatsen har mött/, 'cookie page: the section');
+like($seen, qr/\b_ga: Statistik\b/, 'cookie page: _ga met, as statistics');
+like($seen, qr/\bsession: Nödvändiga\b/, 'cookie page: session met, as necessary');
+
 # --- one controller: the policy document, the shop's pages, the DPO ------
 
 my $doc = JSON::PP->new->utf8->decode(slurp("$DEMO/policy.json"));
@@ -311,6 +326,53 @@ like($set{_gid}, qr/Expires=\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT/,
 $t->get('/products.html?truth=undecided');
 $t->get('/products.html?truth=accepted', { Cookie => $accepted });
 
+# --- every pattern in words ----------------------------------------------
+
+my %described = map { $_->{pattern} => $_->{description} } @{ $doc->{cookies} || [] };
+my %words_of = (
+    '^(session|csrftoken)$' => [qr{<code>session</code> och <code>csrftoken</code>},
+                                qr{<code>session</code> and <code>csrftoken</code>}],
+    '^_gid$'  => [qr{<code>_gid</code>}, qr{<code>_gid</code>}],
+    '^_fbp$'  => [qr{<code>_fbp</code>}, qr{<code>_fbp</code>}],
+    '^lang$'  => [qr{<code>lang</code>}, qr{<code>lang</code>}],
+);
+my %pages;
+for my $lang (qw(sv en)) {
+    $pages{"cookies $lang"} = decode_utf8($t->get("/privacy/cookies?lang=$lang")->{content});
+    $pages{"policy $lang"} = decode_utf8($t->get("/privacy/policy?lang=$lang")->{content});
+}
+my @patterns = $HTTP =~ /^\s*privacy_cookie\s+\w+\s+'([^']+)'/mg;
+ok(@patterns >= 5, 'the demo classifies ' . scalar(@patterns) . ' patterns');
+for my $pat (@patterns) {
+    (my $html = $pat) =~ s/&/&amp;/g;
+    for my $k (sort keys %pages) {
+        my ($what, $lang) = split / /, $k;
+        unlike($pages{$k}, qr/\Q$html\E/, "$k: $pat is not shown raw");
+        if ($described{$pat}) {
+            like($pages{$k}, qr/\Q$described{$pat}{$lang}\E/,
+                "$k: $pat in the document's words");
+        } else {
+            ok($words_of{$pat}, "$pat: words expected by this test") or next;
+            like($pages{$k}, $words_of{$pat}[$lang eq 'sv' ? 0 : 1],
+                "$k: $pat in words");
+        }
+    }
+}
+
+# --- recipients: the categories' cookies and who receives them ------------
+
+for my $cat (qw(statistics marketing)) {
+    my $ids = $doc->{cookie_categories}{$cat}{recipients};
+    ok($ids && @$ids, "the document names who receives $cat cookies");
+    for my $id (@{ $ids || [] }) {
+        my ($rec) = grep { $_->{id} eq $id } @{ $doc->{recipients} };
+        like($pages{'cookies sv'}, qr/De tas emot av: [^.]*\Q$rec->{name}{sv}\E/,
+            "cookie page: $cat cookies go to $rec->{name}{sv}");
+    }
+}
+unlike($t->error_log, qr/\[warn\].*recipients/,
+    'nginx -t: no warning for the demo, whose categories have recipients');
+
 # --- the access log: no address, no query as typed ---------------------
 
 my $Q = '/search?q=Anna+Svensson+anna.s%40example.se+19811218-9876';
@@ -355,11 +417,31 @@ $r = $t->get('/product.html');
 @names = map { /^([^=]+)=/ ? $1 : () } set_cookies($r);
 ok(grep({ $_ eq 'recently_viewed' } @names),
     'keep: recently_viewed reaches the browser, as the texts now say');
+ok($t->wait_for(sub {
+    $seen = text_of($t->get('/privacy/cookies?lang=en')->{content});
+    $seen =~ /recently_viewed: unclassified \(not blocked\)/
+}, 30), 'keep: the cookie page lists recently_viewed as not blocked')
+    or diag($seen);
 like($t->get('/debug/cookies', { Cookie => 'session=1; foo=2' })->{content},
     qr/^Cookie: session=1; foo=2\n/m,
     'keep: an unclassified cookie reaches the backend, as the texts say');
 
 $t->stop;
+
+# --- a category without recipients: nginx -t warns ------------------------
+
+{
+    my $d = JSON::PP->new->utf8->decode(slurp("$DEMO/policy.json"));
+    delete $d->{cookie_categories}{statistics}{recipients};
+    my $f = $t->write_file('policy-no-recipients.json',
+                           JSON::PP->new->utf8->encode($d));
+    demo_config('^\s*privacy_policy \S+;' => "    privacy_policy $f;");
+    my ($good, $out) = $t->test_config;
+    ok($good, 'nginx -t: a missing recipient is a warning, not an error');
+    like($out, qr/\[warn\].*cookies of the category "statistics" are classified \(privacy_cookie statistics "\^_ga\(_\.\*\)\?\$"\) but \$\.cookie_categories\.statistics\.recipients does not say who receives them/,
+        'nginx -t: names the category, its pattern and the missing key');
+    unlike($out, qr/category "marketing"/, 'nginx -t: not for marketing, which says');
+}
 
 # --- the lifetime's syntax: nginx -t says what is wrong ---------------------
 
