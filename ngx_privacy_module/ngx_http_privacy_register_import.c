@@ -101,6 +101,7 @@ ngx_http_privacy_rim_run(ngx_http_privacy_rop_t *t,
     ngx_http_privacy_rim_append(&b, "{\"results\":[", 12);
 
     memset(&im, 0, sizeof(im));
+    memset(&decoder, 0, sizeof(decoder));
     im.p = body;
     im.last = body + t->body_len;
     im.today = &t->today;
