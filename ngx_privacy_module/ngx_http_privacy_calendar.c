@@ -254,6 +254,24 @@ ngx_http_privacy_fiscal_reference(time_t t, unsigned month, unsigned day)
 }
 
 
+time_t
+ngx_http_privacy_bookkeeping_until(time_t t,
+    const ngx_http_privacy_period_t *period, unsigned month, unsigned day)
+{
+    ngx_http_privacy_period_t  seven;
+
+    if (period == NULL) {
+        /* Bokföringslagen 7 kap. 2 §: seven years */
+        seven.months = 7 * 12;
+        seven.seconds = 0;
+        period = &seven;
+    }
+
+    return ngx_http_privacy_period_expires(
+               ngx_http_privacy_fiscal_reference(t, month, day), period) - 1;
+}
+
+
 /* days since 1970-01-01 of a date of the proleptic Gregorian calendar */
 
 static long

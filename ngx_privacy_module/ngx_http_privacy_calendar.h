@@ -93,5 +93,15 @@ time_t ngx_http_privacy_fiscal_year_end(time_t t, unsigned month,
 time_t ngx_http_privacy_fiscal_reference(time_t t, unsigned month,
     unsigned day);
 
+/*
+ * The last second a bookkeeping record of the day of t is kept: through
+ * the last day of the period counted from its reference date (above); a
+ * NULL period is Bokföringslagen's seven years.  The bookkeeping sweep
+ * deletes the record at the first sweep after it; an erasure (by the
+ * rights portal or by a sweep) writes it into orders.hold_until.
+ */
+time_t ngx_http_privacy_bookkeeping_until(time_t t,
+    const ngx_http_privacy_period_t *period, unsigned month, unsigned day);
+
 
 #endif /* _NGX_HTTP_PRIVACY_CALENDAR_H_INCLUDED_ */

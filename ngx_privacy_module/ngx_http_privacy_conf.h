@@ -17,6 +17,7 @@
 
 #include <libpsl.h>
 
+#include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_consent.h"
 #include "ngx_http_privacy_classify.h"
 #include "ngx_http_privacy_crypto.h"
@@ -73,6 +74,9 @@ typedef struct {
     /* the last day of the fiscal year: 12-31 */
     ngx_uint_t                       fiscal_month;
     ngx_uint_t                       fiscal_day;
+    /* the http level's privacy_retention bookkeeping, if given */
+    ngx_uint_t                       book_set;
+    ngx_http_privacy_period_t        book_period;
 
     psl_ctx_t                       *psl;
 
@@ -88,15 +92,16 @@ typedef struct {
     ngx_thread_pool_t               *thread_pool;
     ngx_http_privacy_store_t        *store;
 
-    /* the subject register: its keys and the API's per-worker state */
+    /*
+     * the subject register: its keys, and whether a location has
+     * privacy_register_api (the connections are per worker:
+     * ngx_http_privacy_worker.h)
+     */
     void                            *register_keys;
-    void                            *register_api;
+    ngx_uint_t                       register_api;
 
-    /* the rights portal: its keys, per-worker state, privacy_mail_command */
+    /* the rights portal: its keys, privacy_mail_command, the mail timer */
     void                            *rights;
-
-    /* the DPO's reports: their per-worker connection (privacy_dpo) */
-    void                            *dpo;
 } ngx_http_privacy_main_conf_t;
 
 

@@ -22,27 +22,20 @@ typedef ngx_http_privacy_dpo_op_t  dpo_op_t;
 
 
 /*
- * A category's rows, oldest reference date and rows past the cutoff:
- * ?1 the cutoff, ?2 now, ?3 the consent cookie's max age
+ * A category's rows and its oldest date; what is past its period is what
+ * the sweep's dry run counts (ngx_http_privacy_sweep.c), so that the
+ * report and the sweeps follow one rule.  A category no sweep takes
+ * counts its rows past the cutoff itself: ?1 the cutoff.
  */
 typedef struct {
     const char  *category;
-    int          swept;             /* by the module's sweeps today */
+    int          always;            /* shown without a period */
     const char  *sql;
 } ngx_http_privacy_dpo_held_t;
 
 
-/* the end of a receipt's consent, as the sweep computes it */
-#define NGX_HTTP_PRIVACY_DPO_CONSENT_END                                      \
-    "min(r.decided_at + ?3, coalesce((SELECT min(n.decided_at)"               \
-    " FROM consent_receipts n WHERE n.consent_id = r.consent_id"              \
-    " AND (n.decided_at > r.decided_at"                                       \
-    " OR (n.decided_at = r.decided_at AND n.id > r.id))),"                    \
-    " r.decided_at + ?3))"
-
 #define NGX_HTTP_PRIVACY_DPO_KIND(kind)                                       \
-    "SELECT count(*), min(coalesce(s.last_activity, s.created)),"             \
-    " sum(coalesce(s.last_activity, s.created) < ?1)"                         \
+    "SELECT count(*), min(coalesce(s.last_activity, s.created)), NULL"        \
     " FROM subject_kinds k JOIN subjects s ON s.id = k.subject"               \
     " WHERE k.kind = '" kind "'"
 
@@ -56,50 +49,38 @@ static const ngx_http_privacy_dpo_held_t  ngx_http_privacy_dpo_held[] = {
 
     { "analytics", 1,
       "SELECT (SELECT count(*) FROM analytics_events),"
-      " (SELECT min(ts) FROM analytics_events),"
-      " (SELECT count(*) FROM analytics_events WHERE ts < ?1)" },
+      " (SELECT min(ts) FROM analytics_events), NULL" },
 
     { "analytics_aggregate", 1,
       "SELECT (SELECT count(*) FROM analytics_daily)"
       " + (SELECT count(*) FROM analytics_daily_pages)"
       " + (SELECT count(*) FROM analytics_daily_searches),"
       " (SELECT CAST(strftime('%s', min(day)) AS INTEGER)"
-      "  FROM analytics_daily),"
-      " (SELECT count(*) FROM analytics_daily"
-      "  WHERE day < date(?1, 'unixepoch'))"
-      " + (SELECT count(*) FROM analytics_daily_pages"
-      "  WHERE day < date(?1, 'unixepoch'))"
-      " + (SELECT count(*) FROM analytics_daily_searches"
-      "  WHERE day < date(?1, 'unixepoch'))" },
+      "  FROM analytics_daily), NULL" },
 
     { "consent", 1,
       "SELECT (SELECT count(*) FROM consent_receipts),"
-      " (SELECT min(decided_at) FROM consent_receipts),"
-      " (SELECT count(*) FROM consent_receipts r WHERE r.decided_at < ?1"
-      "  AND " NGX_HTTP_PRIVACY_DPO_CONSENT_END " < ?1)" },
+      " (SELECT min(decided_at) FROM consent_receipts), NULL" },
 
     { "customer", 0, NGX_HTTP_PRIVACY_DPO_KIND("customer") },
     { "supplier", 0, NGX_HTTP_PRIVACY_DPO_KIND("supplier") },
     { "club", 0, NGX_HTTP_PRIVACY_DPO_KIND("club") },
 
     { "newsletter", 0,
-      "SELECT count(*), min(ended), sum(ended IS NOT NULL AND ended < ?1)"
+      "SELECT count(*), min(ended), NULL"
       " FROM subject_kinds WHERE kind = 'newsletter'" },
 
-    /* kept until the end of the bookkeeping hold, not a period's cutoff */
     { "bookkeeping", 0,
-      "SELECT count(*), min(placed),"
-      " sum(hold_until IS NOT NULL AND hold_until < ?2) FROM orders" },
+      "SELECT count(*), min(placed), NULL FROM orders" },
 
     { "requests", 0,
-      "SELECT count(*), min(received),"
-      " sum(closed IS NOT NULL AND closed < ?1) FROM requests" },
+      "SELECT count(*), min(received), NULL FROM requests" },
 
     { "chat", 0, NGX_HTTP_PRIVACY_DPO_RECORDS("chat") },
     { "cctv", 0, NGX_HTTP_PRIVACY_DPO_RECORDS("cctv") },
 
     { "audit", 0,
-      "SELECT count(*), min(ts), sum(ts < ?1) FROM audit_log" },
+      "SELECT count(*), min(ts), NULL FROM audit_log" },
 };
 
 
@@ -235,17 +216,32 @@ static int
 ngx_http_privacy_dpo_categories_table(dpo_op_t *op, sqlite3 *db,
     ngx_http_privacy_rtable_t *t, int64_t *overdue)
 {
-    int                                 rc, analytics;
+    int                                 rc, c, more, swept;
+    int                                 set[NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES];
+    char                                err[256];
     size_t                              i;
-    time_t                              cutoff, acutoff;
-    int64_t                             v[3], last[2];
+    time_t                              cutoff;
+    time_t                              cutoffs[NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES];
+    int64_t                             v[3], last[2], due;
     const char                         *period;
-    ngx_http_privacy_period_t           p;
+    ngx_http_privacy_sweep_t            sw;
+    ngx_http_privacy_period_t           p[NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES];
+    ngx_http_privacy_sweep_count_t      count;
     const ngx_http_privacy_dpo_held_t  *h;
 
     *overdue = 0;
-    acutoff = 0;
-    analytics = 0;
+
+    /* the sweep's own cutoffs (ngx_http_privacy_sweep_cutoffs()) */
+    for (c = 0; c < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; c++) {
+        period = ngx_http_privacy_dpo_period(op,
+                                             ngx_http_privacy_sweep_names[c]);
+        set[c] = period != NULL
+                 && ngx_http_privacy_period_parse((u_char *) period,
+                                                  strlen(period), &p[c])
+                    == 0;
+    }
+
+    ngx_http_privacy_sweep_cutoffs(op->now, p, set, cutoffs);
 
     for (i = 0;
          i < sizeof(ngx_http_privacy_dpo_held)
@@ -255,39 +251,53 @@ ngx_http_privacy_dpo_categories_table(dpo_op_t *op, sqlite3 *db,
         h = &ngx_http_privacy_dpo_held[i];
         period = ngx_http_privacy_dpo_period(op, h->category);
 
-        /* the swept categories always, the register's when configured */
-        if (period == NULL && !h->swept) {
+        for (c = 0; c < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; c++) {
+            if (strcmp(ngx_http_privacy_sweep_names[c], h->category) == 0) {
+                break;
+            }
+        }
+
+        swept = c < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES;
+
+        /* the page views' categories always, the others when configured */
+        if (period == NULL && !h->always) {
             continue;
         }
 
-        cutoff = 0;
+        cutoff = (swept && set[c]) ? cutoffs[c] : 0;
 
-        if (period
-            && ngx_http_privacy_period_parse((u_char *) period,
-                                             strlen(period), &p) == 0)
-        {
-            if (strcmp(h->category, "analytics") == 0) {
-                cutoff = ngx_http_privacy_sweep_cutoff(op->now, &p);
-                acutoff = cutoff;
-                analytics = 1;
-
-            } else {
-                cutoff = ngx_http_privacy_period_cutoff(op->now, &p);
-            }
-
-            /* aggregates go no earlier than their page views */
-            if (analytics && strcmp(h->category, "analytics_aggregate") == 0
-                && cutoff > acutoff)
-            {
-                cutoff = acutoff;
-            }
-        }
-
-        rc = ngx_http_privacy_dpo_ints(db, h->sql, period ? cutoff : 0,
-                                       op->now, op->consent_max_age, NULL,
-                                       v, 3);
+        rc = ngx_http_privacy_dpo_ints(db, h->sql, cutoff, op->now,
+                                       op->consent_max_age, NULL, v, 3);
         if (rc != SQLITE_OK) {
             return ngx_http_privacy_dpo_failed(op, db, rc);
+        }
+
+        due = v[2] < 0 ? 0 : v[2];
+
+        if (cutoff) {
+            /*
+             * what is overdue is what a sweep now would delete: its dry
+             * run, with its reference dates, calendar and holds (rows a
+             * legal hold keeps are not overdue)
+             */
+            memset(&sw, 0, sizeof(sw));
+            sw.category = c;
+            sw.cutoff = cutoff;
+            sw.max_age = (time_t) op->consent_max_age;
+            sw.now = (time_t) op->now;
+            sw.fiscal_month = (unsigned) op->fiscal_month;
+            sw.fiscal_day = (unsigned) op->fiscal_day;
+            sw.dry_run = 1;
+
+            memset(&count, 0, sizeof(count));
+
+            rc = ngx_http_privacy_sweep_category(db, &sw, &count, &more, err,
+                                                 sizeof(err));
+            if (rc != SQLITE_OK) {
+                return ngx_http_privacy_dpo_failed(op, db, rc);
+            }
+
+            due = count.examined - count.held;
         }
 
         rc = ngx_http_privacy_dpo_ints(db,
@@ -307,7 +317,7 @@ ngx_http_privacy_dpo_categories_table(dpo_op_t *op, sqlite3 *db,
 
         ngx_http_privacy_rtable_text(t, 0, (u_char *) h->category,
                                      strlen(h->category));
-        ngx_http_privacy_rtable_int(t, 2, h->swept);
+        ngx_http_privacy_rtable_int(t, 2, swept);
         ngx_http_privacy_rtable_int(t, 3, v[0] < 0 ? 0 : v[0]);
 
         if (v[1] >= 0) {
@@ -322,8 +332,8 @@ ngx_http_privacy_dpo_categories_table(dpo_op_t *op, sqlite3 *db,
                 ngx_http_privacy_rtable_int(t, 5, cutoff);
             }
 
-            ngx_http_privacy_rtable_int(t, 6, v[2] < 0 ? 0 : v[2]);
-            *overdue += v[2] < 0 ? 0 : v[2];
+            ngx_http_privacy_rtable_int(t, 6, due);
+            *overdue += due;
         }
 
         if (last[0] >= 0) {

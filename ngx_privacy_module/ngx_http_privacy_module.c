@@ -22,7 +22,7 @@
 #include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_policy.h"
-#include "ngx_http_privacy_api.h"
+#include "ngx_http_privacy_api_conf.h"
 #include "ngx_http_privacy_dpo.h"
 #include "ngx_http_privacy_site.h"
 #include "ngx_http_privacy_variables.h"
@@ -414,6 +414,16 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
         rt = pscf->retention.elts;
 
         for (i = 0; i < pscf->retention.nelts; i++) {
+            if (rt[i].category.len == sizeof("bookkeeping") - 1
+                && ngx_strncmp(rt[i].category.data, "bookkeeping",
+                               sizeof("bookkeeping") - 1) == 0
+                && ngx_http_privacy_period_parse(rt[i].text.data,
+                                                 rt[i].text.len,
+                                                 &pmcf->book_period) == 0)
+            {
+                pmcf->book_set = 1;
+            }
+
             if (ngx_http_privacy_store_retention(pmcf->store,
                                                  &rt[i].category,
                                                  &rt[i].text)

@@ -479,13 +479,18 @@ ngx_http_privacy_rights_task(ngx_http_request_t *r,
 
     t->request = r;
     t->conf = conf;
+    t->conn = &ngx_http_privacy_worker->rights_rdb;
     t->rkeys = pmcf->register_keys;
     t->path = (char *) pmcf->db.data;
     t->op.op = op;
     t->op.now = ngx_time();
     t->op.lang = page.lang == NGX_HTTP_PRIVACY_LANG_SV ? 0 : 1;
-    t->op.fiscal_month = 12;
-    t->op.fiscal_day = 31;
+    t->op.fiscal_month = (unsigned) pmcf->fiscal_month;
+    t->op.fiscal_day = (unsigned) pmcf->fiscal_day;
+
+    /* the orders of an erased person are kept as the sweep keeps them */
+    t->op.book_set = (int) pmcf->book_set;
+    t->op.book_period = pmcf->book_period;
 
     if (conf) {
         t->op.mail_command = (char *) conf->mail_command.data;

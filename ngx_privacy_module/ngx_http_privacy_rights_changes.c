@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_crypto.h"
 #include "ngx_http_privacy_rights_ops.h"
 #include "ngx_http_privacy_rights_internal.h"
@@ -119,9 +120,10 @@ ngx_http_privacy_rights_erase_op(rights_op_t *op, sqlite3 *db,
     sqlite3_bind_int64(st, 1, id);
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        until = ngx_http_privacy_rights_hold_until(
-                    sqlite3_column_int64(st, 1), op->fiscal_month,
-                    op->fiscal_day);
+        until = ngx_http_privacy_bookkeeping_until(
+                    (time_t) sqlite3_column_int64(st, 1),
+                    op->book_set ? &op->book_period : NULL,
+                    op->fiscal_month, op->fiscal_day);
 
         if (until < op->now) {
             past++;     /* unlinked now, deleted by the retention sweep */

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_register_db.h"
 #include "ngx_http_privacy_rights_token.h"
 
@@ -72,8 +73,11 @@ typedef struct {
     char                                 consent_id[33];
     const char                          *mail_command;  /* or NULL */
     const char                          *mail_from;
-    int                                  fiscal_month;
-    int                                  fiscal_day;
+    /* bookkeeping: privacy_fiscal_year_end, privacy_retention's period */
+    unsigned                             fiscal_month;
+    unsigned                             fiscal_day;
+    int                                  book_set;
+    ngx_http_privacy_period_t            book_period;
 
     /* rectify: name, address, phone, email */
     ngx_http_privacy_rights_str_t        fields[4];

@@ -215,32 +215,6 @@ ngx_http_privacy_rights_add_months(int64_t t, int months)
 }
 
 
-int64_t
-ngx_http_privacy_rights_hold_until(int64_t t, int month, int day)
-{
-    int        y;
-    time_t     tt;
-    struct tm  tm;
-
-    tt = (time_t) t;
-
-    if (gmtime_r(&tt, &tm) == NULL) {
-        return t;
-    }
-
-    y = tm.tm_year + 1900;
-
-    /* the fiscal year containing t ends this year or the next */
-    if (tm.tm_mon + 1 > month || (tm.tm_mon + 1 == month && tm.tm_mday > day))
-    {
-        y++;
-    }
-
-    /* kept through the end of the seventh calendar year after that */
-    return ngx_http_privacy_rights_days(y + 8, 1, 1) * 86400 - 1;
-}
-
-
 static int
 ngx_http_privacy_rights_mac(const u_char *key, const u_char *a, size_t alen,
     const u_char *b, size_t blen, u_char out[NGX_HTTP_PRIVACY_MAC_LEN])

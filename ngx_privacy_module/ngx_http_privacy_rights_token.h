@@ -68,12 +68,5 @@ int ngx_http_privacy_rights_form_check(const u_char *key,
 /* one calendar month after t (UTC), the 31st falling back to month end */
 int64_t ngx_http_privacy_rights_add_months(int64_t t, int months);
 
-/*
- * The end of the bookkeeping hold of a record dated t: the end (UTC) of
- * the seventh calendar year after the one in which its fiscal year ended;
- * the fiscal year ends on month/day each year.
- */
-int64_t ngx_http_privacy_rights_hold_until(int64_t t, int month, int day);
-
 
 #endif /* _NGX_HTTP_PRIVACY_RIGHTS_TOKEN_H_INCLUDED_ */

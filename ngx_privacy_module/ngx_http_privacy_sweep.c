@@ -89,6 +89,7 @@ const char  *ngx_http_privacy_sweep_names[] = {
     "newsletter",
     "bookkeeping",
     "requests",
+    "audit",
 };
 
 
@@ -121,6 +122,40 @@ ngx_http_privacy_sweep_cutoff(time_t now,
 }
 
 
+void
+ngx_http_privacy_sweep_cutoffs(time_t now,
+    const ngx_http_privacy_period_t *periods, const int *set,
+    time_t *cutoffs)
+{
+    int  c;
+
+    for (c = 0; c < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; c++) {
+        cutoffs[c] = set[c] ? ngx_http_privacy_period_cutoff(now, &periods[c])
+                            : 0;
+    }
+
+    if (!set[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS]) {
+        return;
+    }
+
+    cutoffs[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS] =
+        ngx_http_privacy_sweep_cutoff(now,
+                                 &periods[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS]);
+
+    /*
+     * the roll-ups are computed from the page views still there: they
+     * are never deleted before them, or the next roll-up would bring
+     * them back
+     */
+    if (cutoffs[NGX_HTTP_PRIVACY_SWEEP_AGGREGATE]
+        > cutoffs[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS])
+    {
+        cutoffs[NGX_HTTP_PRIVACY_SWEEP_AGGREGATE] =
+            cutoffs[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS];
+    }
+}
+
+
 int
 ngx_http_privacy_sweep_analytics(sqlite3 *db, time_t cutoff, int batch,
     int max_batches, sqlite3_int64 *deleted, int *more, char *err,
@@ -136,6 +171,7 @@ ngx_http_privacy_sweep_analytics(sqlite3 *db, time_t cutoff, int batch,
     sw.now = 0;
     sw.fiscal_month = 12;
     sw.fiscal_day = 31;
+    sw.bookkeeping = NULL;
     sw.batch = batch;
     sw.max_batches = max_batches;
     sw.dry_run = 0;
@@ -177,6 +213,11 @@ ngx_http_privacy_sweep_category(sqlite3 *db,
     if (NGX_HTTP_PRIVACY_SWEEP_REGISTER(sw->category)) {
         return ngx_http_privacy_sweep_register(db, sw, count, more, err,
                                                err_len);
+    }
+
+    if (sw->category == NGX_HTTP_PRIVACY_SWEEP_AUDIT) {
+        return ngx_http_privacy_sweep_audit(db, sw, count, more, err,
+                                            err_len);
     }
 
     sql = &ngx_http_privacy_sweep_sql[sw->category];

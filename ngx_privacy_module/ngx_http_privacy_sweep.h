@@ -28,10 +28,13 @@
 #define NGX_HTTP_PRIVACY_SWEEP_NEWSLETTER   6
 #define NGX_HTTP_PRIVACY_SWEEP_BOOKKEEPING  7   /* orders */
 #define NGX_HTTP_PRIVACY_SWEEP_REQUESTS     8
-#define NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES  9
+/* the audit log's (ngx_http_privacy_sweep_audit.c) */
+#define NGX_HTTP_PRIVACY_SWEEP_AUDIT        9
+#define NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES  10
 
 #define NGX_HTTP_PRIVACY_SWEEP_REGISTER(c)                                    \
-    ((c) >= NGX_HTTP_PRIVACY_SWEEP_CUSTOMER)
+    ((c) >= NGX_HTTP_PRIVACY_SWEEP_CUSTOMER                                   \
+     && (c) <= NGX_HTTP_PRIVACY_SWEEP_REQUESTS)
 
 
 /* per category and sweep, as the sweep record keeps them */
@@ -50,6 +53,8 @@ typedef struct {
     time_t          now;            /* whether a legal hold has ended */
     unsigned        fiscal_month;   /* the last day of the fiscal year */
     unsigned        fiscal_day;
+    /* privacy_retention bookkeeping, NULL: seven years */
+    const ngx_http_privacy_period_t  *bookkeeping;
     int             batch;          /* rows per transaction */
     int             max_batches;    /* transactions per call */
     int             dry_run;        /* count, delete nothing */
@@ -69,6 +74,16 @@ time_t ngx_http_privacy_sweep_cutoff(time_t now,
     const ngx_http_privacy_period_t *period);
 
 /*
+ * The cutoffs of every category at time now (cutoffs[c] where set[c]):
+ * the calendar cutoff of its period, page views as above, and the
+ * aggregates never before the page views they are computed from.  The
+ * sweep and the DPO's retention report both take them from here.
+ */
+void ngx_http_privacy_sweep_cutoffs(time_t now,
+    const ngx_http_privacy_period_t *periods, const int *set,
+    time_t *cutoffs);
+
+/*
  * Sweeps one category: at most max_batches transactions of batch rows,
  * pausing after each as long as it took, so that the workers' writers get
  * the register in between.  The counts are added to *count (also on
@@ -86,6 +101,15 @@ int ngx_http_privacy_sweep_category(sqlite3 *db,
  * in held (a dry run counts them too).
  */
 int ngx_http_privacy_sweep_register(sqlite3 *db,
+    const ngx_http_privacy_sweep_t *sw, ngx_http_privacy_sweep_count_t *count,
+    int *more, char *err, size_t err_len);
+
+/*
+ * As ngx_http_privacy_sweep_category(), for the audit log: the oldest
+ * entries past their period go, and audit_anchor keeps the chain
+ * verifiable from the first entry left.
+ */
+int ngx_http_privacy_sweep_audit(sqlite3 *db,
     const ngx_http_privacy_sweep_t *sw, ngx_http_privacy_sweep_count_t *count,
     int *more, char *err, size_t err_len);
 

@@ -79,8 +79,13 @@ static const ngx_http_privacy_sweep_rsql_t  ngx_http_privacy_sweep_kind = {
       "DELETE FROM subject_kinds WHERE kind = ?3"
       " AND subject IN (SELECT id FROM temp.sweep_batch)",
 
-      /* art. 17(3)(b): the bookkeeping record stays, stripped */
-      "UPDATE orders SET minimised = ?2, subject = NULL"
+      /*
+       * art. 17(3)(b): the bookkeeping record stays, stripped, until
+       * the end of its period, as an erasure by the rights portal keeps
+       * it (ngx_http_privacy_bookkeeping_until())
+       */
+      "UPDATE orders SET minimised = ?2, subject = NULL,"
+      " hold_until = privacy_bookkeeping_until(placed)"
       " WHERE subject IN (SELECT id FROM temp.sweep_batch)"
       " AND NOT EXISTS (SELECT 1 FROM subject_kinds k"
       " WHERE k.subject = orders.subject)",
@@ -131,6 +136,8 @@ static int ngx_http_privacy_sweep_register_count(sqlite3 *db,
     const char *sql, const ngx_http_privacy_sweep_t *sw, sqlite3_int64 *n);
 static int ngx_http_privacy_sweep_register_prepare(sqlite3 *db,
     const char *sql, const ngx_http_privacy_sweep_t *sw, sqlite3_stmt **st);
+static void ngx_http_privacy_sweep_register_until(sqlite3_context *ctx,
+    int argc, sqlite3_value **argv);
 static sqlite3_int64 ngx_http_privacy_sweep_register_ms(void);
 
 
@@ -210,6 +217,16 @@ ngx_http_privacy_sweep_register(sqlite3 *db,
         return SQLITE_OK;
     }
 
+    /* the one rule of the bookkeeping period, for the statements below */
+    rc = sqlite3_create_function(db, "privacy_bookkeeping_until", 1,
+                                 SQLITE_UTF8|SQLITE_DETERMINISTIC,
+                                 (void *) sw,
+                                 ngx_http_privacy_sweep_register_until,
+                                 NULL, NULL);
+    if (rc != SQLITE_OK) {
+        goto failed;
+    }
+
     rc = sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS sweep_batch"
                           " (id INTEGER PRIMARY KEY)", NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
@@ -281,6 +298,10 @@ ngx_http_privacy_sweep_register(sqlite3 *db,
         sqlite3_finalize(st[i]);
     }
 
+    /* the function points to *sw: gone with the call */
+    (void) sqlite3_create_function(db, "privacy_bookkeeping_until", 1,
+                                   SQLITE_UTF8, NULL, NULL, NULL, NULL);
+
     return SQLITE_OK;
 
 failed:
@@ -294,6 +315,9 @@ failed:
     for (i = 0; i < 4; i++) {
         sqlite3_finalize(st[i]);
     }
+
+    (void) sqlite3_create_function(db, "privacy_bookkeeping_until", 1,
+                                   SQLITE_UTF8, NULL, NULL, NULL, NULL);
 
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_ERROR : rc;
 }
@@ -376,6 +400,25 @@ ngx_http_privacy_sweep_register_prepare(sqlite3 *db, const char *sql,
                                   sw->fiscal_month, sw->fiscal_day));
 
     return SQLITE_OK;
+}
+
+
+/* privacy_bookkeeping_until(placed), during one call of the sweep */
+
+static void
+ngx_http_privacy_sweep_register_until(sqlite3_context *ctx, int argc,
+    sqlite3_value **argv)
+{
+    const ngx_http_privacy_sweep_t  *sw;
+
+    (void) argc;
+
+    sw = sqlite3_user_data(ctx);
+
+    sqlite3_result_int64(ctx, (sqlite3_int64)
+        ngx_http_privacy_bookkeeping_until(
+            (time_t) sqlite3_value_int64(argv[0]), sw->bookkeeping,
+            sw->fiscal_month, sw->fiscal_day));
 }
 
 

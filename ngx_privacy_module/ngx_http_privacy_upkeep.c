@@ -510,6 +510,9 @@ ngx_http_privacy_upkeep_sweep(ngx_http_privacy_upkeep_t *u)
         sw.now = now;
         sw.fiscal_month = u->fiscal_month;
         sw.fiscal_day = u->fiscal_day;
+        sw.bookkeeping =
+            u->sweep_text[NGX_HTTP_PRIVACY_SWEEP_BOOKKEEPING].len
+            ? &u->sweep_period[NGX_HTTP_PRIVACY_SWEEP_BOOKKEEPING] : NULL;
         sw.batch = NGX_HTTP_PRIVACY_SWEEP_BATCH;
         sw.max_batches = NGX_HTTP_PRIVACY_SWEEP_RUN;
         sw.dry_run = u->sweep_run_dry;
@@ -567,7 +570,7 @@ ngx_http_privacy_upkeep_sweep(ngx_http_privacy_upkeep_t *u)
 static int
 ngx_http_privacy_upkeep_sweep_start(ngx_http_privacy_upkeep_t *u, time_t now)
 {
-    int   c, rc, due, dry;
+    int   c, rc, due, dry, set[NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES];
     char  file[NGX_MAX_PATH];
 
     if (!u->sweep_lock_open) {
@@ -654,27 +657,12 @@ ngx_http_privacy_upkeep_sweep_start(ngx_http_privacy_upkeep_t *u, time_t now)
     }
 
     for (c = 0; c < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; c++) {
-        u->sweep_cutoff[c] = ngx_http_privacy_period_cutoff(now,
-                                                      &u->sweep_period[c]);
+        set[c] = u->sweep_text[c].len != 0;
         ngx_memzero(&u->sweep_count[c], sizeof(u->sweep_count[c]));
     }
 
-    u->sweep_cutoff[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS] =
-        ngx_http_privacy_sweep_cutoff(now,
-            &u->sweep_period[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS]);
-
-    /*
-     * the roll-ups are computed from the page views still there: they
-     * are never deleted before them, or the next roll-up would bring
-     * them back
-     */
-    if (u->sweep_text[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS].len
-        && u->sweep_cutoff[NGX_HTTP_PRIVACY_SWEEP_AGGREGATE]
-           > u->sweep_cutoff[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS])
-    {
-        u->sweep_cutoff[NGX_HTTP_PRIVACY_SWEEP_AGGREGATE] =
-            u->sweep_cutoff[NGX_HTTP_PRIVACY_SWEEP_ANALYTICS];
-    }
+    ngx_http_privacy_sweep_cutoffs(now, u->sweep_period, set,
+                                   u->sweep_cutoff);
 
     u->sweep_start = now;
     u->sweep_category = 0;

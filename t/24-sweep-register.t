@@ -233,7 +233,7 @@ is_deeply($t->sqlite('SELECT s.external_id, k.kind FROM subject_kinds k'
     'a kind goes, the others stay (newsletter: from unsubscribing)');
 
 my $orders = { map { $_->{order_id} => $_ } @{ $t->sqlite('SELECT'
-    . ' order_id, subject, minimised FROM orders') } };
+    . ' order_id, subject, minimised, hold_until FROM orders') } };
 is_deeply([sort keys %$orders], [qw(o-first-kept o-held o-recent)],
     'orders: gone after the end of the fiscal year plus 7 years, kept a'
     . ' day later, and under hold');
@@ -241,6 +241,10 @@ ok(!defined $orders->{'o-recent'}{subject}
     && $orders->{'o-recent'}{minimised},
     'an erased customer\'s order stays for bookkeeping, unlinked and'
     . ' minimised') or diag(explain $orders);
+is($orders->{'o-recent'}{hold_until},
+    add_months(book_ref($now - 30 * $DAY), 84) + $DAY - 1,
+    'kept until the last day of the bookkeeping period, as the rights'
+    . ' portal keeps an erased person\'s orders');
 ok(defined $orders->{'o-held'}{subject}, 'a held order stays linked');
 
 is_deeply($t->sqlite('SELECT request_id FROM requests ORDER BY request_id'),

@@ -305,6 +305,52 @@ test_fiscal(void **state)
 }
 
 
+/*
+ * How long an erased person's order is kept (the rights portal and the
+ * sweeps alike): through the last day of the bookkeeping period.
+ */
+
+static void
+test_bookkeeping_until(void **state)
+{
+    ngx_http_privacy_period_t  p;
+
+    (void) state;
+
+    /* no privacy_retention bookkeeping: Bokföringslagen's seven years */
+    assert_int_equal(ngx_http_privacy_bookkeeping_until(
+                         at(2024, 3, 5, 36000), NULL, 12, 31),
+                     at(2032, 1, 1, 0) - 1);
+    assert_int_equal(ngx_http_privacy_bookkeeping_until(
+                         at(2024, 12, 31, 82800), NULL, 12, 31),
+                     at(2032, 1, 1, 0) - 1);
+
+    /* a fiscal year ending 30 June: May 2024 ends in 2024, July in 2025 */
+    assert_int_equal(ngx_http_privacy_bookkeeping_until(
+                         at(2024, 5, 1, 0), NULL, 6, 30),
+                     at(2032, 1, 1, 0) - 1);
+    assert_int_equal(ngx_http_privacy_bookkeeping_until(
+                         at(2024, 7, 1, 0), NULL, 6, 30),
+                     at(2033, 1, 1, 0) - 1);
+
+    /* the configured period, in calendar months */
+    p = period("10y");
+    assert_int_equal(ngx_http_privacy_bookkeeping_until(
+                         at(2024, 3, 5, 0), &p, 12, 31),
+                     at(2035, 1, 1, 0) - 1);
+    p = period("18M");
+    assert_int_equal(ngx_http_privacy_bookkeeping_until(
+                         at(2024, 3, 5, 0), &p, 12, 31),
+                     at(2026, 7, 1, 0) - 1);
+
+    /* what the sweep takes at now is what is no longer kept at now */
+    p = period("7y");
+    assert_true(ngx_http_privacy_bookkeeping_until(at(2024, 3, 5, 0), &p,
+                                                   12, 31)
+                < ngx_http_privacy_period_expires(at(2024, 12, 31, 0), &p));
+}
+
+
 int
 main(void)
 {
@@ -315,6 +361,7 @@ main(void)
         cmocka_unit_test(test_cutoff),
         cmocka_unit_test(test_due),
         cmocka_unit_test(test_fiscal),
+        cmocka_unit_test(test_bookkeeping_until),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

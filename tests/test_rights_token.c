@@ -195,29 +195,6 @@ test_due(void **state)
 }
 
 
-static void
-test_hold(void **state)
-{
-    (void) state;
-
-    /* fiscal year = calendar year: kept through the 7th year after */
-    assert_int_equal(ngx_http_privacy_rights_hold_until(
-                         utc(2024, 3, 5, 10, 0, 0), 12, 31),
-                     utc(2031, 12, 31, 23, 59, 59));
-    assert_int_equal(ngx_http_privacy_rights_hold_until(
-                         utc(2024, 12, 31, 23, 0, 0), 12, 31),
-                     utc(2031, 12, 31, 23, 59, 59));
-
-    /* a fiscal year ending 30 June: May 2024 ends in 2024, July in 2025 */
-    assert_int_equal(ngx_http_privacy_rights_hold_until(
-                         utc(2024, 5, 1, 0, 0, 0), 6, 30),
-                     utc(2031, 12, 31, 23, 59, 59));
-    assert_int_equal(ngx_http_privacy_rights_hold_until(
-                         utc(2024, 7, 1, 0, 0, 0), 6, 30),
-                     utc(2032, 12, 31, 23, 59, 59));
-}
-
-
 int
 main(void)
 {
@@ -227,7 +204,6 @@ main(void)
         cmocka_unit_test(test_session),
         cmocka_unit_test(test_form_token),
         cmocka_unit_test(test_due),
-        cmocka_unit_test(test_hold),
     };
 
     return cmocka_run_group_tests(tests, setup, NULL);

@@ -22,6 +22,8 @@
 
 #include <sqlite3.h>
 
+#include "ngx_http_privacy_audit.h"
+#include "ngx_http_privacy_register_schema.h"
 #include "ngx_http_privacy_rollup.h"
 #include "ngx_http_privacy_sweep.h"
 #include "unit_register.h"
@@ -327,6 +329,7 @@ category(sqlite3 *db, int c, time_t cutoff, time_t max_age, int dry_run,
     char                      err[256];
     ngx_http_privacy_sweep_t  sw;
 
+    memset(&sw, 0, sizeof(sw));
     sw.category = c;
     sw.cutoff = cutoff;
     sw.max_age = max_age;
@@ -584,6 +587,104 @@ test_fiscal_limit(void **state)
 }
 
 
+/*
+ * The audit log: the oldest entries past their period go, and the chain
+ * is still verified (from the anchor) and appended to, even once every
+ * entry has gone.
+ */
+
+static void
+test_audit(void **state)
+{
+    int                              i;
+    char                             err[256];
+    u_char                           key[NGX_HTTP_PRIVACY_KEY_LEN];
+    sqlite3                         *db;
+    ngx_http_privacy_mac_t          *mac;
+    ngx_http_privacy_audit_t        *a;
+    ngx_http_privacy_audit_result_t  res;
+    ngx_http_privacy_sweep_count_t   count;
+
+    (void) state;
+
+    db = open_register(":memory:");
+    assert_int_equal(ngx_http_privacy_register_schema_migrate(db, err,
+                                                              sizeof(err)),
+                     SQLITE_OK);
+
+    memset(key, 7, sizeof(key));
+    mac = ngx_http_privacy_mac_create(key, sizeof(key));
+    a = ngx_http_privacy_audit_open(db);
+    assert_non_null(mac);
+    assert_non_null(a);
+
+    /* seven entries a day apart, the last one today */
+    for (i = 0; i < 7; i++) {
+        assert_int_equal(ngx_http_privacy_audit_append(a, mac,
+                             TODAY - (6 - i) * DAY + 100, "api",
+                             "subject.read", "0123456789abcdef"),
+                         SQLITE_OK);
+    }
+
+    /* past a cutoff two days ago: the four oldest */
+    category(db, NGX_HTTP_PRIVACY_SWEEP_AUDIT, TODAY - 2 * DAY, 0, 1,
+             &count);
+    assert_int_equal(count.examined, 4);
+    assert_int_equal(number(db, "SELECT count(*) FROM audit_log"), 7);
+
+    assert_int_equal(category(db, NGX_HTTP_PRIVACY_SWEEP_AUDIT,
+                              TODAY - 2 * DAY, 0, 0, &count), 4);
+    assert_int_equal(number(db, "SELECT min(id) FROM audit_log"), 5);
+    assert_int_equal(number(db, "SELECT last_id FROM audit_anchor"), 4);
+
+    assert_int_equal(ngx_http_privacy_audit_verify(db, mac, &res),
+                     SQLITE_OK);
+    assert_int_equal(res.entries, 3);
+    assert_int_equal(res.first_broken, 0);
+
+    /* a second sweep finds nothing more */
+    assert_int_equal(category(db, NGX_HTTP_PRIVACY_SWEEP_AUDIT,
+                              TODAY - 2 * DAY, 0, 0, &count), 0);
+
+    /* an entry older than one kept stops the run: it waits (clock skew) */
+    assert_int_equal(ngx_http_privacy_audit_append(a, mac, TODAY - 9 * DAY,
+                         "sweep", "subject.erase", NULL), SQLITE_OK);
+    assert_int_equal(category(db, NGX_HTTP_PRIVACY_SWEEP_AUDIT,
+                              TODAY - DAY, 0, 0, &count), 1);
+    assert_int_equal(number(db, "SELECT min(id) FROM audit_log"), 6);
+
+    /* everything: the anchor alone carries the chain on */
+    assert_int_equal(category(db, NGX_HTTP_PRIVACY_SWEEP_AUDIT,
+                              TODAY + 2 * DAY, 0, 0, &count), 3);
+    assert_int_equal(number(db, "SELECT count(*) FROM audit_log"), 0);
+    assert_int_equal(number(db, "SELECT last_id FROM audit_anchor"), 8);
+
+    assert_int_equal(ngx_http_privacy_audit_append(a, mac, TODAY + DAY,
+                         "dpo", "hold.release", NULL), SQLITE_OK);
+    assert_int_equal(number(db, "SELECT id FROM audit_log"), 9);
+
+    assert_int_equal(ngx_http_privacy_audit_verify(db, mac, &res),
+                     SQLITE_OK);
+    assert_int_equal(res.entries, 1);
+    assert_int_equal(res.first_broken, 0);
+
+    /* and a row removed after the anchor is still found */
+    assert_int_equal(ngx_http_privacy_audit_append(a, mac, TODAY + DAY,
+                         "dpo", "hold.release", NULL), SQLITE_OK);
+    assert_int_equal(ngx_http_privacy_audit_append(a, mac, TODAY + DAY,
+                         "dpo", "hold.release", NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "DELETE FROM audit_log WHERE id = 10",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(ngx_http_privacy_audit_verify(db, mac, &res),
+                     SQLITE_OK);
+    assert_int_equal(res.first_broken, 11);
+
+    ngx_http_privacy_audit_close(a);
+    ngx_http_privacy_mac_destroy(mac);
+    sqlite3_close(db);
+}
+
+
 int
 main(void)
 {
@@ -598,6 +699,7 @@ main(void)
         cmocka_unit_test(test_dry_run),
         cmocka_unit_test(test_record),
         cmocka_unit_test(test_fiscal_limit),
+        cmocka_unit_test(test_audit),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
