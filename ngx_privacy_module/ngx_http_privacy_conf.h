@@ -20,6 +20,7 @@
 #include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_consent.h"
 #include "ngx_http_privacy_classify.h"
+#include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_crypto.h"
 #include "ngx_http_privacy_worker.h"
 
@@ -57,6 +58,13 @@
 
 
 typedef struct ngx_http_privacy_store_s  ngx_http_privacy_store_t;
+
+
+/* a cookie's most lifetime: privacy_cookie max_age=, privacy_cookie_max_age */
+typedef struct {
+    ngx_str_t                        text;          /* as written: "13M" */
+    ngx_http_privacy_period_t        period;        /* calendar months */
+} ngx_http_privacy_cookie_cap_t;
 
 
 /* "privacy_retention CATEGORY TIME" */
@@ -164,6 +172,10 @@ typedef struct {
     /* this level's own patterns, then the effective list after merge */
     ngx_http_privacy_classifier_t   *own;
     ngx_http_privacy_classifier_t   *classifier;
+
+    /* privacy_cookie_max_age by category index; caps: any cap applies */
+    ngx_http_privacy_cookie_cap_t   *category_caps[NGX_HTTP_PRIVACY_CAT_COUNT];
+    ngx_flag_t                       caps;
 
     ngx_str_t                        cookie_name;
     time_t                           cookie_max_age;

@@ -69,6 +69,7 @@ ngx_http_privacy_worker_exit(void)
     pool = w->pool;
 
     ngx_http_privacy_mac_destroy(w->day_mac);
+    ngx_free(w->seen_names);
 
     ngx_http_privacy_worker_rdb_close(&w->api_rdb);
     ngx_http_privacy_worker_rdb_close(&w->rights_rdb);

@@ -200,6 +200,13 @@ typedef struct {
     size_t                           psl_host_len;
     ssize_t                          psl_reg;       /* offset, -1: none */
 
+    /* the cookie page's snapshot of cookies_seen (_seen.c) */
+    u_char                          *seen_names;    /* malloc()ed */
+    size_t                           seen_n;
+    time_t                           seen_loaded;
+    void                            *seen_task;     /* ngx_thread_task_t */
+    unsigned                         seen_busy:1;
+
     /* this worker's copy of today's key, as a keyed MAC context */
     time_t                           day;
     ngx_http_privacy_mac_t          *day_mac;
