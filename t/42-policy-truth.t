@@ -296,6 +296,15 @@ for my $name (sort keys %declared) {
         "cookie page: the lifetime of $name ($declared{$name}[2]) in words");
 }
 
+# policy.json says the same, machine-readable
+my $pj = JSON::PP->new->utf8->decode($t->get('/privacy/policy.json')->{content});
+is($pj->{cookies}{categories}{statistics}{max_age}, $stats_cap,
+    'policy.json: the statistics lifetime');
+my %pj_age = map { $_->{pattern} => $_->{max_age} } @{ $pj->{cookies}{patterns} };
+is($pj_age{'^_gid$'}, '1d', 'policy.json: _gid\'s lifetime');
+is($pj_age{'^_fbp$'}, '90d', 'policy.json: _fbp\'s lifetime');
+ok(!defined $pj_age{'^_ga(_.*)?$'}, 'policy.json: _ga has its category\'s');
+
 my $before = time;
 $r = $t->get('/', { Cookie => $accepted });
 my $after = time;
