@@ -22,10 +22,11 @@ BIN=tests/bin/bench_rollup
 
 mkdir -p tests/bin
 
+# the sweep's files and what they link (Makefile, UNIT_DEPS_sweep)
+M=ngx_privacy_module/ngx_http_privacy
 $CC -O2 -Wall -Wextra -Werror -Ingx_privacy_module -o "$BIN" \
-    tests/bench/bench_rollup.c ngx_privacy_module/ngx_http_privacy_rollup.c \
-    ngx_privacy_module/ngx_http_privacy_schema.c \
-    ngx_privacy_module/ngx_http_privacy_sweep.c \
-    ngx_privacy_module/ngx_http_privacy_calendar.c -lsqlite3
+    tests/bench/bench_rollup.c ${M}_rollup.c ${M}_schema.c ${M}_sweep.c \
+    ${M}_sweep_register.c ${M}_sweep_audit.c ${M}_calendar.c \
+    ${M}_register_schema.c ${M}_audit.c ${M}_crypto.c -lsqlite3 -lcrypto
 
 exec "$BIN" "$@"
