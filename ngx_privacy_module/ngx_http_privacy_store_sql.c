@@ -263,6 +263,7 @@ ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
     /* the second whose next row id is id: none yet in this transaction */
     sec = -1;
     id = 0;
+    bind = 0;
 
     for (i = 0; i < b->n; i++) {
 
