@@ -114,6 +114,19 @@ static const char  *ngx_http_privacy_migrations[] = {
     "  PRIMARY KEY (day, host, referrer_host));",
 
     /*
+     * where backends set each cookie (docs/database.md): the Path and
+     * Domain of its Set-Cookies, normalised, '' when absent; a few per
+     * name (NGX_HTTP_PRIVACY_SCOPE_PER_NAME, kept by the INSERT)
+     */
+    "CREATE TABLE cookie_scopes ("
+    "  name TEXT NOT NULL,"
+    "  path TEXT NOT NULL,"
+    "  domain TEXT NOT NULL,"
+    "  first_seen INTEGER NOT NULL,"    /* unix time */
+    "  last_seen INTEGER NOT NULL,"     /* once per worker and start */
+    "  PRIMARY KEY (name, path, domain)) WITHOUT ROWID;",
+
+    /*
      * page views keyed by time (docs/database.md): the row id is the
      * second of the view (ts) shifted left by NGX_HTTP_PRIVACY_EVENT_SHIFT
      * bits plus its rank within that second, so that rows are appended

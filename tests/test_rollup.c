@@ -249,7 +249,7 @@ test_schema(void **state)
                      " AND tbl_name = 'analytics_events'"), 0);
 
     /*
-     * a register of migration 7 (page views with an index on ts): its
+     * a register of migration 8 (page views with an index on ts): its
      * rows are copied keyed by time, in time order, their rank within a
      * second kept; ts reads the same
      */
@@ -264,7 +264,7 @@ test_schema(void **state)
         " identified) VALUES (1, 1795564801, 'h', '/b', 200, 'v1', 0),"
         " (2, 1795564800, 'h', '/a', 200, 'v1', 0),"
         " (3, 1795564801, 'h', '/c', 404, 'v2', 1);"
-        "PRAGMA user_version = 7;", NULL, NULL, NULL), SQLITE_OK);
+        "PRAGMA user_version = 8;", NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(ngx_http_privacy_schema_migrate(db, err, sizeof(err)),
                      SQLITE_OK);
     assert_int_equal(number(db, "SELECT count(*) FROM analytics_events"

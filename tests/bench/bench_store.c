@@ -15,7 +15,7 @@
  *              statement journal for each statement
  *   ...+mem    PRAGMA temp_store=MEMORY
  *   ...+ckpt   PRAGMA wal_autocheckpoint=10000 (default 1000 pages)
- *   ...+ts     with an index on ts (the schema of migrations 4 to 7, before
+ *   ...+ts     with an index on ts (the schema of migrations 4 to 8, before
  *              the row ids were keyed by time)
  *   agg        the design of issue #21, not the module's: each batch is
  *              first folded per key in memory (views per day x host x
