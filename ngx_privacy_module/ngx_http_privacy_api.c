@@ -451,6 +451,7 @@ ngx_http_privacy_api_done(ngx_event_t *ev)
 /*
  * What the path below the location asks for:
  *   POST subjects, GET subjects/ID, POST subjects/ID/(activity|orders|end),
+ *   POST subjects/ID/hold, POST subjects/ID/hold/release,
  *   POST records, POST import, GET audit/verify
  */
 
@@ -549,6 +550,12 @@ ngx_http_privacy_api_route(ngx_http_request_t *r,
 
         } else if (ngx_http_privacy_api_is("end")) {
             t->rop.op = NGX_HTTP_PRIVACY_ROP_END;
+
+        } else if (ngx_http_privacy_api_is("hold")) {
+            t->rop.op = NGX_HTTP_PRIVACY_ROP_HOLD;
+
+        } else if (ngx_http_privacy_api_is("hold/release")) {
+            t->rop.op = NGX_HTTP_PRIVACY_ROP_RELEASE;
 
         } else {
             goto not_found;

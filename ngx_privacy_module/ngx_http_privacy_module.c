@@ -120,6 +120,13 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       offsetof(ngx_http_privacy_main_conf_t, sweep_dry_run),
       NULL },
 
+    { ngx_string("privacy_erase_command"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_privacy_main_conf_t, erase_command),
+      NULL },
+
     { ngx_string("privacy_fiscal_year_end"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_http_privacy_fiscal_directive,
@@ -446,7 +453,10 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
                                       plcf->cookie_max_age == NGX_CONF_UNSET
                                       ? 180 * 86400 : plcf->cookie_max_age,
                                       pmcf->sweep_dry_run,
-                                      pmcf->fiscal_month, pmcf->fiscal_day);
+                                      pmcf->fiscal_month, pmcf->fiscal_day,
+                                      pmcf->erase_command.len
+                                      ? (char *) pmcf->erase_command.data
+                                      : NULL);
 
         rv = ngx_http_privacy_analytics_init_conf(cf, pmcf);
         if (rv != NGX_CONF_OK) {

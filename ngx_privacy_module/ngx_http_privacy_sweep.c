@@ -90,6 +90,8 @@ const char  *ngx_http_privacy_sweep_names[] = {
     "bookkeeping",
     "requests",
     "audit",
+    "chat",
+    "cctv",
 };
 
 
@@ -172,6 +174,8 @@ ngx_http_privacy_sweep_analytics(sqlite3 *db, time_t cutoff, int batch,
     sw.fiscal_month = 12;
     sw.fiscal_day = 31;
     sw.bookkeeping = NULL;
+    sw.erase_command = NULL;
+    sw.started = 0;
     sw.batch = batch;
     sw.max_batches = max_batches;
     sw.dry_run = 0;
@@ -213,6 +217,11 @@ ngx_http_privacy_sweep_category(sqlite3 *db,
     if (NGX_HTTP_PRIVACY_SWEEP_REGISTER(sw->category)) {
         return ngx_http_privacy_sweep_register(db, sw, count, more, err,
                                                err_len);
+    }
+
+    if (NGX_HTTP_PRIVACY_SWEEP_RECORDS(sw->category)) {
+        return ngx_http_privacy_sweep_records(db, sw, count, more, err,
+                                              err_len);
     }
 
     if (sw->category == NGX_HTTP_PRIVACY_SWEEP_AUDIT) {

@@ -50,6 +50,16 @@
 #define NGX_HTTP_PRIVACY_ORDER_DUE                                            \
     " FROM orders o WHERE o.placed < ?5"
 
+/*
+ * orders a hold keeps past their period are minimised (art. 5(1)(c)):
+ * kept for the hold only; once, when the rest have gone
+ */
+#define NGX_HTTP_PRIVACY_ORDER_MINIMISE                                       \
+    "UPDATE orders SET minimised = ?2 WHERE minimised IS NULL"                \
+    " AND placed < ?5 AND EXISTS (SELECT 1 FROM holds h"                      \
+    " WHERE h.subject = orders.subject AND h.released IS NULL"                \
+    " AND h.until > ?2)"
+
 #define NGX_HTTP_PRIVACY_REQUEST_DUE                                          \
     " FROM requests r WHERE r.status = 'closed' AND r.closed < ?1"
 
@@ -292,6 +302,14 @@ ngx_http_privacy_sweep_register(sqlite3 *db,
 
         count->examined += held;
         count->held += held;
+
+        if (held && sw->category == NGX_HTTP_PRIVACY_SWEEP_BOOKKEEPING) {
+            rc = ngx_http_privacy_sweep_register_count(db,
+                     NGX_HTTP_PRIVACY_ORDER_MINIMISE, sw, &held);
+            if (rc != SQLITE_DONE) {
+                goto failed;
+            }
+        }
     }
 
     for (i = 0; i < 4; i++) {
