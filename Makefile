@@ -98,8 +98,9 @@ UNIT_DEPS_sweep    := sweep_register sweep_audit sweep_records command rollup \
                       schema calendar register_schema audit crypto
 UNIT_DEPS_calendar :=
 UNIT_DEPS_pnr      :=
-UNIT_DEPS_register_json := pnr rfc3339
-UNIT_DEPS_register_db := register_get register_json register_schema schema pnr \
+UNIT_DEPS_register_json := register_fields pnr rfc3339
+UNIT_DEPS_register_db := register_get register_json register_fields \
+                         register_schema schema pnr \
                          rfc3339 field_crypto audit crypto
 UNIT_DEPS_rights_token := crypto
 UNIT_DEPS_csv      :=
@@ -130,7 +131,7 @@ FUZZ_DEPS_consent := crypto
 FUZZ_DEPS_search  := form unmask search_fold
 FUZZ_DEPS_path    := search search_fold form unmask
 FUZZ_DEPS_log_uri := path search search_fold form unmask
-FUZZ_DEPS_register_json := pnr rfc3339
+FUZZ_DEPS_register_json := register_fields pnr rfc3339
 FUZZ_DEPS_rights_token := crypto
 FUZZ_DEPS_csv     := report html
 # libraries every target links, and FUZZ_LIBS_X for one target

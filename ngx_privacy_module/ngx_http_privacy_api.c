@@ -25,18 +25,12 @@
 #include "ngx_http_privacy_api.h"
 #include "ngx_http_privacy_register_db.h"
 #include "ngx_http_privacy_register_ops.h"
+#include "ngx_http_privacy_worker.h"
 
 
 
 
 static ngx_str_t  ngx_http_privacy_api_no_store = ngx_string("no-store");
-
-
-/* per worker (each has its copy after fork): one connection, one user */
-typedef struct {
-    pthread_mutex_t                      lock;
-    ngx_http_privacy_rdb_t              *rdb;
-} ngx_http_privacy_api_state_t;
 
 
 /* a piece of the body: in memory, or in the request body's temp file */
@@ -50,7 +44,7 @@ typedef struct {
 
 typedef struct {
     ngx_http_request_t                  *request;
-    ngx_http_privacy_api_state_t        *state;
+    ngx_http_privacy_worker_rdb_t       *conn;         /* the worker's */
     ngx_http_privacy_register_keys_t    *keys;
     char                                *path;         /* privacy_db */
 
@@ -64,7 +58,6 @@ typedef struct {
 
 
 
-static ngx_int_t ngx_http_privacy_api_handler(ngx_http_request_t *r);
 static void ngx_http_privacy_api_body(ngx_http_request_t *r);
 static ngx_int_t ngx_http_privacy_api_route(ngx_http_request_t *r,
     ngx_http_privacy_api_task_t *t);
@@ -84,128 +77,7 @@ static void ngx_http_privacy_api_done(ngx_event_t *ev);
 static u_char *ngx_http_privacy_api_read(ngx_http_privacy_api_task_t *t);
 
 
-char *
-ngx_http_privacy_register_api(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf)
-{
-    ngx_http_core_loc_conf_t      *clcf;
-    ngx_http_privacy_main_conf_t  *pmcf;
-    ngx_http_privacy_api_state_t  *state;
-
-    pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_privacy_module);
-
-    if (pmcf->register_api == NULL) {
-        state = ngx_pcalloc(cf->pool, sizeof(ngx_http_privacy_api_state_t));
-        if (state == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        if (pthread_mutex_init(&state->lock, NULL) != 0) {
-            return NGX_CONF_ERROR;
-        }
-
-        pmcf->register_api = state;
-    }
-
-    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
-
-    if (clcf->handler == ngx_http_privacy_api_handler) {
-        return "is duplicate";
-    }
-
-    clcf->handler = ngx_http_privacy_api_handler;
-
-    return NGX_CONF_OK;
-}
-
-
-char *
-ngx_http_privacy_register_api_token(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf)
-{
-    ngx_http_privacy_loc_conf_t *plcf = conf;
-
-    u_char     buf[1024], *hash;
-    ssize_t    n;
-    ngx_fd_t   fd;
-    ngx_str_t *value, name;
-
-    if (plcf->register_token) {
-        return "is duplicate";
-    }
-
-    value = cf->args->elts;
-    name = value[1];
-
-    if (ngx_conf_full_name(cf->cycle, &name, 1) != NGX_OK) {
-        return NGX_CONF_ERROR;
-    }
-
-    fd = ngx_open_file(name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
-    if (fd == NGX_INVALID_FILE) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
-                           "privacy_register_api_token \"%V\" cannot be "
-                           "opened", &name);
-        return NGX_CONF_ERROR;
-    }
-
-    n = ngx_read_fd(fd, buf, sizeof(buf));
-    ngx_close_file(fd);
-
-    /* a trailing newline is the editor's, not the token's */
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'
-                     || buf[n - 1] == ' '))
-    {
-        n--;
-    }
-
-    if (n < 16 || n == (ssize_t) sizeof(buf)) {
-        ngx_explicit_memzero(buf, sizeof(buf));
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "privacy_register_api_token \"%V\" must hold "
-                           "16 to 1000 bytes (e.g. \"openssl rand -hex "
-                           "32\")", &name);
-        return NGX_CONF_ERROR;
-    }
-
-    hash = ngx_palloc(cf->pool, 32);
-    if (hash == NULL) {
-        return NGX_CONF_ERROR;
-    }
-
-    /* kept as a digest: compared in constant time whatever the length */
-    if (EVP_Digest(buf, n, hash, NULL, EVP_sha256(), NULL) != 1) {
-        ngx_explicit_memzero(buf, sizeof(buf));
-        return NGX_CONF_ERROR;
-    }
-
-    ngx_explicit_memzero(buf, sizeof(buf));
-    plcf->register_token = hash;
-
-    return NGX_CONF_OK;
-}
-
-
-void *
-ngx_http_privacy_register_api_keys(ngx_conf_t *cf, u_char *secret,
-    size_t len)
-{
-    ngx_http_privacy_register_keys_t  *keys;
-
-    keys = ngx_palloc(cf->pool, sizeof(ngx_http_privacy_register_keys_t));
-    if (keys == NULL) {
-        return NULL;
-    }
-
-    if (ngx_http_privacy_register_keys(secret, len, keys) != 0) {
-        return NULL;
-    }
-
-    return keys;
-}
-
-
-static ngx_int_t
+ngx_int_t
 ngx_http_privacy_api_handler(ngx_http_request_t *r)
 {
     ngx_int_t                      rc;
@@ -238,7 +110,7 @@ ngx_http_privacy_api_handler(ngx_http_request_t *r)
     }
 
     if (pmcf->thread_pool == NULL || pmcf->register_keys == NULL
-        || pmcf->register_api == NULL)
+        || !pmcf->register_api)
     {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "privacy_register_api needs privacy_db and "
@@ -379,7 +251,7 @@ ngx_http_privacy_api_post(ngx_http_request_t *r,
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
 
     t->request = r;
-    t->state = pmcf->register_api;
+    t->conn = &ngx_http_privacy_worker->api_rdb;
     t->keys = pmcf->register_keys;
     t->path = (char *) pmcf->db.data;
     t->rop.now = ngx_time();
@@ -747,10 +619,10 @@ ngx_http_privacy_api_thread(void *data, ngx_log_t *log)
 {
     ngx_http_privacy_api_task_t *t = data;
 
-    u_char                        *body;
-    ngx_http_privacy_api_state_t  *state;
+    u_char                         *body;
+    ngx_http_privacy_worker_rdb_t  *wr;
 
-    state = t->state;
+    wr = t->conn;
 
     body = ngx_http_privacy_api_read(t);
     if (body == NULL) {
@@ -759,28 +631,28 @@ ngx_http_privacy_api_thread(void *data, ngx_log_t *log)
         return;
     }
 
-    pthread_mutex_lock(&state->lock);
+    pthread_mutex_lock(&wr->lock);
 
-    if (state->rdb == NULL) {
-        state->rdb = ngx_http_privacy_rdb_open(t->path, t->keys, t->rop.log,
-                                               sizeof(t->rop.log));
+    if (wr->rdb == NULL) {
+        wr->rdb = ngx_http_privacy_rdb_open(t->path, t->keys, t->rop.log,
+                                            sizeof(t->rop.log));
     }
 
-    if (state->rdb == NULL) {
+    if (wr->rdb == NULL) {
         ngx_http_privacy_rop_fail(&t->rop, NGX_HTTP_SERVICE_UNAVAILABLE,
                                   "the register is unavailable");
 
     } else {
-        ngx_http_privacy_rop_run(&t->rop, state->rdb, body);
+        ngx_http_privacy_rop_run(&t->rop, wr->rdb, body);
     }
 
     /* a failed connection is opened anew by the next task */
-    if (t->rop.status == NGX_HTTP_SERVICE_UNAVAILABLE && state->rdb) {
-        ngx_http_privacy_rdb_close(state->rdb);
-        state->rdb = NULL;
+    if (t->rop.status == NGX_HTTP_SERVICE_UNAVAILABLE && wr->rdb) {
+        ngx_http_privacy_rdb_close(wr->rdb);
+        wr->rdb = NULL;
     }
 
-    pthread_mutex_unlock(&state->lock);
+    pthread_mutex_unlock(&wr->lock);
 
     free(body);
 }

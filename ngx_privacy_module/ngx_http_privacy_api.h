@@ -2,7 +2,9 @@
  * Copyright (C) ngx_privacy_module authors
  *
  * privacy_register_api: the location through which the shop's backend
- * keeps the subject register current (docs/api.md).
+ * keeps the subject register current (docs/api.md).  Its content handler:
+ * the body is read on the event loop, the register's work done by a
+ * thread-pool task on the worker's connection.
  */
 
 #ifndef _NGX_HTTP_PRIVACY_API_H_INCLUDED_
@@ -14,15 +16,7 @@
 #include <ngx_http.h>
 
 
-/* "privacy_register_api" and "privacy_register_api_token FILE" */
-char *ngx_http_privacy_register_api(ngx_conf_t *cf, ngx_command_t *cmd,
-    void *conf);
-char *ngx_http_privacy_register_api_token(ngx_conf_t *cf,
-    ngx_command_t *cmd, void *conf);
-
-/* the register's keys from the secret; NULL on failure */
-void *ngx_http_privacy_register_api_keys(ngx_conf_t *cf, u_char *secret,
-    size_t len);
+ngx_int_t ngx_http_privacy_api_handler(ngx_http_request_t *r);
 
 
 #endif /* _NGX_HTTP_PRIVACY_API_H_INCLUDED_ */

@@ -12,15 +12,28 @@
 
 
 struct ngx_http_privacy_audit_s {
+    sqlite3       *db;
     sqlite3_stmt  *last;
     sqlite3_stmt  *anchor;
     sqlite3_stmt  *insert;
+
+    /*
+     * The row this connection appended last, while its write transaction
+     * is open: no other connection can append meanwhile, so the next row
+     * chains to it without reading it back (an import appends one row per
+     * subject).  Any commit or rollback forgets it.
+     */
+    int64_t        head_id;
+    u_char         head_mac[NGX_HTTP_PRIVACY_MAC_LEN];
+    unsigned       head_valid;
 };
 
 
 static size_t ngx_http_privacy_audit_put(u_char *p, size_t room,
     const char *s);
 static void ngx_http_privacy_audit_be64(u_char *p, int64_t v);
+static int ngx_http_privacy_audit_commit_hook(void *data);
+static void ngx_http_privacy_audit_rollback_hook(void *data);
 
 
 int
@@ -80,6 +93,10 @@ ngx_http_privacy_audit_open(sqlite3 *db)
         return NULL;
     }
 
+    a->db = db;
+    sqlite3_commit_hook(db, ngx_http_privacy_audit_commit_hook, a);
+    sqlite3_rollback_hook(db, ngx_http_privacy_audit_rollback_hook, a);
+
     return a;
 }
 
@@ -88,6 +105,11 @@ void
 ngx_http_privacy_audit_close(ngx_http_privacy_audit_t *a)
 {
     if (a) {
+        if (a->db) {
+            sqlite3_commit_hook(a->db, NULL, NULL);
+            sqlite3_rollback_hook(a->db, NULL, NULL);
+        }
+
         sqlite3_finalize(a->last);
         sqlite3_finalize(a->anchor);
         sqlite3_finalize(a->insert);
@@ -109,6 +131,12 @@ ngx_http_privacy_audit_append(ngx_http_privacy_audit_t *a,
 
     memset(prev, 0, sizeof(prev));
     id = 1;
+
+    if (a->head_valid) {
+        id = a->head_id + 1;
+        memcpy(prev, a->head_mac, NGX_HTTP_PRIVACY_MAC_LEN);
+        goto chained;
+    }
 
     /* the newest row, else the anchor left by a sweep of old rows */
     for (i = 0; i < 2; i++) {
@@ -135,6 +163,10 @@ ngx_http_privacy_audit_append(ngx_http_privacy_audit_t *a,
             return rc;
         }
     }
+
+chained:
+
+    a->head_valid = 0;
 
     if (ngx_http_privacy_audit_mac(mac, prev, id, ts, actor, action,
                                    subject_id, out)
@@ -163,7 +195,15 @@ ngx_http_privacy_audit_append(ngx_http_privacy_audit_t *a,
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
 
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    if (rc != SQLITE_DONE) {
+        return rc;
+    }
+
+    a->head_id = id;
+    memcpy(a->head_mac, out, NGX_HTTP_PRIVACY_MAC_LEN);
+    a->head_valid = 1;
+
+    return SQLITE_OK;
 }
 
 
@@ -271,4 +311,26 @@ ngx_http_privacy_audit_be64(u_char *p, int64_t v)
         p[i] = (u_char) u;
         u >>= 8;
     }
+}
+
+
+/* the transaction ends: another connection may append next */
+
+static int
+ngx_http_privacy_audit_commit_hook(void *data)
+{
+    ngx_http_privacy_audit_t *a = data;
+
+    a->head_valid = 0;
+
+    return 0;
+}
+
+
+static void
+ngx_http_privacy_audit_rollback_hook(void *data)
+{
+    ngx_http_privacy_audit_t *a = data;
+
+    a->head_valid = 0;
 }

@@ -22,6 +22,7 @@ typedef struct {
     u_char           *source;
     size_t            len;
     pcre2_code       *code;
+    const void       *data;             /* the caller's, or NULL */
 } ngx_http_privacy_pattern_t;
 
 
@@ -39,6 +40,7 @@ struct ngx_http_privacy_classifier_s {
     ngx_http_privacy_pattern_t  *patterns;
     size_t                       npatterns;
     size_t                       nalloc;
+    size_t                       ndata;             /* patterns with data */
     pcre2_match_data            *match;
     ngx_http_privacy_memo_t     *memo;
 };
@@ -145,6 +147,7 @@ ngx_http_privacy_classifier_add(ngx_http_privacy_classifier_t *c,
     p->len = len;
     p->category = category;
     p->code = code;
+    p->data = NULL;
 
     c->npatterns++;
 
@@ -178,9 +181,66 @@ ngx_http_privacy_classifier_append(ngx_http_privacy_classifier_t *c,
         {
             return -1;
         }
+
+        ngx_http_privacy_classifier_set_data(c, from->patterns[i].data);
     }
 
     return 0;
+}
+
+
+void
+ngx_http_privacy_classifier_set_data(ngx_http_privacy_classifier_t *c,
+    const void *data)
+{
+    ngx_http_privacy_pattern_t  *p;
+
+    if (c->npatterns == 0) {
+        return;
+    }
+
+    p = &c->patterns[c->npatterns - 1];
+
+    c->ndata += (data != NULL) - (p->data != NULL);
+    p->data = data;
+}
+
+
+int
+ngx_http_privacy_classifier_has_data(const ngx_http_privacy_classifier_t *c)
+{
+    return c->ndata != 0;
+}
+
+
+const void *
+ngx_http_privacy_classifier_pattern_data(
+    const ngx_http_privacy_classifier_t *c, size_t i)
+{
+    return c->patterns[i].data;
+}
+
+
+/*
+ * Not memoised: asked only for the Set-Cookie headers of a location whose
+ * patterns carry data, which are few.
+ */
+
+const void *
+ngx_http_privacy_classifier_data(ngx_http_privacy_classifier_t *c,
+    const u_char *name, size_t len)
+{
+    size_t  i;
+
+    for (i = 0; i < c->npatterns; i++) {
+        if (pcre2_match(c->patterns[i].code, name, len, 0, 0, c->match, NULL)
+            >= 0)
+        {
+            return c->patterns[i].data;
+        }
+    }
+
+    return NULL;
 }
 
 

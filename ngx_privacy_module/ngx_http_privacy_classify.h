@@ -236,6 +236,20 @@ int ngx_http_privacy_classifier_add(ngx_http_privacy_classifier_t *c,
 int ngx_http_privacy_classifier_append(ngx_http_privacy_classifier_t *c,
     const ngx_http_privacy_classifier_t *from);
 
+/*
+ * An opaque value of the caller's tied to the last pattern added (a
+ * cookie lifetime, docs/directives.md); append() carries it along.
+ */
+void ngx_http_privacy_classifier_set_data(ngx_http_privacy_classifier_t *c,
+    const void *data);
+int ngx_http_privacy_classifier_has_data(
+    const ngx_http_privacy_classifier_t *c);
+const void *ngx_http_privacy_classifier_pattern_data(
+    const ngx_http_privacy_classifier_t *c, size_t i);
+/* the value of the first pattern that matches name, or NULL */
+const void *ngx_http_privacy_classifier_data(ngx_http_privacy_classifier_t *c,
+    const u_char *name, size_t len);
+
 size_t ngx_http_privacy_classifier_count(
     const ngx_http_privacy_classifier_t *c);
 

@@ -20,6 +20,7 @@
 #include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_consent.h"
 #include "ngx_http_privacy_classify.h"
+#include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_crypto.h"
 #include "ngx_http_privacy_worker.h"
 
@@ -59,6 +60,13 @@
 typedef struct ngx_http_privacy_store_s  ngx_http_privacy_store_t;
 
 
+/* a cookie's most lifetime: privacy_cookie max_age=, privacy_cookie_max_age */
+typedef struct {
+    ngx_str_t                        text;          /* as written: "13M" */
+    ngx_http_privacy_period_t        period;        /* calendar months */
+} ngx_http_privacy_cookie_cap_t;
+
+
 /* "privacy_retention CATEGORY TIME" */
 typedef struct {
     ngx_str_t                        category;
@@ -93,15 +101,16 @@ typedef struct {
     ngx_thread_pool_t               *thread_pool;
     ngx_http_privacy_store_t        *store;
 
-    /* the subject register: its keys and the API's per-worker state */
+    /*
+     * the subject register: its keys, and whether a location has
+     * privacy_register_api (the connections are per worker:
+     * ngx_http_privacy_worker.h)
+     */
     void                            *register_keys;
-    void                            *register_api;
+    ngx_uint_t                       register_api;
 
-    /* the rights portal: its keys, per-worker state, privacy_mail_command */
+    /* the rights portal: its keys, privacy_mail_command, the mail timer */
     void                            *rights;
-
-    /* the DPO's reports: their per-worker connection (privacy_dpo) */
-    void                            *dpo;
 } ngx_http_privacy_main_conf_t;
 
 
@@ -164,6 +173,10 @@ typedef struct {
     /* this level's own patterns, then the effective list after merge */
     ngx_http_privacy_classifier_t   *own;
     ngx_http_privacy_classifier_t   *classifier;
+
+    /* privacy_cookie_max_age by category index; caps: any cap applies */
+    ngx_http_privacy_cookie_cap_t   *category_caps[NGX_HTTP_PRIVACY_CAT_COUNT];
+    ngx_flag_t                       caps;
 
     ngx_str_t                        cookie_name;
     time_t                           cookie_max_age;

@@ -23,13 +23,15 @@
 #include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_policy.h"
-#include "ngx_http_privacy_api.h"
+#include "ngx_http_privacy_api_conf.h"
 #include "ngx_http_privacy_dpo.h"
 #include "ngx_http_privacy_site.h"
 #include "ngx_http_privacy_directives.h"
 
 
 static const char *ngx_http_privacy_time_hint(ngx_str_t *value);
+static ngx_http_privacy_cookie_cap_t *ngx_http_privacy_cookie_cap_parse(
+    ngx_conf_t *cf, ngx_command_t *cmd, ngx_str_t *value);
 static void ngx_http_privacy_classifier_cleanup(void *data);
 
 
@@ -39,11 +41,34 @@ ngx_http_privacy_cookie_directive(ngx_conf_t *cf, ngx_command_t *cmd,
 {
     ngx_http_privacy_loc_conf_t *plcf = conf;
 
-    char        err[256];
-    unsigned    category;
-    ngx_str_t  *value;
+    char                            err[256];
+    unsigned                        category;
+    ngx_str_t                      *value, s;
+    ngx_http_privacy_cookie_cap_t  *cap;
 
     value = cf->args->elts;
+    cap = NULL;
+
+    if (cf->args->nelts == 4) {
+        if (value[3].len <= sizeof("max_age=") - 1
+            || ngx_strncmp(value[3].data, "max_age=", sizeof("max_age=") - 1)
+               != 0)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid parameter \"%V\" in \"%V\", "
+                               "expected max_age=TIME", &value[3],
+                               &cmd->name);
+            return NGX_CONF_ERROR;
+        }
+
+        s.data = value[3].data + sizeof("max_age=") - 1;
+        s.len = value[3].len - (sizeof("max_age=") - 1);
+
+        cap = ngx_http_privacy_cookie_cap_parse(cf, cmd, &s);
+        if (cap == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
 
     category = ngx_http_privacy_category_parse(value[1].data, value[1].len);
     if (category == 0) {
@@ -76,7 +101,78 @@ ngx_http_privacy_cookie_directive(ngx_conf_t *cf, ngx_command_t *cmd,
         return NGX_CONF_ERROR;
     }
 
+    ngx_http_privacy_classifier_set_data(plcf->own, cap);
+
     return NGX_CONF_OK;
+}
+
+
+/* privacy_cookie_max_age CATEGORY TIME: the category's cookies' lifetime */
+
+char *
+ngx_http_privacy_cookie_max_age(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_privacy_loc_conf_t *plcf = conf;
+
+    unsigned                        category;
+    ngx_str_t                      *value;
+    ngx_uint_t                      i;
+    ngx_http_privacy_cookie_cap_t  *cap;
+
+    value = cf->args->elts;
+
+    category = ngx_http_privacy_category_parse(value[1].data, value[1].len);
+    if (category == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "unknown cookie category \"%V\" in \"%V\", "
+                           "expected necessary, preferences, statistics "
+                           "or marketing", &value[1], &cmd->name);
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 0; category != (1u << i); i++) { /* void */ }
+
+    if (plcf->category_caps[i]) {
+        return "is duplicate";
+    }
+
+    cap = ngx_http_privacy_cookie_cap_parse(cf, cmd, &value[2]);
+    if (cap == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    plcf->category_caps[i] = cap;
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_http_privacy_cookie_cap_t *
+ngx_http_privacy_cookie_cap_parse(ngx_conf_t *cf, ngx_command_t *cmd,
+    ngx_str_t *value)
+{
+    ngx_http_privacy_cookie_cap_t  *cap;
+
+    cap = ngx_pcalloc(cf->pool, sizeof(ngx_http_privacy_cookie_cap_t));
+    if (cap == NULL) {
+        return NULL;
+    }
+
+    if (ngx_parse_time(value, 1) <= 0
+        || ngx_http_privacy_period_parse(value->data, value->len,
+                                         &cap->period)
+           != 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid max_age \"%V\" in \"%V\"%s", value,
+                           &cmd->name, ngx_http_privacy_time_hint(value));
+        return NULL;
+    }
+
+    cap->text = *value;
+
+    return cap;
 }
 
 
@@ -467,6 +563,73 @@ ngx_http_privacy_retention(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     rt->period = period;
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * A location's cookie classification at merge: its own patterns, then
+ * those it inherits; the lifetimes of its categories, and whether the
+ * Set-Cookie filter has any lifetime to look for.
+ */
+
+ngx_int_t
+ngx_http_privacy_classifier_merge(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *conf, ngx_http_privacy_loc_conf_t *prev)
+{
+    ngx_uint_t                      i;
+    ngx_http_privacy_classifier_t  *inherited;
+
+    /*
+     * Patterns add up: a level's own patterns are tried first, then those
+     * it inherits.  The http level is never merged, hence "own" there.
+     */
+
+    inherited = prev->classifier ? prev->classifier : prev->own;
+
+    if (conf->own == NULL) {
+        conf->classifier = inherited;
+
+    } else if (inherited == NULL) {
+        conf->classifier = conf->own;
+
+    } else {
+        conf->classifier = ngx_http_privacy_classifier(cf);
+        if (conf->classifier == NULL) {
+            return NGX_ERROR;
+        }
+
+        if (ngx_http_privacy_classifier_append(conf->classifier, conf->own)
+            != 0
+            || ngx_http_privacy_classifier_append(conf->classifier,
+                                                  inherited)
+               != 0)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    if (conf->classifier == NULL) {
+        conf->classifier = ngx_http_privacy_classifier(cf);
+        if (conf->classifier == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    /* cookie lifetimes: the Set-Cookie filter looks only when one applies */
+
+    conf->caps = ngx_http_privacy_classifier_has_data(conf->classifier);
+
+    for (i = 0; i < NGX_HTTP_PRIVACY_CAT_COUNT; i++) {
+        if (conf->category_caps[i] == NULL) {
+            conf->category_caps[i] = prev->category_caps[i];
+        }
+
+        if (conf->category_caps[i]) {
+            conf->caps = 1;
+        }
+    }
+
+    return NGX_OK;
 }
 
 

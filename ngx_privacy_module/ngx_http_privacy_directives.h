@@ -12,6 +12,10 @@
 #include "ngx_http_privacy_conf.h"
 
 
+ngx_int_t ngx_http_privacy_classifier_merge(ngx_conf_t *cf,
+    ngx_http_privacy_loc_conf_t *conf, ngx_http_privacy_loc_conf_t *prev);
+char *ngx_http_privacy_cookie_max_age(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 char *ngx_http_privacy_cookie_directive(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 char *ngx_http_privacy_consent_cookie(ngx_conf_t *cf,

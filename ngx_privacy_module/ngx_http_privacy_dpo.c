@@ -27,24 +27,7 @@ static ngx_int_t ngx_http_privacy_dpo_page(ngx_http_request_t *r,
 char *
 ngx_http_privacy_dpo(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
-    ngx_http_core_loc_conf_t      *clcf;
-    ngx_http_privacy_dpo_conf_t   *dc;
-    ngx_http_privacy_main_conf_t  *pmcf;
-
-    pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_privacy_module);
-
-    if (pmcf->dpo == NULL) {
-        dc = ngx_pcalloc(cf->pool, sizeof(ngx_http_privacy_dpo_conf_t));
-        if (dc == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        if (pthread_mutex_init(&dc->lock, NULL) != 0) {
-            return NGX_CONF_ERROR;
-        }
-
-        pmcf->dpo = dc;
-    }
+    ngx_http_core_loc_conf_t  *clcf;
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = ngx_http_privacy_dpo_handler;

@@ -21,18 +21,12 @@
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_register_db.h"
 #include "ngx_http_privacy_rights_token.h"
-
-
-/* per worker after fork: one connection, one report at a time */
-typedef struct {
-    pthread_mutex_t                      lock;
-    ngx_http_privacy_rdb_t              *rdb;
-} ngx_http_privacy_dpo_conf_t;
+#include "ngx_http_privacy_worker.h"
 
 
 typedef struct {
     ngx_http_request_t                  *request;
-    ngx_http_privacy_dpo_conf_t         *conf;
+    ngx_http_privacy_worker_rdb_t       *conn;         /* the worker's */
     ngx_http_privacy_register_keys_t    *rkeys;
     char                                *path;
     ngx_http_privacy_page_t              page;

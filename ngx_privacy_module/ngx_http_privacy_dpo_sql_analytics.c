@@ -2,7 +2,8 @@
  * Copyright (C) ngx_privacy_module authors
  *
  * The DPO's analytics report (docs/dpo-guide.md), from the daily
- * roll-ups only (analytics_daily, _pages, _searches: docs/database.md),
+ * roll-ups only (analytics_daily, _pages, _searches, _referrers:
+ * docs/database.md),
  * never from the page views themselves: a range of days reads a few rows
  * per day and page, whatever the traffic was.  Their primary keys begin
  * with the day, so each query reads the range through an index.
@@ -78,11 +79,31 @@ static const ngx_http_privacy_rdef_t  ngx_http_privacy_dpo_terms = {
 };
 
 
+static const ngx_http_privacy_rcol_t  ngx_http_privacy_dpo_refs_cols[] = {
+    { "referrer_host", { "Kom från", "Came from" },
+      NGX_HTTP_PRIVACY_RCOL_TEXT },
+    { "page_views", { "Sidvisningar", "Page views" },
+      NGX_HTTP_PRIVACY_RCOL_INT },
+    { "visitors", { "Besökare (summa per dag)", "Visitors (daily, summed)" },
+      NGX_HTTP_PRIVACY_RCOL_INT },
+};
+
+static const ngx_http_privacy_rdef_t  ngx_http_privacy_dpo_refs = {
+    "top_referrer_hosts",
+    { "Vanligaste hänvisande webbplatser", "Top referrer hosts" },
+    { "Ingen annan webbplats har skickat tillräckligt många besökare.",
+      "No other site sent enough visitors." },
+    ngx_http_privacy_dpo_refs_cols,
+    sizeof(ngx_http_privacy_dpo_refs_cols)
+        / sizeof(ngx_http_privacy_rcol_t)
+};
+
+
 static int ngx_http_privacy_dpo_days_of(dpo_op_t *op, sqlite3 *db,
     ngx_http_privacy_rtable_t *t);
 static void ngx_http_privacy_dpo_analytics_html(dpo_op_t *op,
     ngx_http_privacy_report_t *rp, ngx_http_privacy_rtable_t *days,
-    ngx_http_privacy_rare_t *rare);
+    ngx_http_privacy_rare_t *rare, ngx_http_privacy_rare_t *rare_refs);
 
 
 int
@@ -90,7 +111,7 @@ ngx_http_privacy_dpo_analytics(dpo_op_t *op, sqlite3 *db,
     ngx_http_privacy_report_t *rp)
 {
     int                         rc;
-    ngx_http_privacy_rare_t     rare;
+    ngx_http_privacy_rare_t     rare, rare_refs;
     ngx_http_privacy_rtable_t  *days, *t;
 
     days = ngx_http_privacy_report_table(rp, &ngx_http_privacy_dpo_days);
@@ -134,14 +155,36 @@ ngx_http_privacy_dpo_analytics(dpo_op_t *op, sqlite3 *db,
     ngx_http_privacy_report_k(t, 1, 2, op->min_visitors,
                               NGX_HTTP_PRIVACY_DPO_TOP, &rare);
 
+    /*
+     * the sites visitors came from, under the same threshold: a host
+     * few people come from (a personal blog, a webmail) may name one
+     */
+    t = ngx_http_privacy_report_table(rp, &ngx_http_privacy_dpo_refs);
+
+    rc = ngx_http_privacy_dpo_fill(db, t,
+             "SELECT referrer_host, sum(page_views) AS p, sum(visitors) AS v"
+             " FROM analytics_daily_referrers"
+             " WHERE day BETWEEN date(?1, 'unixepoch')"
+             " AND date(?2, 'unixepoch')"
+             " GROUP BY referrer_host ORDER BY v DESC, p DESC, referrer_host",
+             op->from_day, op->to_day, 0, NULL);
+    if (rc != SQLITE_OK) {
+        return ngx_http_privacy_dpo_failed(op, db, rc);
+    }
+
+    ngx_http_privacy_report_k(t, 1, 2, op->min_visitors,
+                              NGX_HTTP_PRIVACY_DPO_TOP, &rare_refs);
+
     ngx_http_privacy_rbuf_printf(&rp->json,
         "\"from\":\"%s\",\"to\":\"%s\",\"min_visitors\":%lld,"
         "\"rare_terms\":{\"terms\":%lld,\"searches\":%lld},"
+        "\"rare_referrer_hosts\":{\"hosts\":%lld,\"page_views\":%lld},"
         "\"searches_without_results\":null,",
         op->from, op->to, (long long) op->min_visitors,
-        (long long) rare.terms, (long long) rare.searches);
+        (long long) rare.terms, (long long) rare.searches,
+        (long long) rare_refs.terms, (long long) rare_refs.searches);
 
-    ngx_http_privacy_dpo_analytics_html(op, rp, days, &rare);
+    ngx_http_privacy_dpo_analytics_html(op, rp, days, &rare, &rare_refs);
 
     return SQLITE_OK;
 }
@@ -213,7 +256,7 @@ ngx_http_privacy_dpo_days_of(dpo_op_t *op, sqlite3 *db,
 static void
 ngx_http_privacy_dpo_analytics_html(dpo_op_t *op,
     ngx_http_privacy_report_t *rp, ngx_http_privacy_rtable_t *days,
-    ngx_http_privacy_rare_t *rare)
+    ngx_http_privacy_rare_t *rare, ngx_http_privacy_rare_t *rare_refs)
 {
     char                      desc[400], most[11];
     size_t                    i, best;
@@ -315,6 +358,16 @@ ngx_http_privacy_dpo_analytics_html(dpo_op_t *op,
           "Sökningar utan träff: rapporteras inte av butiken.</p>\n",
         (long long) op->min_visitors, (long long) rare->terms,
         (long long) rare->searches);
+
+    ngx_http_privacy_rbuf_printf(b, op->lang
+        ? "<p>A referrer host (another site a visitor came from) is named "
+          "under the same rule. <strong>%lld rare hosts</strong> (%lld page"
+          " views) are counted, not named.</p>\n"
+        : "<p>En hänvisande webbplats (en annan webbplats som besökaren kom "
+          "från) visas under samma regel. <strong>%lld ovanliga "
+          "webbplatser</strong> (%lld sidvisningar) räknas men visas inte."
+          "</p>\n",
+        (long long) rare_refs->terms, (long long) rare_refs->searches);
 
 done:
 

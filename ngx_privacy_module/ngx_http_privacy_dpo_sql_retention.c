@@ -54,7 +54,8 @@ static const ngx_http_privacy_dpo_held_t  ngx_http_privacy_dpo_held[] = {
     { "analytics_aggregate", 1,
       "SELECT (SELECT count(*) FROM analytics_daily)"
       " + (SELECT count(*) FROM analytics_daily_pages)"
-      " + (SELECT count(*) FROM analytics_daily_searches),"
+      " + (SELECT count(*) FROM analytics_daily_searches)"
+      " + (SELECT count(*) FROM analytics_daily_referrers),"
       " (SELECT CAST(strftime('%s', min(day)) AS INTEGER)"
       "  FROM analytics_daily), NULL" },
 

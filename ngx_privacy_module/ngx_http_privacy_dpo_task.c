@@ -186,7 +186,7 @@ ngx_http_privacy_dpo_task(ngx_http_request_t *r, ngx_int_t report,
     }
 
     t->request = r;
-    t->conf = pmcf->dpo;
+    t->conn = &ngx_http_privacy_worker->dpo_rdb;
     t->rkeys = pmcf->register_keys;
     t->path = (char *) pmcf->db.data;
 
@@ -278,7 +278,7 @@ ngx_http_privacy_dpo_start(ngx_http_request_t *r,
 
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
 
-    if (pmcf->thread_pool == NULL || t->rkeys == NULL || t->conf == NULL) {
+    if (pmcf->thread_pool == NULL || t->rkeys == NULL) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "privacy: the DPO's reports need privacy_db and "
                       "privacy_secret_file at the http level");
@@ -322,23 +322,23 @@ ngx_http_privacy_dpo_thread(void *data, ngx_log_t *log)
 {
     ngx_http_privacy_dpo_task_t *t = data;
 
-    int                           rc;
-    ngx_http_privacy_dpo_conf_t  *dc;
+    int                             rc;
+    ngx_http_privacy_worker_rdb_t  *wr;
 
-    dc = t->conf;
+    wr = t->conn;
 
-    pthread_mutex_lock(&dc->lock);
+    pthread_mutex_lock(&wr->lock);
 
-    if (dc->rdb == NULL) {
-        dc->rdb = ngx_http_privacy_rdb_open(t->path, t->rkeys, t->op.log,
+    if (wr->rdb == NULL) {
+        wr->rdb = ngx_http_privacy_rdb_open(t->path, t->rkeys, t->op.log,
                                             sizeof(t->op.log));
     }
 
-    if (dc->rdb == NULL) {
+    if (wr->rdb == NULL) {
         rc = SQLITE_CANTOPEN;
 
     } else {
-        rc = ngx_http_privacy_dpo_run(&t->op, dc->rdb);
+        rc = ngx_http_privacy_dpo_run(&t->op, wr->rdb);
     }
 
     if (rc != SQLITE_OK && t->op.log[0] == '\0') {
@@ -350,7 +350,7 @@ ngx_http_privacy_dpo_thread(void *data, ngx_log_t *log)
         t->op.out.failed = 1;
     }
 
-    pthread_mutex_unlock(&dc->lock);
+    pthread_mutex_unlock(&wr->lock);
 }
 
 

@@ -43,6 +43,7 @@ static ngx_int_t ngx_http_privacy_expire_build(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
     ngx_http_privacy_header_memo_t *rec, ngx_uint_t *added);
 static ngx_uint_t ngx_http_privacy_host_served(ngx_http_request_t *r);
+static void ngx_http_privacy_psl_cleanup(void *data);
 static const char *ngx_http_privacy_registrable(
     ngx_http_privacy_main_conf_t *pmcf, u_char *host, size_t len);
 static size_t ngx_http_privacy_request_dir(ngx_http_request_t *r);
@@ -641,4 +642,34 @@ ngx_http_privacy_expire(ngx_http_privacy_expiry_t *ex, ngx_str_t *name,
 
     return ngx_http_privacy_add_header(r, "Set-Cookie", &value) ? NGX_OK
                                                                  : NGX_ERROR;
+}
+
+
+static void
+ngx_http_privacy_psl_cleanup(void *data)
+{
+    psl_free(data);
+}
+
+
+char *
+ngx_http_privacy_expire_init_conf(ngx_conf_t *cf,
+    ngx_http_privacy_main_conf_t *pmcf)
+{
+    ngx_pool_cleanup_t  *cln;
+
+    /* the system's file (Debian's publicsuffix) or libpsl's own */
+    pmcf->psl = psl_latest(NULL);
+
+    if (pmcf->psl) {
+        cln = ngx_pool_cleanup_add(cf->pool, 0);
+        if (cln == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        cln->handler = ngx_http_privacy_psl_cleanup;
+        cln->data = pmcf->psl;
+    }
+
+    return NGX_CONF_OK;
 }

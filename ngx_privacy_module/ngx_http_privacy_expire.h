@@ -12,6 +12,11 @@
 
 #include "ngx_http_privacy_conf.h"
 
+
+/* loads the newest public suffix list (the parents a cookie is expired on) */
+char *ngx_http_privacy_expire_init_conf(ngx_conf_t *cf,
+    ngx_http_privacy_main_conf_t *pmcf);
+
 ngx_int_t ngx_http_privacy_expire_presented(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
     ngx_uint_t *added);

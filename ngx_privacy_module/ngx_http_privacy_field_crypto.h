@@ -28,6 +28,24 @@
 int ngx_http_privacy_field_encrypt(const u_char key[32], const u_char *aad,
     size_t aad_len, const u_char *in, size_t len, u_char *out);
 
+/*
+ * A key set up once for many values (its AES key schedule and cipher
+ * context), as an import encrypts one value per row: NULL on failure.
+ */
+typedef struct ngx_http_privacy_field_key_s  ngx_http_privacy_field_key_t;
+
+ngx_http_privacy_field_key_t *ngx_http_privacy_field_key_create(
+    const u_char key[32]);
+void ngx_http_privacy_field_key_destroy(ngx_http_privacy_field_key_t *k);
+
+/*
+ * As ngx_http_privacy_field_encrypt(), under a key set up once and with
+ * the caller's nonce: NONCE_LEN random bytes, never used twice.
+ */
+int ngx_http_privacy_field_encrypt_with(ngx_http_privacy_field_key_t *k,
+    const u_char *nonce, const u_char *aad, size_t aad_len, const u_char *in,
+    size_t len, u_char *out);
+
 /* out must hold len - OVERHEAD bytes; 0 on success, -1 if not authentic */
 int ngx_http_privacy_field_decrypt(const u_char key[32], const u_char *aad,
     size_t aad_len, const u_char *in, size_t len, u_char *out,

@@ -18,6 +18,7 @@
 #include "ngx_http_privacy_headers.h"
 #include "ngx_http_privacy_cookie.h"
 #include "ngx_http_privacy_set_cookie.h"
+#include "ngx_http_privacy_cookie_cap.h"
 
 
 static ngx_int_t ngx_http_privacy_header_filter(ngx_http_request_t *r);
@@ -163,6 +164,11 @@ ngx_http_privacy_strip_set_cookies(ngx_http_request_t *r,
             category = ngx_http_privacy_category_of(r, plcf, name, len);
 
             if (category == NGX_HTTP_PRIVACY_CAT_NECESSARY) {
+                if (plcf->caps) {
+                    (void) ngx_http_privacy_cookie_cap(r, plcf, &h[i], name,
+                                                       len, category);
+                }
+
                 continue;
             }
 
@@ -171,6 +177,12 @@ ngx_http_privacy_strip_set_cookies(ngx_http_request_t *r,
                                         h[i].value.len);
 
             if (!ngx_http_privacy_denied(plcf, ctx, category)) {
+                /* a lifetime cap (docs/directives.md, privacy_cookie) */
+                if (plcf->caps) {
+                    (void) ngx_http_privacy_cookie_cap(r, plcf, &h[i], name,
+                                                       len, category);
+                }
+
                 continue;
             }
 

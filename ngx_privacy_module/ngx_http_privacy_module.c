@@ -19,14 +19,15 @@
 #include "ngx_http_privacy_rights.h"
 #include "ngx_http_privacy_cookie.h"
 #include "ngx_http_privacy_store.h"
-#include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_policy.h"
-#include "ngx_http_privacy_api.h"
+#include "ngx_http_privacy_api_conf.h"
 #include "ngx_http_privacy_dpo.h"
 #include "ngx_http_privacy_site.h"
 #include "ngx_http_privacy_variables.h"
 #include "ngx_http_privacy_directives.h"
+#include "ngx_http_privacy_expire.h"
+#include "ngx_http_privacy_db_conf.h"
 
 
 static void *ngx_http_privacy_create_main_conf(ngx_conf_t *cf);
@@ -39,7 +40,6 @@ static ngx_int_t ngx_http_privacy_rewrite_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_privacy_init_process(ngx_cycle_t *cycle);
 static void ngx_http_privacy_exit_process(ngx_cycle_t *cycle);
 
-static void ngx_http_privacy_psl_cleanup(void *data);
 
 
 static ngx_conf_enum_t  ngx_http_privacy_unclassified_values[] = {
@@ -156,8 +156,15 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       &ngx_http_html_default_types[0] },
 
     { ngx_string("privacy_cookie"),
-      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE23,
       ngx_http_privacy_cookie_directive,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("privacy_cookie_max_age"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE2,
+      ngx_http_privacy_cookie_max_age,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
       NULL },
@@ -345,13 +352,8 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
 {
     ngx_http_privacy_main_conf_t  *pmcf = conf;
 
-    char                          *rv;
-    ngx_str_t                      name;
-    ngx_uint_t                     i;
-    ngx_pool_cleanup_t            *cln;
-    ngx_http_privacy_srv_conf_t   *pscf;
-    ngx_http_privacy_retention_t  *rt;
-    ngx_http_privacy_loc_conf_t   *plcf;
+    char                         *rv;
+    ngx_http_privacy_srv_conf_t  *pscf;
 
     /* the http level's site: what servers without their own inherit */
     pscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_privacy_module);
@@ -381,97 +383,16 @@ ngx_http_privacy_init_main_conf(ngx_conf_t *cf, void *conf)
         return rv;
     }
 
-    /* the newest public suffix list: the system's file or libpsl's own */
-    pmcf->psl = psl_latest(NULL);
-
-    if (pmcf->psl) {
-        cln = ngx_pool_cleanup_add(cf->pool, 0);
-        if (cln == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        cln->handler = ngx_http_privacy_psl_cleanup;
-        cln->data = pmcf->psl;
+    rv = ngx_http_privacy_expire_init_conf(cf, pmcf);
+    if (rv != NGX_CONF_OK) {
+        return rv;
     }
 
     if (pmcf->db.len) {
-        if (ngx_conf_full_name(cf->cycle, &pmcf->db, 0) != NGX_OK) {
-            return NGX_CONF_ERROR;
-        }
-
-        if (ngx_http_privacy_store_check(cf, &pmcf->db) != NGX_CONF_OK) {
-            return NGX_CONF_ERROR;
-        }
-
-        /* the "default" pool exists unless the operator defines it */
-        ngx_str_set(&name, "default");
-
-        pmcf->thread_pool = ngx_thread_pool_add(cf, &name);
-        if (pmcf->thread_pool == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        pmcf->store = ngx_http_privacy_store_create(cf, &pmcf->db,
-                                                    pmcf->thread_pool);
-        if (pmcf->store == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        /* the shared register's page views: the http level's period */
-        rt = pscf->retention.elts;
-
-        for (i = 0; i < pscf->retention.nelts; i++) {
-            if (rt[i].category.len == sizeof("bookkeeping") - 1
-                && ngx_strncmp(rt[i].category.data, "bookkeeping",
-                               sizeof("bookkeeping") - 1) == 0
-                && ngx_http_privacy_period_parse(rt[i].text.data,
-                                                 rt[i].text.len,
-                                                 &pmcf->book_period) == 0)
-            {
-                pmcf->book_set = 1;
-            }
-
-            if (ngx_http_privacy_store_retention(pmcf->store,
-                                                 &rt[i].category,
-                                                 &rt[i].text)
-                == NGX_ERROR)
-            {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                                   "invalid retention time \"%V\"",
-                                   &rt[i].text);
-                return NGX_CONF_ERROR;
-            }
-        }
-
-        /*
-         * receipts expire with the consent cookie: the http level's
-         * privacy_consent_cookie max_age, as merged (180 days unset)
-         */
-        plcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_privacy_module);
-
-        ngx_http_privacy_store_sweeps(pmcf->store, pmcf->sweep_interval,
-                                      plcf->cookie_max_age == NGX_CONF_UNSET
-                                      ? 180 * 86400 : plcf->cookie_max_age,
-                                      pmcf->sweep_dry_run,
-                                      pmcf->fiscal_month, pmcf->fiscal_day,
-                                      pmcf->erase_command.len
-                                      ? (char *) pmcf->erase_command.data
-                                      : NULL);
-
-        rv = ngx_http_privacy_analytics_init_conf(cf, pmcf);
-        if (rv != NGX_CONF_OK) {
-            return rv;
-        }
+        return ngx_http_privacy_db_init_conf(cf, pmcf, pscf);
     }
 
     return NGX_CONF_OK;
-}
-
-
-static void
-ngx_http_privacy_psl_cleanup(void *data)
-{
-    psl_free(data);
 }
 
 
@@ -525,7 +446,6 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_core_loc_conf_t       *clcf;
     ngx_http_privacy_srv_conf_t    *pscf;
     ngx_http_privacy_main_conf_t   *pmcf;
-    ngx_http_privacy_classifier_t  *inherited;
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
     ngx_conf_merge_value(conf->gpc, prev->gpc, 1);
@@ -597,40 +517,8 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
-    /*
-     * Patterns add up: a level's own patterns are tried first, then those
-     * it inherits.  The http level is never merged, hence "own" there.
-     */
-
-    inherited = prev->classifier ? prev->classifier : prev->own;
-
-    if (conf->own == NULL) {
-        conf->classifier = inherited;
-
-    } else if (inherited == NULL) {
-        conf->classifier = conf->own;
-
-    } else {
-        conf->classifier = ngx_http_privacy_classifier(cf);
-        if (conf->classifier == NULL) {
-            return NGX_CONF_ERROR;
-        }
-
-        if (ngx_http_privacy_classifier_append(conf->classifier, conf->own)
-            != 0
-            || ngx_http_privacy_classifier_append(conf->classifier,
-                                                  inherited)
-               != 0)
-        {
-            return NGX_CONF_ERROR;
-        }
-    }
-
-    if (conf->classifier == NULL) {
-        conf->classifier = ngx_http_privacy_classifier(cf);
-        if (conf->classifier == NULL) {
-            return NGX_CONF_ERROR;
-        }
+    if (ngx_http_privacy_classifier_merge(cf, conf, prev) != NGX_OK) {
+        return NGX_CONF_ERROR;
     }
 
     pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_privacy_module);
@@ -686,6 +574,8 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         {
             return NGX_CONF_ERROR;
         }
+
+        ngx_http_privacy_cookie_recipients_check(cf, pscf, conf);
 
     } else if (conf->banner && conf->enable) {
         pscf->banner = 1;

@@ -14,6 +14,9 @@
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_duration.h"
 #include "ngx_http_privacy_policy.h"
+#include "ngx_http_privacy_policy_html.h"
+#include "ngx_http_privacy_seen.h"
+#include "ngx_http_privacy_state.h"
 
 
 /* how a cookie name pattern reads */
@@ -26,14 +29,24 @@
 
 static ngx_uint_t ngx_http_privacy_pattern_name(const u_char *pattern,
     size_t len, u_char *name, size_t *name_len);
+static ngx_int_t ngx_http_privacy_pattern_described(
+    ngx_http_privacy_page_t *page, const u_char *pattern, size_t len);
+static ngx_int_t ngx_http_privacy_pattern_words(ngx_http_privacy_page_t *page,
+    const u_char *pattern, size_t len);
+static ngx_uint_t ngx_http_privacy_name_char(u_char c);
+static void ngx_http_privacy_cookies_seen(ngx_http_privacy_page_t *page,
+    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf,
+    const u_char *names, size_t n);
 
 
 ngx_int_t
 ngx_http_privacy_cookies_page(ngx_http_request_t *r,
     ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf)
 {
+    size_t                            n;
     ngx_str_t                         url;
     ngx_uint_t                        i;
+    const u_char                     *names;
     ngx_http_privacy_page_t           page;
     ngx_http_privacy_category_info_t  c;
 
@@ -78,9 +91,15 @@ ngx_http_privacy_cookies_page(ngx_http_request_t *r,
         ngx_http_privacy_html_str(&page, &c.title);
         ngx_http_privacy_page_raw(&page, "</h2>\n<p>");
         ngx_http_privacy_html_str(&page, &c.text);
+        ngx_http_privacy_cap_words(&page, plcf->category_caps[i], 1);
+        ngx_http_privacy_cookie_recipients(&page, pscf, c.name);
         ngx_http_privacy_page_raw(&page, "</p>\n");
 
         ngx_http_privacy_cookie_names(&page, plcf, c.bit, 1);
+    }
+
+    if (ngx_http_privacy_seen_get(r, &names, &n) == NGX_OK) {
+        ngx_http_privacy_cookies_seen(&page, pscf, plcf, names, n);
     }
 
     if (pscf->policy) {
@@ -201,6 +220,20 @@ ngx_http_privacy_cookie_names(ngx_http_privacy_page_t *page,
             continue;
         }
 
+        if (!list && count) {
+            ngx_http_privacy_page_raw(page, ", ");
+        }
+
+        ngx_http_privacy_page_raw(page, open);
+
+        /* the document's words, else ours, else the expression */
+
+        if (ngx_http_privacy_pattern_described(page, pattern, len) == NGX_OK
+            || ngx_http_privacy_pattern_words(page, pattern, len) == NGX_OK)
+        {
+            goto described;
+        }
+
         name = ngx_pnalloc(page->request->pool, len + 1);
         if (name == NULL) {
             page->failed = 1;
@@ -209,11 +242,6 @@ ngx_http_privacy_cookie_names(ngx_http_privacy_page_t *page,
 
         kind = ngx_http_privacy_pattern_name(pattern, len, name, &name_len);
 
-        if (!list && count) {
-            ngx_http_privacy_page_raw(page, ", ");
-        }
-
-        ngx_http_privacy_page_raw(page, open);
         ngx_http_privacy_page_raw(page, kinds[kind][list ? 1 : 0][page->lang]);
         ngx_http_privacy_page_raw(page, "<code>");
 
@@ -225,6 +253,10 @@ ngx_http_privacy_cookie_names(ngx_http_privacy_page_t *page,
         }
 
         ngx_http_privacy_page_raw(page, "</code>");
+
+    described:
+        ngx_http_privacy_cap_words(page,
+            ngx_http_privacy_classifier_pattern_data(plcf->classifier, i), 0);
         ngx_http_privacy_page_raw(page, close);
         count++;
     }
@@ -241,6 +273,409 @@ ngx_http_privacy_cookie_names(ngx_http_privacy_page_t *page,
     if (list) {
         ngx_http_privacy_page_raw(page, "</ul>\n");
     }
+}
+
+
+/*
+ * The cookies the site has actually met (cookies_seen), each with the
+ * category the location's patterns give it now, or none: what a visitor
+ * meets may differ from what the patterns above foresee.
+ */
+
+static void
+ngx_http_privacy_cookies_seen(ngx_http_privacy_page_t *page,
+    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf,
+    const u_char *names, size_t n)
+{
+    size_t                            i, len;
+    unsigned                          cat;
+    ngx_uint_t                        k;
+    ngx_http_privacy_category_info_t  c;
+
+    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
+        "<h2 id=\"seen\">Cookies som webbplatsen har mött</h2>\n<p>Namnen "
+        "på de cookies som har funnits i förfrågningar till och svar från "
+        "webbplatsen, med den kategori de har i dag. ",
+        "<h2 id=\"seen\">Cookies the site has met</h2>\n<p>The names of "
+        "the cookies found in requests to and responses from the site, "
+        "with the category they have today. "));
+    ngx_http_privacy_unclassified_words(page, plcf);
+    ngx_http_privacy_page_raw(page, "</p>\n");
+
+    if (n == 0) {
+        ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
+            "<p>Inga ännu.</p>\n", "<p>None yet.</p>\n"));
+        return;
+    }
+
+    ngx_http_privacy_page_raw(page, "<ul class=\"seen\">\n");
+
+    for (i = 0; i < n; i++) {
+        len = ngx_strlen(names);
+
+        cat = (len == plcf->cookie_name.len
+               && ngx_strncmp(names, plcf->cookie_name.data, len) == 0)
+              ? NGX_HTTP_PRIVACY_CAT_NECESSARY
+              : ngx_http_privacy_classify(plcf->classifier, names, len);
+
+        ngx_http_privacy_page_raw(page, "<li><code>");
+        ngx_http_privacy_page_text(page, names, len);
+        ngx_http_privacy_page_raw(page, "</code>: ");
+
+        for (k = 0; k < NGX_HTTP_PRIVACY_CAT_COUNT; k++) {
+            ngx_http_privacy_category_info(pscf, k, page->text_lang, &c);
+
+            if (c.bit == cat) {
+                ngx_http_privacy_html_str(page, &c.title);
+                break;
+            }
+        }
+
+        if (k == NGX_HTTP_PRIVACY_CAT_COUNT) {
+            ngx_http_privacy_page_raw(page,
+                plcf->unclassified == NGX_HTTP_PRIVACY_UNCLASSIFIED_STRIP
+                ? ngx_http_privacy_t(page, "utan kategori (tas bort)",
+                                     "unclassified (removed)")
+                : ngx_http_privacy_t(page, "utan kategori (stoppas inte)",
+                                     "unclassified (not blocked)"));
+        }
+
+        ngx_http_privacy_page_raw(page, "</li>\n");
+        names += len + 1;
+    }
+
+    ngx_http_privacy_page_raw(page, "</ul>\n");
+}
+
+
+/*
+ * Visit statistics with and without cookies (docs/policy-document.md):
+ * without a statistics consent a page view is counted under a daily
+ * pseudonym, with one under the consent cookie's id (so the portal can
+ * export and erase it).  The visitor reads which applies now.
+ */
+
+void
+ngx_http_privacy_cookies_statistics(ngx_http_privacy_page_t *page,
+    ngx_http_privacy_loc_conf_t *plcf)
+{
+    ngx_http_privacy_ctx_t  *ctx;
+
+    if (!plcf->analytics) {
+        return;
+    }
+
+    ctx = ngx_http_privacy_get_ctx(page->request);
+
+    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
+        "<p id=\"statistics-cookies\"><strong>Besöksstatistik</strong>: Har "
+        "du inte tillåtit statistikcookies räknas dina sidvisningar och "
+        "sökningar utan cookies, med en pseudonym som byts varje dygn och "
+        "inte kan kopplas till dig. Har du tillåtit statistik sparas de i "
+        "stället med id:t i din samtyckescookie, så att du själv kan ladda "
+        "ner eller radera dem under dina rättigheter. Din IP-adress sparas "
+        "aldrig i statistiken. ",
+        "<p id=\"statistics-cookies\"><strong>Visit statistics</strong>: if "
+        "you have not allowed statistics cookies, your page views and "
+        "searches are counted without cookies, with a pseudonym that "
+        "changes every day and cannot be linked to you. If you have "
+        "allowed statistics, they are stored with the id in your consent "
+        "cookie instead, so that you can download or erase them yourself "
+        "under your rights. Your IP address is never stored in the "
+        "statistics. "));
+
+    ngx_http_privacy_page_raw(page,
+        (ctx && ctx->decided
+         && (ctx->categories & NGX_HTTP_PRIVACY_CAT_STATISTICS))
+        ? ngx_http_privacy_t(page, "Just nu har du tillåtit statistik.",
+                             "Right now you have allowed statistics.")
+        : ngx_http_privacy_t(page, "Just nu har du inte tillåtit statistik.",
+                             "Right now you have not allowed "
+                             "statistics."));
+
+    ngx_http_privacy_page_raw(page, "</p>\n");
+}
+
+
+/*
+ * Who receives a category's cookies, as the document's
+ * cookie_categories.X.recipients says (nothing when it does not say).
+ */
+
+void
+ngx_http_privacy_cookie_recipients(ngx_http_privacy_page_t *page,
+    ngx_http_privacy_srv_conf_t *pscf, const char *category)
+{
+    json_t  *ids;
+
+    if (pscf->policy == NULL) {
+        return;
+    }
+
+    ids = json_object_get(json_object_get(json_object_get(pscf->policy,
+                                                          "cookie_categories"),
+                                          category),
+                          "recipients");
+    if (ids == NULL) {
+        return;
+    }
+
+    if (json_is_array(ids) && json_array_size(ids) == 0) {
+        ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
+                                  " Ingen utanför oss tar emot dem.",
+                                  " No one outside us receives them."));
+        return;
+    }
+
+    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
+                              " De tas emot av: ", " They are received by: "));
+    ngx_http_privacy_html_names(page, ids,
+                                json_object_get(pscf->policy, "recipients"));
+    ngx_http_privacy_page_raw(page, ".");
+}
+
+
+/*
+ * nginx -t warns when cookies of a category are classified but the
+ * policy document does not say who receives them (GDPR art. 13(1)(e)):
+ * "[]" says no one outside the controller does.
+ */
+
+void
+ngx_http_privacy_cookie_recipients_check(ngx_conf_t *cf,
+    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf)
+{
+    size_t                            i, n, len;
+    unsigned                          cat, warned;
+    ngx_uint_t                        k;
+    const u_char                     *pattern;
+    ngx_http_privacy_category_info_t  c;
+
+    if (pscf->policy == NULL) {
+        return;
+    }
+
+    warned = NGX_HTTP_PRIVACY_CAT_NECESSARY;
+    n = ngx_http_privacy_classifier_count(plcf->classifier);
+
+    for (i = 0; i < n; i++) {
+        ngx_http_privacy_classifier_pattern(plcf->classifier, i, &cat,
+                                            &pattern, &len);
+        if (cat & warned) {
+            continue;
+        }
+
+        warned |= cat;
+
+        for (k = 0; k < NGX_HTTP_PRIVACY_CAT_COUNT; k++) {
+            ngx_http_privacy_category_info(NULL, k, NGX_HTTP_PRIVACY_LANG_EN,
+                                           &c);
+            if (c.bit == cat) {
+                break;
+            }
+        }
+
+        if (k == NGX_HTTP_PRIVACY_CAT_COUNT
+            || json_object_get(json_object_get(json_object_get(pscf->policy,
+                                   "cookie_categories"), c.name),
+                               "recipients"))
+        {
+            continue;
+        }
+
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "privacy_policy: cookies of the category \"%s\" "
+                           "are classified (privacy_cookie %s \"%*s\") but "
+                           "$.cookie_categories.%s.recipients does not say "
+                           "who receives them (list the recipients, or [] if "
+                           "no one outside the controller does)",
+                           c.name, c.name, len, pattern, c.name);
+    }
+}
+
+
+/*
+ * A declared lifetime (privacy_cookie max_age=, privacy_cookie_max_age),
+ * as the operator wrote it: after a pattern " (högst 13 månader)", after
+ * a category's text a sentence.  The Set-Cookie filter enforces it.
+ */
+
+void
+ngx_http_privacy_cap_words(ngx_http_privacy_page_t *page,
+    const ngx_http_privacy_cookie_cap_t *cap, ngx_uint_t sentence)
+{
+    u_char  words[NGX_HTTP_PRIVACY_DURATION_MAX];
+    size_t  n;
+
+    if (cap == NULL) {
+        return;
+    }
+
+    n = ngx_http_privacy_duration_words(cap->text.data, cap->text.len,
+            page->lang == NGX_HTTP_PRIVACY_LANG_SV
+            ? NGX_HTTP_PRIVACY_DURATION_SV : NGX_HTTP_PRIVACY_DURATION_EN,
+            words, sizeof(words));
+    if (n == 0) {
+        return;
+    }
+
+    ngx_http_privacy_page_raw(page, sentence
+        ? ngx_http_privacy_t(page, " De sparas i din webbläsare i högst ",
+                             " They stay in your browser for at most ")
+        : ngx_http_privacy_t(page, " (högst ", " (at most "));
+    ngx_http_privacy_page_text(page, words, n);
+    ngx_http_privacy_page_raw(page, sentence ? "." : ")");
+}
+
+
+/* a pattern's words from the policy document's "cookies" list */
+
+static ngx_int_t
+ngx_http_privacy_pattern_described(ngx_http_privacy_page_t *page,
+    const u_char *pattern, size_t len)
+{
+    size_t                        i;
+    json_t                       *e, *p;
+    ngx_str_t                     s;
+    ngx_http_privacy_srv_conf_t  *pscf;
+
+    pscf = ngx_http_get_module_srv_conf(page->request,
+                                        ngx_http_privacy_module);
+    if (pscf->policy == NULL) {
+        return NGX_DECLINED;
+    }
+
+    json_array_foreach(json_object_get(pscf->policy, "cookies"), i, e) {
+        p = json_object_get(e, "pattern");
+
+        if (json_string_length(p) == len
+            && ngx_memcmp(json_string_value(p), pattern, len) == 0
+            && ngx_http_privacy_text(e, "description", page->text_lang, &s)
+               == NGX_OK)
+        {
+            ngx_http_privacy_html_str(page, &s);
+            return NGX_OK;
+        }
+    }
+
+    return NGX_DECLINED;
+}
+
+
+/*
+ * Two more forms a visitor can read without the document's help:
+ * "^(session|csrftoken)$" is the cookies "session" and "csrftoken", and
+ * "^_ga(_.*)?$" the cookie "_ga" and the names starting with "_ga_".
+ */
+
+static ngx_int_t
+ngx_http_privacy_pattern_words(ngx_http_privacy_page_t *page,
+    const u_char *pattern, size_t len)
+{
+    size_t         n, alts;
+    const u_char  *p, *q, *last, *name;
+
+    if (len < 5 || pattern[0] != '^' || pattern[len - 1] != '$'
+        || pattern[len - 2] == '\\')
+    {
+        return NGX_DECLINED;
+    }
+
+    p = pattern + 1;
+    last = pattern + len - 1;
+
+    if (*p == '(' && last[-1] == ')') {
+        p++;
+        last--;
+
+        if (last - p >= 2 && p[0] == '?' && p[1] == ':') {
+            p += 2;
+        }
+
+        /* names, each non-empty, between '|' */
+
+        alts = 1;
+
+        for (q = p; q < last; q++) {
+            if (*q == '|') {
+                if (q == p || q[-1] == '|' || q + 1 == last) {
+                    return NGX_DECLINED;
+                }
+
+                alts++;
+
+            } else if (!ngx_http_privacy_name_char(*q)) {
+                return NGX_DECLINED;
+            }
+        }
+
+        if (p == last) {
+            return NGX_DECLINED;
+        }
+
+        for (n = 0; n < alts; n++) {
+            if (n) {
+                ngx_http_privacy_page_raw(page, n + 1 < alts ? ", "
+                    : ngx_http_privacy_t(page, " och ", " and "));
+            }
+
+            name = p;
+
+            while (p < last && *p != '|') {
+                p++;
+            }
+
+            ngx_http_privacy_page_raw(page, "<code>");
+            ngx_http_privacy_page_text(page, name, p - name);
+            ngx_http_privacy_page_raw(page, "</code>");
+            p++;
+        }
+
+        return NGX_OK;
+    }
+
+    /* NAME(SUFFIX.*)? and NAME(SUFFIX.+)? */
+
+    name = p;
+
+    while (p < last && ngx_http_privacy_name_char(*p)) {
+        p++;
+    }
+
+    n = p - name;
+
+    if (n == 0 || last - p < 5 || *p != '(' || last[-1] != '?'
+        || last[-2] != ')' || (last[-3] != '*' && last[-3] != '+')
+        || last[-4] != '.')
+    {
+        return NGX_DECLINED;
+    }
+
+    for (q = p + 1; q < last - 4; q++) {
+        if (!ngx_http_privacy_name_char(*q)) {
+            return NGX_DECLINED;
+        }
+    }
+
+    ngx_http_privacy_page_raw(page, "<code>");
+    ngx_http_privacy_page_text(page, name, n);
+    ngx_http_privacy_page_raw(page, "</code>");
+    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
+                              " och namn som börjar med <code>",
+                              " and names starting with <code>"));
+    ngx_http_privacy_page_text(page, name, n);
+    ngx_http_privacy_page_text(page, p + 1, (last - 4) - (p + 1));
+    ngx_http_privacy_page_raw(page, "</code>");
+
+    return NGX_OK;
+}
+
+
+static ngx_uint_t
+ngx_http_privacy_name_char(u_char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+           || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
 

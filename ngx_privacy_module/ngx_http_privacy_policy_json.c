@@ -213,6 +213,7 @@ ngx_http_privacy_policy_content(ngx_http_privacy_srv_conf_t *pscf,
     unsigned                           cat;
     const u_char                      *pattern;
     ngx_http_privacy_retention_t      *rt;
+    const ngx_http_privacy_cookie_cap_t  *cap;
     ngx_http_privacy_category_info_t   csv, cen;
 
     content = json_object();
@@ -273,6 +274,15 @@ ngx_http_privacy_policy_content(ngx_http_privacy_srv_conf_t *pscf,
         rc |= json_object_set_new(o, "text",
                   ngx_http_privacy_json_text(csv.text.data, csv.text.len,
                                              cen.text.data, cen.text.len));
+
+        /* privacy_cookie_max_age, as written (calendar months) */
+        if (plcf->category_caps[i]) {
+            cap = plcf->category_caps[i];
+            rc |= json_object_set_new(o, "max_age",
+                      ngx_http_privacy_json_str(cap->text.data,
+                                                cap->text.len));
+        }
+
         rc |= json_object_set_new(list, csv.name, o);
     }
 
@@ -289,6 +299,15 @@ ngx_http_privacy_policy_content(ngx_http_privacy_srv_conf_t *pscf,
                   json_string(ngx_http_privacy_category_name(cat)));
         rc |= json_object_set_new(o, "pattern",
                                   ngx_http_privacy_json_str(pattern, len));
+
+        cap = ngx_http_privacy_classifier_pattern_data(plcf->classifier, i);
+
+        if (cap) {
+            rc |= json_object_set_new(o, "max_age",
+                      ngx_http_privacy_json_str(cap->text.data,
+                                                cap->text.len));
+        }
+
         rc |= json_array_append_new(list, o);
     }
 

@@ -22,6 +22,7 @@
 #include "ngx_http_privacy_duration.h"
 #include "ngx_http_privacy_policy.h"
 #include "ngx_http_privacy_policy_html.h"
+#include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_policy_contact.h"
 
 
@@ -40,6 +41,8 @@ static void ngx_http_privacy_policy_recipients(ngx_http_privacy_page_t *page,
     json_t *doc);
 static void ngx_http_privacy_policy_retention(ngx_http_privacy_page_t *page,
     ngx_http_privacy_srv_conf_t *pscf, json_t *doc);
+static ngx_int_t ngx_http_privacy_policy_bookkeeping(
+    ngx_http_privacy_page_t *page, ngx_http_privacy_retention_t *rt);
 static void ngx_http_privacy_retention_title(ngx_http_privacy_page_t *page,
     json_t *doc, ngx_http_privacy_retention_t *rt);
 static const ngx_http_privacy_term_t *ngx_http_privacy_retention_term(
@@ -115,7 +118,9 @@ ngx_http_privacy_policy_page(ngx_http_request_t *r,
     ngx_http_privacy_page_t         page;
     const ngx_http_privacy_term_t  *s;
 
+    /* the language, and what the visitor chose (visit statistics) */
     static ngx_str_t  vary = ngx_string("Accept-Language");
+    static ngx_str_t  vary_cookie = ngx_string("Accept-Language, Cookie");
 
     doc = pscf->policy;
 
@@ -203,7 +208,10 @@ ngx_http_privacy_policy_page(ngx_http_request_t *r,
     ngx_http_privacy_page_foot(&page);
 
     /* the same URL answers in Swedish or English */
-    if (ngx_http_privacy_add_header(r, "Vary", &vary) == NULL) {
+    if (ngx_http_privacy_add_header(r, "Vary",
+                                    plcf->analytics ? &vary_cookie : &vary)
+        == NULL)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -484,11 +492,18 @@ ngx_http_privacy_policy_retention(ngx_http_privacy_page_t *page,
 
     ngx_http_privacy_section(page, "retention");
 
+    /* the sweeps count calendar months and years (docs/database.md) */
     ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
         "<p>Vi sparar inte uppgifter längre än vi behöver dem. När tiden "
-        "har gått raderas de.</p>\n",
+        "har gått raderas de. Månader och år räknas som kalendermånader "
+        "och kalenderår, inte som 30 eller 365 dagar: en uppgift från den "
+        "15 mars 2025 som sparas i 24 månader finns kvar till och med den "
+        "15 mars 2027 och raderas natten därpå (UTC).</p>\n",
         "<p>We keep data no longer than we need it. When the period has "
-        "passed, it is erased.</p>\n"));
+        "passed, it is erased. Months and years are calendar months and "
+        "calendar years, not 30 or 365 days: a record of 15 March 2025 "
+        "kept for 24 months is kept until 15 March 2027 inclusive and "
+        "erased the night after (UTC).</p>\n"));
 
     ngx_http_privacy_page_raw(page, "<ul>\n");
 
@@ -501,17 +516,24 @@ ngx_http_privacy_policy_retention(ngx_http_privacy_page_t *page,
         ngx_http_privacy_retention_title(page, doc, &rt[i]);
         ngx_http_privacy_page_raw(page, "</strong>: ");
 
-        n = ngx_http_privacy_retention_words(&rt[i], page->lang, words);
-        ngx_http_privacy_page_text(page, words, n);
-
         term = ngx_http_privacy_retention_term(&rt[i]);
 
-        if (term) {
-            ngx_http_privacy_page_raw(page, " ");
-            ngx_http_privacy_page_raw(page, term->text[page->lang]);
-        }
+        if (term && ngx_strcmp(term->name, "bookkeeping") == 0
+            && ngx_http_privacy_policy_bookkeeping(page, &rt[i]) == NGX_OK)
+        {
+            /* said as Bokföringslagen says it */
 
-        ngx_http_privacy_page_raw(page, ".");
+        } else {
+            n = ngx_http_privacy_retention_words(&rt[i], page->lang, words);
+            ngx_http_privacy_page_text(page, words, n);
+
+            if (term) {
+                ngx_http_privacy_page_raw(page, " ");
+                ngx_http_privacy_page_raw(page, term->text[page->lang]);
+            }
+
+            ngx_http_privacy_page_raw(page, ".");
+        }
 
         note = json_object_get(json_object_get(doc, "retention"),
                                term ? term->name : "");
@@ -525,6 +547,97 @@ ngx_http_privacy_policy_retention(ngx_http_privacy_page_t *page,
     }
 
     ngx_http_privacy_page_raw(page, "</ul>\n");
+}
+
+
+/*
+ * Bookkeeping records as Bokföringslagen (7 kap. 2 §) keeps them: until
+ * the end of the Nth year after the calendar year in which the fiscal
+ * year ended; and the current fiscal year's records as an example,
+ * counted as the sweeps count them (privacy_fiscal_year_end,
+ * docs/database.md).  NGX_DECLINED for a period of other than whole
+ * years, which the generic words say.
+ */
+
+static ngx_int_t
+ngx_http_privacy_policy_bookkeeping(ngx_http_privacy_page_t *page,
+    ngx_http_privacy_retention_t *rt)
+{
+    u_char                         date[sizeof("9999-12-31")];
+    time_t                         now, t;
+    struct tm                      tm;
+    ngx_uint_t                     i, years;
+    ngx_http_privacy_period_t      period;
+    ngx_http_privacy_main_conf_t  *pmcf;
+
+    static const char  *ordinals[][2] = {
+        { "första", "first" }, { "andra", "second" },
+        { "tredje", "third" }, { "fjärde", "fourth" },
+        { "femte", "fifth" }, { "sjätte", "sixth" },
+        { "sjunde", "seventh" }, { "åttonde", "eighth" },
+        { "nionde", "ninth" }, { "tionde", "tenth" },
+        { "elfte", "eleventh" }, { "tolfte", "twelfth" }
+    };
+
+    if (ngx_http_privacy_period_parse(rt->text.data, rt->text.len, &period)
+        != 0
+        || period.seconds != 0 || period.months == 0
+        || period.months % 12 != 0
+        || period.months / 12 > sizeof(ordinals) / sizeof(ordinals[0]))
+    {
+        return NGX_DECLINED;
+    }
+
+    years = period.months / 12;
+
+    pmcf = ngx_http_get_module_main_conf(page->request,
+                                         ngx_http_privacy_module);
+
+    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
+                              "till och med utgången av det ",
+                              "until the end of the "));
+    ngx_http_privacy_page_raw(page, ordinals[years - 1][page->lang]);
+    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
+        " året efter det kalenderår då räkenskapsåret avslutades "
+        "(bokföringslagen 7 kap. 2 §). Underlag från räkenskapsåret som "
+        "slutar den ",
+        " year after the calendar year in which the financial year ended "
+        "(Swedish Accounting Act, ch. 7 s. 2). Records of the financial "
+        "year ending on "));
+
+    /*
+     * the fiscal year of today, and the day its records are kept until,
+     * by the rule the bookkeeping sweep and the rights portal use
+     */
+
+    now = ngx_time();
+
+    for (i = 0; i < 2; i++) {
+        t = (i == 0)
+            ? ngx_http_privacy_fiscal_year_end(now, pmcf->fiscal_month,
+                                               pmcf->fiscal_day)
+            : ngx_http_privacy_bookkeeping_until(now, &period,
+                                                 pmcf->fiscal_month,
+                                                 pmcf->fiscal_day);
+
+        ngx_libc_gmtime(t, &tm);
+        (void) ngx_snprintf(date, sizeof(date), "%04d-%02d-%02d",
+                            tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+        date[sizeof(date) - 1] = '\0';
+
+        if (i == 1) {
+            ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
+                                      " sparas till och med den ",
+                                      " are kept until "));
+        }
+
+        ngx_http_privacy_html_date(page, (char *) date);
+    }
+
+    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page, ".",
+                                                       " inclusive."));
+
+    return NGX_OK;
 }
 
 
@@ -608,12 +721,18 @@ ngx_http_privacy_policy_cookies(ngx_http_privacy_page_t *page,
         ngx_http_privacy_html_str(page, &c.title);
         ngx_http_privacy_page_raw(page, "</strong>: ");
         ngx_http_privacy_html_str(page, &c.text);
+        ngx_http_privacy_cap_words(page, plcf->category_caps[i], 1);
+        ngx_http_privacy_cookie_recipients(page, pscf, c.name);
         ngx_http_privacy_page_raw(page, "<br>Cookies: ");
         ngx_http_privacy_cookie_names(page, plcf, c.bit, 0);
         ngx_http_privacy_page_raw(page, "</li>\n");
     }
 
-    ngx_http_privacy_page_raw(page, "</ul>\n<p><a href=\"");
+    ngx_http_privacy_page_raw(page, "</ul>\n");
+
+    ngx_http_privacy_cookies_statistics(page, plcf);
+
+    ngx_http_privacy_page_raw(page, "<p><a href=\"");
     ngx_http_privacy_portal_url(page->request, "cookies", &url);
     ngx_http_privacy_html_str(page, &url);
     ngx_http_privacy_page_raw(page, "\">");

@@ -146,6 +146,28 @@ ngx_http_privacy_check_refs(ngx_http_privacy_check_t *ck, json_t *doc)
 
     ck->len = old;
 
+    list = json_object_get(doc, "cookie_categories");
+    old = ngx_http_privacy_path_key(ck, "cookie_categories");
+
+    json_object_foreach(list, key, e) {
+
+        if (key[0] == '_') {
+            continue;
+        }
+
+        old2 = ngx_http_privacy_path_key(ck, key);
+
+        rv = ngx_http_privacy_check_ids(ck, e, "recipients", recipients,
+                                        "recipient");
+        if (rv != NGX_CONF_OK) {
+            return rv;
+        }
+
+        ck->len = old2;
+    }
+
+    ck->len = old;
+
     list = json_object_get(doc, "retention");
     old = ngx_http_privacy_path_key(ck, "retention");
 

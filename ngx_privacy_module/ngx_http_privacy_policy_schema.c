@@ -188,10 +188,12 @@ const ngx_http_privacy_term_t  ngx_http_privacy_rights[] = {
 
     { "breach_notification",
       { "Information om incidenter", "Notice of breaches" },
-      { "Om en personuppgiftsincident kan innebära en hög risk för dig "
-        "informerar vi dig utan onödigt dröjsmål.",
-        "If a personal data breach is likely to put you at high risk, we "
-        "tell you without undue delay." }, "rights" },
+      { "Dataskyddsförordningen kräver att vi informerar dig utan onödigt "
+        "dröjsmål om en personuppgiftsincident kan innebära en hög risk "
+        "för dig (artikel 34).",
+        "The GDPR requires us to tell you without undue delay if a "
+        "personal data breach is likely to put you at high risk "
+        "(Article 34)." }, "rights" },
 
     { "complaint",
       { "Klagomål", "Complaints" },
@@ -419,6 +421,16 @@ static ngx_http_privacy_field_t  ngx_http_privacy_cookie_fields[] = {
       NULL, NULL, NULL },
     { "text", NGX_HTTP_PRIVACY_JSON_TEXT, NGX_HTTP_PRIVACY_REQUIRED,
       NULL, NULL, NULL },
+    { "recipients", NGX_HTTP_PRIVACY_JSON_IDS, 0, NULL, NULL, NULL },
+    { NULL, 0, 0, NULL, NULL, NULL }
+};
+
+
+static ngx_http_privacy_field_t  ngx_http_privacy_cookie_pattern_fields[] = {
+    { "pattern", NGX_HTTP_PRIVACY_JSON_STRING, NGX_HTTP_PRIVACY_REQUIRED,
+      NULL, NULL, NULL },
+    { "description", NGX_HTTP_PRIVACY_JSON_TEXT, NGX_HTTP_PRIVACY_REQUIRED,
+      NULL, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, NULL }
 };
 
@@ -469,6 +481,8 @@ const ngx_http_privacy_field_t  ngx_http_privacy_document_fields[] = {
     { "cookie_categories", NGX_HTTP_PRIVACY_JSON_MAP, 0,
       ngx_http_privacy_cookie_fields, ngx_http_privacy_cookie_categories,
       "cookie category" },
+    { "cookies", NGX_HTTP_PRIVACY_JSON_LIST, 0,
+      ngx_http_privacy_cookie_pattern_fields, NULL, NULL },
     { "security", NGX_HTTP_PRIVACY_JSON_OBJECT, 0,
       ngx_http_privacy_security_fields, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, NULL }

@@ -2,8 +2,9 @@
  * Copyright (C) ngx_privacy_module authors
  *
  * The subject register's operations: opening it with its statements,
- * writing subjects, activity, orders and records, the audit log; reading
- * and erasing a subject are ngx_http_privacy_register_get.c's.  See the
+ * writing subjects, the audit log; activity, orders, the end and records
+ * are ngx_http_privacy_register_events.c's, reading and erasing a subject
+ * ngx_http_privacy_register_get.c's.  See the
  * header and docs/database.md.
  */
 
@@ -80,9 +81,8 @@ static const char  *ngx_http_privacy_rdb_sql[RDB_NSTMTS] = {
 };
 
 
-static int ngx_http_privacy_rdb_find(ngx_http_privacy_rdb_t *rdb,
-    const char *external_id, size_t len, int64_t *id, char *subject_id);
-static int ngx_http_privacy_rdb_step(sqlite3_stmt *st);
+static int ngx_http_privacy_rdb_random(ngx_http_privacy_rdb_t *rdb,
+    u_char *buf, size_t len);
 static void ngx_http_privacy_rdb_bind_str(sqlite3_stmt *st, int i,
     ngx_http_privacy_rj_str_t *s);
 static void ngx_http_privacy_rdb_bind_time(sqlite3_stmt *st, int i,
@@ -91,8 +91,6 @@ static int ngx_http_privacy_rdb_email_hash(ngx_http_privacy_rdb_t *rdb,
     ngx_http_privacy_rj_str_t *email, u_char *out);
 static int ngx_http_privacy_rdb_kinds(ngx_http_privacy_rdb_t *rdb,
     int64_t id, unsigned kinds, int64_t now);
-static int ngx_http_privacy_rdb_orders(ngx_http_privacy_rdb_t *rdb,
-    int64_t id, ngx_http_privacy_rj_order_t *o, size_t n);
 static int ngx_http_privacy_rdb_owned(ngx_http_privacy_rdb_t *rdb,
     int64_t id, ngx_http_privacy_rj_order_t *o, size_t n);
 
@@ -133,6 +131,12 @@ ngx_http_privacy_rdb_open(const char *path,
     }
 
     memcpy(rdb->field, keys->field, sizeof(rdb->field));
+
+    rdb->field_key = ngx_http_privacy_field_key_create(keys->field);
+    if (rdb->field_key == NULL) {
+        snprintf(err, err_len, "AES-GCM setup failed");
+        goto failed;
+    }
 
     rdb->lookup = ngx_http_privacy_mac_create(keys->lookup,
                                               sizeof(keys->lookup));
@@ -219,7 +223,9 @@ ngx_http_privacy_rdb_close(ngx_http_privacy_rdb_t *rdb)
     sqlite3_close(rdb->db);
     ngx_http_privacy_mac_destroy(rdb->lookup);
     ngx_http_privacy_mac_destroy(rdb->audit);
+    ngx_http_privacy_field_key_destroy(rdb->field_key);
     memset(rdb->field, 0, sizeof(rdb->field));
+    memset(rdb->rnd, 0, sizeof(rdb->rnd));
     free(rdb);
 }
 
@@ -262,6 +268,7 @@ ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
     char           subject_id[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 1];
     char           aad[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 16];
     u_char         rnd[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN / 2];
+    u_char         nonce[NGX_HTTP_PRIVACY_FIELD_NONCE_LEN];
     u_char         enc[NGX_HTTP_PRIVACY_PNR_LEN
                        + NGX_HTTP_PRIVACY_FIELD_OVERHEAD];
     u_char         pnr_hash[NGX_HTTP_PRIVACY_MAC_LEN];
@@ -288,7 +295,7 @@ ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
     }
 
     if (created) {
-        if (ngx_http_privacy_random(rnd, sizeof(rnd)) != 0) {
+        if (ngx_http_privacy_rdb_random(rdb, rnd, sizeof(rnd)) != 0) {
             return NGX_HTTP_PRIVACY_RDB_ERROR;
         }
 
@@ -302,10 +309,14 @@ ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
     if (pnr) {
         snprintf(aad, sizeof(aad), "%s personnummer", subject_id);
 
-        if (ngx_http_privacy_field_encrypt(rdb->field, (u_char *) aad,
-                                           strlen(aad), s->pnr.digits,
-                                           NGX_HTTP_PRIVACY_PNR_LEN, enc)
-            != 0
+        if (ngx_http_privacy_rdb_random(rdb, nonce, sizeof(nonce)) != 0
+            || ngx_http_privacy_field_encrypt_with(rdb->field_key, nonce,
+                                                   (u_char *) aad,
+                                                   strlen(aad),
+                                                   s->pnr.digits,
+                                                   NGX_HTTP_PRIVACY_PNR_LEN,
+                                                   enc)
+               != 0
             || ngx_http_privacy_mac_compute(rdb->lookup, s->pnr.digits,
                                             NGX_HTTP_PRIVACY_PNR_LEN,
                                             pnr_hash)
@@ -420,142 +431,6 @@ ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
 
 
 int
-ngx_http_privacy_rdb_activity(ngx_http_privacy_rdb_t *rdb,
-    const char *external_id, size_t len, int64_t at, int64_t now)
-{
-    int            rc;
-    char           subject_id[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 1];
-    int64_t        id;
-    sqlite3_stmt  *st;
-
-    rc = ngx_http_privacy_rdb_find(rdb, external_id, len, &id, subject_id);
-    if (rc != NGX_HTTP_PRIVACY_RDB_OK) {
-        return rc;
-    }
-
-    st = rdb->st[RDB_TOUCH];
-    sqlite3_bind_int64(st, 1, at);
-    sqlite3_bind_int64(st, 2, now);
-    sqlite3_bind_int64(st, 3, id);
-
-    if (ngx_http_privacy_rdb_step(st) != SQLITE_DONE) {
-        return NGX_HTTP_PRIVACY_RDB_ERROR;
-    }
-
-    return ngx_http_privacy_rdb_audit(rdb, "api", "subject.activity",
-                                      subject_id, now);
-}
-
-
-int
-ngx_http_privacy_rdb_end(ngx_http_privacy_rdb_t *rdb,
-    const char *external_id, size_t len, unsigned kinds, int64_t at,
-    int64_t now)
-{
-    int            rc;
-    char           subject_id[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 1];
-    int64_t        id;
-    sqlite3_stmt  *st;
-
-    rc = ngx_http_privacy_rdb_find(rdb, external_id, len, &id, subject_id);
-    if (rc != NGX_HTTP_PRIVACY_RDB_OK) {
-        return rc;
-    }
-
-    /* the relationship as a whole ends when no kind is named */
-    if (kinds == 0) {
-        st = rdb->st[RDB_END];
-        sqlite3_bind_int64(st, 1, at);
-        sqlite3_bind_int64(st, 2, now);
-        sqlite3_bind_int64(st, 3, id);
-
-        if (ngx_http_privacy_rdb_step(st) != SQLITE_DONE) {
-            return NGX_HTTP_PRIVACY_RDB_ERROR;
-        }
-    }
-
-    st = rdb->st[RDB_END_KINDS];
-    sqlite3_bind_int64(st, 1, at);
-    sqlite3_bind_int64(st, 2, id);
-    sqlite3_bind_int(st, 3, (int) kinds);
-
-    if (ngx_http_privacy_rdb_step(st) != SQLITE_DONE) {
-        return NGX_HTTP_PRIVACY_RDB_ERROR;
-    }
-
-    return ngx_http_privacy_rdb_audit(rdb, "api", "subject.end", subject_id,
-                                      now);
-}
-
-
-int
-ngx_http_privacy_rdb_order(ngx_http_privacy_rdb_t *rdb,
-    const char *external_id, size_t len, ngx_http_privacy_rj_order_t *o,
-    int64_t now)
-{
-    int      rc;
-    char     subject_id[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 1];
-    int64_t  id;
-
-    rc = ngx_http_privacy_rdb_find(rdb, external_id, len, &id, subject_id);
-    if (rc != NGX_HTTP_PRIVACY_RDB_OK) {
-        return rc;
-    }
-
-    rc = ngx_http_privacy_rdb_orders(rdb, id, o, 1);
-    if (rc != NGX_HTTP_PRIVACY_RDB_OK) {
-        return rc;
-    }
-
-    return ngx_http_privacy_rdb_audit(rdb, "api", "order.upsert",
-                                      subject_id, now);
-}
-
-
-int
-ngx_http_privacy_rdb_record(ngx_http_privacy_rdb_t *rdb,
-    ngx_http_privacy_rj_record_t *rec, int64_t now)
-{
-    int            rc;
-    char           subject_id[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 1];
-    int64_t        id;
-    sqlite3_stmt  *st;
-
-    id = 0;
-    subject_id[0] = '\0';
-
-    if (rec->external_id.state == NGX_HTTP_PRIVACY_RJ_VALUE) {
-        rc = ngx_http_privacy_rdb_find(rdb, rec->external_id.data,
-                                       rec->external_id.len, &id,
-                                       subject_id);
-        if (rc != NGX_HTTP_PRIVACY_RDB_OK) {
-            return rc;
-        }
-    }
-
-    st = rdb->st[RDB_RECORD];
-
-    if (id) {
-        sqlite3_bind_int64(st, 1, id);
-    }
-
-    sqlite3_bind_text(st, 2, rec->category.data, rec->category.len,
-                      SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, rec->reference.data, rec->reference.len,
-                      SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, rec->reference_date);
-    sqlite3_bind_int64(st, 5, now);
-
-    if (ngx_http_privacy_rdb_step(st) != SQLITE_DONE) {
-        return NGX_HTTP_PRIVACY_RDB_ERROR;
-    }
-
-    return ngx_http_privacy_rdb_audit(rdb, "api", "record.upsert",
-                                      id ? subject_id : NULL, now);
-}
-
-
-int
 ngx_http_privacy_rdb_audit(ngx_http_privacy_rdb_t *rdb, const char *actor,
     const char *action, const char *subject_id, int64_t now)
 {
@@ -586,6 +461,32 @@ ngx_http_privacy_rdb_audit_verify(ngx_http_privacy_rdb_t *rdb,
 
 
 static int
+ngx_http_privacy_rdb_random(ngx_http_privacy_rdb_t *rdb, u_char *buf,
+    size_t len)
+{
+    u_char  *p;
+
+    if (len > rdb->rnd_left) {
+        if (len > sizeof(rdb->rnd)
+            || ngx_http_privacy_random(rdb->rnd, sizeof(rdb->rnd)) != 0)
+        {
+            return -1;
+        }
+
+        rdb->rnd_left = sizeof(rdb->rnd);
+    }
+
+    /* each byte is handed out once, and wiped as it goes */
+    p = rdb->rnd + sizeof(rdb->rnd) - rdb->rnd_left;
+    memcpy(buf, p, len);
+    memset(p, 0, len);
+    rdb->rnd_left -= len;
+
+    return 0;
+}
+
+
+int
 ngx_http_privacy_rdb_find(ngx_http_privacy_rdb_t *rdb,
     const char *external_id, size_t len, int64_t *id, char *subject_id)
 {
@@ -617,7 +518,7 @@ ngx_http_privacy_rdb_find(ngx_http_privacy_rdb_t *rdb,
 
 /* steps a write statement once and makes it ready for the next use */
 
-static int
+int
 ngx_http_privacy_rdb_step(sqlite3_stmt *st)
 {
     int  rc;
@@ -707,7 +608,7 @@ ngx_http_privacy_rdb_kinds(ngx_http_privacy_rdb_t *rdb, int64_t id,
 }
 
 
-static int
+int
 ngx_http_privacy_rdb_orders(ngx_http_privacy_rdb_t *rdb, int64_t id,
     ngx_http_privacy_rj_order_t *o, size_t n)
 {

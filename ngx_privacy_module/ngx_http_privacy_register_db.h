@@ -62,17 +62,6 @@ void ngx_http_privacy_rdb_rollback(ngx_http_privacy_rdb_t *rdb);
  */
 int ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
     ngx_http_privacy_rj_subject_t *s, int64_t now, const char *actor);
-int ngx_http_privacy_rdb_activity(ngx_http_privacy_rdb_t *rdb,
-    const char *external_id, size_t len, int64_t at, int64_t now);
-int ngx_http_privacy_rdb_end(ngx_http_privacy_rdb_t *rdb,
-    const char *external_id, size_t len, unsigned kinds, int64_t at,
-    int64_t now);
-int ngx_http_privacy_rdb_order(ngx_http_privacy_rdb_t *rdb,
-    const char *external_id, size_t len, ngx_http_privacy_rj_order_t *o,
-    int64_t now);
-int ngx_http_privacy_rdb_record(ngx_http_privacy_rdb_t *rdb,
-    ngx_http_privacy_rj_record_t *rec, int64_t now);
-
 /* the subject as the API shows it (decrypted); RDB_NOT_FOUND, ... */
 int ngx_http_privacy_rdb_get(ngx_http_privacy_rdb_t *rdb,
     const char *external_id, size_t len, json_t **out);

@@ -1,9 +1,10 @@
 /*
  * Copyright (C) ngx_privacy_module authors
  *
- * What the register's files share (ngx_http_privacy_register_db.c and
- * ngx_http_privacy_register_get.c): the connection with its prepared
- * statements, by index.  Plain C over SQLite.
+ * What the register's files share (ngx_http_privacy_register_db.c,
+ * _register_get.c and _register_events.c): the connection with its
+ * prepared statements, by index, and the helpers they use.  Plain C over
+ * SQLite.
  */
 
 #ifndef _NGX_HTTP_PRIVACY_REGISTER_DB_INT_H_INCLUDED_
@@ -14,6 +15,7 @@
 
 #include "ngx_http_privacy_audit.h"
 #include "ngx_http_privacy_crypto.h"
+#include "ngx_http_privacy_field_crypto.h"
 #include "ngx_http_privacy_register_db.h"
 
 
@@ -42,7 +44,26 @@ struct ngx_http_privacy_rdb_s {
     ngx_http_privacy_mac_t            *audit;
     ngx_http_privacy_audit_t          *log;
     u_char                             field[NGX_HTTP_PRIVACY_KEY_LEN];
+    ngx_http_privacy_field_key_t      *field_key;
+
+    /*
+     * random bytes for subject ids and nonces, drawn from RAND_bytes() a
+     * few kilobytes at a time: one call per value cost more than the
+     * AES-GCM it feeds
+     */
+    u_char                             rnd[4096];
+    size_t                             rnd_left;
 };
+
+
+/* the subject of an external id: RDB_OK, RDB_NOT_FOUND or RDB_ERROR */
+int ngx_http_privacy_rdb_find(ngx_http_privacy_rdb_t *rdb,
+    const char *external_id, size_t len, int64_t *id, char *subject_id);
+/* steps a write statement once and makes it ready for the next use */
+int ngx_http_privacy_rdb_step(sqlite3_stmt *st);
+/* upserts orders of subject id: RDB_OK, RDB_CONFLICT or RDB_ERROR */
+int ngx_http_privacy_rdb_orders(ngx_http_privacy_rdb_t *rdb, int64_t id,
+    ngx_http_privacy_rj_order_t *o, size_t n);
 
 
 #endif /* _NGX_HTTP_PRIVACY_REGISTER_DB_INT_H_INCLUDED_ */

@@ -17,36 +17,11 @@
 #include <jansson.h>
 
 #include "ngx_http_privacy_pnr.h"
-#include "ngx_http_privacy_rfc3339.h"
+#include "ngx_http_privacy_register_fields.h"
 
 
-#define NGX_HTTP_PRIVACY_RJ_ERROR_LEN   128
-#define NGX_HTTP_PRIVACY_RJ_ID_MAX      128
 #define NGX_HTTP_PRIVACY_RJ_ORDERS_MAX  1000
 
-/* subject kinds, as bits */
-#define NGX_HTTP_PRIVACY_KIND_CUSTOMER    0x01
-#define NGX_HTTP_PRIVACY_KIND_SUPPLIER    0x02
-#define NGX_HTTP_PRIVACY_KIND_CLUB        0x04
-#define NGX_HTTP_PRIVACY_KIND_NEWSLETTER  0x08
-#define NGX_HTTP_PRIVACY_KIND_COUNT       4
-
-/* what a field in a body was: absent, null (clear it) or a value */
-#define NGX_HTTP_PRIVACY_RJ_ABSENT  0
-#define NGX_HTTP_PRIVACY_RJ_NULL    1
-#define NGX_HTTP_PRIVACY_RJ_VALUE   2
-
-
-typedef struct {
-    int                      state;      /* NGX_HTTP_PRIVACY_RJ_* */
-    const char              *data;       /* owned by the decoded document */
-    size_t                   len;
-} ngx_http_privacy_rj_str_t;
-
-typedef struct {
-    int                      state;
-    int64_t                  t;          /* unix seconds */
-} ngx_http_privacy_rj_time_t;
 
 typedef struct {
     ngx_http_privacy_rj_str_t   order_id;
@@ -120,12 +95,5 @@ int ngx_http_privacy_rj_event(const u_char *buf, size_t len, int with_kind,
 int ngx_http_privacy_rj_record(const u_char *buf, size_t len,
     ngx_http_privacy_rj_record_t *rec);
 void ngx_http_privacy_rj_record_free(ngx_http_privacy_rj_record_t *rec);
-
-/* an identifier: 1..128 bytes of RFC 3986 unreserved and sub-delims */
-int ngx_http_privacy_rj_valid_id(const char *s, size_t len);
-
-/* kind name of bit i (0 .. KIND_COUNT - 1) */
-const char *ngx_http_privacy_rj_kind_name(unsigned i);
-
 
 #endif /* _NGX_HTTP_PRIVACY_REGISTER_JSON_H_INCLUDED_ */

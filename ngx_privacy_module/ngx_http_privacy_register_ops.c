@@ -9,24 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ngx_http_privacy_register_events.h"
+#include "ngx_http_privacy_register_import.h"
 #include "ngx_http_privacy_register_ops.h"
 
 
-/* the import's answer, grown with realloc */
-typedef struct {
-    char                                *data;
-    size_t                               len;
-    size_t                               size;
-    int                                  failed;
-} ngx_http_privacy_rop_buf_t;
-
-
-static void ngx_http_privacy_rop_import(ngx_http_privacy_rop_t *t,
-    ngx_http_privacy_rdb_t *rdb, u_char *body);
 static void ngx_http_privacy_rop_answer(ngx_http_privacy_rop_t *t,
     unsigned status, json_t *o);
-static void ngx_http_privacy_rop_append(ngx_http_privacy_rop_buf_t *b,
-    const char *s, size_t len);
 
 
 void
@@ -43,7 +32,7 @@ ngx_http_privacy_rop_run(ngx_http_privacy_rop_t *t,
     ngx_http_privacy_rj_subject_t  s;
 
     if (t->op == NGX_HTTP_PRIVACY_ROP_IMPORT) {
-        ngx_http_privacy_rop_import(t, rdb, body);
+        ngx_http_privacy_rim_run(t, rdb, body);
         return;
     }
 
@@ -239,175 +228,6 @@ done:
 }
 
 
-/*
- * NDJSON, one subject per line.  Each line is decoded in full before it
- * touches the database, and the upsert refuses a conflict before it
- * writes, so a bad line is skipped whole without a savepoint (whose page
- * copies cost ~10 % of an import); lines commit in batches.  A database
- * failure stops the import and rolls back its batch: the batches before
- * it stay, the answer says how many lines.
- */
-
-static void
-ngx_http_privacy_rop_import(ngx_http_privacy_rop_t *t,
-    ngx_http_privacy_rdb_t *rdb, u_char *body)
-{
-    int                            rc;
-    char                           line_buf[64], *msg;
-    u_char                        *p, *last, *nl;
-    size_t                         line, in_batch;
-    json_t                        *e;
-    size_t                         created, updated, failed, committed;
-    ngx_http_privacy_rop_buf_t     b;
-    ngx_http_privacy_rj_subject_t  s;
-
-    memset(&b, 0, sizeof(b));
-    ngx_http_privacy_rop_append(&b, "{\"results\":[", 12);
-
-    p = body;
-    last = body + t->body_len;
-    line = 0;
-    in_batch = 0;
-    created = updated = failed = committed = 0;
-    rc = NGX_HTTP_PRIVACY_RDB_OK;
-
-    while (p < last) {
-        nl = memchr(p, '\n', last - p);
-        if (nl == NULL) {
-            nl = last;
-        }
-
-        line++;
-
-        if (nl == p || (nl - p == 1 && *p == '\r')) {
-            p = nl + 1;
-            continue;
-        }
-
-        msg = NULL;
-
-        if (ngx_http_privacy_rj_subject(p, nl - p, 1, &t->today, &s) != 0) {
-            msg = s.error;
-
-        } else {
-            if (in_batch == 0 && ngx_http_privacy_rdb_begin(rdb) != SQLITE_OK)
-            {
-                ngx_http_privacy_rj_subject_free(&s);
-                rc = NGX_HTTP_PRIVACY_RDB_ERROR;
-                break;
-            }
-
-            in_batch++;
-
-            rc = ngx_http_privacy_rdb_upsert(rdb, &s, t->now, "api");
-
-            if (rc == NGX_HTTP_PRIVACY_RDB_ERROR) {
-                ngx_http_privacy_rj_subject_free(&s);
-                break;
-            }
-
-            if (rc == NGX_HTTP_PRIVACY_RDB_CONFLICT) {
-                msg = "order_id belongs to another subject";
-            }
-        }
-
-        if (b.len > 12) {
-            ngx_http_privacy_rop_append(&b, ",", 1);
-        }
-
-        if (msg) {
-            failed++;
-            e = json_pack("{s:I, s:i, s:s}", "line", (json_int_t) line,
-                          "status", 400, "error", msg);
-            msg = e ? json_dumps(e, JSON_COMPACT | JSON_PRESERVE_ORDER)
-                    : NULL;
-
-            if (msg) {
-                ngx_http_privacy_rop_append(&b, msg, strlen(msg));
-                free(msg);
-            }
-
-            if (e) {
-                json_decref(e);
-            }
-
-        } else {
-            /* external_id's characters need no escaping in JSON */
-            snprintf(line_buf, sizeof(line_buf),
-                     "{\"line\":%zu,\"status\":%d,\"external_id\":\"", line,
-                     rc == NGX_HTTP_PRIVACY_RDB_CREATED ? 201 : 200);
-            ngx_http_privacy_rop_append(&b, line_buf, strlen(line_buf));
-            ngx_http_privacy_rop_append(&b, s.external_id.data,
-                                        s.external_id.len);
-            ngx_http_privacy_rop_append(&b, "\"}", 2);
-
-            if (rc == NGX_HTTP_PRIVACY_RDB_CREATED) {
-                created++;
-
-            } else {
-                updated++;
-            }
-        }
-
-        ngx_http_privacy_rj_subject_free(&s);
-        rc = NGX_HTTP_PRIVACY_RDB_OK;
-
-        if (in_batch >= NGX_HTTP_PRIVACY_ROP_BATCH) {
-            if (ngx_http_privacy_rdb_commit(rdb) != SQLITE_OK) {
-                rc = NGX_HTTP_PRIVACY_RDB_ERROR;
-                break;
-            }
-
-            committed = line;
-            in_batch = 0;
-        }
-
-        p = nl + 1;
-    }
-
-    if (rc == NGX_HTTP_PRIVACY_RDB_OK && in_batch) {
-        if (ngx_http_privacy_rdb_commit(rdb) != SQLITE_OK) {
-            rc = NGX_HTTP_PRIVACY_RDB_ERROR;
-
-        } else {
-            committed = line;
-        }
-    }
-
-    if (rc != NGX_HTTP_PRIVACY_RDB_OK) {
-        snprintf(t->log, sizeof(t->log), "import failed: %s",
-                 sqlite3_errmsg(ngx_http_privacy_rdb_handle(rdb)));
-        ngx_http_privacy_rdb_rollback(rdb);
-        free(b.data);
-
-        memset(&b, 0, sizeof(b));
-        snprintf(line_buf, sizeof(line_buf), "{\"error\":\"the register is "
-                 "unavailable\",\"lines_committed\":%zu}\n",
-                 (size_t) committed);
-        ngx_http_privacy_rop_append(&b, line_buf, strlen(line_buf));
-        t->status = 503;
-
-    } else {
-        snprintf(line_buf, sizeof(line_buf), "],\"lines\":%zu,\"created\":",
-                 line);
-        ngx_http_privacy_rop_append(&b, line_buf, strlen(line_buf));
-        snprintf(line_buf, sizeof(line_buf), "%zu,\"updated\":%zu,"
-                 "\"failed\":%zu}\n", (size_t) created, (size_t) updated,
-                 (size_t) failed);
-        ngx_http_privacy_rop_append(&b, line_buf, strlen(line_buf));
-        t->status = 200;
-    }
-
-    if (b.failed) {
-        free(b.data);
-        b.data = NULL;
-    }
-
-    t->out = b.data;
-    t->out_len = b.len;
-}
-
-
 static void
 ngx_http_privacy_rop_answer(ngx_http_privacy_rop_t *t,
     unsigned status, json_t *o)
@@ -428,39 +248,4 @@ ngx_http_privacy_rop_fail(ngx_http_privacy_rop_t *t, unsigned status,
 {
     ngx_http_privacy_rop_answer(t, status,
                                 json_pack("{s:s}", "error", message));
-}
-
-
-static void
-ngx_http_privacy_rop_append(ngx_http_privacy_rop_buf_t *b, const char *s,
-    size_t len)
-{
-    char    *n;
-    size_t   size;
-
-    if (b->failed) {
-        return;
-    }
-
-    if (b->len + len > b->size) {
-        size = (b->size ? b->size * 2 : 4096);
-
-        while (size < b->len + len) {
-            size *= 2;
-        }
-
-        n = realloc(b->data, size);
-        if (n == NULL) {
-            b->failed = 1;
-            return;
-        }
-
-        b->data = n;
-        b->size = size;
-    }
-
-    if (len) {
-        memcpy(b->data + b->len, s, len);
-        b->len += len;
-    }
 }

@@ -479,6 +479,7 @@ ngx_http_privacy_rights_task(ngx_http_request_t *r,
 
     t->request = r;
     t->conf = conf;
+    t->conn = &ngx_http_privacy_worker->rights_rdb;
     t->rkeys = pmcf->register_keys;
     t->path = (char *) pmcf->db.data;
     t->op.op = op;

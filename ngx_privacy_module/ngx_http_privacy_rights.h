@@ -23,16 +23,15 @@
 #include "ngx_http_privacy_register_db.h"
 #include "ngx_http_privacy_rights_ops.h"
 #include "ngx_http_privacy_rights_token.h"
+#include "ngx_http_privacy_worker.h"
 
 
 #define NGX_HTTP_PRIVACY_RIGHTS_SESSION  "privacy_rights"
 #define NGX_HTTP_PRIVACY_RIGHTS_CSRF     "privacy_rights_csrf"
 
 
-/* per worker after fork: one connection, one user at a time */
+/* per worker after fork (the connection: ngx_http_privacy_worker.h) */
 typedef struct {
-    pthread_mutex_t                      lock;
-    ngx_http_privacy_rdb_t              *rdb;
     ngx_uint_t                           mailing;  /* a mail task runs */
     ngx_thread_task_t                   *mail_task;
     ngx_event_t                          timer;
@@ -58,6 +57,7 @@ typedef struct {
 typedef struct {
     ngx_http_request_t                  *request;      /* NULL: the timer */
     ngx_http_privacy_rights_conf_t      *conf;
+    ngx_http_privacy_worker_rdb_t       *conn;         /* the worker's */
     ngx_http_privacy_register_keys_t    *rkeys;
     char                                *path;
     ngx_uint_t                           html;         /* export as HTML */

@@ -45,10 +45,6 @@ ngx_http_privacy_rights_get(ngx_conf_t *cf)
         return NULL;
     }
 
-    if (pthread_mutex_init(&rc->state.lock, NULL) != 0) {
-        return NULL;
-    }
-
     ngx_str_set(&rc->mail_from, "privacy@localhost");
     pmcf->rights = rc;
 
@@ -205,6 +201,7 @@ ngx_http_privacy_rights_mail(ngx_cycle_t *cycle,
     t = task->ctx;
     ngx_memzero(t, sizeof(ngx_http_privacy_rights_task_t));
     t->conf = rc;
+    t->conn = &ngx_http_privacy_worker->rights_rdb;
     t->rkeys = pmcf->register_keys;
     t->path = (char *) pmcf->db.data;
     t->op.op = NGX_HTTP_PRIVACY_RIGHTS_MAIL;
@@ -247,34 +244,32 @@ ngx_http_privacy_rights_thread(void *data, ngx_log_t *log)
 {
     ngx_http_privacy_rights_task_t *t = data;
 
-    ngx_http_privacy_rights_state_t  *state;
+    ngx_http_privacy_worker_rdb_t  *wr;
 
-    state = &t->conf->state;
+    wr = t->conn;
 
-    pthread_mutex_lock(&state->lock);
+    pthread_mutex_lock(&wr->lock);
 
-    if (state->rdb == NULL) {
-        state->rdb = ngx_http_privacy_rdb_open(t->path, t->rkeys, t->op.log,
-                                               sizeof(t->op.log));
+    if (wr->rdb == NULL) {
+        wr->rdb = ngx_http_privacy_rdb_open(t->path, t->rkeys, t->op.log,
+                                            sizeof(t->op.log));
 
-        if (state->rdb && ngx_http_privacy_rights_schema(state->rdb)
-                          != SQLITE_OK)
-        {
+        if (wr->rdb && ngx_http_privacy_rights_schema(wr->rdb) != SQLITE_OK) {
             snprintf(t->op.log, sizeof(t->op.log), "cannot create "
                      "rights_codes: %s",
-                     sqlite3_errmsg(ngx_http_privacy_rdb_handle(state->rdb)));
-            ngx_http_privacy_rdb_close(state->rdb);
-            state->rdb = NULL;
+                     sqlite3_errmsg(ngx_http_privacy_rdb_handle(wr->rdb)));
+            ngx_http_privacy_rdb_close(wr->rdb);
+            wr->rdb = NULL;
         }
     }
 
-    if (state->rdb == NULL) {
+    if (wr->rdb == NULL) {
         t->op.result = NGX_HTTP_PRIVACY_RIGHTS_ERROR;
 
     } else {
-        ngx_http_privacy_rights_run(&t->op, state->rdb, t->rkeys,
+        ngx_http_privacy_rights_run(&t->op, wr->rdb, t->rkeys,
                                     &t->conf->keys);
     }
 
-    pthread_mutex_unlock(&state->lock);
+    pthread_mutex_unlock(&wr->lock);
 }

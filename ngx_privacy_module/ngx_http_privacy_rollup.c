@@ -1,9 +1,9 @@
 /*
  * Copyright (C) ngx_privacy_module authors
  *
- * Daily roll-ups of the page views: analytics_daily, analytics_daily_pages
- * and analytics_daily_searches, which reports read and which outlive the
- * raw rows.  Runs in a pool thread on a connection of its own (no nginx
+ * Daily roll-ups of the page views: analytics_daily, analytics_daily_pages,
+ * analytics_daily_searches and analytics_daily_referrers, which reports
+ * read and which outlive the raw rows.  Runs in a pool thread on a connection of its own (no nginx
  * calls here).
  *
  * The cost of a roll-up is the rows of the days it computes, not the size
@@ -38,6 +38,12 @@ static const char  *ngx_http_privacy_rollup_aggregates[] = {
     "  count(DISTINCT visitor) FROM analytics_events"
     " WHERE ts >= ?1 AND ts < ?1 + 86400 AND search_term IS NOT NULL"
     " GROUP BY host, search_term",
+
+    "INSERT INTO temp.rollup_referrers"
+    " SELECT date(?1, 'unixepoch'), host, referrer_host, count(*),"
+    "  count(DISTINCT visitor) FROM analytics_events"
+    " WHERE ts >= ?1 AND ts < ?1 + 86400 AND referrer_host IS NOT NULL"
+    " GROUP BY host, referrer_host",
 };
 
 #define NGX_HTTP_PRIVACY_ROLLUP_NAGGREGATES                                   \
@@ -50,7 +56,9 @@ static const char  ngx_http_privacy_rollup_temp[] =
     "CREATE TEMP TABLE IF NOT EXISTS rollup_pages"
     " (day, host, path, page_views, visitors);"
     "CREATE TEMP TABLE IF NOT EXISTS rollup_searches"
-    " (day, host, term, searches, visitors);";
+    " (day, host, term, searches, visitors);"
+    "CREATE TEMP TABLE IF NOT EXISTS rollup_referrers"
+    " (day, host, referrer_host, page_views, visitors);";
 
 static const char  ngx_http_privacy_rollup_copy[] =
     "BEGIN IMMEDIATE;"
@@ -60,12 +68,15 @@ static const char  ngx_http_privacy_rollup_copy[] =
     " SELECT * FROM temp.rollup_pages;"
     "INSERT OR REPLACE INTO analytics_daily_searches"
     " SELECT * FROM temp.rollup_searches;"
+    "INSERT OR REPLACE INTO analytics_daily_referrers"
+    " SELECT * FROM temp.rollup_referrers;"
     "COMMIT;";
 
 static const char  ngx_http_privacy_rollup_clear[] =
     "DELETE FROM temp.rollup_daily;"
     "DELETE FROM temp.rollup_pages;"
-    "DELETE FROM temp.rollup_searches;";
+    "DELETE FROM temp.rollup_searches;"
+    "DELETE FROM temp.rollup_referrers;";
 
 
 static int ngx_http_privacy_rollup_day(sqlite3 *db, sqlite3_int64 day);

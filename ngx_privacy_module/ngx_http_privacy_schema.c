@@ -103,6 +103,15 @@ static const char  *ngx_http_privacy_migrations[] = {
      */
     "ALTER TABLE consent_receipts"
     "  ADD COLUMN site TEXT NOT NULL DEFAULT '';",
+
+    /*
+     * referrer hosts per day, rolled up like the pages (the days rolled
+     * up before this table existed have none)
+     */
+    "CREATE TABLE analytics_daily_referrers ("
+    "  day TEXT NOT NULL, host TEXT NOT NULL, referrer_host TEXT NOT NULL,"
+    "  page_views INTEGER NOT NULL, visitors INTEGER NOT NULL,"
+    "  PRIMARY KEY (day, host, referrer_host));",
 };
 
 

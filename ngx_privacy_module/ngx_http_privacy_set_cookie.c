@@ -11,6 +11,7 @@
 
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ngx_http_privacy_set_cookie.h"
@@ -292,6 +293,168 @@ ngx_http_privacy_set_cookie_deletes(const u_char *value, size_t len,
     }
 
     return nonpositive;
+}
+
+
+/*
+ * RFC 6265 5.2.2: a valid, positive Max-Age value (the caller checked
+ * it) read as a number, compared with max_age; a value with more digits
+ * than any time_t is larger.
+ */
+
+static int
+ngx_http_privacy_sc_exceeds(const u_char *v, size_t len, time_t max_age)
+{
+    size_t    i;
+    uint64_t  n;
+
+    while (len > 1 && v[0] == '0') {
+        v++;
+        len--;
+    }
+
+    if (len > 18) {
+        return 1;
+    }
+
+    n = 0;
+
+    for (i = 0; i < len; i++) {
+        n = n * 10 + (v[i] - '0');
+    }
+
+    return n > (uint64_t) max_age;
+}
+
+
+/* an HTTP date (RFC 7231 7.1.1.1), which every cookie-date parser reads */
+
+static size_t
+ngx_http_privacy_sc_http_date(time_t t, u_char *out)
+{
+    struct tm  tm;
+
+    static const char  days[] = "SunMonTueWedThuFriSat";
+    static const char  months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+    if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999) {
+        return 0;
+    }
+
+    return (size_t) snprintf((char *) out, NGX_HTTP_PRIVACY_HTTP_DATE_LEN + 1,
+                             "%.3s, %02d %.3s %04d %02d:%02d:%02d GMT",
+                             &days[tm.tm_wday * 3], tm.tm_mday,
+                             &months[tm.tm_mon * 3], tm.tm_year + 1900,
+                             tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+
+size_t
+ngx_http_privacy_set_cookie_cap(const u_char *value, size_t len, time_t now,
+    time_t max_age, u_char *out)
+{
+    int            nonpositive;
+    u_char        *o;
+    u_char         age[24], date[NGX_HTTP_PRIVACY_HTTP_DATE_LEN + 1];
+    time_t         e;
+    size_t         age_len, date_len;
+    const u_char  *p, *end, *copied, *start, *last, *v, *ve;
+
+    if (len == 0 || max_age < 0) {
+        return 0;
+    }
+
+    age_len = (size_t) snprintf((char *) age, sizeof(age), "%lld",
+                                (long long) max_age);
+    date_len = 0;
+
+    o = out;
+    copied = value;
+    end = value + len;
+
+    /* the attributes start after the first ';', as in deletes() above */
+    p = memchr(value, ';', len);
+
+    while (p != NULL && p < end) {
+        p++;
+
+        start = p;
+        ve = memchr(p, ';', end - p);
+        if (ve == NULL) {
+            ve = end;
+        }
+
+        v = memchr(start, '=', ve - start);
+        last = v ? v : ve;
+
+        while (start < last && ngx_http_privacy_sc_blank(*start)) {
+            start++;
+        }
+
+        while (last > start && ngx_http_privacy_sc_blank(last[-1])) {
+            last--;
+        }
+
+        p = (ve < end) ? ve : NULL;
+
+        if (v == NULL) {
+            continue;
+        }
+
+        v++;
+
+        while (v < ve && ngx_http_privacy_sc_blank(*v)) {
+            v++;
+        }
+
+        while (ve > v && ngx_http_privacy_sc_blank(ve[-1])) {
+            ve--;
+        }
+
+        /* a value a browser ignores is left as it is: it sets nothing */
+
+        if (ngx_http_privacy_sc_name_is(start, last - start, "max-age")) {
+            if (!ngx_http_privacy_max_age_parse(v, ve - v, &nonpositive)
+                || nonpositive
+                || !ngx_http_privacy_sc_exceeds(v, ve - v, max_age))
+            {
+                continue;
+            }
+
+            o = (u_char *) memcpy(o, copied, v - copied) + (v - copied);
+            o = (u_char *) memcpy(o, age, age_len) + age_len;
+            copied = ve;
+
+        } else if (ngx_http_privacy_sc_name_is(start, last - start,
+                                               "expires"))
+        {
+            if (!ngx_http_privacy_cookie_date_parse(v, ve - v, &e)
+                || e - now <= max_age)
+            {
+                continue;
+            }
+
+            if (date_len == 0) {
+                date_len = ngx_http_privacy_sc_http_date(now + max_age, date);
+
+                if (date_len == 0) {
+                    continue;
+                }
+            }
+
+            o = (u_char *) memcpy(o, copied, v - copied) + (v - copied);
+            o = (u_char *) memcpy(o, date, date_len) + date_len;
+            copied = ve;
+        }
+    }
+
+    if (copied == value) {
+        return 0;
+    }
+
+    o = (u_char *) memcpy(o, copied, end - copied) + (end - copied);
+
+    return o - out;
 }
 
 

@@ -41,4 +41,20 @@ int ngx_http_privacy_set_cookie_deletes(const u_char *value, size_t len,
     time_t now);
 
 
+/* "Sun, 06 Nov 1994 08:49:37 GMT" */
+#define NGX_HTTP_PRIVACY_HTTP_DATE_LEN  29
+
+/*
+ * A Set-Cookie whose cookie may live at most max_age seconds from now
+ * (a cookie's declared lifetime, docs/directives.md): every valid
+ * Max-Age above max_age becomes max_age, every valid Expires later than
+ * now + max_age becomes that date (an HTTP date); values a browser
+ * ignores, and the rest of the header, stay as they are.  out must hold
+ * 2 * len bytes.  Returns the rewritten length, or 0 if nothing needs
+ * to change (out is then undefined).
+ */
+size_t ngx_http_privacy_set_cookie_cap(const u_char *value, size_t len,
+    time_t now, time_t max_age, u_char *out);
+
+
 #endif /* _NGX_HTTP_PRIVACY_SET_COOKIE_H_INCLUDED_ */

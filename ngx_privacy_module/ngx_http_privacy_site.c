@@ -23,7 +23,7 @@
 #include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_page.h"
 #include "ngx_http_privacy_policy.h"
-#include "ngx_http_privacy_api.h"
+#include "ngx_http_privacy_api_conf.h"
 #include "ngx_http_privacy_dpo.h"
 #include "ngx_http_privacy_site.h"
 

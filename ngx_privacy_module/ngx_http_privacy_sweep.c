@@ -29,7 +29,7 @@
 #include "ngx_http_privacy_sweep.h"
 
 
-#define NGX_HTTP_PRIVACY_SWEEP_TABLES  3
+#define NGX_HTTP_PRIVACY_SWEEP_TABLES  4
 
 
 typedef struct {
@@ -64,10 +64,12 @@ static const ngx_http_privacy_sweep_sql_t  ngx_http_privacy_sweep_sql[] = {
 
     { { NGX_HTTP_PRIVACY_AGGREGATE_DELETE("analytics_daily"),
         NGX_HTTP_PRIVACY_AGGREGATE_DELETE("analytics_daily_pages"),
-        NGX_HTTP_PRIVACY_AGGREGATE_DELETE("analytics_daily_searches") },
+        NGX_HTTP_PRIVACY_AGGREGATE_DELETE("analytics_daily_searches"),
+        NGX_HTTP_PRIVACY_AGGREGATE_DELETE("analytics_daily_referrers") },
       "SELECT " NGX_HTTP_PRIVACY_AGGREGATE_COUNT("analytics_daily")
       " + " NGX_HTTP_PRIVACY_AGGREGATE_COUNT("analytics_daily_pages")
-      " + " NGX_HTTP_PRIVACY_AGGREGATE_COUNT("analytics_daily_searches") },
+      " + " NGX_HTTP_PRIVACY_AGGREGATE_COUNT("analytics_daily_searches")
+      " + " NGX_HTTP_PRIVACY_AGGREGATE_COUNT("analytics_daily_referrers") },
 
     /* a receipt ends no earlier than it was made: decided_at < ?1 first */
     { { "DELETE FROM consent_receipts WHERE id IN"

@@ -2,8 +2,9 @@
  * Copyright (C) ngx_privacy_module authors
  *
  * The per-worker state (ngx_http_privacy_worker.h): allocated when a
- * worker starts, wiped and freed when it exits.  A reload starts new
- * workers, so no memo outlives the configuration its keys point into.
+ * worker starts, wiped and freed when it exits (its register connections
+ * closed).  A reload starts new workers, so no memo outlives the
+ * configuration its keys point into.
  */
 
 
@@ -14,6 +15,10 @@
 
 
 ngx_http_privacy_worker_t  *ngx_http_privacy_worker;
+
+
+static void ngx_http_privacy_worker_rdb_close(
+    ngx_http_privacy_worker_rdb_t *wr);
 
 
 ngx_int_t
@@ -28,6 +33,15 @@ ngx_http_privacy_worker_init(ngx_cycle_t *cycle)
 
     w->pool = ngx_create_pool(NGX_DEFAULT_POOL_SIZE, cycle->log);
     if (w->pool == NULL) {
+        ngx_free(w);
+        return NGX_ERROR;
+    }
+
+    if (pthread_mutex_init(&w->api_rdb.lock, NULL) != 0
+        || pthread_mutex_init(&w->rights_rdb.lock, NULL) != 0
+        || pthread_mutex_init(&w->dpo_rdb.lock, NULL) != 0)
+    {
+        ngx_destroy_pool(w->pool);
         ngx_free(w);
         return NGX_ERROR;
     }
@@ -55,10 +69,29 @@ ngx_http_privacy_worker_exit(void)
     pool = w->pool;
 
     ngx_http_privacy_mac_destroy(w->day_mac);
+    ngx_free(w->seen_names);
+
+    ngx_http_privacy_worker_rdb_close(&w->api_rdb);
+    ngx_http_privacy_worker_rdb_close(&w->rights_rdb);
+    ngx_http_privacy_worker_rdb_close(&w->dpo_rdb);
 
     /* verified cookies and today's pseudonyms do not linger in the heap */
     ngx_explicit_memzero(w, sizeof(ngx_http_privacy_worker_t));
 
     ngx_destroy_pool(pool);
     ngx_free(w);
+}
+
+
+/* the pool's threads are gone: no task holds the lock any more */
+
+static void
+ngx_http_privacy_worker_rdb_close(ngx_http_privacy_worker_rdb_t *wr)
+{
+    pthread_mutex_lock(&wr->lock);
+    ngx_http_privacy_rdb_close(wr->rdb);
+    wr->rdb = NULL;
+    pthread_mutex_unlock(&wr->lock);
+
+    pthread_mutex_destroy(&wr->lock);
 }

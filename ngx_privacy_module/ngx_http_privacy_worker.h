@@ -4,9 +4,10 @@
  * What one worker process remembers between requests: the memos of
  * verified consent cookies, Cookie headers, User-Agents, content types,
  * cookie paths, the last host's registrable domain, and today's pseudonym
- * key with the pseudonyms it made.  One struct, created in init-process
- * and freed in exit-process (docs/architecture.md, "Per-worker state");
- * the configuration holds none of it.
+ * key with the pseudonyms it made, and the register connections of the
+ * register API, the rights portal and the DPO's reports.  One struct,
+ * created in init-process and freed in exit-process (docs/architecture.md,
+ * "Per-worker state"); the configuration holds none of it.
  */
 
 #ifndef _NGX_HTTP_PRIVACY_WORKER_H_INCLUDED_
@@ -16,8 +17,11 @@
 #include <ngx_config.h>
 #include <ngx_core.h>
 
+#include <pthread.h>
+
 #include "ngx_http_privacy_consent.h"
 #include "ngx_http_privacy_crypto.h"
+#include "ngx_http_privacy_register_db.h"
 
 
 /* User-Agent values already checked for bots, per worker (slots) */
@@ -163,6 +167,18 @@ typedef struct {
 } ngx_http_privacy_pseudonym_memo_t;
 
 
+/*
+ * One user's connection to the register (privacy_db) in this worker:
+ * opened by the first pool task that needs it, used by one task at a time
+ * (the lock), closed at exit-process, when the thread pool has already
+ * finished its tasks (ngx_thread_pool_module's exit-process runs first).
+ */
+typedef struct {
+    pthread_mutex_t                  lock;
+    ngx_http_privacy_rdb_t          *rdb;
+} ngx_http_privacy_worker_rdb_t;
+
+
 typedef struct {
     /* what outlives a request: the header memo's bytes */
     ngx_pool_t                      *pool;
@@ -184,11 +200,23 @@ typedef struct {
     size_t                           psl_host_len;
     ssize_t                          psl_reg;       /* offset, -1: none */
 
+    /* the cookie page's snapshot of cookies_seen (_seen.c) */
+    u_char                          *seen_names;    /* malloc()ed */
+    size_t                           seen_n;
+    time_t                           seen_loaded;
+    void                            *seen_task;     /* ngx_thread_task_t */
+    unsigned                         seen_busy:1;
+
     /* this worker's copy of today's key, as a keyed MAC context */
     time_t                           day;
     ngx_http_privacy_mac_t          *day_mac;
     ngx_http_privacy_pseudonym_memo_t  pseudonyms[
                                          NGX_HTTP_PRIVACY_PSEUDONYM_MEMO];
+
+    /* the register API's, the rights portal's and the DPO's connections */
+    ngx_http_privacy_worker_rdb_t    api_rdb;
+    ngx_http_privacy_worker_rdb_t    rights_rdb;
+    ngx_http_privacy_worker_rdb_t    dpo_rdb;
 } ngx_http_privacy_worker_t;
 
 

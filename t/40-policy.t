@@ -385,8 +385,8 @@ like($sv, qr{<li id="retention-chat"><strong>[^<]+</strong>: 90 dagar },
     'sv: chats 90 dagar');
 like($sv, qr{<li id="retention-cctv"><strong>[^<]+</strong>: 30 dagar },
     'sv: CCTV 30 dagar');
-like($sv, qr{<li id="retention-bookkeeping"><strong>[^<]+</strong>: 7 år },
-    'sv: bookkeeping 7 år');
+like($sv, qr{<li id="retention-bookkeeping"><strong>[^<]+</strong>: till och med utgången av det sjunde året efter det kalenderår då räkenskapsåret avslutades },
+    'sv: bookkeeping 7 år, as Bokföringslagen says it');
 like($sv, qr{<dt>Rättslig grund</dt><dd>Fullgörande av avtal \(artikel 6\.1 b},
     'sv: a legal basis in words');
 like($sv, qr{<dt>Vårt berättigade intresse</dt><dd>},

@@ -2,7 +2,8 @@
 
 # The register API's bodies and failures (issue #17, docs/api.md): an
 # import larger than client_body_buffer_size (nginx buffers it in a temp
-# file, the thread reads it), a chunked body, and a register that cannot
+# file, the thread reads it), one large enough for a decoder thread of its
+# own (bad lines among 1,200), a chunked body, and a register that cannot
 # be written: 503 with nothing half-written, and the next call works once
 # it can be written again.
 
@@ -58,6 +59,44 @@ is($st, 200, 'an import from the temp file');
 is($j->{created}, 300, 'every line created');
 is($t->sqlite('SELECT count(*) AS n FROM orders')->[0]{n}, 300,
     'with its orders');
+
+# a body past 256 KB is decoded by a thread of its own while the pool
+# thread writes (docs/api.md): the same per-line results, in order
+my @big;
+for my $i (1 .. 1200) {
+    push @big, $i == 300 ? '{"external_id": "big-300", "kind": '
+             : $i == 700 ? ''
+             : $i == 1000 ? $J->encode({ external_id => 'big-1000',
+                   orders => [ { order_id => 'o-1', date => '2015-01-01',
+                                 total => '1', currency => 'SEK' } ] })
+             : $J->encode({ external_id => "big-$i", kind => 'customer',
+                   name => "Kund $i", email => "k$i\@example.se",
+                   orders => [ map { { order_id => "big-$i-$_",
+                       date => '2024-03-05', total => "$_.50",
+                       currency => 'SEK', items => [ { sku => "A$_",
+                       name => 'Virke 45x95', quantity => 1 } ] } } 1 .. 3 ]
+               });
+}
+my $big = join("\n", @big) . "\n";
+cmp_ok(length $big, '>', 256 * 1024, 'a large import body');
+($st, $j) = post('import', $big, 'application/x-ndjson');
+is($st, 200, 'large import');
+is($j->{lines}, 1200, 'every line counted');
+is($j->{created}, 1197, 'the good lines created');
+is($j->{failed}, 2, 'the malformed line and the conflict failed');
+is(scalar @{ $j->{results} }, 1199, 'a result per non-blank line');
+is_deeply([map { "$_->{line}:$_->{status}" }
+           grep { $_->{status} != 201 } @{ $j->{results} }],
+    ['300:400', '1000:400'], 'the bad lines by number');
+is_deeply([map { $_->{line} } @{ $j->{results} }],
+    [1 .. 699, 701 .. 1200], 'results in line order');
+is($j->{results}[1198]{external_id}, 'big-1200', 'the last line is there');
+is($t->sqlite(q{SELECT count(*) AS n FROM subjects
+    WHERE external_id LIKE 'big-%'})->[0]{n}, 1197, 'in the register');
+is($t->sqlite(q{SELECT count(*) AS n FROM orders
+    WHERE order_id LIKE 'big-%'})->[0]{n}, 3 * 1197, 'with their orders');
+is($t->sqlite(q{SELECT count(*) AS n FROM subjects
+    WHERE external_id = 'big-1000'})->[0]{n}, 0, 'the conflict skipped whole');
 
 # --- a chunked body ---------------------------------------------------------
 

@@ -87,9 +87,14 @@ push @rows, [$y + 200 + $_, '/search', 'skruv', "s$_"] for 1 .. 6;
 push @rows, [$y + 300 + $_, '/search', $EVIL_TERM, "e$_"] for 1 .. 6;
 push @rows, [$y + 400 + $_, $EVIL_PATH, undef, "p$_"] for 1 .. 3;
 push @rows, [$d3 + 100 + $_, '/old', undef, "o$_"] for 1 .. 4;
+# referrers: 6 visitors from one site, 2 visitors (4 views) from another
+push @rows, [$y + 500 + $_, '/', undef, "r$_", 'search.example'] for 1 .. 6;
+push @rows, [$y + 600 + $_, '/', undef, 'b' . ($_ % 2), 'anna-blog.example']
+    for 1 .. 4;
 $t->sqlite_do('INSERT INTO analytics_events (ts, host, path, status,'
-    . ' search_term, visitor, identified) VALUES (?, ?, ?, 200, ?, ?, 0)',
-    $_->[0], $HOST, @$_[1 .. 3]) for @rows;
+    . ' search_term, visitor, referrer_host, identified)'
+    . ' VALUES (?, ?, ?, 200, ?, ?, ?, 0)',
+    $_->[0], $HOST, @$_[1 .. 3], $_->[4]) for @rows;
 
 # worker 0 rolls up every finished day at start
 $t->start;
@@ -108,7 +113,7 @@ is($j->{to}, day_of($y), 'to');
 is($j->{min_visitors}, 5, 'the default threshold');
 is(scalar @{ $j->{days} }, 4, 'every day of the range');
 my ($dy) = grep { $_->{day} eq day_of($y) } @{ $j->{days} };
-is($dy->{page_views}, 35, 'page views of a day');
+is($dy->{page_views}, 45, 'page views of a day');
 is($dy->{searches}, 32, 'searches of a day');
 my ($dz) = grep { $_->{day} eq day_of($d3 + $DAY) } @{ $j->{days} };
 is($dz->{page_views}, 0, 'a day without page views counts 0');
@@ -123,12 +128,21 @@ ok(exists $terms{$EVIL_TERM}, 'the hostile term round-trips in JSON');
 unlike($r->{content}, qr/<script|rarename/, 'JSON: no markup, no rare term');
 my ($p) = grep { $_->{path} eq $EVIL_PATH } @{ $j->{top_pages} };
 is($p->{page_views}, 3, 'top pages');
+is_deeply($j->{top_referrer_hosts}, [{ referrer_host => 'search.example',
+    page_views => 6, visitors => 6 }],
+    'a referrer host of 6 visitors is shown');
+is_deeply($j->{rare_referrer_hosts}, { hosts => 1, page_views => 4 },
+    'one of 2 visitors is counted, not named');
+unlike($r->{content}, qr/anna-blog/, 'JSON: no rare referrer host');
+is($t->sqlite('SELECT sum(page_views) AS n FROM analytics_daily_referrers'
+    . ' WHERE day = ?', day_of($y))->[0]{n}, 10,
+    'the referrers are rolled up per day');
 
 $r = get("/dpo/analytics.html?$range&lang=en");
 is($r->{status}, 200, 'analytics.html');
 like($r->{content}, qr{<svg [^>]*role="img" aria-labelledby="views-t views-d"},
     'an inline SVG chart as an image');
-like($r->{content}, qr{<desc id="views-d">39 page views from \S+ to \S+, most on \S+ \(35\)\.},
+like($r->{content}, qr{<desc id="views-d">49 page views from \S+ to \S+, most on \S+ \(45\)\.},
     'with a text alternative');
 like($r->{content}, qr{<td>skruv</td>}, 'the shown term');
 unlike($r->{content}, qr/rarename/, 'HTML: no rare term');
@@ -139,6 +153,10 @@ like($r->{content}, qr{/p/&lt;script&gt;alert\(2\)&lt;/script&gt;,&quot;b&quot;}
     'HTML: the path escaped');
 like($r->{content}, qr{<strong>1 rare terms</strong> \(20 searches\)},
     'the rare terms in words');
+like($r->{content}, qr{<td>search\.example</td>}, 'the referrer host shown');
+like($r->{content}, qr{<strong>1 rare hosts</strong> \(4 page views\)},
+    'the rare referrer hosts in words');
+unlike($r->{content}, qr/anna-blog/, 'HTML: no rare referrer host');
 like($r->{content}, qr{href="analytics\.csv\?from=}, 'the exports keep the range');
 
 $r = get("/dpo/analytics.csv?$range&table=top_search_terms");

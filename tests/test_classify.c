@@ -72,6 +72,45 @@ test_first_match_wins(void **state __attribute__((unused)))
 }
 
 
+/* a pattern's data (a lifetime): the first match's, carried by append() */
+static void
+test_pattern_data(void **state __attribute__((unused)))
+{
+    static const int  ga = 1, fbp = 2;
+
+    ngx_http_privacy_classifier_t  *c = make(), *d;
+
+    assert_false(ngx_http_privacy_classifier_has_data(c));
+    assert_null(ngx_http_privacy_classifier_data(c, S("_ga")));
+
+    /* make() added 4 patterns: data of the last one (^_ga_ads$|^_gcl) */
+    ngx_http_privacy_classifier_set_data(c, &fbp);
+    assert_true(ngx_http_privacy_classifier_has_data(c));
+    assert_ptr_equal(ngx_http_privacy_classifier_data(c, S("_gcl_au")), &fbp);
+
+    /* _ga_ads matches ^_ga(_.*)?$ first, which has no data */
+    assert_null(ngx_http_privacy_classifier_data(c, S("_ga_ads")));
+    assert_null(ngx_http_privacy_classifier_data(c, S("nothing")));
+    assert_ptr_equal(ngx_http_privacy_classifier_pattern_data(c, 3), &fbp);
+    assert_null(ngx_http_privacy_classifier_pattern_data(c, 1));
+
+    /* set twice: counted once; cleared: none left */
+    ngx_http_privacy_classifier_set_data(c, &ga);
+    ngx_http_privacy_classifier_set_data(c, NULL);
+    assert_false(ngx_http_privacy_classifier_has_data(c));
+    ngx_http_privacy_classifier_set_data(c, &ga);
+
+    d = ngx_http_privacy_classifier_create();
+    assert_non_null(d);
+    assert_int_equal(ngx_http_privacy_classifier_append(d, c), 0);
+    assert_true(ngx_http_privacy_classifier_has_data(d));
+    assert_ptr_equal(ngx_http_privacy_classifier_data(d, S("_gcl_x")), &ga);
+
+    ngx_http_privacy_classifier_destroy(d);
+    ngx_http_privacy_classifier_destroy(c);
+}
+
+
 static void
 test_memo_is_exact(void **state __attribute__((unused)))
 {
@@ -499,6 +538,7 @@ main(void)
 {
     const struct CMUnitTest  tests[] = {
         cmocka_unit_test(test_first_match_wins),
+        cmocka_unit_test(test_pattern_data),
         cmocka_unit_test(test_memo_is_exact),
         cmocka_unit_test(test_flood_and_long_names),
         cmocka_unit_test(test_first_seen),

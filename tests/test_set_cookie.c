@@ -229,6 +229,85 @@ test_precedence(void **state)
 }
 
 
+/*
+ * The lifetime cap: what a header becomes (or NULL: unchanged), with an
+ * output buffer of exactly 2 * len bytes.
+ */
+static void
+expect_cap(const char *in, time_t max_age, const char *expect)
+{
+    size_t   len, n;
+    u_char  *p, *out;
+
+    len = strlen(in);
+    p = malloc(len ? len : 1);
+    out = malloc(len ? 2 * len : 1);
+    assert_non_null(p);
+    assert_non_null(out);
+    memcpy(p, in, len);
+
+    n = ngx_http_privacy_set_cookie_cap(p, len, NOW, max_age, out);
+
+    if (expect == NULL) {
+        if (n != 0) {
+            fail_msg("\"%s\": expected no change, got \"%.*s\"", in,
+                     (int) n, (char *) out);
+        }
+
+    } else if (n != strlen(expect) || memcmp(out, expect, n) != 0) {
+        fail_msg("\"%s\": expected \"%s\", got \"%.*s\"", in, expect,
+                 (int) n, (char *) out);
+    }
+
+    free(out);
+    free(p);
+}
+
+
+/* 13 months from NOW would be 33955200 s; the tests use round numbers */
+static void
+test_cap(void **state)
+{
+    (void) state;
+
+    /* the _ga: two years become the cap */
+    expect_cap("_ga=GA1.1.1; Path=/; Max-Age=63072000; SameSite=Lax",
+               33955200,
+               "_ga=GA1.1.1; Path=/; Max-Age=33955200; SameSite=Lax");
+
+    /* within the cap, or deleting: unchanged */
+    expect_cap("_ga=1; Max-Age=3600", 86400, NULL);
+    expect_cap("_ga=1; Max-Age=86400", 86400, NULL);
+    expect_cap("_ga=1; Max-Age=0", 86400, NULL);
+    expect_cap("_ga=1; Max-Age=-5", 86400, NULL);
+    expect_cap("_ga=1", 86400, NULL);               /* a session cookie */
+
+    /* what a browser ignores sets nothing: left alone */
+    expect_cap("_ga=1; Max-Age=1e9", 86400, NULL);
+    expect_cap("_ga=1; Expires=soon", 86400, NULL);
+
+    /* Expires beyond the cap becomes the cap's date */
+    expect_cap("_gid=1; Path=/; Expires=Fri, 31 Dec 2100 23:59:59 GMT",
+               86400,
+               "_gid=1; Path=/; Expires=Thu, 04 Dec 2025 00:00:00 GMT");
+    expect_cap("_gid=1; expires = 1 jan 2099 0:0:0 ;Path=/", 86400,
+               "_gid=1; expires = Thu, 04 Dec 2025 00:00:00 GMT ;Path=/");
+    expect_cap("_gid=1; Expires=Wed, 03 Dec 2025 12:00:00 GMT", 86400, NULL);
+
+    /* both, and several, each capped; huge and zero-padded values too */
+    expect_cap("a=1; Max-Age=999999999999999999999; Expires=Fri, 31 Dec "
+               "2100 23:59:59 GMT; max-age=0090000", 86400,
+               "a=1; Max-Age=86400; Expires=Thu, 04 Dec 2025 00:00:00 GMT; "
+               "max-age=86400");
+
+    /* the cookie's own value is not an attribute */
+    expect_cap("a=Max-Age=99999999; Path=/", 60, NULL);
+
+    /* a capped header needs no second rewrite */
+    expect_cap("_ga=1; Max-Age=33955200", 33955200, NULL);
+}
+
+
 int
 main(void)
 {
@@ -237,6 +316,7 @@ main(void)
         cmocka_unit_test(test_cookie_dates),
         cmocka_unit_test(test_deletions),
         cmocka_unit_test(test_precedence),
+        cmocka_unit_test(test_cap),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

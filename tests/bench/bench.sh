@@ -36,6 +36,14 @@
 #                                   CPU 1 with wrk.  PIN=0: none
 #   ANALYTICS=on                    off: the module instance without
 #                                   privacy_analytics (enforcement only)
+#   PRIVACY=on                      off: the page's location has "privacy
+#                                   off; privacy_analytics off;" (the
+#                                   module loaded and configured around it)
+#   CASES=1                         run each case in turn (consented,
+#                                   CONSENT=none, PRIVACY=off,
+#                                   ANALYTICS=off) with the other
+#                                   settings, then print their figures
+#                                   side by side
 #   HEADERS=1                       distinct Cookie headers wrk cycles
 #                                   through (a different _ga value in
 #                                   each); 1 is one browser; 10000 keeps
@@ -77,9 +85,37 @@ set -euo pipefail
 [ -n "${MODULE:-}" ] && MODULE=$(realpath -m "$MODULE")
 [ -n "${REGISTER:-}" ] && REGISTER=$(realpath -m "$REGISTER")
 
+SELF=$(realpath "$0")
 cd "$(dirname "$0")/../.."
 REPO=$(pwd)
 . tests/bench/common.sh   # UA, COOKIES, the page, the module's lines, ...
+
+if [ -n "${CASES:-}" ]; then
+    [ -n "${NO_BUILD:-}" ] || make -s >/dev/null
+    OUT=$(mktemp -d /tmp/privacy-bench-cases.XXXXXX)
+    for c in consented CONSENT=none PRIVACY=off ANALYTICS=off; do
+        echo "bench: case $c" >&2
+        v=; [ "$c" = consented ] || v=$c
+        env $v CASES= NO_BUILD=1 "$SELF" > "$OUT/$c.txt"
+    done
+    echo
+    echo "each case, stock against the module (median of the rounds' ratios):"
+    printf '  %-14s %10s %10s %8s %12s %12s %8s\n' case "stock r/s" \
+        "module r/s" ratio "stock CPU us" "module CPU" dropped
+    for c in consented CONSENT=none PRIVACY=off ANALYTICS=off; do
+        perl -ne '
+            $s = $1 if /^  stock\s+(\d+) requests/;
+            $m = $1 if /^  module\s+(\d+) requests/;
+            $r = $1 if /median of the rounds. ratios: ([\d.]+)/;
+            ($sc, $mc) = ($1, $2) if /stock ([\d.]+) us, module ([\d.]+) us/;
+            $d = $1 if /^  dropped \(worker.s exit log\):\s+(\d+)/;
+            END { printf "  %-14s %10s %10s %8s %12s %12s %8s\n", $c,
+                  $s, $m, $r, $sc, $mc, $d // "-" }
+            BEGIN { $c = pop @ARGV }' "$OUT/$c.txt" "$c"
+    done
+    echo "  (each case's full output: $OUT)"
+    exit 0
+fi
 
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
@@ -88,6 +124,7 @@ CONNECTIONS=${CONNECTIONS:-50}
 THREADS=${THREADS:-1}
 CONSENT=${CONSENT:-statistics}
 ANALYTICS=${ANALYTICS:-on}
+PRIVACY=${PRIVACY:-on}
 HEADERS=${HEADERS:-1}
 PIN=${PIN:-1}
 BASELINE=${BASELINE:-stock}
@@ -148,8 +185,8 @@ if [ "$(id -u)" = 0 ]; then
     USER_LINE='user nobody nogroup;'
 fi
 
-write_conf() {   # name port privacy-lines server-lines
-    local name=$1 port=$2 http_extra=$3 server_extra=$4 load=
+write_conf() {   # name port privacy-lines server-lines [location-lines]
+    local name=$1 port=$2 http_extra=$3 server_extra=$4 loc_extra=${5:-} load=
     mkdir -p "$D/$name/data" "$D/$name/tmp"
     [ "$(id -u)" = 0 ] && chown nobody:nogroup "$D/$name/data" "$D/$name/tmp"
     [ "$name" = module ] && load="load_module $MODULE;"
@@ -187,13 +224,18 @@ $http_extra
         root $D/www;
 $server_extra
         location / {
+            $loc_extra
         }
     }
 }
 EOF
 }
 
-write_conf stock "$PORT_STOCK" "" ""
+# stock: the module's location tree (its portal's location beside "/")
+write_conf stock "$PORT_STOCK" "" "
+        location /privacy/ {
+        }
+"
 
 # the register's last row before the run: the run's events come after it
 # (a retention sweep may delete seeded rows meanwhile)
@@ -210,7 +252,7 @@ $(privacy_http_conf "$D/secret" "$D/module/data/privacy.db")
 ${RETENTION:+    privacy_retention analytics $RETENTION;}
 " "
 $(privacy_server_conf "$ANALYTICS")
-"
+" "$([ "$PRIVACY" != off ] || echo 'privacy off; privacy_analytics off;')"
 
 CPU_NGINX=
 CPU_WRK=
@@ -294,7 +336,7 @@ echo "nginx:       $($NGINX -v 2>&1 | sed 's/.*: //'), $(nproc) CPUs ($(grep -m1
 echo "page:        $PAGE_BYTES bytes of HTML; Cookie header ${#HEADER_COOKIES} bytes, $(echo "$HEADER_COOKIES" | tr ';' '\n' | wc -l) cookies (consent: $CONSENT)"
 [ "$BASELINE" = stock ] \
     || echo "stock:       with an idle thread pool (thread_pool default threads=32)"
-echo "module:      privacy on, 10 privacy_cookie patterns, privacy_analytics $ANALYTICS, portal;"
+echo "module:      privacy on, 10 privacy_cookie patterns, privacy_analytics $ANALYTICS, portal; the page's location: privacy $PRIVACY;"
 echo "             response carries $SET_COOKIES Set-Cookie header(s) (expiring denied cookies)"
 echo "load:        $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) before the runs"
 echo "headers:     $HEADERS distinct Cookie header(s)"
@@ -463,7 +505,7 @@ echo "  records written (worker's exit log):  $WRITTEN (events + $((WRITTEN - EV
 echo "  dropped (worker's exit log):          $DROPPED"
 grep -E '\[(warn|error|crit|alert|emerg)\]|retention sweep:' "$D/module/error.log" | head -5 | sed 's/^/  log: /' || true
 echo
-if [ "$BASELINE" != stock ] || [ "$ANALYTICS" != on ]; then
+if [ "$BASELINE" != stock ] || [ "$ANALYTICS" != on ] || [ "$PRIVACY" != on ]; then
     echo "bar: not judged (it is for analytics on, against plain stock nginx)"
 elif awk -v r="$RATIO" 'BEGIN { exit !(r >= 0.95) }' && [ "$DROPPED" = 0 ]; then
     echo "bar (ratio >= 0.95, nothing dropped): met"

@@ -16,13 +16,23 @@
  *   ...+mem    PRAGMA temp_store=MEMORY
  *   ...+ckpt   PRAGMA wal_autocheckpoint=10000 (default 1000 pages)
  *   ...-ts     without the index on ts (the schema before migration 4)
+ *   agg        the design of issue #21, not the module's: each batch is
+ *              first folded per key in memory (views per day x host x
+ *              path x status; one visitor per day x host), then each
+ *              distinct key is upserted once into two day tables
+ *   agg+memo   as agg, and the worker remembers the visitors it has
+ *              written today, so a returning visitor costs the register
+ *              nothing (the module's pseudonym memo would hold this)
  *
  * Each run ends with a checkpoint, so that every mode has copied all it
  * wrote into the database file.  Prints wall-clock and CPU nanoseconds
  * per event.  Under callgrind (tests/bench/store.sh) only bench_run() is
  * measured: instructions per event are its total divided by the events.
  *
- *   bench_store [-n events] [-b batch] [-d dir] [-k] [mode ...]
+ *   bench_store [-n events] [-b batch] [-d dir] [-p paths] [-k] [mode ...]
+ *
+ * -p: distinct paths the views go to (default 1, as in bench.sh); the
+ * 5,000 visitors cycle through them.
  *
  * -k keeps each mode's database, DIR/MODE.db, to compare their rows.
  */
@@ -70,23 +80,51 @@ typedef struct {
     int             abort;          /* multi-row without OR FAIL */
     const char     *pragmas;
     const char     *schema;         /* run after the module's migrations */
+    int             agg;            /* 1: agg, 2: agg+memo */
 } bench_mode_t;
 
 
+/* the day tables of the aggregated design (agg modes) */
+#define BENCH_AGG_SCHEMA                                                      \
+    "CREATE TABLE agg_views (day INTEGER, host TEXT, path TEXT,"              \
+    " status INTEGER, views INTEGER,"                                         \
+    " PRIMARY KEY (day, host, path, status)) WITHOUT ROWID;"                  \
+    "CREATE TABLE agg_visitors (day INTEGER, host TEXT, visitor TEXT,"        \
+    " PRIMARY KEY (day, host, visitor)) WITHOUT ROWID;"
+
+/* a batch's distinct keys, and the visitors written today (agg+memo) */
+#define BENCH_AGG_SLOTS   8192
+#define BENCH_MEMO_SLOTS  65536
+
+typedef struct {
+    bench_event_t  *ev;             /* the first view of the key */
+    unsigned long   views;
+} bench_agg_slot_t;
+
+static bench_agg_slot_t  bench_agg_views[BENCH_AGG_SLOTS];
+static bench_agg_slot_t  bench_agg_visitors[BENCH_AGG_SLOTS];
+static unsigned char     bench_memo[BENCH_MEMO_SLOTS][33];
+static long              bench_memo_day = -1;
+
+
 static bench_mode_t  bench_modes[] = {
-    { "exec",         1,  1, 0, "", "" },
-    { "txn",          0,  1, 0, "", "" },
-    { "multi8",       0,  8, 0, "", "" },
-    { "multi16",      0, 16, 0, "", "" },
-    { "multi32",      0, 32, 0, "", "" },
-    { "multi64",      0, 64, 0, "", "" },
-    { "multi32+abort", 0, 32, 1, "", "" },
-    { "multi32+mem",  0, 32, 0, "PRAGMA temp_store=MEMORY;", "" },
-    { "multi32+ckpt", 0, 32, 0, "PRAGMA wal_autocheckpoint=10000;", "" },
-    { "txn+mem",      0,  1, 0, "PRAGMA temp_store=MEMORY;", "" },
-    { "txn+ckpt",     0,  1, 0, "PRAGMA wal_autocheckpoint=10000;", "" },
+    { "exec",         1,  1, 0, "", "", 0 },
+    { "txn",          0,  1, 0, "", "", 0 },
+    { "multi8",       0,  8, 0, "", "", 0 },
+    { "multi16",      0, 16, 0, "", "", 0 },
+    { "multi32",      0, 32, 0, "", "", 0 },
+    { "multi64",      0, 64, 0, "", "", 0 },
+    { "multi32+abort", 0, 32, 1, "", "", 0 },
+    { "multi32+mem",  0, 32, 0, "PRAGMA temp_store=MEMORY;", "", 0 },
+    { "multi32+ckpt", 0, 32, 0, "PRAGMA wal_autocheckpoint=10000;", "", 0 },
+    { "txn+mem",      0,  1, 0, "PRAGMA temp_store=MEMORY;", "", 0 },
+    { "txn+ckpt",     0,  1, 0, "PRAGMA wal_autocheckpoint=10000;", "", 0 },
     { "multi32+ckpt-ts", 0, 32, 0, "PRAGMA wal_autocheckpoint=10000;",
-      "DROP INDEX analytics_events_ts;" },
+      "DROP INDEX analytics_events_ts;", 0 },
+    { "agg",          0,  1, 0, "PRAGMA wal_autocheckpoint=10000;",
+      BENCH_AGG_SCHEMA, 1 },
+    { "agg+memo",     0,  1, 0, "PRAGMA wal_autocheckpoint=10000;",
+      BENCH_AGG_SCHEMA, 2 },
 };
 
 
@@ -96,6 +134,8 @@ typedef struct {
     sqlite3_stmt   *commit;
     sqlite3_stmt   *insert;
     sqlite3_stmt   *multi;
+    sqlite3_stmt   *upsert_views;
+    sqlite3_stmt   *upsert_visitor;
 } bench_db_t;
 
 
@@ -156,6 +196,22 @@ bench_open(bench_db_t *b, const char *path, bench_mode_t *m)
     }
 
     b->multi = NULL;
+    b->upsert_views = NULL;
+    b->upsert_visitor = NULL;
+
+    if (m->agg
+        && (sqlite3_prepare_v3(b->db,
+                "INSERT INTO agg_views VALUES (?1, ?2, ?3, ?4, ?5)"
+                " ON CONFLICT DO UPDATE SET views = views + excluded.views",
+                -1, SQLITE_PREPARE_PERSISTENT, &b->upsert_views, NULL)
+            != SQLITE_OK
+            || sqlite3_prepare_v3(b->db,
+                   "INSERT OR IGNORE INTO agg_visitors VALUES (?1, ?2, ?3)",
+                   -1, SQLITE_PREPARE_PERSISTENT, &b->upsert_visitor, NULL)
+               != SQLITE_OK))
+    {
+        bench_fail(b->db, "prepare upserts");
+    }
 
     if (m->rows == 1) {
         return;
@@ -192,6 +248,8 @@ bench_close(bench_db_t *b)
     sqlite3_finalize(b->commit);
     sqlite3_finalize(b->insert);
     sqlite3_finalize(b->multi);
+    sqlite3_finalize(b->upsert_views);
+    sqlite3_finalize(b->upsert_visitor);
     sqlite3_close(b->db);
 }
 
@@ -242,6 +300,137 @@ bench_step(bench_db_t *b, sqlite3_stmt *st, int done)
 }
 
 
+/* FNV-1a */
+
+static unsigned long
+bench_hash(unsigned long h, const unsigned char *p, size_t len)
+{
+    while (len--) {
+        h = (h ^ *p++) * 0x100000001b3UL;
+    }
+
+    return h;
+}
+
+
+/*
+ * The aggregated design: what the event loop would do per view (a hash
+ * and an increment, or a new key), then what the writer would do per
+ * distinct key.  Both are measured here: the sum is the design's cost.
+ */
+
+static void
+bench_agg_batch(bench_db_t *b, bench_mode_t *m, bench_record_t *rec, size_t n)
+{
+    long               day;
+    size_t             i, j;
+    unsigned long      h;
+    bench_event_t     *ev, *e;
+    bench_agg_slot_t  *slot;
+
+    memset(bench_agg_views, 0, sizeof(bench_agg_views));
+    memset(bench_agg_visitors, 0, sizeof(bench_agg_visitors));
+
+    for (i = 0; i < n; i++) {
+        ev = &rec[i].event;
+        day = ev->time / 86400;
+
+        h = bench_hash(0xcbf29ce484222325UL ^ day, ev->host, ev->host_len);
+        h = bench_hash(h, ev->path, ev->path_len) ^ ev->status;
+
+        for (j = h; /* void */; j++) {
+            slot = &bench_agg_views[j % BENCH_AGG_SLOTS];
+            e = slot->ev;
+
+            if (e == NULL) {
+                slot->ev = ev;
+                slot->views = 1;
+                break;
+            }
+
+            if (e->time / 86400 == day && e->status == ev->status
+                && e->path_len == ev->path_len && e->host_len == ev->host_len
+                && memcmp(e->path, ev->path, ev->path_len) == 0
+                && memcmp(e->host, ev->host, ev->host_len) == 0)
+            {
+                slot->views++;
+                break;
+            }
+        }
+
+        if (m->agg == 2) {
+            /* written today already: nothing to do */
+            if (day != bench_memo_day) {
+                memset(bench_memo, 0, sizeof(bench_memo));
+                bench_memo_day = day;
+            }
+
+            h = bench_hash(0xcbf29ce484222325UL, ev->visitor, 32);
+            j = h % BENCH_MEMO_SLOTS;
+
+            if (bench_memo[j][32]
+                && memcmp(bench_memo[j], ev->visitor, 32) == 0)
+            {
+                continue;
+            }
+
+            memcpy(bench_memo[j], ev->visitor, 32);
+            bench_memo[j][32] = 1;
+        }
+
+        h = bench_hash(0xcbf29ce484222325UL ^ day, ev->visitor, 32);
+
+        for (j = h; /* void */; j++) {
+            slot = &bench_agg_visitors[j % BENCH_AGG_SLOTS];
+            e = slot->ev;
+
+            if (e == NULL) {
+                slot->ev = ev;
+                break;
+            }
+
+            if (e->time / 86400 == day
+                && memcmp(e->visitor, ev->visitor, 32) == 0)
+            {
+                break;
+            }
+        }
+    }
+
+    bench_step(b, b->begin, SQLITE_DONE);
+
+    for (i = 0; i < BENCH_AGG_SLOTS; i++) {
+        slot = &bench_agg_views[i];
+
+        if (slot->ev) {
+            ev = slot->ev;
+            sqlite3_bind_int64(b->upsert_views, 1, ev->time / 86400);
+            sqlite3_bind_text(b->upsert_views, 2, (char *) ev->host,
+                              ev->host_len, SQLITE_STATIC);
+            sqlite3_bind_text(b->upsert_views, 3, (char *) ev->path,
+                              ev->path_len, SQLITE_STATIC);
+            sqlite3_bind_int(b->upsert_views, 4, (int) ev->status);
+            sqlite3_bind_int64(b->upsert_views, 5, slot->views);
+            bench_step(b, b->upsert_views, SQLITE_DONE);
+        }
+
+        slot = &bench_agg_visitors[i];
+
+        if (slot->ev) {
+            ev = slot->ev;
+            sqlite3_bind_int64(b->upsert_visitor, 1, ev->time / 86400);
+            sqlite3_bind_text(b->upsert_visitor, 2, (char *) ev->host,
+                              ev->host_len, SQLITE_STATIC);
+            sqlite3_bind_text(b->upsert_visitor, 3, (char *) ev->visitor,
+                              32, SQLITE_STATIC);
+            bench_step(b, b->upsert_visitor, SQLITE_DONE);
+        }
+    }
+
+    bench_step(b, b->commit, SQLITE_DONE);
+}
+
+
 /* one batch, as ngx_http_privacy_store_write() */
 
 static void
@@ -249,6 +438,11 @@ bench_batch(bench_db_t *b, bench_mode_t *m, bench_record_t *rec, size_t n)
 {
     int     k;
     size_t  i;
+
+    if (m->agg) {
+        bench_agg_batch(b, m, rec, n);
+        return;
+    }
 
     if (m->exec_txn) {
         if (sqlite3_exec(b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)
@@ -354,8 +548,11 @@ bench_mode(bench_mode_t *m, const char *dir, bench_record_t *rec, size_t n,
     {
         sqlite3_stmt  *st;
 
-        if (sqlite3_prepare_v2(b.db, "SELECT count(*), sum(length(visitor))"
-                               " FROM analytics_events", -1, &st, NULL)
+        if (sqlite3_prepare_v2(b.db, m->agg
+                               ? "SELECT (SELECT sum(views) FROM agg_views),"
+                                 " 32 * (SELECT sum(views) FROM agg_views)"
+                               : "SELECT count(*), sum(length(visitor))"
+                                 " FROM analytics_events", -1, &st, NULL)
             != SQLITE_OK
             || sqlite3_step(st) != SQLITE_ROW
             || (size_t) sqlite3_column_int64(st, 0) != n
@@ -383,7 +580,7 @@ int
 main(int argc, char **argv)
 {
     int              c, j, keep;
-    size_t           i, n, batch;
+    size_t           i, n, batch, paths;
     const char      *dir;
     unsigned long    h;
     bench_event_t   *ev;
@@ -394,8 +591,9 @@ main(int argc, char **argv)
     dir = "/tmp";
 
     keep = 0;
+    paths = 1;
 
-    while ((c = getopt(argc, argv, "n:b:d:k")) != -1) {
+    while ((c = getopt(argc, argv, "n:b:d:p:k")) != -1) {
         switch (c) {
         case 'n':
             n = strtoul(optarg, NULL, 10);
@@ -406,18 +604,22 @@ main(int argc, char **argv)
         case 'd':
             dir = optarg;
             break;
+        case 'p':
+            paths = strtoul(optarg, NULL, 10);
+            break;
         case 'k':
             keep = 1;
             break;
         default:
             fprintf(stderr, "usage: bench_store [-n events] [-b batch] "
-                    "[-d dir] [-k] [mode ...]\n");
+                    "[-d dir] [-p paths] [-k] [mode ...]\n");
             return 2;
         }
     }
 
-    if (n == 0 || batch == 0) {
-        fprintf(stderr, "bench_store: -n and -b must be positive\n");
+    if (n == 0 || batch == 0 || batch > BENCH_AGG_SLOTS / 2 || paths == 0) {
+        fprintf(stderr, "bench_store: -n, -b and -p must be positive, -b at "
+                "most %d\n", BENCH_AGG_SLOTS / 2);
         return 2;
     }
 
@@ -434,7 +636,9 @@ main(int argc, char **argv)
         ev->status = 200;
         ev->host_len = sizeof("shop.example") - 1;
         memcpy(ev->host, "shop.example", ev->host_len);
-        ev->path_len = 1;
+        ev->path_len = (paths == 1) ? 1
+                       : (size_t) sprintf((char *) ev->path, "/p/%zu",
+                                          i % paths);
         ev->path[0] = '/';
         ev->identified = 1;
 
@@ -444,8 +648,8 @@ main(int argc, char **argv)
         }
     }
 
-    printf("%zu events in batches of %zu, SQLite %s\n", n, batch,
-           sqlite3_libversion());
+    printf("%zu events (5000 visitors, %zu paths) in batches of %zu,"
+           " SQLite %s\n", n, paths, batch, sqlite3_libversion());
     printf("  %-14s %8s %8s\n", "mode", "ns/event", "cpu ns");
 
     for (j = 0; j < (int) (sizeof(bench_modes) / sizeof(bench_modes[0]));

@@ -35,6 +35,8 @@
 #                                             configured, the page's
 #                                             location with "privacy off;
 #                                             privacy_analytics off;"
+#   CASES=1 tests/bench/callgrind.sh          the four above in turn, then
+#                                             a table of them with ratios
 #   BASELINE=threads ...                      stock with an idle thread
 #                                             pool (the module's writer
 #                                             runs in one): what the
@@ -51,9 +53,36 @@ set -euo pipefail
 # a MODULE given relative to where the script was started from
 [ -n "${MODULE:-}" ] && MODULE=$(realpath -m "$MODULE")
 
+SELF=$(realpath "$0")
 cd "$(dirname "$0")/../.."
 REPO=$(pwd)
 . tests/bench/common.sh   # UA, COOKIES, the page, the module's lines, ...
+
+# CASES=1: each case of docs/performance.md in turn, then a table of them
+if [ -n "${CASES:-}" ]; then
+    [ -n "${NO_BUILD:-}" ] || make -s >/dev/null
+    OUT=$(mktemp -d /tmp/privacy-callgrind-cases.XXXXXX)
+    for c in consented CONSENT=none PRIVACY=off ANALYTICS=off; do
+        echo "callgrind: case $c" >&2
+        v=; [ "$c" = consented ] || v=$c
+        env $v CASES= NO_BUILD=1 TOP=${TOP:-25} "$SELF" > "$OUT/$c.txt"
+    done
+    echo
+    echo "instructions per request, each case (bar: issue #21):"
+    printf '  %-14s %8s %8s %8s %7s %6s\n' case stock module extra ratio bar
+    for c in consented CONSENT=none PRIVACY=off ANALYTICS=off; do
+        perl -ne '
+            BEGIN { $c = pop @ARGV;
+                    %bar = ("PRIVACY=off" => 100, "ANALYTICS=off" => "-") }
+            $s = $1 if /^  stock\s+(-?\d+)$/;
+            $m = $1 if /^  module\s+(-?\d+)$/;
+            END { printf "  %-14s %8d %8d %8d %7.3f %6s\n", $c, $s, $m,
+                  $m - $s, $s / $m, $bar{$c} // 3000 }' "$OUT/$c.txt" "$c"
+    done
+    echo "  (ratio: stock / module, the share of stock's speed if"
+    echo "   instructions were time; each case's profile: $OUT)"
+    exit 0
+fi
 
 LOW=${LOW:-500}
 HIGH=${HIGH:-2500}

@@ -12,7 +12,8 @@
 # Environment: EVENTS (default 200000), BATCH (events per transaction,
 # default 2048, as NGX_HTTP_PRIVACY_STORE_EAGER), CG_EVENTS (events under
 # callgrind, default 50000), CALLGRIND=0 to skip callgrind, DIR (where the
-# database is created, default a temporary directory).
+# database is created, default a temporary directory), PATHS (distinct
+# paths the views go to, default 1).
 
 set -eu
 
@@ -23,6 +24,7 @@ BIN=tests/bin/bench_store
 EVENTS=${EVENTS:-200000}
 BATCH=${BATCH:-2048}
 CG_EVENTS=${CG_EVENTS:-50000}
+PATHS=${PATHS:-1}
 
 mkdir -p tests/bin
 
@@ -34,7 +36,7 @@ D=$(mktemp -d /tmp/privacy-store.XXXXXX)
 trap 'rm -rf "$D"' EXIT
 DIR=${DIR:-$D}
 
-"$BIN" -n "$EVENTS" -b "$BATCH" -d "$DIR" "$@"
+"$BIN" -n "$EVENTS" -b "$BATCH" -p "$PATHS" -d "$DIR" "$@"
 
 [ "${CALLGRIND:-1}" = 0 ] && exit 0
 command -v valgrind >/dev/null \
@@ -51,7 +53,8 @@ modes=$*
 for m in $modes; do
     valgrind --tool=callgrind --toggle-collect=bench_run \
         --callgrind-out-file="$D/cg.out" -q \
-        "$BIN" -n "$CG_EVENTS" -b "$BATCH" -d "$DIR" "$m" >/dev/null
+        "$BIN" -n "$CG_EVENTS" -b "$BATCH" -p "$PATHS" -d "$DIR" "$m" \
+        >/dev/null
     awk -v m="$m" -v n="$CG_EVENTS" '/^(summary|totals):/ {
             printf "  %-14s %8.0f\n", m, $2 / n; exit }' "$D/cg.out"
 done

@@ -12,8 +12,10 @@
  *
  * Besides memory errors it checks what the response filter relies on: a
  * date that parses lies in the years RFC 6265 allows, the answer does
- * not depend on bytes after the input, and a value with "Max-Age=1"
- * appended (a valid, later, positive Max-Age) never deletes.
+ * not depend on bytes after the input, a value with "Max-Age=1"
+ * appended (a valid, later, positive Max-Age) never deletes, and the
+ * lifetime cap stays within its buffer, needs no second pass and never
+ * makes a cookie a deletion or a deletion a cookie.
  */
 
 
@@ -31,8 +33,9 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     int      np, d1, d2;
+    size_t   n;
     time_t   t;
-    u_char  *p;
+    u_char  *p, *out, *again;
 
     p = malloc(size + sizeof("; Max-Age=1"));
     check(p != NULL);
@@ -59,6 +62,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                              1764720000);
     check(d2 == 0);
 
+    /*
+     * The lifetime cap: within 2 * size bytes, nothing left to cap in
+     * what it wrote, and no cookie turned into a deletion or back.
+     */
+    out = malloc(size ? 2 * size : 1);
+    again = malloc(size ? 4 * size : 1);
+    check(out != NULL && again != NULL);
+
+    n = ngx_http_privacy_set_cookie_cap(p, size, 1764720000, 86400, out);
+    check(n <= 2 * size);
+
+    if (n) {
+        check(ngx_http_privacy_set_cookie_cap(out, n, 1764720000, 86400,
+                                              again)
+              == 0);
+        check(ngx_http_privacy_set_cookie_deletes(out, n, 1764720000) == d1);
+    }
+
+    free(again);
+    free(out);
     free(p);
 
     return 0;
