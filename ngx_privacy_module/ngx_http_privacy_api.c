@@ -642,6 +642,12 @@ ngx_http_privacy_api_thread(void *data, ngx_log_t *log)
         ngx_http_privacy_rop_fail(&t->rop, NGX_HTTP_SERVICE_UNAVAILABLE,
                                   "the register is unavailable");
 
+    } else if (t->rop.op == NGX_HTTP_PRIVACY_ROP_HOLD
+               || t->rop.op == NGX_HTTP_PRIVACY_ROP_RELEASE)
+    {
+        /* its own file, which answers through the operations' helpers */
+        ngx_http_privacy_rop_hold(&t->rop, wr->rdb, body);
+
     } else {
         ngx_http_privacy_rop_run(&t->rop, wr->rdb, body);
     }

@@ -55,7 +55,6 @@ ngx_http_privacy_rop_hold(ngx_http_privacy_rop_t *t,
     db = ngx_http_privacy_rdb_handle(rdb);
 
     if (ngx_http_privacy_rdb_begin(rdb) != SQLITE_OK) {
-        rc = SQLITE_ERROR;
         goto failed;
     }
 

@@ -36,13 +36,6 @@ ngx_http_privacy_rop_run(ngx_http_privacy_rop_t *t,
         return;
     }
 
-    if (t->op == NGX_HTTP_PRIVACY_ROP_HOLD
-        || t->op == NGX_HTTP_PRIVACY_ROP_RELEASE)
-    {
-        ngx_http_privacy_rop_hold(t, rdb, body);
-        return;
-    }
-
     id = (char *) t->id;
     o = NULL;
     root = NULL;

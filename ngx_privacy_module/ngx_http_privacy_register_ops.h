@@ -55,7 +55,10 @@ typedef struct {
 } ngx_http_privacy_rop_t;
 
 
-/* body: body_len bytes, NUL-terminated */
+/*
+ * body: body_len bytes, NUL-terminated; a hold, or its release, is
+ * ngx_http_privacy_rop_hold()'s
+ */
 void ngx_http_privacy_rop_run(ngx_http_privacy_rop_t *t,
     ngx_http_privacy_rdb_t *rdb, u_char *body);
 

@@ -70,7 +70,10 @@ typedef struct {
 } ngx_http_privacy_sweep_t;
 
 
-/* "analytics", "analytics_aggregate", "consent", "customer", ... */
+/*
+ * "analytics", "analytics_aggregate", "consent", "customer", ...
+ * (ngx_http_privacy_sweep_names.c)
+ */
 extern const char  *ngx_http_privacy_sweep_names[];
 
 

@@ -27,6 +27,7 @@ $CC -O2 -Wall -Wextra -Werror -Ingx_privacy_module -o "$BIN" \
     tests/bench/bench_rollup.c ngx_privacy_module/ngx_http_privacy_rollup.c \
     ngx_privacy_module/ngx_http_privacy_schema.c \
     ngx_privacy_module/ngx_http_privacy_sweep*.c \
+    ngx_privacy_module/ngx_http_privacy_pace.c \
     ngx_privacy_module/ngx_http_privacy_register_schema.c \
     ngx_privacy_module/ngx_http_privacy_command.c \
     ngx_privacy_module/ngx_http_privacy_calendar.c -lsqlite3 -ljansson
