@@ -109,6 +109,7 @@ UNIT_DEPS_csv      :=
 UNIT_DEPS_report   := csv html
 UNIT_DEPS_report_analytics := report csv html svg
 UNIT_DEPS_report_cookies :=
+UNIT_DEPS_cookie_scope := cookie
 UNIT_DEPS_mail_notice := crypto report csv html report_analytics
 # (a header-only part, such as utf8, has no .c)
 pure = $(wildcard $(foreach p,$(1),$(SRC_DIR)/ngx_http_privacy_$(p).c))
@@ -136,6 +137,7 @@ FUZZ_DEPS_log_uri := path search search_fold form unmask
 FUZZ_DEPS_register_json := register_fields pnr rfc3339
 FUZZ_DEPS_rights_token := crypto
 FUZZ_DEPS_csv     := report html
+FUZZ_DEPS_cookie_scope := cookie
 # libraries every target links, and FUZZ_LIBS_X for one target
 FUZZ_LIBS := -lcrypto -lpcre2-8 -ljansson
 

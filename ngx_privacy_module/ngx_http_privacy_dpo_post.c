@@ -117,48 +117,15 @@ ngx_http_privacy_dpo_token(ngx_http_request_t *r, u_char *out,
 void
 ngx_http_privacy_dpo_body(ngx_http_request_t *r)
 {
-    u_char       *body, *p;
-    size_t        len;
-    ngx_int_t     rc;
-    ngx_chain_t  *cl;
-
-    if (r->request_body == NULL || r->request_body->temp_file) {
-        ngx_http_finalize_request(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
-        return;
-    }
-
-    len = 0;
-
-    for (cl = r->request_body->bufs; cl; cl = cl->next) {
-        if (cl->buf->in_file) {
-            ngx_http_finalize_request(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
-            return;
-        }
-
-        len += cl->buf->last - cl->buf->pos;
-    }
+    ngx_int_t  rc;
+    ngx_str_t  body;
 
     /* an incident's form is the largest: some kilobytes */
-    if (len > 65536) {
-        ngx_http_finalize_request(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
-        return;
+    rc = ngx_http_privacy_form_body(r, 65536, &body);
+
+    if (rc == NGX_OK) {
+        rc = ngx_http_privacy_dpo_post(r, body.data, body.len);
     }
-
-    body = ngx_pnalloc(r->pool, len + 1);
-    if (body == NULL) {
-        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
-    }
-
-    p = body;
-
-    for (cl = r->request_body->bufs; cl; cl = cl->next) {
-        p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
-    }
-
-    *p = '\0';
-
-    rc = ngx_http_privacy_dpo_post(r, body, len);
 
     if (rc != NGX_DONE) {
         ngx_http_finalize_request(r, rc);

@@ -515,25 +515,17 @@ ngx_http_privacy_dpo_notify(dpo_op_t *op, ngx_http_privacy_rdb_t *rdb,
     size_t                            len, n;
     int64_t                           subject, notice;
     sqlite3                          *db;
-    sqlite3_stmt                     *find, *out, *link;
+    sqlite3_stmt                     *find, *link;
     const char                       *p, *end, *line;
     ngx_http_privacy_dpo_incident_t  *in;
 
     db = ngx_http_privacy_rdb_handle(rdb);
     in = op->incident;
     find = NULL;
-    out = NULL;
     link = NULL;
 
     rc = sqlite3_prepare_v2(db, "SELECT id, email, subject_id FROM subjects"
                             " WHERE external_id = ?1", -1, &find, NULL);
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_prepare_v2(db, "INSERT INTO outbox (subject, purpose,"
-                                " recipient, message, created, next_attempt)"
-                                " VALUES (?1, 'incident_notice', ?2, ?3,"
-                                " ?4, ?4)", -1, &out, NULL);
-    }
-
     if (rc == SQLITE_OK) {
         rc = sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO incident_subjects"
                                 " (incident, subject, notice)"
@@ -606,20 +598,15 @@ ngx_http_privacy_dpo_notify(dpo_op_t *op, ngx_http_privacy_rdb_t *rdb,
                 break;
             }
 
-            sqlite3_reset(out);
-            sqlite3_bind_int64(out, 1, subject);
-            sqlite3_bind_text(out, 2, email, -1, SQLITE_STATIC);
-            sqlite3_bind_blob(out, 3, msg, (int) len, SQLITE_STATIC);
-            sqlite3_bind_int64(out, 4, op->now);
-
-            rc = sqlite3_step(out);
+            rc = ngx_http_privacy_mail_queue(db, subject, "incident_notice",
+                                             email, msg, len, op->now,
+                                             &notice);
             free(msg);
 
-            if (rc != SQLITE_DONE) {
+            if (rc != SQLITE_OK) {
                 break;
             }
 
-            notice = sqlite3_last_insert_rowid(db);
             op->notices++;
         }
 
@@ -645,7 +632,6 @@ ngx_http_privacy_dpo_notify(dpo_op_t *op, ngx_http_privacy_rdb_t *rdb,
     }
 
     sqlite3_finalize(find);
-    sqlite3_finalize(out);
     sqlite3_finalize(link);
 
     return rc;

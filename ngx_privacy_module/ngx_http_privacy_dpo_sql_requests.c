@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_dpo_sql.h"
 #include "ngx_http_privacy_dpo_sql_int.h"
 #include "ngx_http_privacy_mail.h"
 #include "ngx_http_privacy_mail_notice.h"
-#include "ngx_http_privacy_rights_token.h"
 
 
 typedef ngx_http_privacy_dpo_op_t  dpo_op_t;
@@ -228,7 +228,6 @@ ngx_http_privacy_dpo_extension_notice(dpo_op_t *op, sqlite3 *db,
     int                            rc;
     char                          *msg;
     size_t                         len;
-    sqlite3_stmt                  *st;
     ngx_http_privacy_mail_text_t   reason;
 
     if (op->mail_from == NULL
@@ -247,21 +246,8 @@ ngx_http_privacy_dpo_extension_notice(dpo_op_t *op, sqlite3 *db,
         return SQLITE_NOMEM;
     }
 
-    rc = sqlite3_prepare_v2(db, "INSERT INTO outbox (subject, purpose,"
-                            " recipient, message, created, next_attempt)"
-                            " VALUES (?1, 'request_extension', ?2, ?3, ?4,"
-                            " ?4)", -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, subject);
-        sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 3, msg, (int) len, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, op->now);
-
-        rc = sqlite3_step(st);
-        rc = (rc == SQLITE_DONE) ? SQLITE_OK : rc;
-    }
-
-    sqlite3_finalize(st);
+    rc = ngx_http_privacy_mail_queue(db, subject, "request_extension",
+                                     email, msg, len, op->now, NULL);
     free(msg);
 
     if (rc == SQLITE_OK) {
@@ -353,13 +339,13 @@ ngx_http_privacy_dpo_requests_act(dpo_op_t *op, ngx_http_privacy_rdb_t *rdb)
      * art. 12(3): the person is told of an extension, with its reasons,
      * within a month of receipt; after that it is too late to extend
      */
-    if (extend && op->now > ngx_http_privacy_rights_add_months(received, 1)) {
+    if (extend && op->now > ngx_http_privacy_calendar_due(received)) {
         ngx_http_privacy_rdb_rollback(rdb);
         op->result = 2;
         return SQLITE_OK;
     }
 
-    due = ngx_http_privacy_rights_add_months(received, 1 + op->months);
+    due = ngx_http_privacy_calendar_add_months(received, 1 + op->months);
 
     if (extend) {
         /* at most two further months after the first (art. 12(3)) */

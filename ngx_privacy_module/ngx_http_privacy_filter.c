@@ -162,6 +162,8 @@ ngx_http_privacy_strip_set_cookies(ngx_http_request_t *r,
             sets = 1;
 
             category = ngx_http_privacy_category_of(r, plcf, name, len);
+            ngx_http_privacy_scope_seen(r, plcf, name, len, h[i].value.data,
+                                        h[i].value.len);
 
             if (category == NGX_HTTP_PRIVACY_CAT_NECESSARY) {
                 if (plcf->caps) {

@@ -131,6 +131,43 @@ ngx_http_privacy_mail_code(int lang, const char *from, const char *to,
 
 
 int
+ngx_http_privacy_mail_queue(sqlite3 *db, int64_t subject, const char *purpose,
+    const char *to, const char *msg, size_t len, int64_t now,
+    int64_t *id)
+{
+    int            rc;
+    sqlite3_stmt  *st;
+
+    rc = sqlite3_prepare_v2(db, "INSERT INTO outbox (subject, purpose,"
+                            " recipient, message, created, next_attempt)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?5)", -1, &st,
+                            NULL);
+    if (rc != SQLITE_OK) {
+        return rc;
+    }
+
+    sqlite3_bind_int64(st, 1, subject);
+    sqlite3_bind_text(st, 2, purpose, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 4, msg, (int) len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, now);
+
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+
+    if (rc != SQLITE_DONE) {
+        return rc;
+    }
+
+    if (id) {
+        *id = sqlite3_last_insert_rowid(db);
+    }
+
+    return SQLITE_OK;
+}
+
+
+int
 ngx_http_privacy_mail_flush(sqlite3 *db, const char *cmd, int64_t now,
     int *sent, int *failed, char *err, size_t err_len)
 {

@@ -35,6 +35,15 @@ char *ngx_http_privacy_mail_code(int lang, const char *from,
     size_t *len);
 
 /*
+ * Queues a message to "to" in the outbox, due at once: what a delivery
+ * (ngx_http_privacy_mail_flush) then sends, and the DPO's reports show.
+ * Returns SQLITE_OK, with the outbox row's id in *id if id is not NULL.
+ */
+int ngx_http_privacy_mail_queue(sqlite3 *db, int64_t subject,
+    const char *purpose, const char *to, const char *msg, size_t len,
+    int64_t now, int64_t *id);
+
+/*
  * Sends what is due in the outbox: claims up to a batch (so that other
  * workers skip them), runs the command for each, and records the result:
  * sent, or attempts + 1, last_error and the next attempt after a back-off

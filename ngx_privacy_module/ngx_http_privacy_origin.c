@@ -1,7 +1,8 @@
 /*
  * Copyright (C) ngx_privacy_module authors
  *
- * The site's origin and the portal's URLs (ngx_http_privacy_origin.h).
+ * The site's origin, a form's body and the portal's URLs
+ * (ngx_http_privacy_origin.h).
  * The parsing is pure (ngx_http_privacy_url.c); this file takes what it
  * needs from the request.
  */
@@ -60,6 +61,57 @@ ngx_http_privacy_same_origin(ngx_http_request_t *r)
                                                r->headers_in.host->value.data,
                                                r->headers_in.host->value.len,
                                                dflt);
+}
+
+
+ngx_int_t
+ngx_http_privacy_form_body(ngx_http_request_t *r, size_t max,
+    ngx_str_t *body)
+{
+    u_char       *p;
+    size_t        len;
+    ngx_chain_t  *cl;
+
+    if (r->request_body == NULL) {
+        return NGX_HTTP_BAD_REQUEST;
+    }
+
+    if (r->request_body->temp_file) {
+        return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
+    }
+
+    len = 0;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        if (cl->buf->in_file) {
+            return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
+        }
+
+        len += cl->buf->last - cl->buf->pos;
+    }
+
+    if (len > max) {
+        return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
+    }
+
+    body->data = ngx_pnalloc(r->pool, len + 1);
+    if (body->data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = body->data;
+
+    /* an empty body comes as a buffer with no memory (pos == NULL) */
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        if (cl->buf->last != cl->buf->pos) {
+            p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
+        }
+    }
+
+    *p = '\0';
+    body->len = len;
+
+    return NGX_OK;
 }
 
 

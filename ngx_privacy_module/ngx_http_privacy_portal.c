@@ -406,49 +406,17 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
 static void
 ngx_http_privacy_consent_post(ngx_http_request_t *r)
 {
-    u_char       *body, *p;
-    size_t        len;
-    ngx_chain_t  *cl;
+    ngx_int_t  rc;
+    ngx_str_t  body;
 
-    if (r->request_body == NULL) {
-        ngx_http_finalize_request(r, NGX_HTTP_BAD_REQUEST);
-        return;
+    /* the form is a few hundred bytes; nginx's buffer bounds it */
+    rc = ngx_http_privacy_form_body(r, NGX_MAX_SIZE_T_VALUE, &body);
+
+    if (rc == NGX_OK) {
+        rc = ngx_http_privacy_consent_decide(r, body.data, body.len);
     }
 
-    /* the form is a few hundred bytes: one that reached disk is not ours */
-    if (r->request_body->temp_file) {
-        ngx_http_finalize_request(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
-        return;
-    }
-
-    len = 0;
-
-    for (cl = r->request_body->bufs; cl; cl = cl->next) {
-        if (cl->buf->in_file) {
-            ngx_http_finalize_request(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
-            return;
-        }
-
-        len += cl->buf->last - cl->buf->pos;
-    }
-
-    body = ngx_pnalloc(r->pool, len + 1);
-    if (body == NULL) {
-        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
-    }
-
-    p = body;
-
-    /* an empty body comes as a buffer with no memory (pos == NULL) */
-    for (cl = r->request_body->bufs; cl; cl = cl->next) {
-        if (cl->buf->last != cl->buf->pos) {
-            p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
-        }
-    }
-
-    ngx_http_finalize_request(r,
-                              ngx_http_privacy_consent_decide(r, body, len));
+    ngx_http_finalize_request(r, rc);
 }
 
 

@@ -22,6 +22,7 @@
 #include "ngx_http_privacy_compat.h"
 #include "ngx_http_privacy_form.h"
 #include "ngx_http_privacy_mail.h"
+#include "ngx_http_privacy_origin.h"
 #include "ngx_http_privacy_register_db.h"
 #include "ngx_http_privacy_rights.h"
 #include "ngx_http_privacy_rights_ops.h"
@@ -158,48 +159,15 @@ ngx_http_privacy_rights_is(ngx_str_t *page, const char *name)
 static void
 ngx_http_privacy_rights_body(ngx_http_request_t *r)
 {
-    u_char       *body, *p;
-    size_t        len;
-    ngx_int_t     rc;
-    ngx_chain_t  *cl;
-
-    if (r->request_body == NULL || r->request_body->temp_file) {
-        ngx_http_finalize_request(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
-        return;
-    }
-
-    len = 0;
-
-    for (cl = r->request_body->bufs; cl; cl = cl->next) {
-        if (cl->buf->in_file) {
-            ngx_http_finalize_request(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
-            return;
-        }
-
-        len += cl->buf->last - cl->buf->pos;
-    }
+    ngx_int_t  rc;
+    ngx_str_t  body;
 
     /* the largest form (rectify) is a few kilobytes */
-    if (len > 8192) {
-        ngx_http_finalize_request(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE);
-        return;
+    rc = ngx_http_privacy_form_body(r, 8192, &body);
+
+    if (rc == NGX_OK) {
+        rc = ngx_http_privacy_rights_post(r, body.data, body.len);
     }
-
-    body = ngx_pnalloc(r->pool, len + 1);
-    if (body == NULL) {
-        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        return;
-    }
-
-    p = body;
-
-    for (cl = r->request_body->bufs; cl; cl = cl->next) {
-        p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
-    }
-
-    *p = '\0';
-
-    rc = ngx_http_privacy_rights_post(r, body, len);
 
     if (rc != NGX_DONE) {
         ngx_http_finalize_request(r, rc);

@@ -239,25 +239,10 @@ ngx_http_privacy_rights_code_op(rights_op_t *op, sqlite3 *db,
             goto failed;
         }
 
-        rc = sqlite3_prepare_v2(db, "INSERT INTO outbox (subject, purpose,"
-                                    " recipient, message, created,"
-                                    " next_attempt) VALUES"
-                                    " (?, 'code', ?, ?, ?, ?)", -1, &st,
-                                NULL);
-        if (rc != SQLITE_OK) {
-            goto failed;
-        }
-
-        sqlite3_bind_int64(st, 1, subject);
-        sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 3, msg, len, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, op->now);
-        sqlite3_bind_int64(st, 5, op->now);
-        rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-        st = NULL;
-
-        if (rc != SQLITE_DONE) {
+        if (ngx_http_privacy_mail_queue(db, subject, "code", to, msg, len,
+                                        op->now, NULL)
+            != SQLITE_OK)
+        {
             goto failed;
         }
     }

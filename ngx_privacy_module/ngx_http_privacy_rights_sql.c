@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "ngx_http_privacy_calendar.h"
 #include "ngx_http_privacy_crypto.h"
 #include "ngx_http_privacy_rights_ops.h"
 #include "ngx_http_privacy_rights_internal.h"
@@ -85,7 +86,7 @@ ngx_http_privacy_rights_case(sqlite3 *db, int64_t subject, const char *type,
 
     sqlite3_bind_text(st, 3, type, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, now);
-    sqlite3_bind_int64(st, 5, ngx_http_privacy_rights_add_months(now, 1));
+    sqlite3_bind_int64(st, 5, ngx_http_privacy_calendar_due(now));
     sqlite3_bind_int64(st, 6, now);
     sqlite3_bind_text(st, 7, outcome, -1, SQLITE_STATIC);
 

@@ -14,8 +14,6 @@ static int ngx_http_privacy_rights_mac(const u_char *key,
     u_char out[NGX_HTTP_PRIVACY_MAC_LEN]);
 static int ngx_http_privacy_rights_unhex(const char *s, u_char *out,
     size_t n);
-static int64_t ngx_http_privacy_rights_days(int y, int m, int d);
-static int ngx_http_privacy_rights_month_days(int y, int m);
 
 
 int
@@ -186,35 +184,6 @@ ngx_http_privacy_rights_form_check(const u_char *key,
 }
 
 
-int64_t
-ngx_http_privacy_rights_add_months(int64_t t, int months)
-{
-    int        y, m, d, last;
-    int64_t    secs;
-    struct tm  tm;
-    time_t     tt;
-
-    tt = (time_t) t;
-
-    if (gmtime_r(&tt, &tm) == NULL) {
-        return t;
-    }
-
-    y = tm.tm_year + 1900;
-    m = tm.tm_mon + 1 + months;
-    y += (m - 1) / 12;
-    m = (m - 1) % 12 + 1;
-
-    /* art. 12(3): 31 January plus a month is the last day of February */
-    last = ngx_http_privacy_rights_month_days(y, m);
-    d = tm.tm_mday > last ? last : tm.tm_mday;
-
-    secs = tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
-
-    return ngx_http_privacy_rights_days(y, m, d) * 86400 + secs;
-}
-
-
 static int
 ngx_http_privacy_rights_mac(const u_char *key, const u_char *a, size_t alen,
     const u_char *b, size_t blen, u_char out[NGX_HTTP_PRIVACY_MAC_LEN])
@@ -269,35 +238,4 @@ ngx_http_privacy_rights_unhex(const char *s, u_char *out, size_t n)
     }
 
     return s[2 * n] == '\0' ? 0 : -1;
-}
-
-
-/* days since 1970-01-01 of a proleptic Gregorian date (Hinnant) */
-
-static int64_t
-ngx_http_privacy_rights_days(int y, int m, int d)
-{
-    int64_t  era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-
-    return era * 146097 + doe - 719468;
-}
-
-
-static int
-ngx_http_privacy_rights_month_days(int y, int m)
-{
-    static const int  days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-                                 31 };
-
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) {
-        return 29;
-    }
-
-    return days[m - 1];
 }

@@ -65,8 +65,5 @@ int ngx_http_privacy_rights_form_check(const u_char *key,
     const u_char *binding, size_t len, const u_char *token,
     size_t token_len);
 
-/* one calendar month after t (UTC), the 31st falling back to month end */
-int64_t ngx_http_privacy_rights_add_months(int64_t t, int months);
-
 
 #endif /* _NGX_HTTP_PRIVACY_RIGHTS_TOKEN_H_INCLUDED_ */

@@ -112,6 +112,19 @@ static const char  *ngx_http_privacy_migrations[] = {
     "  day TEXT NOT NULL, host TEXT NOT NULL, referrer_host TEXT NOT NULL,"
     "  page_views INTEGER NOT NULL, visitors INTEGER NOT NULL,"
     "  PRIMARY KEY (day, host, referrer_host));",
+
+    /*
+     * where backends set each cookie (docs/database.md): the Path and
+     * Domain of its Set-Cookies, normalised, '' when absent; a few per
+     * name (NGX_HTTP_PRIVACY_SCOPE_PER_NAME, kept by the INSERT)
+     */
+    "CREATE TABLE cookie_scopes ("
+    "  name TEXT NOT NULL,"
+    "  path TEXT NOT NULL,"
+    "  domain TEXT NOT NULL,"
+    "  first_seen INTEGER NOT NULL,"    /* unix time */
+    "  last_seen INTEGER NOT NULL,"     /* once per worker and start */
+    "  PRIMARY KEY (name, path, domain)) WITHOUT ROWID;",
 };
 
 

@@ -21,6 +21,18 @@
 #define ngx_http_privacy_sc_digit(c)  ((c) >= '0' && (c) <= '9')
 
 
+/* one attribute of a Set-Cookie (RFC 6265 5.2 steps 2-6), trimmed */
+typedef struct {
+    const u_char  *name;
+    size_t         name_len;
+    const u_char  *value;        /* empty when there is no '=' */
+    size_t         value_len;
+    unsigned       has_value:1;
+} ngx_http_privacy_sc_attr_t;
+
+
+static const u_char *ngx_http_privacy_sc_attr(const u_char *p,
+    const u_char *end, ngx_http_privacy_sc_attr_t *a);
 static int ngx_http_privacy_sc_name_is(const u_char *s, size_t len,
     const char *name);
 static int ngx_http_privacy_sc_delimiter(u_char c);
@@ -209,9 +221,11 @@ int
 ngx_http_privacy_set_cookie_deletes(const u_char *value, size_t len,
     time_t now)
 {
-    int            age_set, expires_set, nonpositive, del_age, n;
-    time_t         expires, e;
-    const u_char  *p, *end, *start, *last, *v, *ve;
+    int                          age_set, expires_set, nonpositive;
+    int                          del_age, n;
+    time_t                       expires, e;
+    const u_char                *p, *end;
+    ngx_http_privacy_sc_attr_t   a;
 
     if (len == 0) {
         return 0;
@@ -227,56 +241,19 @@ ngx_http_privacy_set_cookie_deletes(const u_char *value, size_t len,
     p = memchr(value, ';', len);
 
     while (p != NULL && p < end) {
-        p++;
-
-        start = p;
-        ve = memchr(p, ';', end - p);
-        if (ve == NULL) {
-            ve = end;
-        }
-
-        /* name and value split at the first '=', both trimmed */
-        v = memchr(start, '=', ve - start);
-        last = v ? v : ve;
-
-        while (start < last && ngx_http_privacy_sc_blank(*start)) {
-            start++;
-        }
-
-        while (last > start && ngx_http_privacy_sc_blank(last[-1])) {
-            last--;
-        }
-
-        if (v) {
-            v++;
-
-            while (v < ve && ngx_http_privacy_sc_blank(*v)) {
-                v++;
-            }
-
-        } else {
-            v = ve;
-        }
-
+        p = ngx_http_privacy_sc_attr(p + 1, end, &a);
         e = 0;
-        p = (ve < end) ? ve : NULL;
-
-        while (ve > v && ngx_http_privacy_sc_blank(ve[-1])) {
-            ve--;
-        }
 
         /* an invalid value is ignored: an earlier valid one still counts */
 
-        if (ngx_http_privacy_sc_name_is(start, last - start, "max-age")) {
-            if (ngx_http_privacy_max_age_parse(v, ve - v, &n)) {
+        if (ngx_http_privacy_sc_name_is(a.name, a.name_len, "max-age")) {
+            if (ngx_http_privacy_max_age_parse(a.value, a.value_len, &n)) {
                 age_set = 1;
                 del_age = n;
             }
 
-        } else if (ngx_http_privacy_sc_name_is(start, last - start,
-                                               "expires"))
-        {
-            if (ngx_http_privacy_cookie_date_parse(v, ve - v, &e)) {
+        } else if (ngx_http_privacy_sc_name_is(a.name, a.name_len, "expires")) {
+            if (ngx_http_privacy_cookie_date_parse(a.value, a.value_len, &e)) {
                 expires_set = 1;
                 expires = e;
             }
@@ -358,7 +335,9 @@ ngx_http_privacy_set_cookie_cap(const u_char *value, size_t len, time_t now,
     u_char         age[24], date[NGX_HTTP_PRIVACY_HTTP_DATE_LEN + 1];
     time_t         e;
     size_t         age_len, date_len;
-    const u_char  *p, *end, *copied, *start, *last, *v, *ve;
+    const u_char  *p, *end, *copied, *v, *ve;
+
+    ngx_http_privacy_sc_attr_t  a;
 
     if (len == 0 || max_age < 0) {
         return 0;
@@ -376,44 +355,18 @@ ngx_http_privacy_set_cookie_cap(const u_char *value, size_t len, time_t now,
     p = memchr(value, ';', len);
 
     while (p != NULL && p < end) {
-        p++;
+        p = ngx_http_privacy_sc_attr(p + 1, end, &a);
 
-        start = p;
-        ve = memchr(p, ';', end - p);
-        if (ve == NULL) {
-            ve = end;
-        }
-
-        v = memchr(start, '=', ve - start);
-        last = v ? v : ve;
-
-        while (start < last && ngx_http_privacy_sc_blank(*start)) {
-            start++;
-        }
-
-        while (last > start && ngx_http_privacy_sc_blank(last[-1])) {
-            last--;
-        }
-
-        p = (ve < end) ? ve : NULL;
-
-        if (v == NULL) {
+        if (!a.has_value) {
             continue;
         }
 
-        v++;
-
-        while (v < ve && ngx_http_privacy_sc_blank(*v)) {
-            v++;
-        }
-
-        while (ve > v && ngx_http_privacy_sc_blank(ve[-1])) {
-            ve--;
-        }
+        v = a.value;
+        ve = a.value + a.value_len;
 
         /* a value a browser ignores is left as it is: it sets nothing */
 
-        if (ngx_http_privacy_sc_name_is(start, last - start, "max-age")) {
+        if (ngx_http_privacy_sc_name_is(a.name, a.name_len, "max-age")) {
             if (!ngx_http_privacy_max_age_parse(v, ve - v, &nonpositive)
                 || nonpositive
                 || !ngx_http_privacy_sc_exceeds(v, ve - v, max_age))
@@ -425,9 +378,7 @@ ngx_http_privacy_set_cookie_cap(const u_char *value, size_t len, time_t now,
             o = (u_char *) memcpy(o, age, age_len) + age_len;
             copied = ve;
 
-        } else if (ngx_http_privacy_sc_name_is(start, last - start,
-                                               "expires"))
-        {
+        } else if (ngx_http_privacy_sc_name_is(a.name, a.name_len, "expires")) {
             if (!ngx_http_privacy_cookie_date_parse(v, ve - v, &e)
                 || e - now <= max_age)
             {
@@ -455,6 +406,63 @@ ngx_http_privacy_set_cookie_cap(const u_char *value, size_t len, time_t now,
     o = (u_char *) memcpy(o, copied, end - copied) + (end - copied);
 
     return o - out;
+}
+
+
+/*
+ * The attribute that starts at p (just after a ';'): its name and value
+ * split at the first '=', each trimmed of blanks.  Returns where the next
+ * ';' is, or NULL at the end of the header.
+ */
+
+static const u_char *
+ngx_http_privacy_sc_attr(const u_char *p, const u_char *end,
+    ngx_http_privacy_sc_attr_t *a)
+{
+    const u_char  *start, *last, *v, *ve;
+
+    start = p;
+    ve = memchr(p, ';', end - p);
+    if (ve == NULL) {
+        ve = end;
+    }
+
+    v = memchr(start, '=', ve - start);
+    last = v ? v : ve;
+
+    while (start < last && ngx_http_privacy_sc_blank(*start)) {
+        start++;
+    }
+
+    while (last > start && ngx_http_privacy_sc_blank(last[-1])) {
+        last--;
+    }
+
+    a->name = start;
+    a->name_len = last - start;
+    a->has_value = (v != NULL);
+
+    if (v) {
+        v++;
+
+        while (v < ve && ngx_http_privacy_sc_blank(*v)) {
+            v++;
+        }
+
+    } else {
+        v = ve;
+    }
+
+    p = (ve < end) ? ve : NULL;
+
+    while (ve > v && ngx_http_privacy_sc_blank(ve[-1])) {
+        ve--;
+    }
+
+    a->value = v;
+    a->value_len = ve - v;
+
+    return p;
 }
 
 

@@ -359,6 +359,52 @@ ngx_http_privacy_category_of(ngx_http_request_t *r,
 }
 
 
+/*
+ * Where a response's Set-Cookie puts its cookie (docs/dpo-guide.md, the
+ * cookie report): each worker tells the register once about each (name,
+ * Path, Domain), a few per name; a Set-Cookie the worker has met costs
+ * two attribute scans and a hash.
+ */
+
+void
+ngx_http_privacy_scope_seen(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, u_char *name, size_t len,
+    u_char *value, size_t value_len)
+{
+    ngx_http_privacy_main_conf_t   *pmcf;
+    ngx_http_privacy_scope_seen_t   ss;
+
+    pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
+
+    if (pmcf->store == NULL || ngx_http_privacy_worker == NULL
+        || len == 0 || len > sizeof(ss.name))
+    {
+        return;
+    }
+
+    /* our own cookie, which category_of() does not record either */
+    if (len == plcf->cookie_name.len
+        && ngx_memcmp(name, plcf->cookie_name.data, len) == 0)
+    {
+        return;
+    }
+
+    ngx_http_privacy_cookie_scope(value, value_len, &ss.scope);
+
+    if (!ngx_http_privacy_scope_memo_first(
+             &ngx_http_privacy_worker->scope_memo, name, len, &ss.scope))
+    {
+        return;
+    }
+
+    ss.time = ngx_time();
+    ss.name_len = len;
+    ngx_memcpy(ss.name, name, len);
+
+    (void) ngx_http_privacy_store_scope_seen(pmcf->store, &ss);
+}
+
+
 ngx_uint_t
 ngx_http_privacy_denied(ngx_http_privacy_loc_conf_t *plcf,
     ngx_http_privacy_ctx_t *ctx, unsigned category)

@@ -374,6 +374,23 @@ ngx_http_privacy_store_cookie_seen(ngx_http_privacy_store_t *s,
 
 
 ngx_int_t
+ngx_http_privacy_store_scope_seen(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_scope_seen_t *ss)
+{
+    ngx_http_privacy_record_t  *rec;
+
+    if (ngx_http_privacy_store_push(s, &rec, 0) != NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    rec->type = NGX_HTTP_PRIVACY_RECORD_SCOPE;
+    rec->u.scope = *ss;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
 ngx_http_privacy_store_event(ngx_http_privacy_store_t *s,
     ngx_http_privacy_event_t *ev)
 {

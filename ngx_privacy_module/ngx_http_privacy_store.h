@@ -16,6 +16,7 @@
 #include <ngx_core.h>
 
 #include "ngx_http_privacy_consent.h"
+#include "ngx_http_privacy_cookie_scope.h"
 
 
 /* records a batch holds; a full queue drops (and counts) records */
@@ -77,6 +78,15 @@ typedef struct {
 } ngx_http_privacy_cookie_seen_t;
 
 
+/* the Path and Domain a Set-Cookie gave a cookie name, for the DPO */
+typedef struct {
+    time_t        time;
+    u_char        name[64];             /* as in cookie_seen_t */
+    size_t        name_len;
+    ngx_http_privacy_cookie_scope_t  scope;
+} ngx_http_privacy_scope_seen_t;
+
+
 /* validates path at configuration time: creates nothing */
 char *ngx_http_privacy_store_check(ngx_conf_t *cf, ngx_str_t *path);
 
@@ -125,6 +135,10 @@ ngx_int_t ngx_http_privacy_store_event(ngx_http_privacy_store_t *s,
 /* queues a cookie sighting; NGX_DECLINED (counted) when full */
 ngx_int_t ngx_http_privacy_store_cookie_seen(ngx_http_privacy_store_t *s,
     ngx_http_privacy_cookie_seen_t *cs);
+
+/* queues a cookie's scope; NGX_DECLINED (counted) when full */
+ngx_int_t ngx_http_privacy_store_scope_seen(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_scope_seen_t *ss);
 
 /* queues a receipt; NGX_DECLINED when the queue is full */
 ngx_int_t ngx_http_privacy_store_receipt(ngx_http_privacy_store_t *s,

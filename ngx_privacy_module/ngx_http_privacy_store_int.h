@@ -23,6 +23,7 @@
 #define NGX_HTTP_PRIVACY_RECORD_RECEIPT   1
 #define NGX_HTTP_PRIVACY_RECORD_EVENT     2
 #define NGX_HTTP_PRIVACY_RECORD_COOKIE    3
+#define NGX_HTTP_PRIVACY_RECORD_SCOPE     4
 
 /*
  * A page view as queued: its strings (host, path, referrer, term, then
@@ -49,6 +50,7 @@ typedef struct {
         ngx_http_privacy_receipt_t   receipt;
         ngx_http_privacy_event_record_t  event;
         ngx_http_privacy_cookie_seen_t  cookie;
+        ngx_http_privacy_scope_seen_t   scope;
     } u;
 } ngx_http_privacy_record_t;
 
@@ -87,6 +89,7 @@ struct ngx_http_privacy_store_s {
     sqlite3_stmt                    *insert_event;
     sqlite3_stmt                    *insert_events;    /* STORE_ROWS rows */
     sqlite3_stmt                    *upsert_cookie;
+    sqlite3_stmt                    *upsert_scope;
 
     /* checkpoints, roll-ups, sweeps: ngx_http_privacy_upkeep.c */
     ngx_http_privacy_upkeep_t        upkeep;

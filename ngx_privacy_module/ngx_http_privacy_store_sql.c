@@ -75,6 +75,19 @@ static ngx_http_privacy_store_stmt_t  ngx_http_privacy_store_stmts[] = {
       " ON CONFLICT (name) DO UPDATE SET category = excluded.category,"
       " last_seen = excluded.last_seen, sightings = sightings + 1",
       offsetof(ngx_http_privacy_store_t, upsert_cookie) },
+
+    /*
+     * a few scopes per name (docs/database.md, cookie_scopes): a backend
+     * giving a cookie ever new paths fills no table
+     */
+    { "INSERT INTO cookie_scopes (name, path, domain, first_seen,"
+      " last_seen) SELECT ?1, ?2, ?3, ?4, ?4"
+      " WHERE (SELECT count(*) FROM cookie_scopes WHERE name = ?1) < ?5"
+      " OR EXISTS (SELECT 1 FROM cookie_scopes WHERE name = ?1"
+      " AND path = ?2 AND domain = ?3)"
+      " ON CONFLICT (name, path, domain) DO UPDATE"
+      " SET last_seen = max(last_seen, excluded.last_seen)",
+      offsetof(ngx_http_privacy_store_t, upsert_scope) },
 };
 
 
@@ -240,6 +253,7 @@ ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
     sqlite3_stmt                    *st;
     ngx_http_privacy_receipt_t      *r;
     ngx_http_privacy_cookie_seen_t  *c;
+    ngx_http_privacy_scope_seen_t   *sc;
 
     rc = sqlite3_step(s->begin);
     sqlite3_reset(s->begin);
@@ -316,6 +330,20 @@ ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
                 sqlite3_bind_null(st, 2);
             }
             sqlite3_bind_int64(st, 3, c->time);
+            break;
+
+        case NGX_HTTP_PRIVACY_RECORD_SCOPE:
+            st = s->upsert_scope;
+            sc = &b->records[i].u.scope;
+
+            sqlite3_bind_text(st, 1, (char *) sc->name, sc->name_len,
+                              SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, (char *) sc->scope.path,
+                              sc->scope.path_len, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, (char *) sc->scope.domain,
+                              sc->scope.domain_len, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 4, sc->time);
+            sqlite3_bind_int(st, 5, NGX_HTTP_PRIVACY_SCOPE_PER_NAME);
             break;
 
         default:

@@ -29,6 +29,16 @@
 /* a worker that finds another sweeping looks again this often at most */
 #define NGX_HTTP_PRIVACY_SWEEP_LOOK   60
 
+/*
+ * A roll-up or sweep that finds another connection writing (another
+ * worker's checkpoint or writer, a DPO's sweep, an sqlite3 shell) past
+ * its short busy timeout is tried again this soon, and said in the error
+ * log as a warning; only when the register stays busy for this many
+ * tries in a row is it an error
+ */
+#define NGX_HTTP_PRIVACY_UPKEEP_BUSY_RETRY  5
+#define NGX_HTTP_PRIVACY_UPKEEP_BUSY_TRIES  12
+
 /* what an upkeep run's sweep did (set by the thread) */
 #define NGX_HTTP_PRIVACY_SWEEP_FAILED     0
 #define NGX_HTTP_PRIVACY_SWEEP_LOCKED     1   /* another worker sweeps */
@@ -45,6 +55,8 @@ static void ngx_http_privacy_upkeep_sweep(ngx_http_privacy_upkeep_t *u);
 static int ngx_http_privacy_upkeep_sweep_start(ngx_http_privacy_upkeep_t *u,
     time_t now);
 static int ngx_http_privacy_upkeep_checkpoint(ngx_http_privacy_upkeep_t *u);
+static time_t ngx_http_privacy_upkeep_failed(ngx_http_privacy_upkeep_t *u,
+    int rc, ngx_uint_t *busy, const char *what);
 
 
 ngx_int_t
@@ -200,12 +212,12 @@ ngx_http_privacy_upkeep_done(ngx_event_t *ev)
         if (u->rollup_rc == SQLITE_OK) {
             u->rollup_day = ngx_time() / 86400;
 
+            u->rollup_busy = 0;
+
         } else {
-            /* a roll-up reads days of rows: not again every second */
-            ngx_log_error(NGX_LOG_ERR, u->log, 0,
-                          "privacy_db \"%V\": %s; retried in a minute",
-                          u->path, u->rollup_error);
-            u->rollup_retry = ngx_time() + 60;
+            u->rollup_retry = ngx_http_privacy_upkeep_failed(u,
+                                  u->rollup_rc, &u->rollup_busy,
+                                  u->rollup_error);
         }
     }
 
@@ -228,6 +240,34 @@ ngx_http_privacy_upkeep_done(ngx_event_t *ev)
                       "privacy_db \"%V\": checkpoints work again", u->path);
         u->ckpt_failing = 0;
     }
+}
+
+
+/*
+ * a roll-up or a sweep that failed: logged, and when to try again (a
+ * roll-up reads days of rows, a sweep starts over its bookkeeping: not
+ * again every second, unless only a lock was in the way)
+ */
+
+static time_t
+ngx_http_privacy_upkeep_failed(ngx_http_privacy_upkeep_t *u, int rc,
+    ngx_uint_t *busy, const char *what)
+{
+    if ((rc & 0xff) == SQLITE_BUSY
+        && ++*busy < NGX_HTTP_PRIVACY_UPKEEP_BUSY_TRIES)
+    {
+        ngx_log_error(NGX_LOG_WARN, u->log, 0,
+                      "privacy_db \"%V\": %s; retried in %d s", u->path,
+                      what, NGX_HTTP_PRIVACY_UPKEEP_BUSY_RETRY);
+        return ngx_time() + NGX_HTTP_PRIVACY_UPKEEP_BUSY_RETRY;
+    }
+
+    *busy = 0;
+
+    ngx_log_error(NGX_LOG_ERR, u->log, 0,
+                  "privacy_db \"%V\": %s; retried in a minute", u->path,
+                  what);
+    return ngx_time() + 60;
 }
 
 
@@ -265,10 +305,9 @@ ngx_http_privacy_upkeep_swept(ngx_http_privacy_upkeep_t *u)
         return;
 
     case NGX_HTTP_PRIVACY_SWEEP_FAILED:
-        ngx_log_error(NGX_LOG_ERR, u->log, 0,
-                      "privacy_db \"%V\": %s; retried in a minute",
-                      u->path, u->sweep_error);
-        u->sweep_next = ngx_time() + 60;
+        u->sweep_next = ngx_http_privacy_upkeep_failed(u, u->sweep_rc,
+                                                       &u->sweep_busy,
+                                                       u->sweep_error);
 
         if (ngx_exiting) {
             ngx_http_privacy_upkeep_unlock(u);
@@ -278,6 +317,8 @@ ngx_http_privacy_upkeep_swept(ngx_http_privacy_upkeep_t *u)
     }
 
     /* done: a line per category */
+
+    u->sweep_busy = 0;
 
     dry = u->sweep_run_dry ? " (dry run)" : "";
 
@@ -415,6 +456,7 @@ ngx_http_privacy_upkeep_run(void *data, ngx_log_t *log)
 
     if (u->sweep) {
         u->sweep_state = NGX_HTTP_PRIVACY_SWEEP_FAILED;
+        u->sweep_rc = SQLITE_CANTOPEN;
         snprintf(u->sweep_error, sizeof(u->sweep_error),
                  "retention sweep not run: the register cannot be opened");
     }
@@ -579,6 +621,7 @@ ngx_http_privacy_upkeep_sweep(ngx_http_privacy_upkeep_t *u)
 
         if (rc != SQLITE_OK) {
             u->sweep_state = NGX_HTTP_PRIVACY_SWEEP_FAILED;
+            u->sweep_rc = rc;
             return;
         }
 
@@ -589,11 +632,11 @@ ngx_http_privacy_upkeep_sweep(ngx_http_privacy_upkeep_t *u)
 
     u->sweep_category = NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES;
 
-    if (ngx_http_privacy_sweep_end(u->db, u->sweep_id, time(NULL),
-                                   u->sweep_error, sizeof(u->sweep_error))
-        != SQLITE_OK)
-    {
+    rc = ngx_http_privacy_sweep_end(u->db, u->sweep_id, time(NULL),
+                                    u->sweep_error, sizeof(u->sweep_error));
+    if (rc != SQLITE_OK) {
         u->sweep_state = NGX_HTTP_PRIVACY_SWEEP_FAILED;
+        u->sweep_rc = rc;
         return;
     }
 
@@ -713,6 +756,7 @@ failed:
 
     (void) flock(u->sweep_lock, LOCK_UN);
     u->sweep_state = NGX_HTTP_PRIVACY_SWEEP_FAILED;
+    u->sweep_rc = rc;
 
     return rc;
 }

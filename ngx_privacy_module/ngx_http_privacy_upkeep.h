@@ -38,6 +38,7 @@ typedef struct {
     time_t                           rollup_day;     /* rolled up that day */
     time_t                           rollup_retry;   /* after a failure */
     int                              rollup_rc;
+    ngx_uint_t                       rollup_busy;    /* tries in a row */
     char                             rollup_error[256];
 
     /*
@@ -66,6 +67,8 @@ typedef struct {
     time_t                           sweep_cutoff[NGX_HTTP_PRIVACY_SWEPT];
     ngx_http_privacy_sweep_count_t   sweep_count[NGX_HTTP_PRIVACY_SWEPT];
     int                              sweep_state;
+    int                              sweep_rc;       /* when FAILED */
+    ngx_uint_t                       sweep_busy;     /* tries in a row */
     time_t                           sweep_due;      /* NOT_DUE: when */
     char                             sweep_error[256];
     /* why privacy_erase_command did not confirm, per category swept */

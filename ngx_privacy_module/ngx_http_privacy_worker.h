@@ -20,6 +20,7 @@
 #include <pthread.h>
 
 #include "ngx_http_privacy_consent.h"
+#include "ngx_http_privacy_cookie_scope.h"
 #include "ngx_http_privacy_crypto.h"
 #include "ngx_http_privacy_register_db.h"
 
@@ -194,6 +195,9 @@ typedef struct {
     ngx_http_privacy_cookie_path_t   cookie_paths[
                                          NGX_HTTP_PRIVACY_COOKIE_PATHS];
     ngx_uint_t                       cookie_paths_gen;  /* bumped on change */
+
+    /* the scopes of Set-Cookies told to the register (_state.c) */
+    ngx_http_privacy_scope_memo_t    scope_memo;
 
     /* the last host's registrable domain (libpsl) */
     u_char                           psl_host[256];

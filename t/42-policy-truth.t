@@ -19,8 +19,6 @@ use Time::Local qw(timegm);
 use Test::More;
 use PrivacyTest;
 
-my $DEMO = "$PrivacyTest::REPO/demo";
-
 sub slurp {
     my ($f) = @_;
     open my $fh, '<:raw', $f or die "$f: $!";
@@ -31,6 +29,14 @@ sub slurp {
 # access_log => 1: the harness's log goes to a file of its own (with "off"
 # at the same level, the demo's would be off too)
 my $t = PrivacyTest->new(workers => 1, access_log => 1);
+
+# the workers read the demo's pages and files: a copy in the test's own
+# directory, which they can reach even when the checkout is under a home
+# they cannot (mode 700, as /root on a fresh Debian)
+my $DEMO = $t->dir . '/demo';
+system('cp', '-R', '--', "$PrivacyTest::REPO/demo", $DEMO) == 0
+    or die "cp demo";
+system('chmod', '-R', 'a+rX', $DEMO) == 0 or die "chmod demo";
 my $run = $t->make_dir('run', worker_owned => 1);
 $t->make_dir("run/$_", worker_owned => 1) for qw(logs data mail tmp);
 $t->write_file('run/register-api.token', "0123456789abcdef0123456789abcdef\n");

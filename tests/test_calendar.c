@@ -115,6 +115,14 @@ test_add_months(void **state)
                                                           1),
                      at(2025, 4, 30, 0));
 
+    /* a request's due date extended by two more months (art. 12(3)) */
+    assert_int_equal(ngx_http_privacy_calendar_add_months(at(2025, 12, 31, 0),
+                                                          3),
+                     at(2026, 3, 31, 0));
+    assert_int_equal(ngx_http_privacy_calendar_add_months(at(2025, 11, 30, 0),
+                                                          3),
+                     at(2026, 2, 28, 0));
+
     /* the time of day kept, across years, and backwards */
     assert_int_equal(ngx_http_privacy_calendar_add_months(
                          at(2025, 11, 15, 3723), 3),

@@ -19,15 +19,13 @@
 #include <cmocka.h>
 
 #include "ngx_http_privacy_log_uri.h"
+#include "unit_scrubber.h"
 
 
 typedef struct {
     const char  *uri;
     const char  *expect;
 } log_uri_t;
-
-
-static ngx_http_privacy_scrubber_t  *scrubber;
 
 
 static void
@@ -74,34 +72,6 @@ expect_table(const log_uri_t *t, size_t n)
 
 
 #define EXPECT_TABLE(t)  expect_table(t, sizeof(t) / sizeof(t[0]))
-
-
-static int
-setup(void **state)
-{
-    char  err[256];
-
-    (void) state;
-
-    scrubber = ngx_http_privacy_scrubber_create(err, sizeof(err));
-    if (scrubber == NULL) {
-        fprintf(stderr, "scrubber: %s\n", err);
-        return -1;
-    }
-
-    return 0;
-}
-
-
-static int
-teardown(void **state)
-{
-    (void) state;
-
-    ngx_http_privacy_scrubber_destroy(scrubber);
-
-    return 0;
-}
 
 
 /* the example, and personal data in every part of a target */

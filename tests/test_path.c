@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "ngx_http_privacy_path.h"
+#include "unit_scrubber.h"
 
 
 #define CAP  255
@@ -28,9 +29,6 @@ typedef struct {
     const char  *path;
     const char  *expect;
 } path_t;
-
-
-static ngx_http_privacy_scrubber_t  *scrubber;
 
 
 static void
@@ -71,34 +69,6 @@ expect_table(const path_t *t, size_t n)
 
 
 #define EXPECT_TABLE(t)  expect_table(t, sizeof(t) / sizeof(t[0]))
-
-
-static int
-setup(void **state)
-{
-    char  err[256];
-
-    (void) state;
-
-    scrubber = ngx_http_privacy_scrubber_create(err, sizeof(err));
-    if (scrubber == NULL) {
-        fprintf(stderr, "scrubber_create: %s\n", err);
-        return -1;
-    }
-
-    return 0;
-}
-
-
-static int
-teardown(void **state)
-{
-    (void) state;
-
-    ngx_http_privacy_scrubber_destroy(scrubber);
-
-    return 0;
-}
 
 
 /* the examples, and the scrubber's other placeholders */

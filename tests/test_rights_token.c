@@ -23,23 +23,6 @@ static ngx_http_privacy_rights_keys_t  keys;
 static const char  *sid = "0123456789abcdef0123456789abcdef";
 
 
-static int64_t
-utc(int y, int m, int d, int hh, int mm, int ss)
-{
-    struct tm  tm;
-
-    memset(&tm, 0, sizeof(tm));
-    tm.tm_year = y - 1900;
-    tm.tm_mon = m - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = hh;
-    tm.tm_min = mm;
-    tm.tm_sec = ss;
-
-    return (int64_t) timegm(&tm);
-}
-
-
 static int
 setup(void **state)
 {
@@ -166,35 +149,6 @@ test_form_token(void **state)
 }
 
 
-static void
-test_due(void **state)
-{
-    (void) state;
-
-    /* GDPR art. 12(3): 31 January -> the last day of February */
-    assert_int_equal(ngx_http_privacy_rights_add_months(
-                         utc(2025, 1, 31, 10, 0, 0), 1),
-                     utc(2025, 2, 28, 10, 0, 0));
-    assert_int_equal(ngx_http_privacy_rights_add_months(
-                         utc(2024, 1, 31, 10, 0, 0), 1),
-                     utc(2024, 2, 29, 10, 0, 0));
-    assert_int_equal(ngx_http_privacy_rights_add_months(
-                         utc(2025, 3, 15, 0, 0, 1), 1),
-                     utc(2025, 4, 15, 0, 0, 1));
-    assert_int_equal(ngx_http_privacy_rights_add_months(
-                         utc(2025, 12, 31, 23, 59, 59), 1),
-                     utc(2026, 1, 31, 23, 59, 59));
-
-    /* an extension by two more months */
-    assert_int_equal(ngx_http_privacy_rights_add_months(
-                         utc(2025, 12, 31, 8, 0, 0), 3),
-                     utc(2026, 3, 31, 8, 0, 0));
-    assert_int_equal(ngx_http_privacy_rights_add_months(
-                         utc(2025, 11, 30, 8, 0, 0), 3),
-                     utc(2026, 2, 28, 8, 0, 0));
-}
-
-
 int
 main(void)
 {
@@ -203,7 +157,6 @@ main(void)
         cmocka_unit_test(test_code_hash),
         cmocka_unit_test(test_session),
         cmocka_unit_test(test_form_token),
-        cmocka_unit_test(test_due),
     };
 
     return cmocka_run_group_tests(tests, setup, NULL);

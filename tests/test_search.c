@@ -23,6 +23,7 @@
 #include <pcre2.h>
 
 #include "ngx_http_privacy_search.h"
+#include "unit_scrubber.h"
 
 
 #define OK       NGX_HTTP_PRIVACY_SEARCH_OK
@@ -42,9 +43,6 @@ typedef struct {
     const ngx_http_privacy_scrubber_t  *s;
     size_t                              failures;
 } thread_arg_t;
-
-
-static ngx_http_privacy_scrubber_t  *scrubber;
 
 
 /* normalises the first len bytes of raw, from an exact-size heap copy */
@@ -128,36 +126,6 @@ expect_table(const term_t *t, size_t n)
 
 
 #define EXPECT_TABLE(t)  expect_table(t, sizeof(t) / sizeof(t[0]))
-
-
-static int
-setup(void **state)
-{
-    char  err[256];
-
-    (void) state;
-
-    err[0] = '\0';
-    scrubber = ngx_http_privacy_scrubber_create(err, sizeof(err));
-    if (scrubber == NULL) {
-        fprintf(stderr, "scrubber_create: %s\n", err);
-        return -1;
-    }
-
-    return 0;
-}
-
-
-static int
-teardown(void **state)
-{
-    (void) state;
-
-    ngx_http_privacy_scrubber_destroy(scrubber);
-    scrubber = NULL;
-
-    return 0;
-}
 
 
 /* the acceptance bar of the issue, as a browser sends it and as typed */

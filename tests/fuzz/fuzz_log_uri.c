@@ -13,33 +13,20 @@
  */
 
 
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "ngx_http_privacy_log_uri.h"
+#include "fuzz_scrubber.h"
 
-
-#define check(e)  do { if (!(e)) { abort(); } } while (0)
 
 #define FUZZ_CAP  512
 
 
-static ngx_http_privacy_scrubber_t  *scrubber;
-
-
-static int
-fuzz_alnum(u_char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-           || (c >= '0' && c <= '9');
-}
-
-
 static void
-fuzz_check(const u_char *p, size_t n)
+fuzz_check(const u_char *in, size_t len, const u_char *p, size_t n)
 {
     size_t  i, j;
+
+    (void) in;
+    (void) len;
 
     check(n <= FUZZ_CAP);
 
@@ -64,42 +51,9 @@ fuzz_check(const u_char *p, size_t n)
 
 
 int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    char  err[256];
-
-    (void) argc;
-    (void) argv;
-
-    scrubber = ngx_http_privacy_scrubber_create(err, sizeof(err));
-    check(scrubber != NULL);
-
-    return 0;
-}
-
-
-int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    u_char  *in, *out, *again;
-    size_t   n, m;
-
-    /* exact sizes, so any overrun is caught */
-    in = malloc(size ? size : 1);
-    out = malloc(FUZZ_CAP);
-    again = malloc(FUZZ_CAP);
-    check(in != NULL && out != NULL && again != NULL);
-    memcpy(in, data, size);
-
-    n = ngx_http_privacy_log_uri(scrubber, in, size, out, FUZZ_CAP);
-    fuzz_check(out, n);
-
-    m = ngx_http_privacy_log_uri(scrubber, in, size, again, FUZZ_CAP);
-    check(m == n && memcmp(out, again, n) == 0);
-
-    free(again);
-    free(out);
-    free(in);
-
+    fuzz_scrub_twice(ngx_http_privacy_log_uri, fuzz_check, data, size,
+                     FUZZ_CAP);
     return 0;
 }

@@ -12,28 +12,12 @@
  */
 
 
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "ngx_http_privacy_path.h"
 #include "ngx_http_privacy_unmask.h"
+#include "fuzz_scrubber.h"
 
-
-#define check(e)  do { if (!(e)) { abort(); } } while (0)
 
 #define FUZZ_CAP  255
-
-
-static ngx_http_privacy_scrubber_t  *scrubber;
-
-
-static int
-fuzz_alnum(u_char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-           || (c >= '0' && c <= '9');
-}
 
 
 static int
@@ -45,12 +29,13 @@ fuzz_hex(u_char c)
 
 
 static void
-fuzz_check_path(const u_char *p, size_t n, int utf8)
+fuzz_check_path(const u_char *in, size_t len, const u_char *p, size_t n)
 {
     size_t  i, j, digits;
 
     check(n <= FUZZ_CAP);
-    check(!utf8 || ngx_http_privacy_unmask_valid_utf8(p, n));
+    check(!ngx_http_privacy_unmask_valid_utf8(in, len)
+          || ngx_http_privacy_unmask_valid_utf8(p, n));
 
     digits = 0;
 
@@ -82,42 +67,9 @@ fuzz_check_path(const u_char *p, size_t n, int utf8)
 
 
 int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    char  err[256];
-
-    (void) argc;
-    (void) argv;
-
-    scrubber = ngx_http_privacy_scrubber_create(err, sizeof(err));
-    check(scrubber != NULL);
-
-    return 0;
-}
-
-
-int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    u_char  *in, *out, *again;
-    size_t   n, m;
-
-    /* exact sizes, so any overrun is caught */
-    in = malloc(size ? size : 1);
-    out = malloc(FUZZ_CAP);
-    again = malloc(FUZZ_CAP);
-    check(in != NULL && out != NULL && again != NULL);
-    memcpy(in, data, size);
-
-    n = ngx_http_privacy_path_scrub(scrubber, in, size, out, FUZZ_CAP);
-    fuzz_check_path(out, n, ngx_http_privacy_unmask_valid_utf8(in, size));
-
-    m = ngx_http_privacy_path_scrub(scrubber, in, size, again, FUZZ_CAP);
-    check(m == n && memcmp(out, again, n) == 0);
-
-    free(again);
-    free(out);
-    free(in);
-
+    fuzz_scrub_twice(ngx_http_privacy_path_scrub, fuzz_check_path, data,
+                     size, FUZZ_CAP);
     return 0;
 }

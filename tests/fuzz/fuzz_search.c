@@ -21,20 +21,12 @@
  */
 
 
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "ngx_http_privacy_search.h"
+#include "fuzz_scrubber.h"
 
-
-#define check(e)  do { if (!(e)) { abort(); } } while (0)
 
 /* 47 raw bytes grow to at most 47 * 1.5 * 1.4 < 100: never capped */
 #define FUZZ_UNCAPPED  47
-
-
-static ngx_http_privacy_scrubber_t  *scrubber;
 
 
 static int
@@ -93,13 +85,6 @@ fuzz_valid_utf8(const u_char *p, size_t len)
 
 
 static int
-fuzz_alnum(u_char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-
-static int
 fuzz_label(u_char c)
 {
     return fuzz_alnum(c) || c == '-' || c == '_';
@@ -137,21 +122,6 @@ fuzz_check_term(const u_char *p, size_t n)
         check(!(j > i + 1 && j + 1 < n && p[j] == '.'
                 && fuzz_label(p[j + 1])));
     }
-}
-
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    char  err[256];
-
-    (void) argc;
-    (void) argv;
-
-    scrubber = ngx_http_privacy_scrubber_create(err, sizeof(err));
-    check(scrubber != NULL);
-
-    return 0;
 }
 
 
