@@ -20,8 +20,14 @@
 #include "ngx_http_privacy_register_json.h"
 
 
-/* an import commits every this many lines: the write lock is never long */
-#define NGX_HTTP_PRIVACY_ROP_BATCH  2000
+/*
+ * An import commits every this many lines or after this long, whichever
+ * comes first: a commit rewrites the index pages the batch touched, so
+ * larger batches cost less per line, and the time bound keeps the write
+ * lock short for the other writers on a slow or busy machine.
+ */
+#define NGX_HTTP_PRIVACY_ROP_BATCH     10000
+#define NGX_HTTP_PRIVACY_ROP_BATCH_MS  250
 
 
 typedef enum {
