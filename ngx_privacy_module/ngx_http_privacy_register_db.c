@@ -260,6 +260,35 @@ ngx_http_privacy_rdb_rollback(ngx_http_privacy_rdb_t *rdb)
 }
 
 
+/*
+ * Each new subject puts keys at random places in three indexes (its
+ * random subject_id, the keyed hash of its e-mail address, the audit
+ * log's subject_id): past ~20,000 subjects the default 2 MB cache no
+ * longer holds them, and every insert read its pages back from the file.
+ * Checkpoints every 1,000 WAL pages copied the same index pages again
+ * after almost every batch.
+ */
+
+void
+ngx_http_privacy_rdb_bulk(ngx_http_privacy_rdb_t *rdb, int on)
+{
+    if (on) {
+        (void) sqlite3_exec(rdb->db, "PRAGMA cache_size=-65536;"
+                                     "PRAGMA wal_autocheckpoint=10000",
+                            NULL, NULL, NULL);
+        return;
+    }
+
+    (void) sqlite3_exec(rdb->db, "PRAGMA cache_size=-2000;"
+                                 "PRAGMA wal_autocheckpoint=1000",
+                        NULL, NULL, NULL);
+
+    /* other connections may be reading: what they still need stays */
+    (void) sqlite3_wal_checkpoint_v2(rdb->db, NULL,
+                                     SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+
 int
 ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
     ngx_http_privacy_rj_subject_t *s, int64_t now, const char *actor)

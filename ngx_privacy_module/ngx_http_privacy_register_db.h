@@ -56,6 +56,14 @@ int ngx_http_privacy_rdb_commit(ngx_http_privacy_rdb_t *rdb);
 void ngx_http_privacy_rdb_rollback(ngx_http_privacy_rdb_t *rdb);
 
 /*
+ * A large import (docs/performance.md): on, a page cache that holds the
+ * register's indexes and checkpoints every 40 MB of WAL instead of 4 MB;
+ * off, the defaults again (the cache shrinks) and a passive checkpoint.
+ * Outside a transaction; a failure costs only speed.
+ */
+void ngx_http_privacy_rdb_bulk(ngx_http_privacy_rdb_t *rdb, int on);
+
+/*
  * Inside a transaction.  Upsert by external_id (with s->orders, if any):
  * RDB_CREATED, RDB_OK, RDB_CONFLICT (an order id of another subject:
  * nothing was written) or RDB_ERROR (roll the transaction back).

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ngx_http_privacy_register_import.h"
 
@@ -27,6 +28,11 @@ typedef struct {
     ngx_http_privacy_rj_subject_t        s;
 } ngx_http_privacy_rim_line_t;
 
+/*
+ * A chunk's lines are freed by the thread that decoded them, as it
+ * refills the chunk (or at the end): the writer, the slower of the two,
+ * spends no time in free(), and malloc's per-thread caches stay warm.
+ */
 typedef struct {
     ngx_http_privacy_rim_line_t          lines[NGX_HTTP_PRIVACY_RIM_CHUNK];
     size_t                               n;
@@ -64,6 +70,8 @@ static ngx_http_privacy_rim_chunk_t *ngx_http_privacy_rim_next(
     ngx_http_privacy_rim_t *im, size_t i);
 static void ngx_http_privacy_rim_release(ngx_http_privacy_rim_t *im,
     ngx_http_privacy_rim_chunk_t *c);
+static void ngx_http_privacy_rim_free(ngx_http_privacy_rim_chunk_t *c);
+static int64_t ngx_http_privacy_rim_ms(void);
 static void ngx_http_privacy_rim_result(ngx_http_privacy_rim_buf_t *b,
     size_t line, int rc, const char *msg, ngx_http_privacy_rj_str_t *id);
 static void ngx_http_privacy_rim_append(ngx_http_privacy_rim_buf_t *b,
@@ -91,6 +99,7 @@ ngx_http_privacy_rim_run(ngx_http_privacy_rop_t *t,
     char                           line_buf[96];
     size_t                         i, k, in_batch, line;
     size_t                         created, updated, failed, committed;
+    int64_t                        started;
     pthread_t                      decoder;
     ngx_http_privacy_rim_t         im;
     ngx_http_privacy_rim_buf_t     b;
@@ -124,8 +133,13 @@ ngx_http_privacy_rim_run(ngx_http_privacy_rop_t *t,
         }
     }
 
+    if (im.threaded) {
+        ngx_http_privacy_rdb_bulk(rdb, 1);
+    }
+
     line = 0;
     in_batch = 0;
+    started = 0;
     created = updated = failed = committed = 0;
     rc = NGX_HTTP_PRIVACY_RDB_OK;
 
@@ -145,10 +159,13 @@ ngx_http_privacy_rim_run(ngx_http_privacy_rop_t *t,
                 continue;
             }
 
-            if (in_batch == 0 && ngx_http_privacy_rdb_begin(rdb) != SQLITE_OK)
-            {
-                rc = NGX_HTTP_PRIVACY_RDB_ERROR;
-                break;
+            if (in_batch == 0) {
+                if (ngx_http_privacy_rdb_begin(rdb) != SQLITE_OK) {
+                    rc = NGX_HTTP_PRIVACY_RDB_ERROR;
+                    break;
+                }
+
+                started = ngx_http_privacy_rim_ms();
             }
 
             in_batch++;
@@ -181,7 +198,11 @@ ngx_http_privacy_rim_run(ngx_http_privacy_rop_t *t,
 
             rc = NGX_HTTP_PRIVACY_RDB_OK;
 
-            if (in_batch >= NGX_HTTP_PRIVACY_ROP_BATCH) {
+            if (in_batch >= NGX_HTTP_PRIVACY_ROP_BATCH
+                || (in_batch % 64 == 0
+                    && ngx_http_privacy_rim_ms() - started
+                       >= NGX_HTTP_PRIVACY_ROP_BATCH_MS))
+            {
                 if (ngx_http_privacy_rdb_commit(rdb) != SQLITE_OK) {
                     rc = NGX_HTTP_PRIVACY_RDB_ERROR;
                     break;
@@ -208,14 +229,12 @@ ngx_http_privacy_rim_run(ngx_http_privacy_rop_t *t,
 
         pthread_join(decoder, NULL);
 
-        for (k = 0; k < NGX_HTTP_PRIVACY_RIM_CHUNKS; k++) {
-            if (im.chunks[k].ready) {
-                ngx_http_privacy_rim_release(&im, &im.chunks[k]);
-            }
-        }
-
         pthread_cond_destroy(&im.cond);
         pthread_mutex_destroy(&im.lock);
+    }
+
+    for (k = 0; k < NGX_HTTP_PRIVACY_RIM_CHUNKS; k++) {
+        ngx_http_privacy_rim_free(&im.chunks[k]);
     }
 
     /* the line count includes blank lines after the last subject */
@@ -254,6 +273,10 @@ ngx_http_privacy_rim_run(ngx_http_privacy_rop_t *t,
                  (size_t) failed);
         ngx_http_privacy_rim_append(&b, line_buf, strlen(line_buf));
         t->status = 200;
+    }
+
+    if (im.threaded) {
+        ngx_http_privacy_rdb_bulk(rdb, 0);
     }
 
     if (b.failed) {
@@ -320,7 +343,7 @@ ngx_http_privacy_rim_fill(ngx_http_privacy_rim_t *im,
     u_char                       *nl;
     ngx_http_privacy_rim_line_t  *l;
 
-    c->n = 0;
+    ngx_http_privacy_rim_free(c);
 
     while (im->p < im->last && c->n < NGX_HTTP_PRIVACY_RIM_CHUNK) {
         nl = memchr(im->p, '\n', im->last - im->p);
@@ -375,18 +398,12 @@ ngx_http_privacy_rim_next(ngx_http_privacy_rim_t *im, size_t k)
 }
 
 
+/* the writer is done with a chunk: the decoder may refill it */
+
 static void
 ngx_http_privacy_rim_release(ngx_http_privacy_rim_t *im,
     ngx_http_privacy_rim_chunk_t *c)
 {
-    size_t  i;
-
-    for (i = 0; i < c->n; i++) {
-        ngx_http_privacy_rj_subject_free(&c->lines[i].s);
-    }
-
-    c->n = 0;
-
     if (!im->threaded) {
         c->ready = 0;
         return;
@@ -396,6 +413,30 @@ ngx_http_privacy_rim_release(ngx_http_privacy_rim_t *im,
     c->ready = 0;
     pthread_cond_broadcast(&im->cond);
     pthread_mutex_unlock(&im->lock);
+}
+
+
+static void
+ngx_http_privacy_rim_free(ngx_http_privacy_rim_chunk_t *c)
+{
+    size_t  i;
+
+    for (i = 0; i < c->n; i++) {
+        ngx_http_privacy_rj_subject_free(&c->lines[i].s);
+    }
+
+    c->n = 0;
+}
+
+
+static int64_t
+ngx_http_privacy_rim_ms(void)
+{
+    struct timespec  ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+
+    return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 

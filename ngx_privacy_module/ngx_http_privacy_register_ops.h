@@ -20,8 +20,14 @@
 #include "ngx_http_privacy_register_json.h"
 
 
-/* an import commits every this many lines: the write lock is never long */
-#define NGX_HTTP_PRIVACY_ROP_BATCH  2000
+/*
+ * An import commits every this many lines or after this long, whichever
+ * comes first: a commit rewrites the index pages the batch touched, so
+ * larger batches cost less per line, and the time bound keeps the write
+ * lock short for the other writers on a slow or busy machine.
+ */
+#define NGX_HTTP_PRIVACY_ROP_BATCH     10000
+#define NGX_HTTP_PRIVACY_ROP_BATCH_MS  250
 
 
 typedef enum {
@@ -32,7 +38,9 @@ typedef enum {
     NGX_HTTP_PRIVACY_ROP_END,               /* POST subjects/ID/end */
     NGX_HTTP_PRIVACY_ROP_RECORD,            /* POST records */
     NGX_HTTP_PRIVACY_ROP_IMPORT,            /* POST import */
-    NGX_HTTP_PRIVACY_ROP_VERIFY             /* GET audit/verify */
+    NGX_HTTP_PRIVACY_ROP_VERIFY,            /* GET audit/verify */
+    NGX_HTTP_PRIVACY_ROP_HOLD,              /* POST subjects/ID/hold */
+    NGX_HTTP_PRIVACY_ROP_RELEASE            /* POST subjects/ID/hold/release */
 } ngx_http_privacy_rop_e;
 
 
@@ -53,8 +61,15 @@ typedef struct {
 } ngx_http_privacy_rop_t;
 
 
-/* body: body_len bytes, NUL-terminated */
+/*
+ * body: body_len bytes, NUL-terminated; a hold, or its release, is
+ * ngx_http_privacy_rop_hold()'s
+ */
 void ngx_http_privacy_rop_run(ngx_http_privacy_rop_t *t,
+    ngx_http_privacy_rdb_t *rdb, u_char *body);
+
+/* a legal hold, or its release (ngx_http_privacy_register_hold.c) */
+void ngx_http_privacy_rop_hold(ngx_http_privacy_rop_t *t,
     ngx_http_privacy_rdb_t *rdb, u_char *body);
 
 /* an error answer: {"error": message} */

@@ -6,8 +6,8 @@
 # before and after; the error log says the worker was killed; PRAGMA
 # integrity_check is ok and the audit chain verifies; every subject whose
 # import was acknowledged (answered 200 or 201) is still there; of the
-# killed import, whole batches of lines are in and no line is half
-# applied (each subject has all its orders); sending the file again puts
+# killed import, the lines in are the file's first ones (whole batches,
+# committed in order) and no line is half applied (each subject has all its orders); sending the file again puts
 # every line in.
 
 use strict;
@@ -133,7 +133,7 @@ unless ($client) {
     POSIX::_exit(0);
 }
 
-ok($t->wait_for(sub { subjects('big') >= 2000 }, 120),
+ok($t->wait_for(sub { subjects('big') > 0 }, 120),
     'the big import commits its first batch');
 my ($worker) = PrivacyTest::_children($t->pid);
 kill 'KILL', $worker or die "kill: $!";
@@ -156,7 +156,11 @@ is(subjects('ack'), 3000, 'every subject of the acknowledged import is there');
 is(subjects('one'), 1, 'the single subject is there');
 cmp_ok(count('SELECT count(*) AS n FROM audit_log'), '>=', $audit,
     'no acknowledged audit entry lost');
-is($in % 2000, 0, 'of the killed import, whole batches of 2,000 lines');
+# a batch ends at 10,000 lines or 250 ms (docs/api.md): its size varies,
+# but the batches in are the first ones, each whole
+is(count('SELECT count(*) AS n FROM subjects WHERE external_id LIKE ?'
+         . ' AND CAST(substr(external_id, 5) AS INTEGER) > ?', 'big-%', $in),
+    0, "of the killed import, the file's first $in lines");
 is(count('SELECT count(*) AS n FROM subjects s WHERE external_id LIKE ?'
          . ' AND (SELECT count(*) FROM orders o WHERE o.subject = s.id)'
          . ' <> 3', 'big-%'), 0, 'no line half applied');

@@ -29,6 +29,19 @@ cpu_now(void)
 }
 
 
+/* the calling thread alone: POST import's writer, its critical path */
+
+static double
+thread_cpu_now(void)
+{
+    struct timespec  ts;
+
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+
 /* an NDJSON line: a customer with a personnummer and 3 orders */
 
 static void
@@ -62,7 +75,7 @@ bench_import(ngx_http_privacy_rdb_t *rdb, int n)
 {
     int                      i;
     char                    *body, *p;
-    double                   w0, w1, c0, c1;
+    double                   w0, w1, c0, c1, t0, t1;
     struct timespec          ts;
     ngx_http_privacy_rop_t   t;
 
@@ -92,9 +105,11 @@ bench_import(ngx_http_privacy_rdb_t *rdb, int n)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     w0 = ts.tv_sec + ts.tv_nsec / 1e9;
     c0 = cpu_now();
+    t0 = thread_cpu_now();
 
     ngx_http_privacy_rop_run(&t, rdb, (u_char *) body);
 
+    t1 = thread_cpu_now();
     c1 = cpu_now();
     clock_gettime(CLOCK_MONOTONIC, &ts);
     w1 = ts.tv_sec + ts.tv_nsec / 1e9;
@@ -105,8 +120,9 @@ bench_import(ngx_http_privacy_rdb_t *rdb, int n)
     }
 
     printf("%d subjects through POST import: %.2f s wall = %.0f subjects/s; "
-           "%.2f CPU s (all threads) = %.1f us per subject\n", n, w1 - w0,
-           n / (w1 - w0), c1 - c0, (c1 - c0) / n * 1e6);
+           "%.2f CPU s (all threads) = %.1f us per subject; the writer "
+           "thread %.1f us per subject\n", n, w1 - w0,
+           n / (w1 - w0), c1 - c0, (c1 - c0) / n * 1e6, (t1 - t0) / n * 1e6);
 
     free(t.out);
     free(body);
