@@ -57,7 +57,7 @@ static const ngx_http_privacy_dpo_held_t  ngx_http_privacy_dpo_held[] = {
 
     { "analytics", 1,
       "SELECT (SELECT count(*) FROM analytics_events),"
-      " (SELECT min(ts) FROM analytics_events), NULL" },
+      " (SELECT ts FROM analytics_events ORDER BY id LIMIT 1), NULL" },
 
     { "analytics_aggregate", 1,
       "SELECT (SELECT count(*) FROM analytics_daily)"

@@ -5,7 +5,8 @@
 # page views spread over DAYS days, and times the first roll-up (every
 # day) and the next day's (the last two days).  Arguments go to
 # bench_rollup: -n events (default 3000000), -d days (30), -p paths (500),
-# -v visitors (20000), -f file (default a temporary file, removed); -r
+# -v visitors (20000), -s subjects (0: customers with an order each, in
+# the subject register), -f file (default a temporary file, removed); -r
 # RETAIN then times the retention sweep of the days older than RETAIN
 # (transactions of -b rows, default 5000).
 #
@@ -22,11 +23,13 @@ BIN=tests/bin/bench_rollup
 
 mkdir -p tests/bin
 
-# the sweep's files and what they link (Makefile, UNIT_DEPS_sweep)
-M=ngx_privacy_module/ngx_http_privacy
 $CC -O2 -Wall -Wextra -Werror -Ingx_privacy_module -o "$BIN" \
-    tests/bench/bench_rollup.c ${M}_rollup.c ${M}_schema.c ${M}_sweep.c \
-    ${M}_sweep_register.c ${M}_sweep_audit.c ${M}_calendar.c \
-    ${M}_register_schema.c ${M}_audit.c ${M}_crypto.c -lsqlite3 -lcrypto
+    tests/bench/bench_rollup.c ngx_privacy_module/ngx_http_privacy_rollup.c \
+    ngx_privacy_module/ngx_http_privacy_schema.c \
+    ngx_privacy_module/ngx_http_privacy_sweep*.c \
+    ngx_privacy_module/ngx_http_privacy_pace.c \
+    ngx_privacy_module/ngx_http_privacy_register_schema.c \
+    ngx_privacy_module/ngx_http_privacy_command.c \
+    ngx_privacy_module/ngx_http_privacy_calendar.c -lsqlite3 -ljansson
 
 exec "$BIN" "$@"
