@@ -94,9 +94,11 @@ UNIT_DEPS_path     := search search_fold form unmask
 UNIT_DEPS_log_uri  := path search search_fold form unmask
 UNIT_DEPS_bots     := bots_list
 UNIT_DEPS_rollup   := schema
-UNIT_DEPS_sweep    := sweep_register sweep_audit rollup schema calendar \
-                      register_schema audit crypto
+UNIT_DEPS_sweep    := sweep_register sweep_audit sweep_records sweep_names \
+                      pace command rollup schema calendar register_schema \
+                      audit crypto
 UNIT_DEPS_calendar :=
+UNIT_DEPS_pace     :=
 UNIT_DEPS_pnr      :=
 UNIT_DEPS_register_json := register_fields pnr rfc3339
 UNIT_DEPS_register_db := register_get register_json register_fields \

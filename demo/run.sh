@@ -108,9 +108,10 @@ if [ "$(id -u)" = 0 ] && ! as_worker test -r "$SHOP/index.html" -a -x "$RUN"; th
     SHOP=$RUN/shop
 fi
 
-mkdir -p "$RUN/logs" "$RUN/tmp" "$RUN/data" "$RUN/mail"
-# the mail command the workers run (a copy they can reach)
+mkdir -p "$RUN/logs" "$RUN/tmp" "$RUN/data" "$RUN/mail" "$RUN/erased"
+# the mail and erase commands the workers run (copies they can reach)
 cp "$DEMO/mail.sh" "$RUN/mail.sh" && chmod 755 "$RUN/mail.sh"
+cp "$DEMO/erase.sh" "$RUN/erase.sh" && chmod 755 "$RUN/erase.sh"
 if [ ! -s "$RUN/secret" ]; then
     (umask 077 && head -c 48 /dev/urandom >"$RUN/secret.new" \
         && mv "$RUN/secret.new" "$RUN/secret")
@@ -140,12 +141,41 @@ import_customers() {
         && echo "demo: imported $(grep -c . "$DEMO/customers.ndjson")" \
                 "subjects through the register API ($RUN/logs/import.json)" \
         || echo "demo: the customer import failed; see $RUN/logs/import.json"
+    seed_retention
+}
+
+# what the next sweep (within a minute) shows: chat transcripts and a
+# recording held in other systems, and a customer under a legal hold
+seed_retention() {
+    local api="http://127.0.0.1:$PORT/api/register" ok=1 today body
+    today=$(date -u +%Y-%m-%d)
+    for body in \
+        '{"category":"chat","reference":"chat/2025/0007","reference_date":"2025-06-01","external_id":"kund-1001"}' \
+        '{"category":"chat","reference":"chat/2026/0412","reference_date":"'"$today"'","external_id":"kund-1001"}' \
+        '{"category":"cctv","reference":"kamera-entre/2026-09-30","reference_date":"2026-09-30"}'
+    do
+        api_post "$api/records" "$body" || ok=0
+    done
+    api_post "$api/subjects/kund-0902/hold" \
+        '{"reason":"Tvist om leveransen BB-2020-0077","until":"2027-06-30"}' \
+        || ok=0
+    [ "$ok" = 1 ] \
+        && echo "demo: registered chat and CCTV records and a legal hold;" \
+                "the sweep within a minute erases what is past its period" \
+        || echo "demo: registering records or the hold failed"
+}
+
+api_post() {   # url body
+    curl -s -o /dev/null -w '%{http_code}' \
+        -H "Authorization: Bearer $(cat "$RUN/register-api.token")" \
+        -H 'Content-Type: application/json' --data "$2" "$1" \
+        | grep -q '^20[01]$'
 }
 
 user_line=""
 if [ "$(id -u)" = 0 ]; then
     user_line="user $WORKER_USER $WORKER_GROUP;"
-    chown "$WORKER_USER:$WORKER_GROUP" "$RUN/data" "$RUN/mail"
+    chown "$WORKER_USER:$WORKER_GROUP" "$RUN/data" "$RUN/mail" "$RUN/erased"
 fi
 
 stderr_line=""
@@ -220,6 +250,13 @@ cat <<EOF
     $url/dpo/   (user dpo, password demo)
         the DPO's dashboard: what needs attention, retention with a
         "sweep now" button, each report as HTML, JSON and CSV
+    grep 'retention sweep' $RUN/logs/error.log
+        a minute after the start, a sweep erases the imported customers
+        and the supplier whose periods ran out (kund-0901, kund-1003,
+        lev-00; their orders kept for bookkeeping, minimised), keeps
+        kund-0902 under a legal hold, and asks the chat system to erase
+        an old transcript: the erase command writes the request to
+        $RUN/erased/ (docs/database.md, "Retention sweeps")
     sqlite3 $RUN/data/privacy.db 'select * from consent_receipts'
         the register: consent receipts, analytics, cookies seen
     curl -s -H "Authorization: Bearer \$(cat $RUN/register-api.token)" \\

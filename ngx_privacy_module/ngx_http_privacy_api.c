@@ -323,6 +323,7 @@ ngx_http_privacy_api_done(ngx_event_t *ev)
 /*
  * What the path below the location asks for:
  *   POST subjects, GET subjects/ID, POST subjects/ID/(activity|orders|end),
+ *   POST subjects/ID/hold, POST subjects/ID/hold/release,
  *   POST records, POST import, GET audit/verify
  */
 
@@ -421,6 +422,12 @@ ngx_http_privacy_api_route(ngx_http_request_t *r,
 
         } else if (ngx_http_privacy_api_is("end")) {
             t->rop.op = NGX_HTTP_PRIVACY_ROP_END;
+
+        } else if (ngx_http_privacy_api_is("hold")) {
+            t->rop.op = NGX_HTTP_PRIVACY_ROP_HOLD;
+
+        } else if (ngx_http_privacy_api_is("hold/release")) {
+            t->rop.op = NGX_HTTP_PRIVACY_ROP_RELEASE;
 
         } else {
             goto not_found;
@@ -634,6 +641,12 @@ ngx_http_privacy_api_thread(void *data, ngx_log_t *log)
     if (wr->rdb == NULL) {
         ngx_http_privacy_rop_fail(&t->rop, NGX_HTTP_SERVICE_UNAVAILABLE,
                                   "the register is unavailable");
+
+    } else if (t->rop.op == NGX_HTTP_PRIVACY_ROP_HOLD
+               || t->rop.op == NGX_HTTP_PRIVACY_ROP_RELEASE)
+    {
+        /* its own file, which answers through the operations' helpers */
+        ngx_http_privacy_rop_hold(&t->rop, wr->rdb, body);
 
     } else {
         ngx_http_privacy_rop_run(&t->rop, wr->rdb, body);

@@ -79,6 +79,7 @@ typedef struct {
     ngx_str_t                        db;
     time_t                           sweep_interval;
     ngx_flag_t                       sweep_dry_run;
+    ngx_str_t                        erase_command;  /* records elsewhere */
     /* the last day of the fiscal year: 12-31 */
     ngx_uint_t                       fiscal_month;
     ngx_uint_t                       fiscal_day;

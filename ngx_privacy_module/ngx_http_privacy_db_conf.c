@@ -83,7 +83,10 @@ ngx_http_privacy_db_init_conf(ngx_conf_t *cf,
                                   plcf->cookie_max_age == NGX_CONF_UNSET
                                   ? 180 * 86400 : plcf->cookie_max_age,
                                   pmcf->sweep_dry_run,
-                                  pmcf->fiscal_month, pmcf->fiscal_day);
+                                  pmcf->fiscal_month, pmcf->fiscal_day,
+                                  pmcf->erase_command.len
+                                  ? (char *) pmcf->erase_command.data
+                                  : NULL);
 
     rv = ngx_http_privacy_analytics_init_conf(cf, pmcf);
     if (rv != NGX_CONF_OK) {

@@ -21,7 +21,6 @@
 #define NGX_HTTP_PRIVACY_MAIL_BATCH     20
 #define NGX_HTTP_PRIVACY_MAIL_BACKOFF   5       /* seconds, doubled */
 #define NGX_HTTP_PRIVACY_MAIL_MAX_WAIT  3600
-#define NGX_HTTP_PRIVACY_MAIL_TIMEOUT   30      /* seconds, then killed */
 
 
 /* 1 if the address can go into a header: no spaces, controls, <>, ... */
@@ -34,13 +33,6 @@ int ngx_http_privacy_mail_address_ok(const char *s, size_t len);
 char *ngx_http_privacy_mail_code(int lang, const char *from,
     const char *to, const char *code, int minutes, int64_t now,
     size_t *len);
-
-/*
- * runs cmd with the message on its stdin; 0 if it exited with 0 within
- * NGX_HTTP_PRIVACY_MAIL_TIMEOUT seconds (else it is killed)
- */
-int ngx_http_privacy_mail_run(const char *cmd, const char *msg, size_t len,
-    char *err, size_t err_len);
 
 /*
  * Queues a message to "to" in the outbox, due at once: what a delivery

@@ -120,6 +120,13 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       offsetof(ngx_http_privacy_main_conf_t, sweep_dry_run),
       NULL },
 
+    { ngx_string("privacy_erase_command"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_privacy_main_conf_t, erase_command),
+      NULL },
+
     { ngx_string("privacy_fiscal_year_end"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_http_privacy_fiscal_directive,

@@ -40,7 +40,9 @@ typedef enum {
     NGX_HTTP_PRIVACY_ROP_END,               /* POST subjects/ID/end */
     NGX_HTTP_PRIVACY_ROP_RECORD,            /* POST records */
     NGX_HTTP_PRIVACY_ROP_IMPORT,            /* POST import */
-    NGX_HTTP_PRIVACY_ROP_VERIFY             /* GET audit/verify */
+    NGX_HTTP_PRIVACY_ROP_VERIFY,            /* GET audit/verify */
+    NGX_HTTP_PRIVACY_ROP_HOLD,              /* POST subjects/ID/hold */
+    NGX_HTTP_PRIVACY_ROP_RELEASE            /* POST subjects/ID/hold/release */
 } ngx_http_privacy_rop_e;
 
 
@@ -61,8 +63,15 @@ typedef struct {
 } ngx_http_privacy_rop_t;
 
 
-/* body: body_len bytes, NUL-terminated */
+/*
+ * body: body_len bytes, NUL-terminated; a hold, or its release, is
+ * ngx_http_privacy_rop_hold()'s
+ */
 void ngx_http_privacy_rop_run(ngx_http_privacy_rop_t *t,
+    ngx_http_privacy_rdb_t *rdb, u_char *body);
+
+/* a legal hold, or its release (ngx_http_privacy_register_hold.c) */
+void ngx_http_privacy_rop_hold(ngx_http_privacy_rop_t *t,
     ngx_http_privacy_rdb_t *rdb, u_char *body);
 
 /* an error answer: {"error": message} */

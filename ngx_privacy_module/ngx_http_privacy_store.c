@@ -139,8 +139,9 @@ ngx_http_privacy_store_retention(ngx_http_privacy_store_t *s,
 void
 ngx_http_privacy_store_sweeps(ngx_http_privacy_store_t *s, time_t interval,
     time_t consent_max_age, ngx_uint_t dry_run, ngx_uint_t fiscal_month,
-    ngx_uint_t fiscal_day)
+    ngx_uint_t fiscal_day, const char *erase_command)
 {
+    s->upkeep.erase_command = erase_command;
     s->upkeep.fiscal_month = (unsigned) fiscal_month;
     s->upkeep.fiscal_day = (unsigned) fiscal_day;
     s->upkeep.sweep_interval = interval;

@@ -105,11 +105,13 @@ ngx_int_t ngx_http_privacy_store_retention(ngx_http_privacy_store_t *s,
 /*
  * sweeps every interval seconds; consent receipts expire with the
  * consent cookie (max_age); a dry run counts and deletes nothing; the
- * fiscal year ends on fiscal_month-fiscal_day (bookkeeping)
+ * fiscal year ends on fiscal_month-fiscal_day (bookkeeping); records held
+ * elsewhere are erased through erase_command (NULL: none)
  */
 void ngx_http_privacy_store_sweeps(ngx_http_privacy_store_t *s,
     time_t interval, time_t consent_max_age, ngx_uint_t dry_run,
-    ngx_uint_t fiscal_month, ngx_uint_t fiscal_day);
+    ngx_uint_t fiscal_month, ngx_uint_t fiscal_day,
+    const char *erase_command);
 
 /*
  * a sweep (or a dry run) by this worker within a second, due or not

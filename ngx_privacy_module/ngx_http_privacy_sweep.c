@@ -10,7 +10,7 @@
  * sweep goes on from there.
  *
  *  - analytics: raw page views, from the visit (analytics_events.ts,
- *    through its index);
+ *    read as a range of the row ids, which are keyed by time);
  *  - analytics_aggregate: the daily roll-ups and search roll-ups, from
  *    the day they count;
  *  - consent: receipts, from the end of the consent they record: its
@@ -25,6 +25,7 @@
 
 #include <stdio.h>
 
+#include "ngx_http_privacy_pace.h"
 #include "ngx_http_privacy_rollup.h"
 #include "ngx_http_privacy_sweep.h"
 
@@ -58,9 +59,9 @@ typedef struct {
 static const ngx_http_privacy_sweep_sql_t  ngx_http_privacy_sweep_sql[] = {
 
     { { "DELETE FROM analytics_events WHERE id IN"
-        " (SELECT id FROM analytics_events WHERE ts < ?1"
-        " ORDER BY ts LIMIT ?2)", NULL, NULL },
-      "SELECT count(*) FROM analytics_events WHERE ts < ?1" },
+        " (SELECT id FROM analytics_events WHERE id < (?1 << 24)"
+        " ORDER BY id LIMIT ?2)", NULL, NULL },
+      "SELECT count(*) FROM analytics_events WHERE id < (?1 << 24)" },
 
     { { NGX_HTTP_PRIVACY_AGGREGATE_DELETE("analytics_daily"),
         NGX_HTTP_PRIVACY_AGGREGATE_DELETE("analytics_daily_pages"),
@@ -81,23 +82,7 @@ static const ngx_http_privacy_sweep_sql_t  ngx_http_privacy_sweep_sql[] = {
 };
 
 
-const char  *ngx_http_privacy_sweep_names[] = {
-    "analytics",
-    "analytics_aggregate",
-    "consent",
-    "customer",
-    "supplier",
-    "club",
-    "newsletter",
-    "bookkeeping",
-    "requests",
-    "audit",
-};
-
-
-static int ngx_http_privacy_sweep_batches(sqlite3 *db, sqlite3_stmt *st,
-    int batch, int *batches, int max_batches, sqlite3_int64 *deleted,
-    int *more);
+static int ngx_http_privacy_sweep_batch(sqlite3 *db, void *data, int *n);
 static int ngx_http_privacy_sweep_prepare(sqlite3 *db, const char *sql,
     const ngx_http_privacy_sweep_t *sw, sqlite3_stmt **st);
 static int ngx_http_privacy_sweep_exec(sqlite3 *db, const char *sql,
@@ -105,7 +90,6 @@ static int ngx_http_privacy_sweep_exec(sqlite3 *db, const char *sql,
     sqlite3_int64 *result);
 static int ngx_http_privacy_sweep_failed(sqlite3 *db, int rc, char *err,
     size_t err_len);
-static sqlite3_int64 ngx_http_privacy_sweep_ms(void);
 
 
 time_t
@@ -174,6 +158,8 @@ ngx_http_privacy_sweep_analytics(sqlite3 *db, time_t cutoff, int batch,
     sw.fiscal_month = 12;
     sw.fiscal_day = 31;
     sw.bookkeeping = NULL;
+    sw.erase_command = NULL;
+    sw.started = 0;
     sw.batch = batch;
     sw.max_batches = max_batches;
     sw.dry_run = 0;
@@ -196,9 +182,10 @@ ngx_http_privacy_sweep_category(sqlite3 *db,
     const ngx_http_privacy_sweep_t *sw, ngx_http_privacy_sweep_count_t *count,
     int *more, char *err, size_t err_len)
 {
-    int                                  rc, i, batches;
+    int                                  rc, i;
     sqlite3_int64                        n;
     sqlite3_stmt                        *st;
+    ngx_http_privacy_pace_t              pace;
     const ngx_http_privacy_sweep_sql_t  *sql;
 
     *more = 1;
@@ -215,6 +202,11 @@ ngx_http_privacy_sweep_category(sqlite3 *db,
     if (NGX_HTTP_PRIVACY_SWEEP_REGISTER(sw->category)) {
         return ngx_http_privacy_sweep_register(db, sw, count, more, err,
                                                err_len);
+    }
+
+    if (NGX_HTTP_PRIVACY_SWEEP_RECORDS(sw->category)) {
+        return ngx_http_privacy_sweep_records(db, sw, count, more, err,
+                                              err_len);
     }
 
     if (sw->category == NGX_HTTP_PRIVACY_SWEEP_AUDIT) {
@@ -243,7 +235,7 @@ ngx_http_privacy_sweep_category(sqlite3 *db,
         return SQLITE_OK;
     }
 
-    batches = 0;
+    ngx_http_privacy_pace_init(&pace, sw->batch, sw->max_batches);
 
     for (i = 0; i < NGX_HTTP_PRIVACY_SWEEP_TABLES && sql->remove[i]; i++) {
 
@@ -253,8 +245,9 @@ ngx_http_privacy_sweep_category(sqlite3 *db,
         }
 
         n = 0;
-        rc = ngx_http_privacy_sweep_batches(db, st, sw->batch, &batches,
-                                            sw->max_batches, &n, more);
+        rc = ngx_http_privacy_pace_run(db, &pace,
+                                       ngx_http_privacy_sweep_batch, st,
+                                       &n, more);
 
         /* nothing here is held or kept: examined rows all go */
         count->examined += n;
@@ -284,61 +277,23 @@ failed:
 }
 
 
-/* one statement's batches, *batches counting those of the whole call */
+/* one batch: a statement that deletes up to ?2 rows */
 
 static int
-ngx_http_privacy_sweep_batches(sqlite3 *db, sqlite3_stmt *st, int batch,
-    int *batches, int max_batches, sqlite3_int64 *deleted, int *more)
+ngx_http_privacy_sweep_batch(sqlite3 *db, void *data, int *n)
 {
-    int            rc, n;
-    sqlite3_int64  start, took;
+    int            rc;
+    sqlite3_stmt  *st;
 
-    *more = 1;
-    start = 0;
+    st = data;
 
-    for ( /* void */ ; *batches < max_batches; (*batches)++) {
-
-        if (start) {
-            /* the writers' turn: as long as the batch held them back */
-            took = ngx_http_privacy_sweep_ms() - start;
-            sqlite3_sleep((int) (took < 5 ? 5 : took));
-        }
-
-        start = ngx_http_privacy_sweep_ms();
-
-        rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-
-        if (rc == SQLITE_BUSY) {
-            /* the writers are busy: the rest waits for the next run */
-            *batches = max_batches;
-            return SQLITE_OK;
-        }
-
-        if (rc != SQLITE_OK) {
-            return rc;
-        }
-
-        rc = sqlite3_step(st);
-        n = sqlite3_changes(db);
-
-        if (rc == SQLITE_DONE) {
-            rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-        }
-
-        if (rc != SQLITE_OK) {
-            return rc;
-        }
-
-        sqlite3_reset(st);
-
-        *deleted += n;
-
-        if (n < batch) {
-            (*batches)++;
-            *more = 0;
-            return SQLITE_OK;
-        }
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE) {
+        return rc == SQLITE_ROW ? SQLITE_ERROR : rc;
     }
+
+    *n = sqlite3_changes(db);
+    sqlite3_reset(st);
 
     return SQLITE_OK;
 }
@@ -523,13 +478,3 @@ ngx_http_privacy_sweep_failed(sqlite3 *db, int rc, char *err,
     return rc;
 }
 
-
-static sqlite3_int64
-ngx_http_privacy_sweep_ms(void)
-{
-    struct timespec  ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-
-    return (sqlite3_int64) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}

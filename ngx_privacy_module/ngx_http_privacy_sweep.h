@@ -30,7 +30,13 @@
 #define NGX_HTTP_PRIVACY_SWEEP_REQUESTS     8
 /* the audit log's (ngx_http_privacy_sweep_audit.c) */
 #define NGX_HTTP_PRIVACY_SWEEP_AUDIT        9
-#define NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES  10
+/* records held elsewhere (ngx_http_privacy_sweep_records.c) */
+#define NGX_HTTP_PRIVACY_SWEEP_CHAT         10
+#define NGX_HTTP_PRIVACY_SWEEP_CCTV         11
+#define NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES  12
+
+#define NGX_HTTP_PRIVACY_SWEEP_RECORDS(c)                                     \
+    ((c) == NGX_HTTP_PRIVACY_SWEEP_CHAT || (c) == NGX_HTTP_PRIVACY_SWEEP_CCTV)
 
 #define NGX_HTTP_PRIVACY_SWEEP_REGISTER(c)                                    \
     ((c) >= NGX_HTTP_PRIVACY_SWEEP_CUSTOMER                                   \
@@ -55,13 +61,19 @@ typedef struct {
     unsigned        fiscal_day;
     /* privacy_retention bookkeeping, NULL: seven years */
     const ngx_http_privacy_period_t  *bookkeeping;
+    /* records held elsewhere: privacy_erase_command, or NULL */
+    const char     *erase_command;
+    time_t          started;        /* the sweep's: asked once per sweep */
     int             batch;          /* rows per transaction */
     int             max_batches;    /* transactions per call */
     int             dry_run;        /* count, delete nothing */
 } ngx_http_privacy_sweep_t;
 
 
-/* "analytics", "analytics_aggregate", "consent", "customer", ... */
+/*
+ * "analytics", "analytics_aggregate", "consent", "customer", ...
+ * (ngx_http_privacy_sweep_names.c)
+ */
 extern const char  *ngx_http_privacy_sweep_names[];
 
 
@@ -110,6 +122,17 @@ int ngx_http_privacy_sweep_register(sqlite3 *db,
  * verifiable from the first entry left.
  */
 int ngx_http_privacy_sweep_audit(sqlite3 *db,
+    const ngx_http_privacy_sweep_t *sw, ngx_http_privacy_sweep_count_t *count,
+    int *more, char *err, size_t err_len);
+
+/*
+ * As ngx_http_privacy_sweep_category(), for records held in other
+ * systems: their owner is asked through erase_command to erase those past
+ * their period, and the rows go when it confirms (exit status 0).  A
+ * command that did not confirm is no failure of the sweep: err says why
+ * and SQLITE_OK is returned.
+ */
+int ngx_http_privacy_sweep_records(sqlite3 *db,
     const ngx_http_privacy_sweep_t *sw, ngx_http_privacy_sweep_count_t *count,
     int *more, char *err, size_t err_len);
 

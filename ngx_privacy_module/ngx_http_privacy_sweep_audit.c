@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ngx_http_privacy_pace.h"
 #include "ngx_http_privacy_sweep.h"
 
 
@@ -28,9 +29,16 @@
     " WHERE ts >= ?1), (SELECT max(id) + 1 FROM audit_log))"
 
 
-static int ngx_http_privacy_sweep_audit_batch(sqlite3_stmt *oldest,
-    sqlite3_stmt *anchor, sqlite3_stmt *del, time_t cutoff, int *n);
-static sqlite3_int64 ngx_http_privacy_sweep_audit_ms(void);
+typedef struct {
+    sqlite3_stmt  *oldest;
+    sqlite3_stmt  *anchor;
+    sqlite3_stmt  *del;
+    time_t         cutoff;
+} ngx_http_privacy_sweep_audit_ctx_t;
+
+
+static int ngx_http_privacy_sweep_audit_batch(sqlite3 *db, void *data,
+    int *n);
 
 
 int
@@ -38,9 +46,11 @@ ngx_http_privacy_sweep_audit(sqlite3 *db, const ngx_http_privacy_sweep_t *sw,
     ngx_http_privacy_sweep_count_t *count, int *more, char *err,
     size_t err_len)
 {
-    int            rc, n, batches;
-    sqlite3_int64  start, took;
-    sqlite3_stmt  *st[3];
+    int                                  rc;
+    sqlite3_int64                        n;
+    sqlite3_stmt                        *st[3];
+    ngx_http_privacy_pace_t              pace;
+    ngx_http_privacy_sweep_audit_ctx_t   ctx;
 
     *more = 1;
     st[0] = st[1] = st[2] = NULL;
@@ -87,47 +97,23 @@ ngx_http_privacy_sweep_audit(sqlite3 *db, const ngx_http_privacy_sweep_t *sw,
 
     sqlite3_bind_int(st[0], 1, sw->batch);
 
-    start = 0;
+    ctx.oldest = st[0];
+    ctx.anchor = st[1];
+    ctx.del = st[2];
+    ctx.cutoff = sw->cutoff;
 
-    for (batches = 0; batches < sw->max_batches; batches++) {
+    ngx_http_privacy_pace_init(&pace, sw->batch, sw->max_batches);
 
-        if (start) {
-            /* the writers' turn: as long as the batch held them back */
-            took = ngx_http_privacy_sweep_audit_ms() - start;
-            sqlite3_sleep((int) (took < 5 ? 5 : took));
-        }
+    n = 0;
+    rc = ngx_http_privacy_pace_run(db, &pace,
+                                   ngx_http_privacy_sweep_audit_batch, &ctx,
+                                   &n, more);
 
-        start = ngx_http_privacy_sweep_audit_ms();
+    count->examined += n;
+    count->deleted += n;
 
-        rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-
-        if (rc == SQLITE_BUSY) {
-            /* the writers are busy: the rest waits for the next run */
-            break;
-        }
-
-        if (rc != SQLITE_OK) {
-            goto failed;
-        }
-
-        rc = ngx_http_privacy_sweep_audit_batch(st[0], st[1], st[2],
-                                                sw->cutoff, &n);
-
-        if (rc == SQLITE_OK) {
-            rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-        }
-
-        if (rc != SQLITE_OK) {
-            goto failed;
-        }
-
-        count->examined += n;
-        count->deleted += n;
-
-        if (n < sw->batch) {
-            *more = 0;
-            break;
-        }
+    if (rc != SQLITE_OK) {
+        goto failed;
     }
 
     sqlite3_finalize(st[0]);
@@ -158,19 +144,27 @@ failed:
  */
 
 static int
-ngx_http_privacy_sweep_audit_batch(sqlite3_stmt *oldest, sqlite3_stmt *anchor,
-    sqlite3_stmt *del, time_t cutoff, int *n)
+ngx_http_privacy_sweep_audit_batch(sqlite3 *db, void *data, int *n)
 {
-    int            rc, len;
-    u_char         mac[64];
-    sqlite3_int64  last;
+    int                                  rc, len;
+    u_char                               mac[64];
+    sqlite3_int64                        last;
+    sqlite3_stmt                        *oldest, *anchor, *del;
+    ngx_http_privacy_sweep_audit_ctx_t  *ctx;
+
+    (void) db;
+
+    ctx = data;
+    oldest = ctx->oldest;
+    anchor = ctx->anchor;
+    del = ctx->del;
 
     *n = 0;
     last = 0;
     len = 0;
 
     while ((rc = sqlite3_step(oldest)) == SQLITE_ROW) {
-        if (sqlite3_column_int64(oldest, 1) >= (sqlite3_int64) cutoff) {
+        if (sqlite3_column_int64(oldest, 1) >= (sqlite3_int64) ctx->cutoff) {
             break;
         }
 
@@ -212,13 +206,3 @@ ngx_http_privacy_sweep_audit_batch(sqlite3_stmt *oldest, sqlite3_stmt *anchor,
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-
-static sqlite3_int64
-ngx_http_privacy_sweep_audit_ms(void)
-{
-    struct timespec  ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-
-    return (sqlite3_int64) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}

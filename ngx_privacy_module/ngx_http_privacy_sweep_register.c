@@ -25,6 +25,7 @@
 
 #include <stdio.h>
 
+#include "ngx_http_privacy_pace.h"
 #include "ngx_http_privacy_sweep.h"
 
 
@@ -36,19 +37,55 @@
     "EXISTS (SELECT 1 FROM holds h WHERE h.subject = " subject                \
     " AND h.released IS NULL AND h.until > ?2)"
 
+/*
+ * the subjects under a hold: the counts of held rows look these few up
+ * by index rather than probe the holds for every row past its period
+ * (docs/performance.md)
+ */
+#define NGX_HTTP_PRIVACY_HELD_SUBJECTS                                        \
+    "(SELECT h.subject FROM holds h"                                          \
+    " WHERE h.released IS NULL AND h.until > ?2)"
+
 /* a kind's reference date, NULL while the relationship goes on */
 #define NGX_HTTP_PRIVACY_KIND_END                                             \
     "CASE WHEN coalesce(k.ended, s.relationship_ended) IS NULL THEN NULL"     \
     " ELSE max(coalesce(k.ended, s.relationship_ended),"                      \
     " coalesce(s.last_activity, 0)) END"
 
-#define NGX_HTTP_PRIVACY_KIND_DUE                                             \
-    " FROM subject_kinds k JOIN subjects s ON s.id = k.subject"               \
-    " WHERE k.kind = ?3 AND CASE WHEN k.kind = 'newsletter' THEN k.ended"     \
+#define NGX_HTTP_PRIVACY_KIND_PAST                                            \
+    " AND CASE WHEN k.kind = 'newsletter' THEN k.ended"                       \
     " ELSE " NGX_HTTP_PRIVACY_KIND_END " END < ?1"
+
+/*
+ * The subjects of kind ?3 past their period, as a derived table d: the
+ * reference date is past only if k.ended or s.relationship_ended is, so
+ * the two disjoint halves (an ended kind; a kind going on in a
+ * relationship that ended) each read a range of an index instead of
+ * every subject of the kind (docs/performance.md).  CROSS JOIN keeps the
+ * planner from reading the second half from subject_kinds_kind.
+ */
+#define NGX_HTTP_PRIVACY_KIND_DUE                                             \
+    " FROM (SELECT k.subject AS subject"                                      \
+    " FROM subject_kinds k JOIN subjects s ON s.id = k.subject"               \
+    " WHERE k.kind = ?3 AND k.ended < ?1" NGX_HTTP_PRIVACY_KIND_PAST          \
+    " UNION ALL SELECT k.subject"                                             \
+    " FROM subjects s CROSS JOIN subject_kinds k"                             \
+    " ON k.subject = s.id AND k.kind = ?3"                                    \
+    " WHERE s.relationship_ended < ?1 AND k.ended IS NULL"                    \
+    NGX_HTTP_PRIVACY_KIND_PAST ") d"
 
 #define NGX_HTTP_PRIVACY_ORDER_DUE                                            \
     " FROM orders o WHERE o.placed < ?5"
+
+/*
+ * orders a hold keeps past their period are minimised (art. 5(1)(c)):
+ * kept for the hold only; once, when the rest have gone
+ */
+#define NGX_HTTP_PRIVACY_ORDER_MINIMISE                                       \
+    "UPDATE orders SET minimised = ?2 WHERE minimised IS NULL"                \
+    " AND placed < ?5 AND EXISTS (SELECT 1 FROM holds h"                      \
+    " WHERE h.subject = orders.subject AND h.released IS NULL"                \
+    " AND h.until > ?2)"
 
 #define NGX_HTTP_PRIVACY_REQUEST_DUE                                          \
     " FROM requests r WHERE r.status = 'closed' AND r.closed < ?1"
@@ -68,13 +105,15 @@ typedef struct {
 
 static const ngx_http_privacy_sweep_rsql_t  ngx_http_privacy_sweep_kind = {
     "SELECT count(*)" NGX_HTTP_PRIVACY_KIND_DUE,
-    "SELECT count(*)" NGX_HTTP_PRIVACY_KIND_DUE
-    " AND " NGX_HTTP_PRIVACY_HELD("k.subject"),
+    "SELECT count(*) FROM subject_kinds k JOIN subjects s"
+    " ON s.id = k.subject WHERE k.kind = ?3"
+    " AND k.subject IN " NGX_HTTP_PRIVACY_HELD_SUBJECTS
+    NGX_HTTP_PRIVACY_KIND_PAST,
     {
       /* the batch: its subjects first, kept for the erasure below */
-      "INSERT INTO temp.sweep_batch SELECT k.subject"
+      "INSERT INTO temp.sweep_batch SELECT d.subject"
       NGX_HTTP_PRIVACY_KIND_DUE
-      " AND NOT " NGX_HTTP_PRIVACY_HELD("k.subject") " LIMIT ?4",
+      " WHERE NOT " NGX_HTTP_PRIVACY_HELD("d.subject") " LIMIT ?4",
 
       "DELETE FROM subject_kinds WHERE kind = ?3"
       " AND subject IN (SELECT id FROM temp.sweep_batch)",
@@ -100,7 +139,7 @@ static const ngx_http_privacy_sweep_rsql_t  ngx_http_privacy_sweep_kind = {
 static const ngx_http_privacy_sweep_rsql_t  ngx_http_privacy_sweep_orders = {
     "SELECT count(*)" NGX_HTTP_PRIVACY_ORDER_DUE,
     "SELECT count(*)" NGX_HTTP_PRIVACY_ORDER_DUE
-    " AND " NGX_HTTP_PRIVACY_HELD("o.subject"),
+    " AND o.subject IN " NGX_HTTP_PRIVACY_HELD_SUBJECTS,
     {
       "DELETE FROM orders WHERE id IN (SELECT o.id"
       NGX_HTTP_PRIVACY_ORDER_DUE
@@ -113,7 +152,7 @@ static const ngx_http_privacy_sweep_rsql_t  ngx_http_privacy_sweep_orders = {
 static const ngx_http_privacy_sweep_rsql_t  ngx_http_privacy_sweep_requests = {
     "SELECT count(*)" NGX_HTTP_PRIVACY_REQUEST_DUE,
     "SELECT count(*)" NGX_HTTP_PRIVACY_REQUEST_DUE
-    " AND " NGX_HTTP_PRIVACY_HELD("r.subject"),
+    " AND r.subject IN " NGX_HTTP_PRIVACY_HELD_SUBJECTS,
     {
       "DELETE FROM requests WHERE id IN (SELECT r.id"
       NGX_HTTP_PRIVACY_REQUEST_DUE
@@ -130,15 +169,14 @@ static const char  *ngx_http_privacy_sweep_kinds[] = {
 };
 
 
-static int ngx_http_privacy_sweep_register_batch(sqlite3 *db,
-    sqlite3_stmt **st, int *n);
+static int ngx_http_privacy_sweep_register_batch(sqlite3 *db, void *data,
+    int *n);
 static int ngx_http_privacy_sweep_register_count(sqlite3 *db,
     const char *sql, const ngx_http_privacy_sweep_t *sw, sqlite3_int64 *n);
 static int ngx_http_privacy_sweep_register_prepare(sqlite3 *db,
     const char *sql, const ngx_http_privacy_sweep_t *sw, sqlite3_stmt **st);
 static void ngx_http_privacy_sweep_register_until(sqlite3_context *ctx,
     int argc, sqlite3_value **argv);
-static sqlite3_int64 ngx_http_privacy_sweep_register_ms(void);
 
 
 time_t
@@ -175,9 +213,10 @@ ngx_http_privacy_sweep_register(sqlite3 *db,
     const ngx_http_privacy_sweep_t *sw, ngx_http_privacy_sweep_count_t *count,
     int *more, char *err, size_t err_len)
 {
-    int                                   rc, i, n, batches;
-    sqlite3_int64                         due, held, start, took;
+    int                                   rc, i;
+    sqlite3_int64                         due, held, n;
     sqlite3_stmt                         *st[4];
+    ngx_http_privacy_pace_t               pace;
     const ngx_http_privacy_sweep_rsql_t  *sql;
 
     switch (sw->category) {
@@ -241,46 +280,18 @@ ngx_http_privacy_sweep_register(sqlite3 *db,
         }
     }
 
-    start = 0;
+    ngx_http_privacy_pace_init(&pace, sw->batch, sw->max_batches);
 
-    for (batches = 0; batches < sw->max_batches; batches++) {
+    n = 0;
+    rc = ngx_http_privacy_pace_run(db, &pace,
+                                   ngx_http_privacy_sweep_register_batch, st,
+                                   &n, more);
 
-        if (start) {
-            /* the writers' turn: as long as the batch held them back */
-            took = ngx_http_privacy_sweep_register_ms() - start;
-            sqlite3_sleep((int) (took < 5 ? 5 : took));
-        }
+    count->examined += n;
+    count->deleted += n;
 
-        start = ngx_http_privacy_sweep_register_ms();
-
-        rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-
-        if (rc == SQLITE_BUSY) {
-            /* the writers are busy: the rest waits for the next run */
-            break;
-        }
-
-        if (rc != SQLITE_OK) {
-            goto failed;
-        }
-
-        rc = ngx_http_privacy_sweep_register_batch(db, st, &n);
-
-        if (rc == SQLITE_OK) {
-            rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-        }
-
-        if (rc != SQLITE_OK) {
-            goto failed;
-        }
-
-        count->examined += n;
-        count->deleted += n;
-
-        if (n < sw->batch) {
-            *more = 0;
-            break;
-        }
+    if (rc != SQLITE_OK) {
+        goto failed;
     }
 
     if (*more == 0) {
@@ -292,6 +303,14 @@ ngx_http_privacy_sweep_register(sqlite3 *db,
 
         count->examined += held;
         count->held += held;
+
+        if (held && sw->category == NGX_HTTP_PRIVACY_SWEEP_BOOKKEEPING) {
+            rc = ngx_http_privacy_sweep_register_count(db,
+                     NGX_HTTP_PRIVACY_ORDER_MINIMISE, sw, &held);
+            if (rc != SQLITE_DONE) {
+                goto failed;
+            }
+        }
     }
 
     for (i = 0; i < 4; i++) {
@@ -326,9 +345,12 @@ failed:
 /* one batch's statements inside its transaction; *n: the rows it took */
 
 static int
-ngx_http_privacy_sweep_register_batch(sqlite3 *db, sqlite3_stmt **st, int *n)
+ngx_http_privacy_sweep_register_batch(sqlite3 *db, void *data, int *n)
 {
-    int  rc, i;
+    int             rc, i;
+    sqlite3_stmt  **st;
+
+    st = data;
 
     *n = 0;
 
@@ -421,13 +443,3 @@ ngx_http_privacy_sweep_register_until(sqlite3_context *ctx, int argc,
             sw->fiscal_month, sw->fiscal_day));
 }
 
-
-static sqlite3_int64
-ngx_http_privacy_sweep_register_ms(void)
-{
-    struct timespec  ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-
-    return (sqlite3_int64) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}

@@ -370,7 +370,36 @@ ngx_http_privacy_upkeep_swept(ngx_http_privacy_upkeep_t *u)
                           u->sweep_run_dry ? "to be deleted" : "deleted", text);
             break;
 
-        default: /* the subject register's */
+        case NGX_HTTP_PRIVACY_SWEEP_CHAT:
+        case NGX_HTTP_PRIVACY_SWEEP_CCTV:
+            ngx_log_error(NGX_LOG_NOTICE, u->log, 0,
+                          "privacy_db \"%V\": retention sweep%s: %s: %L "
+                          "past their period (reference date before "
+                          "%4d-%02d-%02d), %L asked of "
+                          "privacy_erase_command, %L erased, %L kept under "
+                          "hold (privacy_retention %s %V)%s",
+                          u->path, dry, ngx_http_privacy_sweep_names[i],
+                          (int64_t) c->examined,
+                          tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
+                          (int64_t) c->asked, (int64_t) c->deleted,
+                          (int64_t) c->held,
+                          ngx_http_privacy_sweep_names[i], text,
+                          u->erase_command || u->sweep_run_dry
+                          ? "" : "; no privacy_erase_command: not asked");
+
+            if (u->erase_error[i][0]) {
+                ngx_log_error(NGX_LOG_WARN, u->log, 0,
+                              "privacy_db \"%V\": retention sweep: %s: %s; "
+                              "%L records stay due, asked again at the "
+                              "next sweep", u->path,
+                              ngx_http_privacy_sweep_names[i],
+                              u->erase_error[i],
+                              (int64_t) (c->asked - c->deleted));
+            }
+
+            break;
+
+        default: /* the subject register's, the audit log's */
             ngx_log_error(NGX_LOG_NOTICE, u->log, 0,
                           "privacy_db \"%V\": retention sweep%s: %s: %L "
                           "past their period (reference date before "
@@ -555,15 +584,24 @@ ngx_http_privacy_upkeep_sweep(ngx_http_privacy_upkeep_t *u)
         sw.bookkeeping =
             u->sweep_text[NGX_HTTP_PRIVACY_SWEEP_BOOKKEEPING].len
             ? &u->sweep_period[NGX_HTTP_PRIVACY_SWEEP_BOOKKEEPING] : NULL;
+        sw.erase_command = u->erase_command;
+        sw.started = u->sweep_start;
         sw.batch = NGX_HTTP_PRIVACY_SWEEP_BATCH;
         sw.max_batches = NGX_HTTP_PRIVACY_SWEEP_RUN;
         sw.dry_run = u->sweep_run_dry;
 
         ngx_memzero(&count, sizeof(count));
+        u->sweep_error[0] = '\0';
 
         rc = ngx_http_privacy_sweep_category(u->db, &sw, &count,
                                              &more, u->sweep_error,
                                              sizeof(u->sweep_error));
+
+        if (rc == SQLITE_OK && u->sweep_error[0]) {
+            /* the owner did not confirm: said in the log, not a failure */
+            ngx_cpystrn((u_char *) u->erase_error[c],
+                        (u_char *) u->sweep_error, sizeof(u->erase_error[c]));
+        }
 
         u->sweep_count[c].examined += count.examined;
         u->sweep_count[c].deleted += count.deleted;
@@ -702,6 +740,7 @@ ngx_http_privacy_upkeep_sweep_start(ngx_http_privacy_upkeep_t *u, time_t now)
     for (c = 0; c < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; c++) {
         set[c] = u->sweep_text[c].len != 0;
         ngx_memzero(&u->sweep_count[c], sizeof(u->sweep_count[c]));
+        u->erase_error[c][0] = '\0';
     }
 
     ngx_http_privacy_sweep_cutoffs(now, u->sweep_period, set,

@@ -52,6 +52,7 @@ typedef struct {
     time_t                           consent_max_age;
     unsigned                         fiscal_month;   /* bookkeeping */
     unsigned                         fiscal_day;
+    const char                      *erase_command;  /* or NULL */
     time_t                           sweep_next;     /* look then */
     ngx_uint_t                       sweep_dry;      /* count, keep all */
     /* the DPO asked for a sweep now (UPKEEP_SWEEP_*), and this run's */
@@ -70,6 +71,8 @@ typedef struct {
     ngx_uint_t                       sweep_busy;     /* tries in a row */
     time_t                           sweep_due;      /* NOT_DUE: when */
     char                             sweep_error[256];
+    /* why privacy_erase_command did not confirm, per category swept */
+    char                             erase_error[NGX_HTTP_PRIVACY_SWEPT][256];
     unsigned                         sweep_lock_open:1;
     unsigned                         sweeping:1;     /* locked, recorded */
     unsigned                         busy:1;

@@ -21,8 +21,13 @@
  * second and how long each transaction held the register.  The module
  * runs at most 10 such transactions a second.
  *
+ * With -s SUBJECTS, the subject register (ngx_http_privacy_register_
+ * schema.c) is filled too: customers with an order each, active (their
+ * relationship not ended), so that a sweep meets a register of that size
+ * and deletes none of it.
+ *
  *   bench_rollup [-n events] [-d days] [-p paths] [-v visitors]
- *                [-r retain -b batch] [-f file]
+ *                [-s subjects] [-r retain -b batch] [-f file]
  */
 
 
@@ -34,6 +39,7 @@
 
 #include <sqlite3.h>
 
+#include "ngx_http_privacy_register_schema.h"
 #include "ngx_http_privacy_rollup.h"
 #include "ngx_http_privacy_schema.h"
 #include "ngx_http_privacy_sweep.h"
@@ -58,10 +64,11 @@ bench_fill(sqlite3 *db, long n, long days, long paths, long visitors,
     sqlite3_stmt  *st;
     unsigned long  x;
 
-    if (sqlite3_prepare_v2(db, "INSERT INTO analytics_events (ts, host,"
+    if (sqlite3_prepare_v2(db, "INSERT INTO analytics_events (id, ts, host,"
                            " path, status, referrer_host, search_term,"
                            " visitor, identified)"
-                           " VALUES (?1, 'shop.example', ?2, 200, NULL, ?3,"
+                           " VALUES (" NGX_HTTP_PRIVACY_EVENT_NEXT_ID ", ?1,"
+                           " 'shop.example', ?2, 200, NULL, ?3,"
                            " ?4, 0)", -1, &st, NULL) != SQLITE_OK
         || sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
     {
@@ -159,6 +166,43 @@ bench_rollup(sqlite3 *db, const char *what, time_t now, long days)
 }
 
 
+/* customers, a kind and an order each, in one SQL statement apiece */
+
+static void
+bench_subjects(sqlite3 *db, long n, time_t today)
+{
+    char  sql[1024], err[256];
+
+    if (ngx_http_privacy_register_schema_migrate(db, err, sizeof(err))
+        != SQLITE_OK)
+    {
+        fprintf(stderr, "bench_rollup: %s\n", err);
+        exit(1);
+    }
+
+    snprintf(sql, sizeof(sql),
+        "BEGIN;"
+        "WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i"
+        " WHERE n < %ld)"
+        " INSERT INTO subjects (id, subject_id, external_id, name, email,"
+        " created, updated, last_activity)"
+        " SELECT n, printf('%%032x', n), 'c-' || n, 'Customer ' || n,"
+        " 'c' || n || '@example.com', %lld, %lld, %lld - n %% 700 * 86400"
+        " FROM i;"
+        "INSERT INTO subject_kinds (subject, kind, since)"
+        " SELECT id, 'customer', created FROM subjects;"
+        "INSERT INTO orders (subject, order_id, placed, total, currency,"
+        " items) SELECT id, 'o-' || id, last_activity, '10.00', 'SEK', '[]'"
+        " FROM subjects;"
+        "COMMIT;", n, (long long) today, (long long) today,
+        (long long) today);
+
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        bench_fail(db, "subjects");
+    }
+}
+
+
 static void
 bench_sweep(sqlite3 *db, time_t now, long retain, int batch)
 {
@@ -206,7 +250,7 @@ int
 main(int argc, char **argv)
 {
     int       c, batch;
-    long      n, days, paths, visitors, per_day, retain;
+    long      n, days, paths, visitors, per_day, retain, subjects;
     char      path[4096], *file;
     double    t;
     time_t    today;
@@ -219,27 +263,30 @@ main(int argc, char **argv)
     visitors = 20000;
     file = NULL;
     retain = 0;
+    subjects = 0;
     batch = 5000;
 
-    while ((c = getopt(argc, argv, "n:d:p:v:r:b:f:")) != -1) {
+    while ((c = getopt(argc, argv, "n:d:p:v:s:r:b:f:")) != -1) {
         switch (c) {
         case 'n': n = atol(optarg); break;
         case 'd': days = atol(optarg); break;
         case 'p': paths = atol(optarg); break;
         case 'v': visitors = atol(optarg); break;
+        case 's': subjects = atol(optarg); break;
         case 'r': retain = atol(optarg); break;
         case 'b': batch = atoi(optarg); break;
         case 'f': file = optarg; break;
         default:
             fprintf(stderr, "usage: bench_rollup [-n events] [-d days]"
-                    " [-p paths] [-v visitors] [-r retain -b batch]"
+                    " [-p paths] [-v visitors] [-s subjects]"
+                    " [-r retain -b batch]"
                     " [-f file]\n");
             return 2;
         }
     }
 
     if (n < 1 || days < 3 || paths < 1 || visitors < 1 || batch < 1
-        || retain < 0 || retain >= days)
+        || retain < 0 || retain >= days || subjects < 0)
     {
         fprintf(stderr, "bench_rollup: -n, -p, -v and -b must be positive,"
                 " -d at least 3, -r less than -d\n");
@@ -273,6 +320,13 @@ main(int argc, char **argv)
     printf("%ld page views over %ld days (%ld a day), %ld paths, %ld"
            " visitors, SQLite %s; filled in %.1f s\n", n, days, per_day,
            paths, visitors, sqlite3_libversion(), t);
+
+    if (subjects) {
+        t = bench_now();
+        bench_subjects(db, subjects, today);
+        printf("%ld subjects (customers, an order each) filled in %.1f s\n",
+               subjects, bench_now() - t);
+    }
 
     /* the first roll-up reads every day; each later one two days' rows */
     bench_rollup(db, "first", today + 3600, days);

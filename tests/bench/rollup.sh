@@ -5,7 +5,8 @@
 # page views spread over DAYS days, and times the first roll-up (every
 # day) and the next day's (the last two days).  Arguments go to
 # bench_rollup: -n events (default 3000000), -d days (30), -p paths (500),
-# -v visitors (20000), -f file (default a temporary file, removed); -r
+# -v visitors (20000), -s subjects (0: customers with an order each, in
+# the subject register), -f file (default a temporary file, removed); -r
 # RETAIN then times the retention sweep of the days older than RETAIN
 # (transactions of -b rows, default 5000).
 #
@@ -25,7 +26,10 @@ mkdir -p tests/bin
 $CC -O2 -Wall -Wextra -Werror -Ingx_privacy_module -o "$BIN" \
     tests/bench/bench_rollup.c ngx_privacy_module/ngx_http_privacy_rollup.c \
     ngx_privacy_module/ngx_http_privacy_schema.c \
-    ngx_privacy_module/ngx_http_privacy_sweep.c \
-    ngx_privacy_module/ngx_http_privacy_calendar.c -lsqlite3
+    ngx_privacy_module/ngx_http_privacy_sweep*.c \
+    ngx_privacy_module/ngx_http_privacy_pace.c \
+    ngx_privacy_module/ngx_http_privacy_register_schema.c \
+    ngx_privacy_module/ngx_http_privacy_command.c \
+    ngx_privacy_module/ngx_http_privacy_calendar.c -lsqlite3 -ljansson
 
 exec "$BIN" "$@"
