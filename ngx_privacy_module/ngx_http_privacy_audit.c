@@ -29,6 +29,14 @@ struct ngx_http_privacy_audit_s {
 };
 
 
+static int ngx_http_privacy_audit_range(sqlite3 *db,
+    ngx_http_privacy_mac_t *mac, int64_t from, const u_char *prev,
+    int64_t limit, int64_t *checked, int64_t *broken, u_char *last);
+static int ngx_http_privacy_audit_checks(sqlite3 *db,
+    ngx_http_privacy_mac_t *mac, ngx_http_privacy_audit_state_t *st,
+    int64_t budget, int64_t now, ngx_http_privacy_audit_check_t *res);
+static int ngx_http_privacy_audit_row_mac(sqlite3 *db, int64_t id,
+    u_char *out);
 static size_t ngx_http_privacy_audit_put(u_char *p, size_t room,
     const char *s);
 static void ngx_http_privacy_audit_be64(u_char *p, int64_t v);
@@ -272,6 +280,306 @@ ngx_http_privacy_audit_verify(sqlite3 *db, ngx_http_privacy_mac_t *mac,
     sqlite3_finalize(st);
 
     return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? SQLITE_OK : rc;
+}
+
+
+int
+ngx_http_privacy_audit_check(sqlite3 *db, ngx_http_privacy_mac_t *mac,
+    ngx_http_privacy_audit_state_t *st, int64_t budget, int64_t now,
+    ngx_http_privacy_audit_check_t *res)
+{
+    int  rc, own;
+
+    memset(res, 0, sizeof(*res));
+
+    /* one snapshot: the writers append meanwhile */
+    own = sqlite3_get_autocommit(db);
+
+    if (own) {
+        rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+        if (rc != SQLITE_OK) {
+            return rc;
+        }
+    }
+
+    rc = ngx_http_privacy_audit_checks(db, mac, st, budget, now, res);
+
+    if (own) {
+        (void) sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    }
+
+    return rc;
+}
+
+
+static int
+ngx_http_privacy_audit_checks(sqlite3 *db, ngx_http_privacy_mac_t *mac,
+    ngx_http_privacy_audit_state_t *st, int64_t budget, int64_t now,
+    ngx_http_privacy_audit_check_t *res)
+{
+    int            rc;
+    u_char         anchor_mac[NGX_HTTP_PRIVACY_MAC_LEN];
+    u_char         prev[NGX_HTTP_PRIVACY_MAC_LEN];
+    u_char         last[NGX_HTTP_PRIVACY_MAC_LEN];
+    int64_t        anchor, newest, n, broken, limit;
+    sqlite3_stmt  *q;
+
+    memset(anchor_mac, 0, sizeof(anchor_mac));
+    anchor = 0;
+
+    rc = sqlite3_prepare_v2(db, "SELECT last_id, mac FROM audit_anchor", -1, &q, NULL);
+    if (rc != SQLITE_OK) {
+        return rc;
+    }
+
+    if (sqlite3_step(q) == SQLITE_ROW
+        && sqlite3_column_bytes(q, 1) == NGX_HTTP_PRIVACY_MAC_LEN)
+    {
+        anchor = sqlite3_column_int64(q, 0);
+        memcpy(anchor_mac, sqlite3_column_blob(q, 1), sizeof(anchor_mac));
+    }
+
+    sqlite3_finalize(q);
+
+    /* the newest row by rowid: one b-tree step */
+    rc = sqlite3_prepare_v2(db, "SELECT max(id) FROM audit_log", -1, &q,
+                            NULL);
+    if (rc != SQLITE_OK) {
+        return rc;
+    }
+
+    newest = (sqlite3_step(q) == SQLITE_ROW) ? sqlite3_column_int64(q, 0)
+                                              : 0;
+    sqlite3_finalize(q);
+
+    if (newest < anchor) {
+        newest = anchor;
+    }
+
+    if (!st->started || st->head_id < anchor) {
+        /* new, or a sweep took every row checked: the whole chain */
+        memset(st, 0, sizeof(*st));
+        st->started = 1;
+        st->head_id = anchor;
+        memcpy(st->head_mac, anchor_mac, sizeof(anchor_mac));
+
+    } else if (st->cursor && st->cursor <= anchor) {
+        /* a sweep removed rows the round had still to check */
+        st->cursor = anchor + 1;
+    }
+
+    st->anchor_id = anchor;
+    res->entries = newest - anchor;
+    res->full_at = st->full_at;
+
+    /* the row the head ends at is still there, unchanged (or truncated) */
+    if (st->head_id > anchor) {
+        rc = ngx_http_privacy_audit_row_mac(db, st->head_id, last);
+
+        if (rc == SQLITE_DONE
+            || (rc == SQLITE_ROW
+                && !ngx_http_privacy_ct_equal(last, st->head_mac,
+                                              sizeof(last))))
+        {
+            res->first_broken = st->head_id;
+            res->through = st->head_id - 1;
+            return SQLITE_OK;
+        }
+
+        if (rc != SQLITE_ROW) {
+            return rc;
+        }
+    }
+
+    /* the rows appended since, chained to the MAC held in memory */
+    if (newest > st->head_id) {
+        rc = ngx_http_privacy_audit_range(db, mac, st->head_id + 1,
+                                          st->head_mac, budget, &n, &broken,
+                                          last);
+        if (rc != SQLITE_OK) {
+            return rc;
+        }
+
+        res->checked += n;
+        budget -= n;
+
+        if (broken) {
+            res->first_broken = broken;
+            res->through = broken - 1;
+            return SQLITE_OK;
+        }
+
+        st->head_id += n;
+        memcpy(st->head_mac, last, sizeof(last));
+    }
+
+    res->through = st->head_id;
+
+    if (!st->caught_up) {
+        if (st->head_id < newest) {
+            /* the first pass goes on at the next call */
+            return SQLITE_OK;
+        }
+
+        /* the first pass, in order from the anchor, is complete */
+        st->caught_up = 1;
+        st->full_at = now;
+        res->full_at = now;
+        return SQLITE_OK;
+    }
+
+    /* the round through the older rows, each against the row before */
+    if (budget <= 0 || st->head_id <= anchor) {
+        return SQLITE_OK;
+    }
+
+    if (st->cursor == 0) {
+        st->cursor = anchor + 1;
+    }
+
+    if (st->cursor - 1 == anchor) {
+        memcpy(prev, anchor_mac, sizeof(prev));
+
+    } else {
+        rc = ngx_http_privacy_audit_row_mac(db, st->cursor - 1, prev);
+
+        if (rc == SQLITE_DONE) {
+            /* removed: the row after the gap is the first broken one */
+            res->first_broken = st->cursor;
+            return SQLITE_OK;
+        }
+
+        if (rc != SQLITE_ROW) {
+            return rc;
+        }
+    }
+
+    limit = st->head_id - st->cursor + 1;
+
+    if (limit > budget) {
+        limit = budget;
+    }
+
+    rc = ngx_http_privacy_audit_range(db, mac, st->cursor, prev, limit, &n,
+                                      &broken, last);
+    if (rc != SQLITE_OK) {
+        return rc;
+    }
+
+    res->checked += n;
+
+    if (broken) {
+        /* the round stays where it is: the next call finds it again */
+        res->first_broken = broken;
+        return SQLITE_OK;
+    }
+
+    st->cursor += n;
+
+    if (st->cursor > st->head_id) {
+        st->cursor = 0;
+        st->full_at = now;
+        res->full_at = now;
+    }
+
+    return SQLITE_OK;
+}
+
+
+/*
+ * Checks up to limit rows from id from on, chained from prev: *checked
+ * rows, *broken the first bad one (a gap names the row after it, a
+ * missing row from the first expected one) or 0, last the MAC of the
+ * last good row.
+ */
+
+static int
+ngx_http_privacy_audit_range(sqlite3 *db, ngx_http_privacy_mac_t *mac,
+    int64_t from, const u_char *prev, int64_t limit, int64_t *checked,
+    int64_t *broken, u_char *last)
+{
+    int            rc;
+    u_char         out[NGX_HTTP_PRIVACY_MAC_LEN];
+    int64_t        id, next;
+    sqlite3_stmt  *st;
+
+    *checked = 0;
+    *broken = 0;
+    memcpy(last, prev, NGX_HTTP_PRIVACY_MAC_LEN);
+
+    rc = sqlite3_prepare_v2(db, "SELECT id, ts, actor, action, subject_id,"
+                                " mac FROM audit_log WHERE id >= ?1"
+                                " ORDER BY id LIMIT ?2", -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        return rc;
+    }
+
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, limit);
+
+    next = from;
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        id = sqlite3_column_int64(st, 0);
+
+        if (id != next
+            || ngx_http_privacy_audit_mac(mac, last, id,
+                   sqlite3_column_int64(st, 1),
+                   (const char *) sqlite3_column_text(st, 2),
+                   (const char *) sqlite3_column_text(st, 3),
+                   (const char *) sqlite3_column_text(st, 4), out)
+               != 0
+            || sqlite3_column_bytes(st, 5) != NGX_HTTP_PRIVACY_MAC_LEN
+            || !ngx_http_privacy_ct_equal(out, sqlite3_column_blob(st, 5),
+                                          NGX_HTTP_PRIVACY_MAC_LEN))
+        {
+            *broken = id;
+            break;
+        }
+
+        memcpy(last, out, NGX_HTTP_PRIVACY_MAC_LEN);
+        (*checked)++;
+        next = id + 1;
+    }
+
+    sqlite3_finalize(st);
+
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? SQLITE_OK : rc;
+}
+
+
+/* SQLITE_ROW and out, SQLITE_DONE if the row is gone, or an error */
+
+static int
+ngx_http_privacy_audit_row_mac(sqlite3 *db, int64_t id, u_char *out)
+{
+    int            rc;
+    sqlite3_stmt  *st;
+
+    rc = sqlite3_prepare_v2(db, "SELECT mac FROM audit_log WHERE id = ?1",
+                            -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        return rc;
+    }
+
+    sqlite3_bind_int64(st, 1, id);
+
+    rc = sqlite3_step(st);
+
+    if (rc == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) == NGX_HTTP_PRIVACY_MAC_LEN) {
+            memcpy(out, sqlite3_column_blob(st, 0), NGX_HTTP_PRIVACY_MAC_LEN);
+
+        } else {
+            /* no MAC of the right size: nothing can match it */
+            memset(out, 0, NGX_HTTP_PRIVACY_MAC_LEN);
+            out[0] = 1;
+        }
+    }
+
+    sqlite3_finalize(st);
+
+    return rc;
 }
 
 

@@ -489,6 +489,21 @@ ngx_http_privacy_rdb_audit_verify(ngx_http_privacy_rdb_t *rdb,
 }
 
 
+int
+ngx_http_privacy_rdb_audit_check(ngx_http_privacy_rdb_t *rdb, int64_t budget,
+    int64_t now, ngx_http_privacy_audit_check_t *res)
+{
+    if (ngx_http_privacy_audit_check(rdb->db, rdb->audit, &rdb->audit_state,
+                                     budget, now, res)
+        != SQLITE_OK)
+    {
+        return NGX_HTTP_PRIVACY_RDB_ERROR;
+    }
+
+    return NGX_HTTP_PRIVACY_RDB_OK;
+}
+
+
 static int
 ngx_http_privacy_rdb_random(ngx_http_privacy_rdb_t *rdb, u_char *buf,
     size_t len)

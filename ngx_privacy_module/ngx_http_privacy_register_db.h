@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 #include <jansson.h>
 
+#include "ngx_http_privacy_audit.h"
 #include "ngx_http_privacy_crypto.h"
 #include "ngx_http_privacy_register_json.h"
 
@@ -89,6 +90,12 @@ int ngx_http_privacy_rdb_audit(ngx_http_privacy_rdb_t *rdb,
     int64_t now);
 int ngx_http_privacy_rdb_audit_verify(ngx_http_privacy_rdb_t *rdb,
     int64_t *entries, int64_t *first_broken);
+/*
+ * the chain checked at most budget rows at a time, as far as this
+ * connection got (ngx_http_privacy_audit_check()): RDB_OK or RDB_ERROR
+ */
+int ngx_http_privacy_rdb_audit_check(ngx_http_privacy_rdb_t *rdb,
+    int64_t budget, int64_t now, ngx_http_privacy_audit_check_t *res);
 
 sqlite3 *ngx_http_privacy_rdb_handle(ngx_http_privacy_rdb_t *rdb);
 

@@ -53,6 +53,9 @@ struct ngx_http_privacy_rdb_s {
      */
     u_char                             rnd[4096];
     size_t                             rnd_left;
+
+    /* how far the DPO's audit report has checked the chain */
+    ngx_http_privacy_audit_state_t     audit_state;
 };
 
 

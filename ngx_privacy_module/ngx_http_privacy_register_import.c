@@ -199,7 +199,8 @@ ngx_http_privacy_rim_run(ngx_http_privacy_rop_t *t,
             rc = NGX_HTTP_PRIVACY_RDB_OK;
 
             if (in_batch >= NGX_HTTP_PRIVACY_ROP_BATCH
-                || (in_batch % 64 == 0
+                || (in_batch >= NGX_HTTP_PRIVACY_ROP_BATCH_MIN
+                    && in_batch % 64 == 0
                     && ngx_http_privacy_rim_ms() - started
                        >= NGX_HTTP_PRIVACY_ROP_BATCH_MS))
             {
@@ -447,7 +448,7 @@ ngx_http_privacy_rim_result(ngx_http_privacy_rim_buf_t *b, size_t line,
     int status, const char *msg, ngx_http_privacy_rj_str_t *id)
 {
     char        buf[64];
-    char       *e;
+    char       *e, *p;
     json_t     *o;
 
     if (b->len > 12) {
@@ -455,11 +456,23 @@ ngx_http_privacy_rim_result(ngx_http_privacy_rim_buf_t *b, size_t line,
     }
 
     if (id) {
+        /* once per line: digits by hand, no snprintf() */
+        p = buf + sizeof(buf);
+
+        do {
+            *--p = (char) ('0' + line % 10);
+            line /= 10;
+        } while (line);
+
+        ngx_http_privacy_rim_append(b, "{\"line\":", 8);
+        ngx_http_privacy_rim_append(b, p, buf + sizeof(buf) - p);
+        ngx_http_privacy_rim_append(b, status == 201
+                                       ? ",\"status\":201,\"external_id\":\""
+                                       : ",\"status\":200,\"external_id\":\"",
+                                    sizeof(",\"status\":200,\"external_id\":\"")
+                                    - 1);
+
         /* external_id's characters need no escaping in JSON */
-        snprintf(buf, sizeof(buf),
-                 "{\"line\":%zu,\"status\":%d,\"external_id\":\"", line,
-                 status);
-        ngx_http_privacy_rim_append(b, buf, strlen(buf));
         ngx_http_privacy_rim_append(b, id->data, id->len);
         ngx_http_privacy_rim_append(b, "\"}", 2);
         return;

@@ -21,13 +21,15 @@
 
 
 /*
- * An import commits every this many lines or after this long, whichever
- * comes first: a commit rewrites the index pages the batch touched, so
- * larger batches cost less per line, and the time bound keeps the write
- * lock short for the other writers on a slow or busy machine.
+ * An import commits a batch at BATCH lines, or once it holds MIN lines
+ * and BATCH_MS have passed: a commit rewrites every index page the batch
+ * touched, so larger batches cost less per line; the time bound keeps the
+ * write lock short for the other writers, and the minimum keeps a busy
+ * machine's batches from shrinking to a few hundred lines.
  */
-#define NGX_HTTP_PRIVACY_ROP_BATCH     10000
-#define NGX_HTTP_PRIVACY_ROP_BATCH_MS  250
+#define NGX_HTTP_PRIVACY_ROP_BATCH      20000
+#define NGX_HTTP_PRIVACY_ROP_BATCH_MIN  2000
+#define NGX_HTTP_PRIVACY_ROP_BATCH_MS   500
 
 
 typedef enum {

@@ -415,7 +415,7 @@ ngx_http_privacy_rights_analytics_op(rights_op_t *op, sqlite3 *db)
     rc = sqlite3_prepare_v2(db, "SELECT ts, host, path, status,"
                                 " referrer_host, search_term FROM"
                                 " analytics_events WHERE visitor = ? AND"
-                                " identified = 1 ORDER BY ts LIMIT 100000",
+                                " identified = 1 ORDER BY id LIMIT 100000",
                             -1, &st, NULL);
     if (rc != SQLITE_OK) {
         ngx_http_privacy_rights_fail(op, db, "analytics");

@@ -3,15 +3,16 @@
  *
  * Daily roll-ups of the page views: analytics_daily, analytics_daily_pages,
  * analytics_daily_searches and analytics_daily_referrers, which reports
- * read and which outlive the raw rows.  Runs in a pool thread on a connection of its own (no nginx
- * calls here).
+ * read and which outlive the raw rows.  Runs in a pool thread on a
+ * connection of its own (no nginx calls here).
  *
  * The cost of a roll-up is the rows of the days it computes, not the size
- * of the table: days are found and read through the index on
- * analytics_events (ts).  A day is aggregated into temporary tables while
- * the register is only read, and the few aggregate rows are then copied in
- * a short write transaction, so that the workers' writers, which would
- * drop page views if they waited long, never wait for the scan.
+ * of the table: days are found and read as ranges of row ids, which are
+ * keyed by time (docs/database.md).  A day is aggregated into temporary
+ * tables while the register is only read, and the few aggregate rows are
+ * then copied in a short write transaction, so that the workers' writers,
+ * which would drop page views if they waited long, never wait for the
+ * scan.
  */
 
 
@@ -20,29 +21,37 @@
 #include "ngx_http_privacy_rollup.h"
 
 
-/* the aggregates of one day, ?1 being its first second (UTC) */
+/*
+ * The page views of one day, ?1 being its first second (UTC): a range of
+ * row ids (ngx_http_privacy_schema.h: NGX_HTTP_PRIVACY_EVENT_SHIFT)
+ */
+#define NGX_HTTP_PRIVACY_ROLLUP_DAY                                           \
+    " WHERE id >= (?1 << 24) AND id < ((?1 + 86400) << 24)"
+
+
+/* the aggregates of one day */
 static const char  *ngx_http_privacy_rollup_aggregates[] = {
 
     "INSERT INTO temp.rollup_daily"
     " SELECT date(?1, 'unixepoch'), host, count(*),"
     "  count(DISTINCT visitor), count(search_term) FROM analytics_events"
-    " WHERE ts >= ?1 AND ts < ?1 + 86400 GROUP BY host",
+    NGX_HTTP_PRIVACY_ROLLUP_DAY " GROUP BY host",
 
     "INSERT INTO temp.rollup_pages"
     " SELECT date(?1, 'unixepoch'), host, path, count(*),"
     "  count(DISTINCT visitor) FROM analytics_events"
-    " WHERE ts >= ?1 AND ts < ?1 + 86400 GROUP BY host, path",
+    NGX_HTTP_PRIVACY_ROLLUP_DAY " GROUP BY host, path",
 
     "INSERT INTO temp.rollup_searches"
     " SELECT date(?1, 'unixepoch'), host, search_term, count(*),"
     "  count(DISTINCT visitor) FROM analytics_events"
-    " WHERE ts >= ?1 AND ts < ?1 + 86400 AND search_term IS NOT NULL"
+    NGX_HTTP_PRIVACY_ROLLUP_DAY " AND search_term IS NOT NULL"
     " GROUP BY host, search_term",
 
     "INSERT INTO temp.rollup_referrers"
     " SELECT date(?1, 'unixepoch'), host, referrer_host, count(*),"
     "  count(DISTINCT visitor) FROM analytics_events"
-    " WHERE ts >= ?1 AND ts < ?1 + 86400 AND referrer_host IS NOT NULL"
+    NGX_HTTP_PRIVACY_ROLLUP_DAY " AND referrer_host IS NOT NULL"
     " GROUP BY host, referrer_host",
 };
 
@@ -109,8 +118,8 @@ ngx_http_privacy_rollup(sqlite3 *db, time_t now, char *err, size_t err_len)
     if (rc == SQLITE_OK) {
         /* the first page view at or after a day's start: days in order */
         rc = sqlite3_prepare_v2(db, "SELECT ts FROM analytics_events"
-                                " WHERE ts >= ?1 AND ts < ?2"
-                                " ORDER BY ts LIMIT 1", -1, &next, NULL);
+                                " WHERE id >= (?1 << 24) AND id < (?2 << 24)"
+                                " ORDER BY id LIMIT 1", -1, &next, NULL);
     }
 
     for (from = 0; rc == SQLITE_OK; from = day + NGX_HTTP_PRIVACY_DAY) {

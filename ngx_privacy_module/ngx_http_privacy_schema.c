@@ -125,6 +125,32 @@ static const char  *ngx_http_privacy_migrations[] = {
     "  first_seen INTEGER NOT NULL,"    /* unix time */
     "  last_seen INTEGER NOT NULL,"     /* once per worker and start */
     "  PRIMARY KEY (name, path, domain)) WITHOUT ROWID;",
+
+    /*
+     * page views keyed by time (docs/database.md): the row id is the
+     * second of the view (ts) shifted left by NGX_HTTP_PRIVACY_EVENT_SHIFT
+     * bits plus its rank within that second, so that rows are appended
+     * in time order and a range of time is a range of row ids; the index
+     * on ts, a second b-tree insert per view, is gone (docs/performance.md).
+     * The rows are copied once, at the upgrade, while the writers wait
+     */
+    "CREATE TABLE analytics_events_by_time ("
+    "  id INTEGER PRIMARY KEY,"         /* ts << 24 | rank in the second */
+    "  ts INTEGER NOT NULL,"
+    "  host TEXT NOT NULL,"
+    "  path TEXT NOT NULL,"
+    "  status INTEGER NOT NULL,"
+    "  referrer_host TEXT,"
+    "  search_term TEXT,"
+    "  visitor TEXT NOT NULL,"
+    "  identified INTEGER NOT NULL"
+    ");"
+    "INSERT INTO analytics_events_by_time"
+    "  SELECT (ts << 24) + row_number() OVER (PARTITION BY ts ORDER BY id)"
+    "  - 1, ts, host, path, status, referrer_host, search_term, visitor,"
+    "  identified FROM analytics_events ORDER BY ts, id;"
+    "DROP TABLE analytics_events;"
+    "ALTER TABLE analytics_events_by_time RENAME TO analytics_events;",
 };
 
 

@@ -90,6 +90,7 @@ struct ngx_http_privacy_store_s {
     sqlite3_stmt                    *insert_events;    /* STORE_ROWS rows */
     sqlite3_stmt                    *upsert_cookie;
     sqlite3_stmt                    *upsert_scope;
+    sqlite3_stmt                    *last_event;       /* in a second */
 
     /* checkpoints, roll-ups, sweeps: ngx_http_privacy_upkeep.c */
     ngx_http_privacy_upkeep_t        upkeep;

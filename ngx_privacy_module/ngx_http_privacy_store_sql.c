@@ -22,9 +22,9 @@
  * INSERT.  STORE_ROWS is the number of rows in EVENT_ROWS.
  */
 #define NGX_HTTP_PRIVACY_STORE_ROWS     32
-#define NGX_HTTP_PRIVACY_EVENT_PARAMS   8
+#define NGX_HTTP_PRIVACY_EVENT_PARAMS   9
 
-#define NGX_HTTP_PRIVACY_ROW    "(?,?,?,?,?,?,?,?)"
+#define NGX_HTTP_PRIVACY_ROW    "(?,?,?,?,?,?,?,?,?)"
 #define NGX_HTTP_PRIVACY_ROW4                                                 \
     NGX_HTTP_PRIVACY_ROW "," NGX_HTTP_PRIVACY_ROW ","                         \
     NGX_HTTP_PRIVACY_ROW "," NGX_HTTP_PRIVACY_ROW
@@ -55,9 +55,9 @@ static ngx_http_privacy_store_stmt_t  ngx_http_privacy_store_stmts[] = {
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
       offsetof(ngx_http_privacy_store_t, insert_receipt) },
 
-    { "INSERT INTO analytics_events (ts, host, path, status,"
+    { "INSERT INTO analytics_events (id, ts, host, path, status,"
       " referrer_host, search_term, visitor, identified)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
       offsetof(ngx_http_privacy_store_t, insert_event) },
 
     /*
@@ -65,7 +65,7 @@ static ngx_http_privacy_store_stmt_t  ngx_http_privacy_store_stmts[] = {
      * back as a whole, so the statement need not undo its own earlier
      * rows (for which SQLite would keep a statement journal)
      */
-    { "INSERT OR FAIL INTO analytics_events (ts, host, path, status,"
+    { "INSERT OR FAIL INTO analytics_events (id, ts, host, path, status,"
       " referrer_host, search_term, visitor, identified)"
       " VALUES " NGX_HTTP_PRIVACY_EVENT_ROWS,
       offsetof(ngx_http_privacy_store_t, insert_events) },
@@ -88,6 +88,11 @@ static ngx_http_privacy_store_stmt_t  ngx_http_privacy_store_stmts[] = {
       " ON CONFLICT (name, path, domain) DO UPDATE"
       " SET last_seen = max(last_seen, excluded.last_seen)",
       offsetof(ngx_http_privacy_store_t, upsert_scope) },
+
+    /* the last page view of a second, for the rank of the next one */
+    { "SELECT id FROM analytics_events WHERE id >= ?1 AND id < ?2"
+      " ORDER BY id DESC LIMIT 1",
+      offsetof(ngx_http_privacy_store_t, last_event) },
 };
 
 
@@ -110,7 +115,10 @@ static ngx_http_privacy_store_stmt_t  ngx_http_privacy_store_stmts[] = {
 
 
 static void ngx_http_privacy_store_bind_event(sqlite3_stmt *st, int base,
-    ngx_http_privacy_event_record_t *ev);
+    ngx_http_privacy_event_record_t *ev, sqlite3_int64 id);
+static int ngx_http_privacy_store_event_id(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_event_record_t *ev, sqlite3_int64 *sec,
+    sqlite3_int64 *id, sqlite3_int64 *bind);
 static void ngx_http_privacy_store_create_file(ngx_http_privacy_store_t *s);
 static int ngx_http_privacy_store_configure(sqlite3 *db, char *err,
     size_t err_len);
@@ -250,6 +258,7 @@ ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
     u_char                           cats[64];
     size_t                           len;
     ngx_uint_t                       i, k, end;
+    sqlite3_int64                    sec, id, bind;
     sqlite3_stmt                    *st;
     ngx_http_privacy_receipt_t      *r;
     ngx_http_privacy_cookie_seen_t  *c;
@@ -264,6 +273,11 @@ ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
 
     /* records[i] to records[end - 1] are events */
     end = 0;
+
+    /* the second whose next row id is id: none yet in this transaction */
+    sec = -1;
+    id = 0;
+    bind = 0;
 
     for (i = 0; i < b->n; i++) {
 
@@ -300,17 +314,30 @@ ngx_http_privacy_store_write(ngx_http_privacy_store_t *s,
 
             if (end - i < NGX_HTTP_PRIVACY_STORE_ROWS) {
                 st = s->insert_event;
+                rc = ngx_http_privacy_store_event_id(s,
+                         &b->records[i].u.event, &sec, &id, &bind);
+                if (rc != SQLITE_OK) {
+                    goto failed;
+                }
+
                 ngx_http_privacy_store_bind_event(st, 0,
-                                                  &b->records[i].u.event);
+                                                  &b->records[i].u.event,
+                                                  bind);
                 break;
             }
 
             st = s->insert_events;
 
             for (k = 0; k < NGX_HTTP_PRIVACY_STORE_ROWS; k++) {
+                rc = ngx_http_privacy_store_event_id(s,
+                         &b->records[i + k].u.event, &sec, &id, &bind);
+                if (rc != SQLITE_OK) {
+                    goto failed;
+                }
+
                 ngx_http_privacy_store_bind_event(st,
                     k * NGX_HTTP_PRIVACY_EVENT_PARAMS,
-                    &b->records[i + k].u.event);
+                    &b->records[i + k].u.event, bind);
             }
 
             i += NGX_HTTP_PRIVACY_STORE_ROWS - 1;
@@ -382,46 +409,126 @@ failed:
 
 
 /*
- * Binds parameters base + 1 to base + 8.  Every parameter is bound, NULL
- * included: no clear_bindings() needed.
+ * The row id of a page view (docs/database.md): its second shifted left,
+ * plus its rank within the second.  The transaction holds the register's
+ * write lock, so no other writer adds rows meanwhile, and the last row is
+ * looked up once per second that the batch's views fall into (a batch's
+ * views come in time order).  When the table's last row is of an earlier
+ * second, the first view gets the second's first id; when it is of the
+ * same second, or after the first view, SQLite's own next id (the last
+ * plus one) is the right one: 0 is returned and NULL bound, which
+ * appends without the seek an explicit id costs (~1,300 instructions a
+ * row, docs/performance.md).  Only views written after views of a later
+ * second (another worker's, or a batch retried late) are given their ids
+ * one by one: *sec is the second, *id the next id in it, or 0 while
+ * SQLite's is right.  A second holds 2^24 ranks, more than SQLite writes
+ * in one.
+ */
+
+static int
+ngx_http_privacy_store_event_id(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_event_record_t *ev, sqlite3_int64 *sec,
+    sqlite3_int64 *id, sqlite3_int64 *bind)
+{
+    int             rc;
+    sqlite3_int64   t, last, from, to;
+    sqlite3_stmt   *st;
+
+    t = (ev->time > 0) ? (sqlite3_int64) ev->time : 0;
+
+    if (t == *sec) {
+        *bind = *id ? (*id)++ : 0;
+        return SQLITE_OK;
+    }
+
+    st = s->last_event;
+    from = NGX_HTTP_PRIVACY_EVENT_ID(t);
+    to = NGX_HTTP_PRIVACY_EVENT_ID(t + 1);
+    *sec = -1;
+
+    /* the table's last row */
+    sqlite3_bind_int64(st, 1, 0);
+    sqlite3_bind_int64(st, 2, INT64_MAX);
+
+    rc = sqlite3_step(st);
+    last = (rc == SQLITE_ROW) ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        return rc;
+    }
+
+    *id = 0;
+
+    if (last >= to) {
+        /* the last row of the view's second */
+        sqlite3_bind_int64(st, 1, from);
+        sqlite3_bind_int64(st, 2, to);
+
+        rc = sqlite3_step(st);
+        *id = (rc == SQLITE_ROW) ? sqlite3_column_int64(st, 0) + 1 : from;
+        sqlite3_reset(st);
+
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            return rc;
+        }
+    }
+
+    *sec = t;
+    *bind = *id ? (*id)++ : (last < from) ? from : 0;
+
+    return SQLITE_OK;
+}
+
+
+/*
+ * Binds parameters base + 1 to base + 9, the row id NULL when it is 0.
+ * Every parameter is bound, NULL included: no clear_bindings() needed.
  */
 
 static void
 ngx_http_privacy_store_bind_event(sqlite3_stmt *st, int base,
-    ngx_http_privacy_event_record_t *ev)
+    ngx_http_privacy_event_record_t *ev, sqlite3_int64 id)
 {
     u_char  *p;
 
     p = ev->strings;
 
-    sqlite3_bind_int64(st, base + 1, ev->time);
-    sqlite3_bind_text(st, base + 2, (char *) p, ev->host_len, SQLITE_STATIC);
-    p += ev->host_len;
-    sqlite3_bind_text(st, base + 3, (char *) p, ev->path_len, SQLITE_STATIC);
-    p += ev->path_len;
-    sqlite3_bind_int(st, base + 4, ev->status);
-
-    if (ev->referrer_len) {
-        sqlite3_bind_text(st, base + 5, (char *) p, ev->referrer_len,
-                          SQLITE_STATIC);
-        p += ev->referrer_len;
+    if (id) {
+        sqlite3_bind_int64(st, base + 1, id);
 
     } else {
-        sqlite3_bind_null(st, base + 5);
+        sqlite3_bind_null(st, base + 1);    /* SQLite's next row id */
     }
 
-    if (ev->has_term) {
-        sqlite3_bind_text(st, base + 6, (char *) p, ev->term_len,
+    sqlite3_bind_int64(st, base + 2, ev->time);
+    sqlite3_bind_text(st, base + 3, (char *) p, ev->host_len, SQLITE_STATIC);
+    p += ev->host_len;
+    sqlite3_bind_text(st, base + 4, (char *) p, ev->path_len, SQLITE_STATIC);
+    p += ev->path_len;
+    sqlite3_bind_int(st, base + 5, ev->status);
+
+    if (ev->referrer_len) {
+        sqlite3_bind_text(st, base + 6, (char *) p, ev->referrer_len,
                           SQLITE_STATIC);
-        p += ev->term_len;
+        p += ev->referrer_len;
 
     } else {
         sqlite3_bind_null(st, base + 6);
     }
 
-    sqlite3_bind_text(st, base + 7, (char *) p, NGX_HTTP_PRIVACY_VISITOR_LEN,
+    if (ev->has_term) {
+        sqlite3_bind_text(st, base + 7, (char *) p, ev->term_len,
+                          SQLITE_STATIC);
+        p += ev->term_len;
+
+    } else {
+        sqlite3_bind_null(st, base + 7);
+    }
+
+    sqlite3_bind_text(st, base + 8, (char *) p, NGX_HTTP_PRIVACY_VISITOR_LEN,
                       SQLITE_STATIC);
-    sqlite3_bind_int(st, base + 8, ev->identified);
+    sqlite3_bind_int(st, base + 9, ev->identified);
 }
 
 

@@ -10,7 +10,7 @@
  * sweep goes on from there.
  *
  *  - analytics: raw page views, from the visit (analytics_events.ts,
- *    through its index);
+ *    read as a range of the row ids, which are keyed by time);
  *  - analytics_aggregate: the daily roll-ups and search roll-ups, from
  *    the day they count;
  *  - consent: receipts, from the end of the consent they record: its
@@ -59,9 +59,9 @@ typedef struct {
 static const ngx_http_privacy_sweep_sql_t  ngx_http_privacy_sweep_sql[] = {
 
     { { "DELETE FROM analytics_events WHERE id IN"
-        " (SELECT id FROM analytics_events WHERE ts < ?1"
-        " ORDER BY ts LIMIT ?2)", NULL, NULL },
-      "SELECT count(*) FROM analytics_events WHERE ts < ?1" },
+        " (SELECT id FROM analytics_events WHERE id < (?1 << 24)"
+        " ORDER BY id LIMIT ?2)", NULL, NULL },
+      "SELECT count(*) FROM analytics_events WHERE id < (?1 << 24)" },
 
     { { NGX_HTTP_PRIVACY_AGGREGATE_DELETE("analytics_daily"),
         NGX_HTTP_PRIVACY_AGGREGATE_DELETE("analytics_daily_pages"),

@@ -49,15 +49,33 @@ sub migrations {
     return $n;
 }
 
-# the tables and indexes those migrations leave behind
+# the tables and indexes those migrations leave behind, statement after
+# statement: a table dropped takes its indexes, a table renamed keeps them
 sub schema_objects {
     my $file = "$FindBin::Bin/../ngx_privacy_module/ngx_http_privacy_schema.c";
     open my $fh, '<', $file or die "$file: $!";
     my $src = do { local $/; <$fh> };
     $src =~ s{/\*.*?\*/}{}gs;
-    my %made = map { $_ => 1 } $src =~
-        /CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)/g;
-    delete @made{ $src =~ /DROP\s+(?:TABLE|INDEX)\s+(?:IF\s+EXISTS\s+)?(\w+)/g };
+    $src =~ s/"\s*"//g;
+    my %made;    # name => the table it belongs to (a table: itself)
+    while ($src =~ /\b(?:CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)\s+
+                    (?:IF\s+NOT\s+EXISTS\s+)?(\w+)(?:\s+ON\s+(\w+))?
+                   |DROP\s+(?:TABLE|INDEX)\s+(?:IF\s+EXISTS\s+)?(\w+)
+                   |ALTER\s+TABLE\s+(\w+)\s+RENAME\s+TO\s+(\w+))/gx)
+    {
+        if (defined $1) {
+            $made{$1} = $2 // $1;
+        } elsif (defined $3) {
+            my $gone = $3;
+            delete @made{ grep { $_ eq $gone || $made{$_} eq $gone }
+                keys %made };
+        } else {
+            my ($from, $to) = ($4, $5);
+            $made{$_} = $to for grep { $made{$_} eq $from } keys %made;
+            delete $made{$from};
+            $made{$to} = $to;
+        }
+    }
     return join ',', sort keys %made;
 }
 

@@ -513,9 +513,10 @@ ok(index($bytes, 'anna.s@') < 0 && index($bytes, '19811218') < 0,
 # back-dated raw rows while nginx is stopped; the writer rolls up at start
 my $d3 = day_ago(3);
 my $d1 = day_ago(1);
-my $ins = 'INSERT INTO analytics_events (ts, host, path, status,'
+my $ins = 'INSERT INTO analytics_events (id, ts, host, path, status,'
     . ' referrer_host, search_term, visitor, identified)'
-    . ' VALUES (?, ?, ?, 200, NULL, ?, ?, 0)';
+    . ' VALUES (' . $PrivacyTest::EVENT_ID
+    . ', ?1, ?, ?, 200, NULL, ?, ?, 0)';
 my $ts3 = time - 3 * 86400;
 my @old = (
     [$HOST, '/a', undef, 'v1'], [$HOST, '/a', undef, 'v1'],

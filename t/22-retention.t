@@ -65,9 +65,10 @@ sub insert_views {   # [ts, path, term, visitor], ...
     my ($t, @rows) = @_;
     my $dbh = DBI->connect('dbi:SQLite:dbname=' . $t->db, '', '',
         { RaiseError => 1, AutoCommit => 0, sqlite_busy_timeout => 5000 });
-    my $st = $dbh->prepare('INSERT INTO analytics_events (ts, host, path,'
+    my $st = $dbh->prepare('INSERT INTO analytics_events (id, ts, host, path,'
         . ' status, referrer_host, search_term, visitor, identified)'
-        . ' VALUES (?, ?, ?, 200, NULL, ?, ?, 0)');
+        . ' VALUES (' . $PrivacyTest::EVENT_ID
+        . ', ?1, ?, ?, 200, NULL, ?, ?, 0)');
     $st->execute($_->[0], $HOST, @$_[1 .. 3]) for @rows;
     $dbh->commit;
     $dbh->disconnect;

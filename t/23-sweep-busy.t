@@ -59,9 +59,10 @@ if ($child == 0) {
                            { RaiseError => 1, AutoCommit => 1 });
     $dbh->sqlite_busy_timeout(10000);
     $dbh->do('BEGIN IMMEDIATE');
-    $dbh->do('INSERT INTO analytics_events (ts, host, path, status,'
+    $dbh->do('INSERT INTO analytics_events (id, ts, host, path, status,'
         . ' referrer_host, search_term, visitor, identified)'
-        . " VALUES (?, ?, '/old', 200, NULL, NULL, ?, 0)", undef,
+        . ' VALUES (' . $PrivacyTest::EVENT_ID
+        . ", ?1, ?, '/old', 200, NULL, NULL, ?, 0)", undef,
         $old + $_, $HOST, "v$_") for 1 .. 3;
     syswrite $wr, "locked\n";
     sleep $hold;

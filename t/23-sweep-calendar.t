@@ -93,9 +93,10 @@ sub register {
 sub insert {
     my ($t, $views, $days, $receipts) = @_;
     my $dbh = register($t);
-    my $v = $dbh->prepare('INSERT INTO analytics_events (ts, host, path,'
+    my $v = $dbh->prepare('INSERT INTO analytics_events (id, ts, host, path,'
         . ' status, referrer_host, search_term, visitor, identified)'
-        . ' VALUES (?, ?, ?, 200, NULL, NULL, ?, 0)');
+        . ' VALUES (' . $PrivacyTest::EVENT_ID
+        . ', ?1, ?, ?, 200, NULL, NULL, ?, 0)');
     $v->execute($_->[0], $HOST, $_->[1], "v$_->[0]") for @$views;
     my $d = $dbh->prepare('INSERT INTO analytics_daily (day, host,'
         . ' page_views, visitors, searches) VALUES (?, ?, 1, 1, 0)');

@@ -57,9 +57,10 @@ sub fill {
     my $old = int(time / $DAY) * $DAY - 100 * $DAY;
     my $dbh = DBI->connect('dbi:SQLite:dbname=' . $t->db, '', '',
         { RaiseError => 1, AutoCommit => 0, sqlite_busy_timeout => 5000 });
-    my $st = $dbh->prepare('INSERT INTO analytics_events (ts, host, path,'
+    my $st = $dbh->prepare('INSERT INTO analytics_events (id, ts, host, path,'
         . " status, referrer_host, search_term, visitor, identified)"
-        . " VALUES (?, '$HOST', '/old', 200, NULL, NULL, 'v', 0)");
+        . " VALUES (" . $PrivacyTest::EVENT_ID
+        . ", ?1, '$HOST', '/old', 200, NULL, NULL, 'v', 0)");
     $st->execute($old + $_ % 3600) for 1 .. $ROWS;
     $dbh->do('DELETE FROM sweep_categories');
     $dbh->do('DELETE FROM sweeps');

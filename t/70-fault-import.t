@@ -156,7 +156,8 @@ is(subjects('ack'), 3000, 'every subject of the acknowledged import is there');
 is(subjects('one'), 1, 'the single subject is there');
 cmp_ok(count('SELECT count(*) AS n FROM audit_log'), '>=', $audit,
     'no acknowledged audit entry lost');
-# a batch ends at 10,000 lines or 250 ms (docs/api.md): its size varies,
+# a batch ends at 20,000 lines, or at 2,000 or more once 500 ms have
+# passed (docs/api.md): its size varies,
 # but the batches in are the first ones, each whole
 is(count('SELECT count(*) AS n FROM subjects WHERE external_id LIKE ?'
          . ' AND CAST(substr(external_id, 5) AS INTEGER) > ?', 'big-%', $in),

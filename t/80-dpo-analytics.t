@@ -91,9 +91,10 @@ push @rows, [$d3 + 100 + $_, '/old', undef, "o$_"] for 1 .. 4;
 push @rows, [$y + 500 + $_, '/', undef, "r$_", 'search.example'] for 1 .. 6;
 push @rows, [$y + 600 + $_, '/', undef, 'b' . ($_ % 2), 'anna-blog.example']
     for 1 .. 4;
-$t->sqlite_do('INSERT INTO analytics_events (ts, host, path, status,'
+$t->sqlite_do('INSERT INTO analytics_events (id, ts, host, path, status,'
     . ' search_term, visitor, referrer_host, identified)'
-    . ' VALUES (?, ?, ?, 200, ?, ?, ?, 0)',
+    . ' VALUES (' . $PrivacyTest::EVENT_ID
+    . ', ?1, ?, ?, 200, ?, ?, ?, 0)',
     $_->[0], $HOST, @$_[1 .. 3], $_->[4]) for @rows;
 
 # worker 0 rolls up every finished day at start

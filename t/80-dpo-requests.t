@@ -164,10 +164,10 @@ like($msg, qr/Din begäran om radering/, 'and in Swedish');
 like($msg, qr/by \Q$due\E\./, 'the new due date');
 like($msg, qr/Många ärenden <just nu>/, 'the reason, as written');
 # the outbox row is marked sent once the mail command has exited, after
-# it wrote the message
+# it wrote the message (on a loaded machine, some seconds later)
 ok($t->wait_for(sub { $t->sqlite("SELECT count(*) AS n FROM outbox WHERE"
-    . " purpose = 'request_extension' AND sent IS NOT NULL")->[0]{n} == 1 }),
-    'sent through the outbox');
+    . " purpose = 'request_extension' AND sent IS NOT NULL")->[0]{n} == 1 },
+    30), 'sent through the outbox');
 
 $r = post('requests/extend', [token => $token, request_id => 'req-late',
     months => 1, reason => 'too late']);

@@ -92,11 +92,13 @@ $t->stop;
 
 # 40 page views past the 30 days, 3 within them
 my $old = int(time / $DAY) * $DAY - 40 * $DAY + 3600;
-$t->sqlite_do('INSERT INTO analytics_events (ts, host, path, status,'
-    . ' visitor, identified) VALUES (?, ?, ?, 200, ?, 0)',
+$t->sqlite_do('INSERT INTO analytics_events (id, ts, host, path, status,'
+    . ' visitor, identified) VALUES (' . $PrivacyTest::EVENT_ID
+    . ', ?1, ?, ?, 200, ?, 0)',
     $old + $_, $HOST, '/old', sprintf('v%031d', $_)) for 1 .. 40;
-$t->sqlite_do('INSERT INTO analytics_events (ts, host, path, status,'
-    . ' visitor, identified) VALUES (?, ?, ?, 200, ?, 0)',
+$t->sqlite_do('INSERT INTO analytics_events (id, ts, host, path, status,'
+    . ' visitor, identified) VALUES (' . $PrivacyTest::EVENT_ID
+    . ', ?1, ?, ?, 200, ?, 0)',
     time - $_ * 3600, $HOST, '/new', sprintf('n%031d', $_)) for 1 .. 3;
 
 $t->start;

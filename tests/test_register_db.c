@@ -274,6 +274,77 @@ test_audit_edit(void **state)
 }
 
 
+/* appends n entries to the chain through upserts of new subjects */
+static void
+append(fixture_t *f, int from, int n)
+{
+    int   i;
+    char  json[64];
+
+    for (i = from; i < from + n; i++) {
+        snprintf(json, sizeof(json), "{\"external_id\": \"s%d\"}", i);
+        upsert(f, json, NGX_HTTP_PRIVACY_RDB_CREATED);
+    }
+}
+
+
+static void
+check(fixture_t *f, int64_t budget, int64_t now, int64_t checked,
+    int64_t through, int64_t broken, int64_t full_at)
+{
+    ngx_http_privacy_audit_check_t  res;
+
+    assert_int_equal(ngx_http_privacy_rdb_audit_check(f->rdb, budget, now,
+                                                      &res),
+                     NGX_HTTP_PRIVACY_RDB_OK);
+    assert_int_equal(res.checked, checked);
+    assert_int_equal(res.through, through);
+    assert_int_equal(res.first_broken, broken);
+    assert_int_equal(res.full_at, full_at);
+}
+
+
+/* the DPO's check, a few rows at a time (docs/dpo-guide.md, audit) */
+static void
+test_audit_check(void **state)
+{
+    sqlite3    *db;
+    fixture_t  *f = *state;
+
+    append(f, 1, 10);
+
+    /* the first pass, in order, 4 rows a call */
+    check(f, 4, 100, 4, 4, 0, 0);
+    check(f, 4, 101, 4, 8, 0, 0);
+    check(f, 4, 102, 2, 10, 0, 102);
+
+    /* then rounds through the older rows, 4 a call */
+    check(f, 4, 103, 4, 10, 0, 102);
+    check(f, 4, 104, 4, 10, 0, 102);
+    check(f, 4, 105, 2, 10, 0, 105);
+
+    /* new rows first, the round goes on with what is left */
+    append(f, 11, 3);
+    check(f, 4, 106, 4, 13, 0, 105);
+    check(f, 20, 107, 12, 13, 0, 107);
+
+    /* an edited row is found by the round, and again until mended */
+    db = ngx_http_privacy_rdb_handle(f->rdb);
+    assert_int_equal(sqlite3_exec(db, "DROP TRIGGER audit_log_no_update;"
+                                      "UPDATE audit_log SET actor = 'dpo'"
+                                      " WHERE id = 6", NULL, NULL, NULL),
+                     SQLITE_OK);
+    check(f, 4, 108, 4, 13, 0, 107);
+    check(f, 4, 109, 1, 13, 6, 107);
+    check(f, 4, 110, 1, 13, 6, 107);
+
+    /* removed newest rows: the last one checked is missing */
+    assert_int_equal(sqlite3_exec(db, "DELETE FROM audit_log WHERE id > 11",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    check(f, 4, 111, 0, 12, 13, 107);
+}
+
+
 static void
 test_erase(void **state)
 {
@@ -331,6 +402,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_edit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audit_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_erase, setup, teardown),
     };
 

@@ -37,9 +37,10 @@ view(sqlite3 *db, long long ts, const char *host, const char *path,
     sqlite3_stmt  *st;
 
     assert_int_equal(sqlite3_prepare_v2(db,
-        "INSERT INTO analytics_events (ts, host, path, status,"
+        "INSERT INTO analytics_events (id, ts, host, path, status,"
         " referrer_host, search_term, visitor, identified)"
-        " VALUES (?1, ?2, ?3, 200, NULL, ?4, ?5, 0)", -1, &st, NULL),
+        " VALUES (" NGX_HTTP_PRIVACY_EVENT_NEXT_ID ", ?1,"
+        " ?2, ?3, 200, NULL, ?4, ?5, 0)", -1, &st, NULL),
         SQLITE_OK);
 
     sqlite3_bind_int64(st, 1, ts);
@@ -240,12 +241,46 @@ test_schema(void **state)
 
     db = open_register(":memory:");
 
-    /* migrating again changes nothing; the roll-ups read by time */
+    /* migrating again changes nothing; page views have no index */
     assert_int_equal(ngx_http_privacy_schema_migrate(db, err, sizeof(err)),
                      SQLITE_OK);
     assert_int_equal(number(db, "SELECT count(*) FROM sqlite_schema"
                      " WHERE type = 'index'"
-                     " AND name = 'analytics_events_ts'"), 1);
+                     " AND tbl_name = 'analytics_events'"), 0);
+
+    /*
+     * a register of migration 8 (page views with an index on ts): its
+     * rows are copied keyed by time, in time order, their rank within a
+     * second kept; ts reads the same
+     */
+    assert_int_equal(sqlite3_exec(db,
+        "DROP TABLE analytics_events;"
+        "CREATE TABLE analytics_events (id INTEGER PRIMARY KEY,"
+        " ts INTEGER NOT NULL, host TEXT NOT NULL, path TEXT NOT NULL,"
+        " status INTEGER NOT NULL, referrer_host TEXT, search_term TEXT,"
+        " visitor TEXT NOT NULL, identified INTEGER NOT NULL);"
+        "CREATE INDEX analytics_events_ts ON analytics_events (ts);"
+        "INSERT INTO analytics_events (id, ts, host, path, status, visitor,"
+        " identified) VALUES (1, 1795564801, 'h', '/b', 200, 'v1', 0),"
+        " (2, 1795564800, 'h', '/a', 200, 'v1', 0),"
+        " (3, 1795564801, 'h', '/c', 404, 'v2', 1);"
+        "PRAGMA user_version = 8;", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(ngx_http_privacy_schema_migrate(db, err, sizeof(err)),
+                     SQLITE_OK);
+    assert_int_equal(number(db, "SELECT count(*) FROM analytics_events"
+                     " WHERE (id = (1795564800 << 24) AND path = '/a')"
+                     " OR (id = (1795564801 << 24) AND path = '/b')"
+                     " OR (id = (1795564801 << 24) + 1 AND path = '/c'"
+                     " AND ts = 1795564801 AND status = 404"
+                     " AND identified = 1)"), 3);
+    assert_int_equal(number(db, "SELECT count(*) FROM sqlite_schema"
+                     " WHERE type = 'index'"
+                     " AND tbl_name = 'analytics_events'"), 0);
+
+    /* a day is read as a range of row ids */
+    assert_int_equal(number(db, "SELECT count(*) FROM analytics_events"
+                     " WHERE id >= (1795564800 << 24)"
+                     " AND id < ((1795564800 + 86400) << 24)"), 3);
 
     /* a register from a newer module is refused, not touched */
     assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1000", NULL,

@@ -25,6 +25,7 @@
 #include "ngx_http_privacy_audit.h"
 #include "ngx_http_privacy_register_schema.h"
 #include "ngx_http_privacy_rollup.h"
+#include "ngx_http_privacy_schema.h"
 #include "ngx_http_privacy_sweep.h"
 #include "unit_register.h"
 
@@ -41,9 +42,10 @@ view(sqlite3 *db, long long ts)
     sqlite3_stmt  *st;
 
     assert_int_equal(sqlite3_prepare_v2(db,
-        "INSERT INTO analytics_events (ts, host, path, status,"
+        "INSERT INTO analytics_events (id, ts, host, path, status,"
         " referrer_host, search_term, visitor, identified)"
-        " VALUES (?1, 'shop.example', '/', 200, NULL, NULL, 'v', 0)", -1,
+        " VALUES (" NGX_HTTP_PRIVACY_EVENT_NEXT_ID ", ?1,"
+        " 'shop.example', '/', 200, NULL, NULL, 'v', 0)", -1,
         &st, NULL), SQLITE_OK);
 
     sqlite3_bind_int64(st, 1, ts);

@@ -246,6 +246,12 @@ use Test::More ();
 
 our @EXPORT = qw(set_cookies set_cookie_map);
 
+# A page view's row id as the writer makes it (docs/database.md: its
+# second shifted left by 24 bits, plus its rank in that second), for
+# tests that write page views themselves: ?1 is the view's unix time.
+our $EVENT_ID = 'coalesce((SELECT max(id) + 1 FROM analytics_events'
+    . ' WHERE id >= (?1 << 24) AND id < ((?1 + 1) << 24)), ?1 << 24)';
+
 our $REPO = abs_path(File::Spec->catdir(dirname(abs_path(__FILE__)),
     File::Spec->updir, File::Spec->updir));
 

@@ -70,10 +70,11 @@ bench_fill(sqlite3 *db, long n, long days, long paths, long visitors,
     sqlite3_stmt  *st;
     unsigned long  x;
 
-    if (sqlite3_prepare_v2(db, "INSERT INTO analytics_events (ts, host,"
+    if (sqlite3_prepare_v2(db, "INSERT INTO analytics_events (id, ts, host,"
                            " path, status, referrer_host, search_term,"
                            " visitor, identified)"
-                           " VALUES (?1, 'shop.example', ?2, 200, NULL, ?3,"
+                           " VALUES (" NGX_HTTP_PRIVACY_EVENT_NEXT_ID ", ?1,"
+                           " 'shop.example', ?2, 200, NULL, ?3,"
                            " ?4, 0)", -1, &st, NULL) != SQLITE_OK
         || sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
     {

@@ -15,7 +15,8 @@
  *              statement journal for each statement
  *   ...+mem    PRAGMA temp_store=MEMORY
  *   ...+ckpt   PRAGMA wal_autocheckpoint=10000 (default 1000 pages)
- *   ...-ts     without the index on ts (the schema before migration 4)
+ *   ...+ts     with an index on ts (the schema of migrations 4 to 8, before
+ *              the row ids were keyed by time)
  *   agg        the design of issue #21, not the module's: each batch is
  *              first folded per key in memory (views per day x host x
  *              path x status; one visitor per day x host), then each
@@ -38,6 +39,7 @@
  */
 
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,8 +121,8 @@ static bench_mode_t  bench_modes[] = {
     { "multi32+ckpt", 0, 32, 0, "PRAGMA wal_autocheckpoint=10000;", "", 0 },
     { "txn+mem",      0,  1, 0, "PRAGMA temp_store=MEMORY;", "", 0 },
     { "txn+ckpt",     0,  1, 0, "PRAGMA wal_autocheckpoint=10000;", "", 0 },
-    { "multi32+ckpt-ts", 0, 32, 0, "PRAGMA wal_autocheckpoint=10000;",
-      "DROP INDEX analytics_events_ts;", 0 },
+    { "multi32+ckpt+ts", 0, 32, 0, "PRAGMA wal_autocheckpoint=10000;",
+      "CREATE INDEX analytics_events_ts ON analytics_events (ts);", 0 },
     { "agg",          0,  1, 0, "PRAGMA wal_autocheckpoint=10000;",
       BENCH_AGG_SCHEMA, 1 },
     { "agg+memo",     0,  1, 0, "PRAGMA wal_autocheckpoint=10000;",
@@ -136,11 +138,12 @@ typedef struct {
     sqlite3_stmt   *multi;
     sqlite3_stmt   *upsert_views;
     sqlite3_stmt   *upsert_visitor;
+    sqlite3_stmt   *last;
 } bench_db_t;
 
 
 static const char  bench_columns[] =
-    "INSERT INTO analytics_events (ts, host, path, status,"
+    "INSERT INTO analytics_events (id, ts, host, path, status,"
     " referrer_host, search_term, visitor, identified) VALUES ";
 
 
@@ -187,10 +190,14 @@ bench_open(bench_db_t *b, const char *path, bench_mode_t *m)
                               SQLITE_PREPARE_PERSISTENT, &b->commit, NULL)
            != SQLITE_OK
         || sqlite3_prepare_v3(b->db,
-               "INSERT INTO analytics_events (ts, host, path, status,"
+               "INSERT INTO analytics_events (id, ts, host, path, status,"
                " referrer_host, search_term, visitor, identified)"
-               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1,
-               SQLITE_PREPARE_PERSISTENT, &b->insert, NULL) != SQLITE_OK)
+               " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1,
+               SQLITE_PREPARE_PERSISTENT, &b->insert, NULL) != SQLITE_OK
+        || sqlite3_prepare_v3(b->db,
+               "SELECT id FROM analytics_events WHERE id >= ?1 AND id < ?2"
+               " ORDER BY id DESC LIMIT 1", -1,
+               SQLITE_PREPARE_PERSISTENT, &b->last, NULL) != SQLITE_OK)
     {
         bench_fail(b->db, "prepare");
     }
@@ -217,7 +224,7 @@ bench_open(bench_db_t *b, const char *path, bench_mode_t *m)
         return;
     }
 
-    len = sizeof(bench_columns) + 8 + m->rows * sizeof("(?,?,?,?,?,?,?,?),");
+    len = sizeof(bench_columns) + 8 + m->rows * sizeof("(?,?,?,?,?,?,?,?,?),");
     sql = malloc(len);
     if (sql == NULL) {
         bench_fail(NULL, "malloc");
@@ -228,7 +235,7 @@ bench_open(bench_db_t *b, const char *path, bench_mode_t *m)
                       bench_columns + sizeof("INSERT ") - 1);
 
     for (i = 0; i < m->rows; i++) {
-        p += sprintf(p, "%s(?,?,?,?,?,?,?,?)", i ? "," : "");
+        p += sprintf(p, "%s(?,?,?,?,?,?,?,?,?)", i ? "," : "");
     }
 
     if (sqlite3_prepare_v3(b->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
@@ -250,39 +257,100 @@ bench_close(bench_db_t *b)
     sqlite3_finalize(b->multi);
     sqlite3_finalize(b->upsert_views);
     sqlite3_finalize(b->upsert_visitor);
+    sqlite3_finalize(b->last);
     sqlite3_close(b->db);
+}
+
+
+/*
+ * as ngx_http_privacy_store_event_id(): the row id of a view, or 0 when
+ * SQLite's next row id (the table's last plus one) is that id; the last
+ * row of the table, or of the view's second, looked up once per second
+ * a batch's views fall into
+ */
+
+static sqlite3_int64
+bench_id(bench_db_t *b, bench_event_t *ev, sqlite3_int64 *sec,
+    sqlite3_int64 *id)
+{
+    int            rc;
+    sqlite3_int64  last, from, to;
+
+    if (ev->time == *sec) {
+        return *id ? (*id)++ : 0;
+    }
+
+    from = NGX_HTTP_PRIVACY_EVENT_ID(ev->time);
+    to = NGX_HTTP_PRIVACY_EVENT_ID(ev->time + 1);
+    *sec = ev->time;
+
+    sqlite3_bind_int64(b->last, 1, 0);
+    sqlite3_bind_int64(b->last, 2, INT64_MAX);
+
+    rc = sqlite3_step(b->last);
+    last = (rc == SQLITE_ROW) ? sqlite3_column_int64(b->last, 0) : 0;
+    sqlite3_reset(b->last);
+
+    if (last < from) {
+        *id = 0;
+        return from;
+    }
+
+    if (last < to) {
+        *id = 0;
+        return 0;
+    }
+
+    sqlite3_bind_int64(b->last, 1, from);
+    sqlite3_bind_int64(b->last, 2, to);
+
+    rc = sqlite3_step(b->last);
+    *id = (rc == SQLITE_ROW) ? sqlite3_column_int64(b->last, 0) + 1 : from;
+    sqlite3_reset(b->last);
+
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        bench_fail(b->db, "last row");
+    }
+
+    return (*id)++;
 }
 
 
 /* as ngx_http_privacy_store_bind_event(), from parameter base + 1 */
 
 static void
-bench_bind(sqlite3_stmt *st, int base, bench_event_t *ev)
+bench_bind(sqlite3_stmt *st, int base, bench_event_t *ev, sqlite3_int64 id)
 {
-    sqlite3_bind_int64(st, base + 1, ev->time);
-    sqlite3_bind_text(st, base + 2, (char *) ev->host, ev->host_len,
-                      SQLITE_STATIC);
-    sqlite3_bind_text(st, base + 3, (char *) ev->path, ev->path_len,
-                      SQLITE_STATIC);
-    sqlite3_bind_int(st, base + 4, (int) ev->status);
-
-    if (ev->referrer_len) {
-        sqlite3_bind_text(st, base + 5, (char *) ev->referrer,
-                          ev->referrer_len, SQLITE_STATIC);
+    if (id) {
+        sqlite3_bind_int64(st, base + 1, id);
     } else {
-        sqlite3_bind_null(st, base + 5);
+        sqlite3_bind_null(st, base + 1);
     }
 
-    if (ev->has_term) {
-        sqlite3_bind_text(st, base + 6, (char *) ev->term, ev->term_len,
-                          SQLITE_STATIC);
+    sqlite3_bind_int64(st, base + 2, ev->time);
+    sqlite3_bind_text(st, base + 3, (char *) ev->host, ev->host_len,
+                      SQLITE_STATIC);
+    sqlite3_bind_text(st, base + 4, (char *) ev->path, ev->path_len,
+                      SQLITE_STATIC);
+    sqlite3_bind_int(st, base + 5, (int) ev->status);
+
+    if (ev->referrer_len) {
+        sqlite3_bind_text(st, base + 6, (char *) ev->referrer,
+                          ev->referrer_len, SQLITE_STATIC);
     } else {
         sqlite3_bind_null(st, base + 6);
     }
 
-    sqlite3_bind_text(st, base + 7, (char *) ev->visitor,
+    if (ev->has_term) {
+        sqlite3_bind_text(st, base + 7, (char *) ev->term, ev->term_len,
+                          SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(st, base + 7);
+    }
+
+    sqlite3_bind_text(st, base + 8, (char *) ev->visitor,
                       sizeof(ev->visitor), SQLITE_STATIC);
-    sqlite3_bind_int(st, base + 8, ev->identified ? 1 : 0);
+    sqlite3_bind_int(st, base + 9, ev->identified ? 1 : 0);
 }
 
 
@@ -436,8 +504,9 @@ bench_agg_batch(bench_db_t *b, bench_mode_t *m, bench_record_t *rec, size_t n)
 static void
 bench_batch(bench_db_t *b, bench_mode_t *m, bench_record_t *rec, size_t n)
 {
-    int     k;
-    size_t  i;
+    int            k;
+    size_t         i;
+    sqlite3_int64  sec, id;
 
     if (m->agg) {
         bench_agg_batch(b, m, rec, n);
@@ -455,11 +524,15 @@ bench_batch(bench_db_t *b, bench_mode_t *m, bench_record_t *rec, size_t n)
         bench_step(b, b->begin, SQLITE_DONE);
     }
 
+    sec = -1;
+    id = 0;
+
     for (i = 0; i < n; /* void */) {
 
         if (b->multi && n - i >= (size_t) m->rows) {
             for (k = 0; k < m->rows; k++) {
-                bench_bind(b->multi, 8 * k, &rec[i + k].event);
+                bench_bind(b->multi, 9 * k, &rec[i + k].event,
+                           bench_id(b, &rec[i + k].event, &sec, &id));
             }
 
             bench_step(b, b->multi, SQLITE_DONE);
@@ -467,7 +540,8 @@ bench_batch(bench_db_t *b, bench_mode_t *m, bench_record_t *rec, size_t n)
             continue;
         }
 
-        bench_bind(b->insert, 0, &rec[i].event);
+        bench_bind(b->insert, 0, &rec[i].event,
+                   bench_id(b, &rec[i].event, &sec, &id));
         bench_step(b, b->insert, SQLITE_DONE);
         i++;
     }

@@ -16,13 +16,14 @@
 
 import { spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import axe from 'axe-core';
 import { chromium } from 'playwright-core';
+
+import { freePort, portOpen, sleep } from './harness.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -86,28 +87,6 @@ async function scenario(name, fn) {
 
 
 // --- nginx ----------------------------------------------------------------------
-
-function freePort() {
-    return new Promise((resolve, reject) => {
-        const s = net.createServer();
-        s.unref();
-        s.on('error', reject);
-        s.listen(0, '127.0.0.1', () => {
-            const { port } = s.address();
-            s.close(() => resolve(port));
-        });
-    });
-}
-
-function portOpen(port) {
-    return new Promise((resolve) => {
-        const c = net.connect(port, '127.0.0.1');
-        c.on('connect', () => { c.destroy(); resolve(true); });
-        c.on('error', () => resolve(false));
-    });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function waitFor(fn, ms = 10000) {
     for (const end = Date.now() + ms; Date.now() < end; await sleep(100)) {

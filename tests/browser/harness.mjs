@@ -1,8 +1,9 @@
 // What the browser tests of the module's own pages share (rights.test.mjs,
-// dpo.test.mjs): a TAP-like runner, an nginx of their own with the module,
-// the register and a mail command writing to a folder, axe-core checks,
-// screenshots, and the main loop that starts chromium, runs the walk and
-// checks the error log. Environment: NGINX, MODULE, CHROMIUM, KEEP=1 (as
+// dpo.test.mjs; banner.test.mjs takes the port helpers and sleep): a
+// TAP-like runner, an nginx of their own with the module, the register
+// and a mail command writing to a folder, axe-core checks, screenshots,
+// and the main loop that starts chromium, runs the walk and checks the
+// error log. Environment: NGINX, MODULE, CHROMIUM, KEEP=1 (as
 // banner.test.mjs).
 
 import { spawnSync, execFileSync } from 'node:child_process';
@@ -65,7 +66,7 @@ export async function waitFor(fn, ms = 15000) {
     return null;
 }
 
-function freePort() {
+export function freePort() {
     return new Promise((resolve, reject) => {
         const s = net.createServer();
         s.unref();
@@ -77,7 +78,7 @@ function freePort() {
     });
 }
 
-function portOpen(port) {
+export function portOpen(port) {
     return new Promise((resolve) => {
         const c = net.connect(port, '127.0.0.1');
         c.on('connect', () => { c.destroy(); resolve(true); });
