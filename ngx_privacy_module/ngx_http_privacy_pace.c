@@ -8,7 +8,9 @@
  * journal undoes the one it was in.  Between two batches the sweep
  * sleeps as long as the last one took (at least
  * NGX_HTTP_PRIVACY_PACE_MIN_MS), so it holds the write lock at most about
- * half of the time however large the backlog.
+ * half of the time however large the backlog; and a call ends after a
+ * number of batches or a time, whichever comes first, so that a worker
+ * that exits waits for one short call at most.
  *
  * Runs in a pool thread on the upkeep connection (no nginx calls here).
  */
@@ -24,11 +26,13 @@ static sqlite3_int64 ngx_http_privacy_pace_ms(void);
 
 void
 ngx_http_privacy_pace_init(ngx_http_privacy_pace_t *pace, int batch,
-    int max_batches)
+    int max_batches, int max_ms)
 {
     pace->batch = batch;
     pace->max_batches = max_batches;
+    pace->max_ms = max_ms;
     pace->batches = 0;
+    pace->begun = 0;
     pace->start = 0;
     pace->now_ms = ngx_http_privacy_pace_ms;
     pace->sleep_ms = sqlite3_sleep;
@@ -55,6 +59,17 @@ ngx_http_privacy_pace_run(sqlite3 *db, ngx_http_privacy_pace_t *pace,
         }
 
         pace->start = pace->now_ms();
+
+        if (pace->batches == 0) {
+            pace->begun = pace->start;
+
+        } else if (pace->max_ms
+                   && pace->start - pace->begun >= pace->max_ms)
+        {
+            /* slow batches: the call ends in time all the same */
+            pace->batches = pace->max_batches;
+            return SQLITE_OK;
+        }
 
         rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 

@@ -30,7 +30,9 @@ typedef int (*ngx_http_privacy_pace_batch_pt)(sqlite3 *db, void *data,
 typedef struct {
     int              batch;         /* rows per batch */
     int              max_batches;   /* batches per sweep call */
+    int              max_ms;        /* no batch begun after, 0: no limit */
     int              batches;       /* run so far in this call */
+    sqlite3_int64    begun;         /* when the first batch began, ms */
     sqlite3_int64    start;         /* when the last batch began, ms */
 
     /* a monotonic clock and a sleep in ms; NULL: the system's */
@@ -39,16 +41,20 @@ typedef struct {
 } ngx_http_privacy_pace_t;
 
 
-/* a pacer for one sweep call: max_batches batches of batch rows */
+/*
+ * a pacer for one sweep call: max_batches batches of batch rows at most,
+ * and none begun max_ms or more after the first (0: no time limit)
+ */
 void ngx_http_privacy_pace_init(ngx_http_privacy_pace_t *pace, int batch,
-    int max_batches);
+    int max_batches, int max_ms);
 
 /*
  * Runs batches of run(db, data, &n), each in its own BEGIN IMMEDIATE ...
  * COMMIT, until one takes fewer than pace->batch rows (*more = 0), the
- * call's batches are used up or the writers hold the lock (*more = 1: the
- * next sweep goes on); *rows adds the rows taken.  A pacer may serve
- * several statements of one call: the batches and the turns are shared.
+ * call's batches or time are used up or the writers hold the lock
+ * (*more = 1: the next sweep goes on); *rows adds the rows taken.  A
+ * pacer may serve several statements of one call: the batches, the time
+ * and the turns are shared.
  * On an error the transaction is left open, so that the caller can read
  * sqlite3_errmsg() before it rolls back.
  */

@@ -162,6 +162,7 @@ ngx_http_privacy_sweep_analytics(sqlite3 *db, time_t cutoff, int batch,
     sw.started = 0;
     sw.batch = batch;
     sw.max_batches = max_batches;
+    sw.max_ms = 0;
     sw.dry_run = 0;
 
     count.examined = 0;
@@ -235,7 +236,8 @@ ngx_http_privacy_sweep_category(sqlite3 *db,
         return SQLITE_OK;
     }
 
-    ngx_http_privacy_pace_init(&pace, sw->batch, sw->max_batches);
+    ngx_http_privacy_pace_init(&pace, sw->batch, sw->max_batches,
+                               sw->max_ms);
 
     for (i = 0; i < NGX_HTTP_PRIVACY_SWEEP_TABLES && sql->remove[i]; i++) {
 

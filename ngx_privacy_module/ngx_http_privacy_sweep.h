@@ -66,6 +66,7 @@ typedef struct {
     time_t          started;        /* the sweep's: asked once per sweep */
     int             batch;          /* rows per transaction */
     int             max_batches;    /* transactions per call */
+    int             max_ms;         /* none begun after, 0: no limit */
     int             dry_run;        /* count, delete nothing */
 } ngx_http_privacy_sweep_t;
 

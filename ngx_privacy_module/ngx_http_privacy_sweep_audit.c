@@ -102,7 +102,8 @@ ngx_http_privacy_sweep_audit(sqlite3 *db, const ngx_http_privacy_sweep_t *sw,
     ctx.del = st[2];
     ctx.cutoff = sw->cutoff;
 
-    ngx_http_privacy_pace_init(&pace, sw->batch, sw->max_batches);
+    ngx_http_privacy_pace_init(&pace, sw->batch, sw->max_batches,
+                               sw->max_ms);
 
     n = 0;
     rc = ngx_http_privacy_pace_run(db, &pace,

@@ -280,7 +280,8 @@ ngx_http_privacy_sweep_register(sqlite3 *db,
         }
     }
 
-    ngx_http_privacy_pace_init(&pace, sw->batch, sw->max_batches);
+    ngx_http_privacy_pace_init(&pace, sw->batch, sw->max_batches,
+                               sw->max_ms);
 
     n = 0;
     rc = ngx_http_privacy_pace_run(db, &pace,

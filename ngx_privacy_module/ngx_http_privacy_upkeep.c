@@ -11,6 +11,7 @@
 #include <sys/file.h>
 
 #include "ngx_http_privacy_upkeep.h"
+#include "ngx_http_privacy_upkeep_log.h"
 #include "ngx_http_privacy_rollup.h"
 #include "ngx_http_privacy_register_schema.h"
 
@@ -19,12 +20,17 @@
  * A retention sweep deletes rows in transactions of this many rows
  * (each holds the writers back for some milliseconds, and is followed by
  * a pause as long), and at most this many transactions per category and
- * upkeep run, once a second: up to 200,000 rows a second, the register
- * free for the writers at least half of the time, and a worker's exit
- * delayed by one run at most (~0.5 s)
+ * upkeep run, once a second, none begun after RUN_MS: up to 300,000 rows
+ * a second (~270,000 with 7 ms transactions, docs/performance.md), the
+ * register free for the writers at least half of the time, and a
+ * worker's exit delayed by one run at most (under a second).  A subject
+ * takes more work than a row (its kinds, its orders minimised, what
+ * cascades, docs/database.md): SUBJECTS a transaction, ~35 ms.
  */
-#define NGX_HTTP_PRIVACY_SWEEP_BATCH  5000
-#define NGX_HTTP_PRIVACY_SWEEP_RUN    40
+#define NGX_HTTP_PRIVACY_SWEEP_BATCH     5000
+#define NGX_HTTP_PRIVACY_SWEEP_SUBJECTS  500
+#define NGX_HTTP_PRIVACY_SWEEP_RUN       60
+#define NGX_HTTP_PRIVACY_SWEEP_RUN_MS    800
 
 /* a worker that finds another sweeping looks again this often at most */
 #define NGX_HTTP_PRIVACY_SWEEP_LOOK   60
@@ -276,12 +282,7 @@ ngx_http_privacy_upkeep_failed(ngx_http_privacy_upkeep_t *u, int rc,
 static void
 ngx_http_privacy_upkeep_swept(ngx_http_privacy_upkeep_t *u)
 {
-    int                              i;
-    time_t                           look;
-    ngx_tm_t                         tm;
-    ngx_str_t                       *text;
-    const char                      *dry;
-    ngx_http_privacy_sweep_count_t  *c;
+    time_t  look;
 
     look = u->sweep_interval < NGX_HTTP_PRIVACY_SWEEP_LOOK
            ? u->sweep_interval : NGX_HTTP_PRIVACY_SWEEP_LOOK;
@@ -320,102 +321,7 @@ ngx_http_privacy_upkeep_swept(ngx_http_privacy_upkeep_t *u)
 
     u->sweep_busy = 0;
 
-    dry = u->sweep_run_dry ? " (dry run)" : "";
-
-    for (i = 0; i < NGX_HTTP_PRIVACY_SWEEP_NCATEGORIES; i++) {
-        text = &u->sweep_text[i];
-
-        if (text->len == 0) {
-            continue;
-        }
-
-        c = &u->sweep_count[i];
-        ngx_gmtime(u->sweep_cutoff[i], &tm);
-
-        switch (i) {
-
-        case NGX_HTTP_PRIVACY_SWEEP_ANALYTICS:
-            ngx_log_error(NGX_LOG_NOTICE, u->log, 0,
-                          "privacy_db \"%V\": retention sweep%s: %L page "
-                          "views from before %4d-%02d-%02d %s in %T s "
-                          "(privacy_retention analytics %V)", u->path, dry,
-                          (int64_t) (u->sweep_run_dry ? c->examined
-                                                       : c->deleted),
-                          tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
-                          u->sweep_run_dry ? "to be deleted" : "deleted",
-                          ngx_time() - u->sweep_start, text);
-            break;
-
-        case NGX_HTTP_PRIVACY_SWEEP_AGGREGATE:
-            ngx_log_error(NGX_LOG_NOTICE, u->log, 0,
-                          "privacy_db \"%V\": retention sweep%s: %L daily "
-                          "aggregates of days before %4d-%02d-%02d %s "
-                          "(privacy_retention analytics_aggregate %V)",
-                          u->path, dry,
-                          (int64_t) (u->sweep_run_dry ? c->examined
-                                                       : c->deleted),
-                          tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
-                          u->sweep_run_dry ? "to be deleted" : "deleted", text);
-            break;
-
-        case NGX_HTTP_PRIVACY_SWEEP_CONSENT:
-            ngx_log_error(NGX_LOG_NOTICE, u->log, 0,
-                          "privacy_db \"%V\": retention sweep%s: %L consent "
-                          "receipts whose consent ended before "
-                          "%4d-%02d-%02d %s (privacy_retention consent %V)",
-                          u->path, dry,
-                          (int64_t) (u->sweep_run_dry ? c->examined
-                                                       : c->deleted),
-                          tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
-                          u->sweep_run_dry ? "to be deleted" : "deleted", text);
-            break;
-
-        case NGX_HTTP_PRIVACY_SWEEP_CHAT:
-        case NGX_HTTP_PRIVACY_SWEEP_CCTV:
-            ngx_log_error(NGX_LOG_NOTICE, u->log, 0,
-                          "privacy_db \"%V\": retention sweep%s: %s: %L "
-                          "past their period (reference date before "
-                          "%4d-%02d-%02d), %L asked of "
-                          "privacy_erase_command, %L erased, %L kept under "
-                          "hold (privacy_retention %s %V)%s",
-                          u->path, dry, ngx_http_privacy_sweep_names[i],
-                          (int64_t) c->examined,
-                          tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
-                          (int64_t) c->asked, (int64_t) c->deleted,
-                          (int64_t) c->held,
-                          ngx_http_privacy_sweep_names[i], text,
-                          u->erase_command || u->sweep_run_dry
-                          ? "" : "; no privacy_erase_command: not asked");
-
-            if (u->erase_error[i][0]) {
-                ngx_log_error(NGX_LOG_WARN, u->log, 0,
-                              "privacy_db \"%V\": retention sweep: %s: %s; "
-                              "%L records stay due, asked again at the "
-                              "next sweep", u->path,
-                              ngx_http_privacy_sweep_names[i],
-                              u->erase_error[i],
-                              (int64_t) (c->asked - c->deleted));
-            }
-
-            break;
-
-        default: /* the subject register's, the audit log's */
-            ngx_log_error(NGX_LOG_NOTICE, u->log, 0,
-                          "privacy_db \"%V\": retention sweep%s: %s: %L "
-                          "past their period (reference date before "
-                          "%4d-%02d-%02d), %L %s, %L kept under hold "
-                          "(privacy_retention %s %V)",
-                          u->path, dry, ngx_http_privacy_sweep_names[i],
-                          (int64_t) c->examined,
-                          tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
-                          (int64_t) (u->sweep_run_dry
-                                     ? c->examined - c->held : c->deleted),
-                          u->sweep_run_dry ? "to be deleted" : "deleted",
-                          (int64_t) c->held,
-                          ngx_http_privacy_sweep_names[i], text);
-            break;
-        }
-    }
+    ngx_http_privacy_upkeep_log_sweep(u);
 
     u->sweep_next = ngx_time() + u->sweep_interval;
 }
@@ -586,8 +492,12 @@ ngx_http_privacy_upkeep_sweep(ngx_http_privacy_upkeep_t *u)
             ? &u->sweep_period[NGX_HTTP_PRIVACY_SWEEP_BOOKKEEPING] : NULL;
         sw.erase_command = u->erase_command;
         sw.started = u->sweep_start;
-        sw.batch = NGX_HTTP_PRIVACY_SWEEP_BATCH;
+        sw.batch = c >= NGX_HTTP_PRIVACY_SWEEP_CUSTOMER
+                   && c <= NGX_HTTP_PRIVACY_SWEEP_NEWSLETTER
+                   ? NGX_HTTP_PRIVACY_SWEEP_SUBJECTS
+                   : NGX_HTTP_PRIVACY_SWEEP_BATCH;
         sw.max_batches = NGX_HTTP_PRIVACY_SWEEP_RUN;
+        sw.max_ms = NGX_HTTP_PRIVACY_SWEEP_RUN_MS;
         sw.dry_run = u->sweep_run_dry;
 
         ngx_memzero(&count, sizeof(count));

@@ -6,7 +6,7 @@
 # the next sweep, by whichever worker takes the lock next, finishes the
 # work; a reload in the middle of a sweep hands it to the new workers.
 #
-# The sweep deletes 5,000 rows a transaction, at most forty transactions
+# The sweep deletes 5,000 rows a transaction, at most sixty transactions
 # a second: 1,200,000 old page views keep it busy for some seconds.
 
 use strict;

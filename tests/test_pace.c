@@ -4,8 +4,8 @@
  * Unit tests of the paced batches of the retention sweeps
  * (ngx_http_privacy_pace.c): one transaction per batch, the writers'
  * turn after each (as long as the batch took, at least the minimum),
- * the end of the work, the call's batch budget shared by several
- * statements, a busy register, a failing batch.  The clock and the
+ * the end of the work, the call's batch and time budget shared by
+ * several statements, a busy register, a failing batch.  The clock and the
  * sleep are the test's own, so no test depends on the time it takes.
  */
 
@@ -126,7 +126,7 @@ batch_init(sqlite3 *db, batch_t *b, int size)
 static void
 pace_init(ngx_http_privacy_pace_t *pace, int batch, int max_batches)
 {
-    ngx_http_privacy_pace_init(pace, batch, max_batches);
+    ngx_http_privacy_pace_init(pace, batch, max_batches, 0);
 
     pace->now_ms = fake_now;
     pace->sleep_ms = fake_sleep;
@@ -303,6 +303,47 @@ test_shared(void **state)
 
 
 static void
+test_time(void **state)
+{
+    int                      more;
+    sqlite3                 *db;
+    batch_t                  b;
+    ngx_http_privacy_pace_t  pace;
+    static const int         took[] = { 200, 200, 200, 200, 200 };
+
+    (void) state;
+
+    /* slow batches: none begun 500 ms or more after the first */
+    db = start(":memory:", 100, &b, 10, &pace, 40);
+    b.took = took;
+    pace.max_ms = 500;
+
+    /* begun at 0 ms, 400 ms (after a turn of 200), then 800: too late */
+    assert_int_equal(paced(db, &pace, &b, &more, SQLITE_OK), 20);
+    assert_true(more);
+    assert_int_equal(b.calls, 2);
+    assert_int_equal(pace.batches, pace.max_batches);
+    assert_true(sqlite3_get_autocommit(db));
+
+    /* the budget is spent: a second statement of the call runs none */
+    assert_int_equal(paced(db, &pace, &b, &more, SQLITE_OK), 0);
+    assert_true(more);
+    assert_int_equal(b.calls, 2);
+
+    /* quick batches: the batch limit comes first */
+    pace_init(&pace, 10, 3);
+    pace.max_ms = 500;
+    b.took = NULL;
+    assert_int_equal(paced(db, &pace, &b, &more, SQLITE_OK), 30);
+    assert_true(more);
+    assert_int_equal(count_rows(db), 50);
+
+    sqlite3_finalize(b.del);
+    sqlite3_close(db);
+}
+
+
+static void
 test_busy(void **state)
 {
     int                      more;
@@ -393,7 +434,7 @@ test_clock(void **state)
     /* the system's clock and sleep: the same work, the same result */
     db = open_rows(":memory:", 25);
     batch_init(db, &b, 10);
-    ngx_http_privacy_pace_init(&pace, 10, 10);
+    ngx_http_privacy_pace_init(&pace, 10, 10, 500);
 
     assert_non_null(pace.now_ms);
     assert_non_null(pace.sleep_ms);
@@ -416,6 +457,7 @@ main(void)
         cmocka_unit_test(test_turns),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_shared),
+        cmocka_unit_test(test_time),
         cmocka_unit_test(test_busy),
         cmocka_unit_test(test_failure),
         cmocka_unit_test(test_clock),

@@ -24,10 +24,16 @@
  * With -s SUBJECTS, the subject register (ngx_http_privacy_register_
  * schema.c) is filled too: customers with an order each, active (their
  * relationship not ended), so that a sweep meets a register of that size
- * and deletes none of it.
+ * and deletes none of it.  With -e EXPIRED, the first EXPIRED of them
+ * ended their relationship three years ago, and after the page views the
+ * register's sweep of customers (24M; ngx_http_privacy_sweep_register.c)
+ * is timed: each subject erased with its kind, its order kept, unlinked
+ * and minimised, in transactions of -c subjects (500, as the module)
+ * with the same pauses.
  *
  *   bench_rollup [-n events] [-d days] [-p paths] [-v visitors]
- *                [-s subjects] [-r retain -b batch] [-f file]
+ *                [-s subjects [-e expired -c batch]] [-r retain -b batch]
+ *                [-f file]
  */
 
 
@@ -203,6 +209,78 @@ bench_subjects(sqlite3 *db, long n, time_t today)
 }
 
 
+/* the first n customers' relationship ended three years ago */
+
+static void
+bench_expire(sqlite3 *db, long n, time_t today)
+{
+    char  sql[512];
+
+    snprintf(sql, sizeof(sql),
+        "UPDATE subjects SET relationship_ended = %lld,"
+        " last_activity = %lld WHERE id <= %ld",
+        (long long) (today - 3 * 365 * 86400),
+        (long long) (today - 3 * 365 * 86400), n);
+
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+        bench_fail(db, "expire");
+    }
+}
+
+
+/* the register's sweep of customers, as the module's upkeep runs it */
+
+static void
+bench_sweep_customers(sqlite3 *db, time_t now, int batch)
+{
+    int                             more;
+    char                            err[256];
+    double                          t;
+    ngx_http_privacy_sweep_t        sw;
+    ngx_http_privacy_period_t       period;
+    ngx_http_privacy_sweep_count_t  count;
+
+    /* as on the module's upkeep connection */
+    if (sqlite3_exec(db, "PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON",
+                     NULL, NULL, NULL)
+        != SQLITE_OK)
+    {
+        bench_fail(db, "pragmas");
+    }
+
+    period.months = 24;
+    period.seconds = 0;
+
+    memset(&sw, 0, sizeof(sw));
+    memset(&count, 0, sizeof(count));
+    sw.category = NGX_HTTP_PRIVACY_SWEEP_CUSTOMER;
+    sw.cutoff = ngx_http_privacy_sweep_cutoff(now, &period);
+    sw.now = now;
+    sw.fiscal_month = 12;
+    sw.fiscal_day = 31;
+    sw.started = now;
+    sw.batch = batch;
+    sw.max_batches = 1 << 30;
+
+    t = bench_now();
+
+    if (ngx_http_privacy_sweep_category(db, &sw, &count, &more, err,
+                                        sizeof(err))
+        != SQLITE_OK)
+    {
+        fprintf(stderr, "bench_rollup: %s\n", err);
+        exit(1);
+    }
+
+    t = bench_now() - t;
+
+    printf("  customers %6.3f s  %11lld subjects erased %8.0f subjects/s"
+           " (with their kind; their order minimised), transactions of"
+           " up to %d\n", t, (long long) count.deleted, count.deleted / t,
+           batch);
+}
+
+
 static void
 bench_sweep(sqlite3 *db, time_t now, long retain, int batch)
 {
@@ -249,8 +327,8 @@ bench_sweep(sqlite3 *db, time_t now, long retain, int batch)
 int
 main(int argc, char **argv)
 {
-    int       c, batch;
-    long      n, days, paths, visitors, per_day, retain, subjects;
+    int       c, batch, subject_batch;
+    long      n, days, paths, visitors, per_day, retain, subjects, expired;
     char      path[4096], *file;
     double    t;
     time_t    today;
@@ -264,21 +342,26 @@ main(int argc, char **argv)
     file = NULL;
     retain = 0;
     subjects = 0;
+    expired = 0;
     batch = 5000;
+    subject_batch = 500;
 
-    while ((c = getopt(argc, argv, "n:d:p:v:s:r:b:f:")) != -1) {
+    while ((c = getopt(argc, argv, "n:d:p:v:s:e:c:r:b:f:")) != -1) {
         switch (c) {
         case 'n': n = atol(optarg); break;
         case 'd': days = atol(optarg); break;
         case 'p': paths = atol(optarg); break;
         case 'v': visitors = atol(optarg); break;
         case 's': subjects = atol(optarg); break;
+        case 'e': expired = atol(optarg); break;
+        case 'c': subject_batch = atoi(optarg); break;
         case 'r': retain = atol(optarg); break;
         case 'b': batch = atoi(optarg); break;
         case 'f': file = optarg; break;
         default:
             fprintf(stderr, "usage: bench_rollup [-n events] [-d days]"
-                    " [-p paths] [-v visitors] [-s subjects]"
+                    " [-p paths] [-v visitors]"
+                    " [-s subjects [-e expired -c batch]]"
                     " [-r retain -b batch]"
                     " [-f file]\n");
             return 2;
@@ -286,10 +369,12 @@ main(int argc, char **argv)
     }
 
     if (n < 1 || days < 3 || paths < 1 || visitors < 1 || batch < 1
-        || retain < 0 || retain >= days || subjects < 0)
+        || subject_batch < 1
+        || retain < 0 || retain >= days || subjects < 0 || expired < 0
+        || expired > subjects)
     {
         fprintf(stderr, "bench_rollup: -n, -p, -v and -b must be positive,"
-                " -d at least 3, -r less than -d\n");
+                " -d at least 3, -r less than -d, -e at most -s\n");
         return 2;
     }
 
@@ -324,8 +409,10 @@ main(int argc, char **argv)
     if (subjects) {
         t = bench_now();
         bench_subjects(db, subjects, today);
-        printf("%ld subjects (customers, an order each) filled in %.1f s\n",
-               subjects, bench_now() - t);
+        bench_expire(db, expired, today);
+        printf("%ld subjects (customers, an order each; %ld past their"
+               " period) filled in %.1f s\n", subjects, expired,
+               bench_now() - t);
     }
 
     /* the first roll-up reads every day; each later one two days' rows */
@@ -334,6 +421,10 @@ main(int argc, char **argv)
 
     if (retain) {
         bench_sweep(db, today + 86400 + 3600, retain, batch);
+    }
+
+    if (expired) {
+        bench_sweep_customers(db, today + 86400 + 3600, subject_batch);
     }
 
     sqlite3_close(db);

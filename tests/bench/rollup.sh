@@ -8,11 +8,14 @@
 # -v visitors (20000), -s subjects (0: customers with an order each, in
 # the subject register), -f file (default a temporary file, removed); -r
 # RETAIN then times the retention sweep of the days older than RETAIN
-# (transactions of -b rows, default 5000).
+# (transactions of -b rows, default 5000); -e EXPIRED of the subjects
+# past their period, and the register's sweep of them timed after it
+# (transactions of -c subjects, default 500).
 #
 #   tests/bench/rollup.sh
 #   tests/bench/rollup.sh -n 10000000 -d 90
 #   tests/bench/rollup.sh -n 5000000 -d 60 -r 30
+#   tests/bench/rollup.sh -n 10000000 -d 60 -r 30 -s 1000000 -e 500000
 
 set -eu
 
