@@ -978,20 +978,44 @@ sub _dbh {
     });
 }
 
+# Run as root, the tests read and write the register as the workers' user
+# while its directory is theirs: the first connection to a WAL database
+# creates its -shm (and a writer its -wal) with the owner of the process
+# and the mode of the file (0600), so a file made by root in the moment a
+# worker first opens the register locks the worker out ("cannot configure:
+# unable to open database file"). A register the test made itself, and the
+# fault tests that take the directory away from the workers, are read as
+# root.
+sub _as_db_owner {
+    my ($self, $code) = @_;
+    my @st = stat $self->{data_dir};
+    my @db = stat $self->db;
+    return $code->() unless $> == 0 && $self->{wuid} && @st
+        && $st[4] == $self->{wuid} && ($st[2] & 0200)
+        && (!@db || $db[4] == $self->{wuid});
+    local $) = "$self->{wgid} $self->{wgid}";
+    local $> = $self->{wuid};
+    return $code->();
+}
+
 sub sqlite {
     my ($self, $sql, @bind) = @_;
-    my $dbh = $self->_dbh(1);
-    my $rows = $dbh->selectall_arrayref($sql, { Slice => {} }, @bind);
-    $dbh->disconnect;
-    return $rows;
+    return $self->_as_db_owner(sub {
+        my $dbh = $self->_dbh(1);
+        my $rows = $dbh->selectall_arrayref($sql, { Slice => {} }, @bind);
+        $dbh->disconnect;
+        return $rows;
+    });
 }
 
 sub sqlite_do {
     my ($self, $sql, @bind) = @_;
-    my $dbh = $self->_dbh(0);
-    my $n = $dbh->do($sql, undef, @bind);
-    $dbh->disconnect;
-    return $n eq '0E0' ? 0 : $n;
+    return $self->_as_db_owner(sub {
+        my $dbh = $self->_dbh(0);
+        my $n = $dbh->do($sql, undef, @bind);
+        $dbh->disconnect;
+        return $n eq '0E0' ? 0 : $n;
+    });
 }
 
 1;
