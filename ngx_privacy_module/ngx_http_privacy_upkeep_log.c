@@ -50,27 +50,19 @@ ngx_http_privacy_upkeep_log_sweep(ngx_http_privacy_upkeep_t *u)
             break;
 
         case NGX_HTTP_PRIVACY_SWEEP_AGGREGATE:
-            ngx_log_error(NGX_LOG_NOTICE, u->log, 0,
-                          "privacy_db \"%V\": retention sweep%s: %L daily "
-                          "aggregates of days before %4d-%02d-%02d %s "
-                          "(privacy_retention analytics_aggregate %V)",
-                          u->path, dry,
-                          (int64_t) (u->sweep_run_dry ? c->examined
-                                                       : c->deleted),
-                          tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
-                          u->sweep_run_dry ? "to be deleted" : "deleted", text);
-            break;
-
         case NGX_HTTP_PRIVACY_SWEEP_CONSENT:
             ngx_log_error(NGX_LOG_NOTICE, u->log, 0,
-                          "privacy_db \"%V\": retention sweep%s: %L consent "
-                          "receipts whose consent ended before "
-                          "%4d-%02d-%02d %s (privacy_retention consent %V)",
+                          "privacy_db \"%V\": retention sweep%s: %L %s "
+                          "%4d-%02d-%02d %s (privacy_retention %s %V)",
                           u->path, dry,
                           (int64_t) (u->sweep_run_dry ? c->examined
                                                        : c->deleted),
+                          i == NGX_HTTP_PRIVACY_SWEEP_CONSENT
+                          ? "consent receipts whose consent ended before"
+                          : "daily aggregates of days before",
                           tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
-                          u->sweep_run_dry ? "to be deleted" : "deleted", text);
+                          u->sweep_run_dry ? "to be deleted" : "deleted",
+                          ngx_http_privacy_sweep_names[i], text);
             break;
 
         case NGX_HTTP_PRIVACY_SWEEP_CHAT:
@@ -119,5 +111,4 @@ ngx_http_privacy_upkeep_log_sweep(ngx_http_privacy_upkeep_t *u)
             break;
         }
     }
-
 }
