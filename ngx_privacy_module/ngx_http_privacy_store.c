@@ -433,7 +433,7 @@ ngx_http_privacy_store_event(ngx_http_privacy_store_t *s,
     p = ngx_cpymem(p, ev->path, ev->path_len);
     p = ngx_cpymem(p, ev->referrer, ev->referrer_len);
     p = ngx_cpymem(p, ev->term, term_len);
-    p = ngx_cpymem(p, ev->visitor, sizeof(ev->visitor));
+    (void) ngx_cpymem(p, ev->visitor, sizeof(ev->visitor));
 
     hash = ngx_http_privacy_memo_hash(strings, len)
            ^ (uint32_t) ((uint64_t) ev->time * 0x9e3779b97f4a7c15ULL >> 32)
