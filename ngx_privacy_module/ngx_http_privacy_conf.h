@@ -156,6 +156,9 @@ typedef struct {
     /* the site's name in the register: the first server_name */
     ngx_str_t                        site;
 
+    /* privacy_error_log_scrub */
+    ngx_flag_t                       error_log_scrub;
+
     /* set while merging: a location of the server asks, one answers */
     unsigned                         banner:1;
     unsigned                         portal:1;

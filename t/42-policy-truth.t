@@ -394,6 +394,11 @@ my $Q = '/search?q=Anna+Svensson+anna.s%40example.se+19811218-9876';
 $r = $t->get($Q);
 is($r->{status}, 200, 'a search with personal data');
 $t->get('/kund/anna.s%40example.se?ref=070-1234567');
+# an error with the request's context: a body over client_max_body_size
+my $error_from = length $t->error_log;
+like($t->raw_request("POST $Q HTTP/1.1\r\nHost: localhost\r\n"
+    . "Content-Length: 2000000\r\nConnection: close\r\n\r\n"),
+    qr/^HTTP\/1\.1 413/, 'a request nginx logs as an error');
 $t->stop;
 
 # what the analytics stored: a daily pseudonym without consent, the
@@ -420,6 +425,18 @@ like($log, qr/^[0-9a-f]{32} \[/m,
     'access log: the client as a keyed hash ($privacy_client)');
 my $secret_hex = unpack 'H*', slurp($t->secret_file);
 unlike($log, qr/\Q$secret_hex\E/, 'access log: not the secret');
+
+# the error log, at the demo's level (notice) and above
+my @errors = grep { !/\[(?:info|debug)\]/ }
+    split /\n/, substr($t->error_log, $error_from);
+my ($too_large) = grep { /too large body/ } @errors;
+like($too_large // '', qr/client: [0-9a-f]{32}, server: localhost, request: "POST \/search\?q=anna\+svensson\+\[email\]\+\[personnummer\] HTTP\/1\.1"/,
+    'error log: the client as a keyed hash, the request scrubbed')
+    or diag(join "\n", @errors);
+@errors = grep { !/\[(?:info|debug)\]/ } split /\n/, $t->error_log;
+my @leaks = grep { /q=Anna|anna\.s|%40|\@|19811218|1234567/
+    || /(?:client|request|referrer): .*(?:\d+\.\d+\.\d+\.\d+|::1)/ } @errors;
+is_deeply(\@leaks, [], 'error log: no address, no query as typed');
 
 # --- keep: the texts say that unclassified cookies pass ------------------
 
