@@ -162,6 +162,7 @@ typedef struct {
     /* set while merging: a location of the server asks, one answers */
     unsigned                         banner:1;
     unsigned                         portal:1;
+    unsigned                         analytics:1;   /* a location counts */
     unsigned                         ready:1;       /* http level: loaded */
     unsigned                         http:1;        /* the http level's */
 } ngx_http_privacy_srv_conf_t;

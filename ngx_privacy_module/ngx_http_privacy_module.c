@@ -562,6 +562,15 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         }
     }
 
+    /*
+     * the policy and consent pages say how visits are counted if any
+     * location of the server counts them, the portal's own or not
+     */
+
+    if (conf->analytics == 1) {
+        pscf->analytics = 1;
+    }
+
     /* does the server's banner have a portal to post to (docs/banner.md) */
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
