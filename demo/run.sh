@@ -243,7 +243,8 @@ cat <<EOF
     $url/privacy/rights
         the rights portal: ask for a code for anna.svensson@example.se,
         read it in the newest file of $RUN/mail/, then export, correct,
-        object or erase (docs/rights.md)
+        object or erase (docs/rights.md); a breach registered on the
+        DPO's incidents page naming kund-1001 shows in her export
     $url/search?q=Anna+anna.s%40example.se+19811218-9876
         then: sqlite3 $RUN/data/privacy.db 'select path, search_term,
         visitor from analytics_events' (after a second: batches)

@@ -273,9 +273,16 @@ ngx_http_privacy_mail_flush(sqlite3 *db, const char *cmd, int64_t now,
     rc = sqlite3_prepare_v2(db, "SELECT message FROM outbox WHERE id = ?",
                             -1, &msg, NULL);
     if (rc == SQLITE_OK) {
+        /*
+         * a sent code's message goes: the register keeps codes only as
+         * keyed hashes (docs/rights.md, "Proving who you are")
+         */
         rc = sqlite3_prepare_v2(db, "UPDATE outbox SET attempts = ?1,"
                                     " sent = ?2, last_error = ?3,"
-                                    " next_attempt = ?4 WHERE id = ?5",
+                                    " next_attempt = ?4, message = CASE"
+                                    " WHEN ?2 IS NOT NULL AND purpose ="
+                                    " 'code' THEN X'' ELSE message END"
+                                    " WHERE id = ?5",
                                 -1, &done, NULL);
     }
 

@@ -298,7 +298,12 @@ ngx_http_privacy_rights_post(ngx_http_request_t *r, u_char *body,
             }
 
         } else if (ngx_http_privacy_form_key_is(k, klen, "restricted")) {
-            restricted = (n == 1 && v[0] == '1');
+            /* anything but 0 or 1 is refused, not read as "lift it" */
+            if (n != 1 || (v[0] != '0' && v[0] != '1')) {
+                return NGX_HTTP_BAD_REQUEST;
+            }
+
+            restricted = (v[0] == '1');
 
         } else if (ngx_http_privacy_form_key_is(k, klen, "objection")) {
             if (n == sizeof("direct_marketing") - 1

@@ -33,7 +33,7 @@ ngx_http_privacy_rights_erase_op(rights_op_t *op, sqlite3 *db,
     ngx_http_privacy_rdb_t *rdb)
 {
     int            rc, orders, past, records, kinds, mails;
-    char           date[32];
+    char           date[32], why[64];
     json_t        *o, *deleted, *kept;
     int64_t        id, until, last;
     sqlite3_stmt  *st, *up;
@@ -93,12 +93,23 @@ ngx_http_privacy_rights_erase_op(rights_op_t *op, sqlite3 *db,
 
     /* art. 17(3)(b): a legal hold keeps everything until it ends */
     if (until) {
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
         tt = (time_t) until;
         gmtime_r(&tt, &tm);
         strftime(date, sizeof(date), "%Y-%m-%d", &tm);
         json_array_append_new(kept, json_pack("{s:s, s:s, s:s}",
             "what", "everything", "why", "legal hold", "until", date));
+
+        /* a refusal is an answer too: its case, closed (art. 12(3), (4)) */
+        snprintf(why, sizeof(why), "refused: legal hold until %s", date);
+
+        if (ngx_http_privacy_rights_case(db, id, "erasure", why, op->now)
+            != SQLITE_OK
+            || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        {
+            json_decref(o);
+            goto failed;
+        }
+
         op->result = NGX_HTTP_PRIVACY_RIGHTS_REFUSED;
         ngx_http_privacy_rights_answer(op, o);
         return;

@@ -23,7 +23,8 @@
 static void ngx_http_privacy_rights_link(ngx_http_privacy_page_t *page,
     const char *to, const char *sv, const char *en);
 static void ngx_http_privacy_rights_value(ngx_http_privacy_page_t *page,
-    json_t *v, ngx_uint_t depth);
+    json_t *v, const char *name, ngx_uint_t depth);
+static ngx_uint_t ngx_http_privacy_rights_is_time(const char *name);
 
 
 void
@@ -414,7 +415,7 @@ ngx_http_privacy_rights_page_json(ngx_http_request_t *r, const char *sv,
     }
 
     ngx_http_privacy_page_head(&page, ngx_http_privacy_t(&page, sv, en));
-    ngx_http_privacy_rights_value(&page, o, 0);
+    ngx_http_privacy_rights_value(&page, o, NULL, 0);
     json_decref(o);
 
     ngx_http_privacy_page_raw(&page, "<p>");
@@ -429,9 +430,10 @@ ngx_http_privacy_rights_page_json(ngx_http_request_t *r, const char *sv,
 
 static void
 ngx_http_privacy_rights_value(ngx_http_privacy_page_t *page, json_t *v,
-    ngx_uint_t depth)
+    const char *name, ngx_uint_t depth)
 {
-    u_char       buf[NGX_INT64_LEN];
+    u_char       buf[sizeof("-9223372036854775808-12-31T23:59:59Z")];
+    ngx_tm_t     tm;
     size_t       i;
     json_t      *x;
     const char  *key;
@@ -450,7 +452,7 @@ ngx_http_privacy_rights_value(ngx_http_privacy_page_t *page, json_t *v,
             ngx_http_privacy_page_text(page, (u_char *) key,
                                        ngx_strlen(key));
             ngx_http_privacy_page_raw(page, "</dt><dd>");
-            ngx_http_privacy_rights_value(page, x, depth + 1);
+            ngx_http_privacy_rights_value(page, x, key, depth + 1);
             ngx_http_privacy_page_raw(page, "</dd>");
         }
 
@@ -467,7 +469,7 @@ ngx_http_privacy_rights_value(ngx_http_privacy_page_t *page, json_t *v,
 
         json_array_foreach(v, i, x) {
             ngx_http_privacy_page_raw(page, "<li>");
-            ngx_http_privacy_rights_value(page, x, depth + 1);
+            ngx_http_privacy_rights_value(page, x, NULL, depth + 1);
             ngx_http_privacy_page_raw(page, "</li>");
         }
 
@@ -480,6 +482,19 @@ ngx_http_privacy_rights_value(ngx_http_privacy_page_t *page, json_t *v,
         break;
 
     case JSON_INTEGER:
+        /* a case's due date, when an incident happened: as a date, UTC */
+        if (name && ngx_http_privacy_rights_is_time(name)
+            && json_integer_value(v) >= 0)
+        {
+            ngx_gmtime((time_t) json_integer_value(v), &tm);
+            ngx_http_privacy_page_rawn(page, buf,
+                ngx_sprintf(buf, "%4d-%02d-%02dT%02d:%02d:%02dZ",
+                            tm.ngx_tm_year, tm.ngx_tm_mon, tm.ngx_tm_mday,
+                            tm.ngx_tm_hour, tm.ngx_tm_min, tm.ngx_tm_sec)
+                - buf);
+            break;
+        }
+
         ngx_http_privacy_page_rawn(page, buf,
             ngx_sprintf(buf, "%L", (int64_t) json_integer_value(v)) - buf);
         break;
@@ -495,6 +510,27 @@ ngx_http_privacy_rights_value(ngx_http_privacy_page_t *page, json_t *v,
     default:
         ngx_http_privacy_page_raw(page, "–");
     }
+}
+
+
+/* the export's times are seconds since the epoch (docs/rights.md) */
+
+static ngx_uint_t
+ngx_http_privacy_rights_is_time(const char *name)
+{
+    ngx_uint_t  i;
+
+    static const char  *times[] = { "received", "due", "closed", "created",
+                                    "sent", "occurred", "discovered",
+                                    "reference_date", "erased", NULL };
+
+    for (i = 0; times[i]; i++) {
+        if (ngx_strcmp(name, times[i]) == 0) {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 
