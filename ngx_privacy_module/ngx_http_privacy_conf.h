@@ -156,9 +156,13 @@ typedef struct {
     /* the site's name in the register: the first server_name */
     ngx_str_t                        site;
 
+    /* privacy_error_log_scrub */
+    ngx_flag_t                       error_log_scrub;
+
     /* set while merging: a location of the server asks, one answers */
     unsigned                         banner:1;
     unsigned                         portal:1;
+    unsigned                         analytics:1;   /* a location counts */
     unsigned                         ready:1;       /* http level: loaded */
     unsigned                         http:1;        /* the http level's */
 } ngx_http_privacy_srv_conf_t;

@@ -28,6 +28,7 @@
 #include "ngx_http_privacy_directives.h"
 #include "ngx_http_privacy_expire.h"
 #include "ngx_http_privacy_db_conf.h"
+#include "ngx_http_privacy_error_log.h"
 
 
 static void *ngx_http_privacy_create_main_conf(ngx_conf_t *cf);
@@ -181,6 +182,13 @@ static ngx_command_t  ngx_http_privacy_commands[] = {
       ngx_http_privacy_consent_cookie,
       NGX_HTTP_LOC_CONF_OFFSET,
       0,
+      NULL },
+
+    { ngx_string("privacy_error_log_scrub"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_SRV_CONF_OFFSET,
+      offsetof(ngx_http_privacy_srv_conf_t, error_log_scrub),
       NULL },
 
     { ngx_string("privacy_gpc"),
@@ -554,6 +562,15 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         }
     }
 
+    /*
+     * the policy and consent pages say how visits are counted if any
+     * location of the server counts them, the portal's own or not
+     */
+
+    if (conf->analytics == 1) {
+        pscf->analytics = 1;
+    }
+
     /* does the server's banner have a portal to post to (docs/banner.md) */
 
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
@@ -605,6 +622,15 @@ ngx_http_privacy_init(ngx_conf_t *cf)
     }
 
     *h = ngx_http_privacy_rewrite_handler;
+
+    /* POST_READ: before any other phase can log about the request */
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_POST_READ_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_privacy_error_log_handler;
 
     h = ngx_array_push(&cmcf->phases[NGX_HTTP_LOG_PHASE].handlers);
     if (h == NULL) {

@@ -352,16 +352,23 @@ ngx_http_privacy_cookies_seen(ngx_http_privacy_page_t *page,
  * Visit statistics with and without cookies (docs/policy-document.md):
  * without a statistics consent a page view is counted under a daily
  * pseudonym, with one under the consent cookie's id (so the portal can
- * export and erase it).  The visitor reads which applies now.
+ * export and erase it), after an objection (or with Sec-GPC and
+ * privacy_analytics_gpc) not at all.  The visitor reads which applies
+ * now, on the policy page and the consent page, as
+ * ngx_http_privacy_analytics_handler() decides it.
  */
 
 void
 ngx_http_privacy_cookies_statistics(ngx_http_privacy_page_t *page,
     ngx_http_privacy_loc_conf_t *plcf)
 {
-    ngx_http_privacy_ctx_t  *ctx;
+    ngx_http_privacy_ctx_t       *ctx;
+    ngx_http_privacy_srv_conf_t  *pscf;
 
-    if (!plcf->analytics) {
+    pscf = ngx_http_get_module_srv_conf(page->request,
+                                        ngx_http_privacy_module);
+
+    if (!pscf->analytics) {
         return;
     }
 
@@ -384,14 +391,31 @@ ngx_http_privacy_cookies_statistics(ngx_http_privacy_page_t *page,
         "under your rights. Your IP address is never stored in the "
         "statistics. "));
 
-    ngx_http_privacy_page_raw(page,
-        (ctx && ctx->decided
-         && (ctx->categories & NGX_HTTP_PRIVACY_CAT_STATISTICS))
-        ? ngx_http_privacy_t(page, "Just nu har du tillåtit statistik.",
-                             "Right now you have allowed statistics.")
-        : ngx_http_privacy_t(page, "Just nu har du inte tillåtit statistik.",
-                             "Right now you have not allowed "
-                             "statistics."));
+    if (ctx && (ctx->consent.flags & NGX_HTTP_PRIVACY_FLAG_NO_ANALYTICS)) {
+        ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
+            "Just nu räknas den här webbläsaren inte alls: du har invänt "
+            "mot besöksstatistiken.",
+            "Right now this browser is not counted at all: you have "
+            "objected to the visit statistics."));
+
+    } else if (ctx && ctx->gpc && plcf->analytics_gpc) {
+        ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
+            "Just nu räknas den här webbläsaren inte alls: den skickar "
+            "Global Privacy Control.",
+            "Right now this browser is not counted at all: it sends "
+            "Global Privacy Control."));
+
+    } else {
+        ngx_http_privacy_page_raw(page,
+            (ctx && ctx->decided
+             && (ctx->categories & NGX_HTTP_PRIVACY_CAT_STATISTICS))
+            ? ngx_http_privacy_t(page, "Just nu har du tillåtit statistik.",
+                                 "Right now you have allowed statistics.")
+            : ngx_http_privacy_t(page,
+                                 "Just nu har du inte tillåtit statistik.",
+                                 "Right now you have not allowed "
+                                 "statistics."));
+    }
 
     ngx_http_privacy_page_raw(page, "</p>\n");
 }

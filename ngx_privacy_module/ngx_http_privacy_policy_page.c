@@ -209,7 +209,7 @@ ngx_http_privacy_policy_page(ngx_http_request_t *r,
 
     /* the same URL answers in Swedish or English */
     if (ngx_http_privacy_add_header(r, "Vary",
-                                    plcf->analytics ? &vary_cookie : &vary)
+                                    pscf->analytics ? &vary_cookie : &vary)
         == NULL)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;

@@ -346,19 +346,20 @@ ngx_http_privacy_consent_page(ngx_http_request_t *r, ngx_str_t *ret)
         "Save my choices</button>"));
     ngx_http_privacy_page_raw(&page, "</div>\n</form>\n");
 
-    /* GDPR art. 21: analytics without cookies, and the right to object */
+    /*
+     * GDPR art. 21: analytics under legitimate interest and the right to
+     * object; with or without cookies as the policy page says it, for
+     * the visitor's choice of now
+     */
 
     ngx_http_privacy_page_raw(&page, ngx_http_privacy_t(&page,
-        "<h2>Besöksstatistik utan cookies</h2>\n<p>Vi räknar sidvisningar "
-        "och sökord för att förbättra webbplatsen och sortimentet, med stöd "
-        "av berättigat intresse. Vi sparar aldrig din IP-adress, och "
-        "besökare räknas med ett värde som byts varje dygn. Du har rätt att "
-        "invända.</p>\n",
-        "<h2>Visitor statistics without cookies</h2>\n<p>We count page "
-        "views and search words to improve the site and the assortment, "
-        "based on legitimate interest. Your IP address is never stored, and "
-        "visitors are counted with a value that changes every day. You have "
-        "the right to object.</p>\n"));
+        "<h2>Besöksstatistik</h2>\n<p>Vi räknar sidvisningar och sökord för "
+        "att förbättra webbplatsen och sortimentet, med stöd av berättigat "
+        "intresse, och du har rätt att invända.</p>\n",
+        "<h2>Visit statistics</h2>\n<p>We count page views and search words "
+        "to improve the site and the assortment, based on legitimate "
+        "interest, and you have the right to object.</p>\n"));
+    ngx_http_privacy_cookies_statistics(&page, plcf);
 
     ngx_http_privacy_page_raw(&page, "<form method=\"post\" action=\"");
     ngx_http_privacy_page_text(&page, url.data, url.len);

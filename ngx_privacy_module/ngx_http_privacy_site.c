@@ -59,6 +59,8 @@ ngx_http_privacy_create_srv_conf(ngx_conf_t *cf)
      *     pscf->client_mac = NULL;
      */
 
+    pscf->error_log_scrub = NGX_CONF_UNSET;
+
     if (ngx_array_init(&pscf->retention, cf->pool, 4,
                        sizeof(ngx_http_privacy_retention_t))
         != NGX_OK)
@@ -106,6 +108,7 @@ ngx_http_privacy_merge_srv_conf(ngx_conf_t *cf, void *parent, void *child)
         conf->client_mac = prev->client_mac;
     }
 
+    ngx_conf_merge_value(conf->error_log_scrub, prev->error_log_scrub, 0);
     ngx_conf_merge_str_value(conf->version, prev->version, "1");
     ngx_conf_merge_str_value(conf->default_lang, prev->default_lang, "");
 

@@ -126,14 +126,14 @@ ngx_http_privacy_variable(ngx_http_request_t *r,
  * receipts: the controller can tell two requests of one address apart
  * from others', nobody without the secret can tell which address); in
  * a server without privacy_secret_file, the address cut to its network
- * (IPv4 /24, IPv6 /48), as "192.0.2.0".
+ * (IPv4 /24, IPv6 /48), as "192.0.2.0".  Writes at most
+ * NGX_HTTP_PRIVACY_CLIENT_LEN bytes to p, without allocating (the
+ * error log's context calls it too); returns the length, 0 on error.
  */
 
-static ngx_int_t
-ngx_http_privacy_client_variable(ngx_http_request_t *r,
-    ngx_http_variable_value_t *v, uintptr_t data)
+size_t
+ngx_http_privacy_client_text(ngx_http_request_t *r, u_char *p)
 {
-    u_char                       *p;
     struct sockaddr_in           *sin;
     ngx_http_privacy_srv_conf_t  *pscf;
 #if (NGX_HAVE_INET6)
@@ -144,24 +144,12 @@ ngx_http_privacy_client_variable(ngx_http_request_t *r,
 
     pscf = ngx_http_get_module_srv_conf(r, ngx_http_privacy_module);
 
-    p = ngx_pnalloc(r->pool, NGX_SOCKADDR_STRLEN > 32 ? NGX_SOCKADDR_STRLEN
-                                                       : 32);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    v->valid = 1;
-    v->no_cacheable = 0;
-    v->not_found = 0;
-    v->data = p;
-
     if (pscf->client_mac) {
         if (ngx_http_privacy_client_pseudonym(r, p) != NGX_OK) {
-            return NGX_ERROR;
+            return 0;
         }
 
-        v->len = 32;
-        return NGX_OK;
+        return 32;
     }
 
     switch (r->connection->sockaddr->sa_family) {
@@ -170,26 +158,46 @@ ngx_http_privacy_client_variable(ngx_http_request_t *r,
         sin = (struct sockaddr_in *) r->connection->sockaddr;
         cut = *sin;
         cut.sin_addr.s_addr &= htonl(0xffffff00);
-        v->len = ngx_sock_ntop((struct sockaddr *) &cut, sizeof(cut), p,
-                               NGX_SOCKADDR_STRLEN, 0);
-        break;
+        return ngx_sock_ntop((struct sockaddr *) &cut, sizeof(cut), p,
+                             NGX_SOCKADDR_STRLEN, 0);
 
 #if (NGX_HAVE_INET6)
     case AF_INET6:
         sin6 = (struct sockaddr_in6 *) r->connection->sockaddr;
         cut6 = *sin6;
         ngx_memzero(&cut6.sin6_addr.s6_addr[6], 10);
-        v->len = ngx_sock_ntop((struct sockaddr *) &cut6, sizeof(cut6), p,
-                               NGX_SOCKADDR_STRLEN, 0);
-        break;
+        return ngx_sock_ntop((struct sockaddr *) &cut6, sizeof(cut6), p,
+                             NGX_SOCKADDR_STRLEN, 0);
 #endif
 
     default:
         /* a unix socket: no address of a person */
-        v->len = 1;
         p[0] = '-';
-        break;
+        return 1;
     }
+}
+
+
+static ngx_int_t
+ngx_http_privacy_client_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    u_char  *p;
+
+    p = ngx_pnalloc(r->pool, NGX_HTTP_PRIVACY_CLIENT_LEN);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    v->len = ngx_http_privacy_client_text(r, p);
+    if (v->len == 0) {
+        return NGX_ERROR;
+    }
+
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    v->data = p;
 
     return NGX_OK;
 }

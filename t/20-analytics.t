@@ -395,6 +395,16 @@ page('/html/objected', { Cookie => "$objection; session=1" });
 page('/html/search?q=objected+search', { Cookie => $objection });
 is(counted_since($mark, '1'), 0, 'no events after an objection');
 
+# the consent page, in a location that is not counted itself, says how
+# the server's other locations count this browser now
+my %h = ('Accept-Language' => 'en');
+like($t->get('/privacy/consent', \%h)->{content},
+    qr/counted without cookies, with a pseudonym.*Right now you have not allowed statistics\./s,
+    'consent page: how visits are counted, for a visitor who has not decided');
+like($t->get('/privacy/consent', { %h, Cookie => $objection })->{content},
+    qr/Right now this browser is not counted at all: you have objected/,
+    'consent page: not counted at all after the objection');
+
 $res = consent_post([action => 'allow_analytics'], { Cookie => $objection });
 is($res->{status}, 303, 'withdrawal of the objection accepted');
 my $allowed = cookie_of($res);

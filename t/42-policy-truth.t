@@ -261,6 +261,38 @@ like($accepted_sv, qr/Just nu har du tillåtit statistik\./,
     'accepted: the policy says statistics are allowed now');
 like($accepted_sv, qr/sparas de i stället med id:t i din samtyckescookie/,
     'the policy says visits are then stored with the consent id');
+# the consent page says the same, for the choice of now
+my %consent_page = map { $_->[0] => text_of($t->get('/privacy/consent?lang=sv',
+    $_->[1] ? { Cookie => $_->[1] } : {})->{content}) }
+    ([undecided => undef], [accepted => $accepted]);
+like($consent_page{undecided}, qr/räknas dina sidvisningar och sökningar utan cookies/,
+    'consent page: when visits are counted without cookies');
+like($consent_page{undecided}, qr/Just nu har du inte tillåtit statistik\./,
+    'consent page, undecided: statistics not allowed now');
+like($consent_page{accepted}, qr/sparas de i stället med id:t i din samtyckescookie.*Just nu har du tillåtit statistik\./,
+    'consent page, accepted: with the consent id, and that this applies now');
+unlike($consent_page{$_}, qr/Besöksstatistik utan cookies|besökare räknas med ett värde som byts/,
+    "consent page, $_: no promise of statistics without cookies for all")
+    for qw(undecided accepted);
+
+# an objection (GDPR art. 21): not counted at all, and the pages say so
+my $objection = $t->post('/privacy/consent', [ action => 'object_analytics' ],
+                         { Cookie => $accepted });
+my ($objected) = map { /^(privacy_consent=[^;]+)/ ? $1 : () } set_cookies($objection);
+ok($objected, 'the visitor objects to visit statistics');
+for my $page (qw(policy consent)) {
+    like(text_of($t->get("/privacy/$page?lang=sv", { Cookie => $objected })->{content}),
+        qr/Just nu räknas den här webbläsaren inte alls: du har invänt/,
+        "$page page, objected: this browser is not counted");
+}
+
+# the demo's own pages promise no more than that
+for my $html (glob "$DEMO/shop/*.html") {
+    my $text = text_of(slurp($html));
+    next unless $text =~ /utan cookies/;
+    like($text, qr/utan cookies om du inte har tillåtit statistik/,
+        "demo/shop/" . ($html =~ s{.*/}{}r) . ': "without cookies" only without consent');
+}
 my ($improve) = grep { $_->{id} eq 'improvement' } @{ $doc->{purposes} };
 unlike($improve->{description}{sv}, qr/förs utan cookies/,
     'the document does not claim statistics without cookies for everyone');
@@ -340,6 +372,7 @@ like($set{_gid}, qr/Expires=\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d GMT/,
 
 $t->get('/products.html?truth=undecided');
 $t->get('/products.html?truth=accepted', { Cookie => $accepted });
+$t->get('/products.html?truth=objected', { Cookie => $objected });
 
 # --- every pattern in words ----------------------------------------------
 
@@ -394,6 +427,11 @@ my $Q = '/search?q=Anna+Svensson+anna.s%40example.se+19811218-9876';
 $r = $t->get($Q);
 is($r->{status}, 200, 'a search with personal data');
 $t->get('/kund/anna.s%40example.se?ref=070-1234567');
+# an error with the request's context: a body over client_max_body_size
+my $error_from = length $t->error_log;
+like($t->raw_request("POST $Q HTTP/1.1\r\nHost: localhost\r\n"
+    . "Content-Length: 2000000\r\nConnection: close\r\n\r\n"),
+    qr/^HTTP\/1\.1 413/, 'a request nginx logs as an error');
 $t->stop;
 
 # what the analytics stored: a daily pseudonym without consent, the
@@ -405,7 +443,8 @@ my $ids = $dbh->selectcol_arrayref("SELECT identified FROM analytics_events "
     . "WHERE path = '/products.html' ORDER BY id");
 $dbh->disconnect;
 is_deeply($ids, [0, 1],
-    'db: a pseudonym without consent, the consent id with statistics');
+    'db: a pseudonym without consent, the consent id with statistics, '
+    . 'nothing after an objection');
 
 my $log = slurp("$run/logs/access.log");
 like($log, qr/"GET \/search\?q=anna\+svensson\+\[email\]\+\[personnummer\] HTTP\/1\.1"/,
@@ -420,6 +459,18 @@ like($log, qr/^[0-9a-f]{32} \[/m,
     'access log: the client as a keyed hash ($privacy_client)');
 my $secret_hex = unpack 'H*', slurp($t->secret_file);
 unlike($log, qr/\Q$secret_hex\E/, 'access log: not the secret');
+
+# the error log, at the demo's level (notice) and above
+my @errors = grep { !/\[(?:info|debug)\]/ }
+    split /\n/, substr($t->error_log, $error_from);
+my ($too_large) = grep { /too large body/ } @errors;
+like($too_large // '', qr/client: [0-9a-f]{32}, server: localhost, request: "POST \/search\?q=anna\+svensson\+\[email\]\+\[personnummer\] HTTP\/1\.1"/,
+    'error log: the client as a keyed hash, the request scrubbed')
+    or diag(join "\n", @errors);
+@errors = grep { !/\[(?:info|debug)\]/ } split /\n/, $t->error_log;
+my @leaks = grep { /q=Anna|anna\.s|%40|\@|19811218|1234567/
+    || /(?:client|request|referrer): .*(?:\d+\.\d+\.\d+\.\d+|::1)/ } @errors;
+is_deeply(\@leaks, [], 'error log: no address, no query as typed');
 
 # --- keep: the texts say that unclassified cookies pass ------------------
 
