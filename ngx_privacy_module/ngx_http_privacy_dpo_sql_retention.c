@@ -56,7 +56,7 @@ typedef struct {
 static const ngx_http_privacy_dpo_held_t  ngx_http_privacy_dpo_held[] = {
 
     { "analytics", 1,
-      "SELECT (SELECT count(*) FROM analytics_events),"
+      "SELECT (SELECT coalesce(sum(views), 0) FROM analytics_events),"
       " (SELECT ts FROM analytics_events ORDER BY id LIMIT 1), NULL" },
 
     { "analytics_aggregate", 1,

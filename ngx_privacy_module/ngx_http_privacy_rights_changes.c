@@ -413,7 +413,7 @@ ngx_http_privacy_rights_analytics_op(rights_op_t *op, sqlite3 *db)
     }
 
     rc = sqlite3_prepare_v2(db, "SELECT ts, host, path, status,"
-                                " referrer_host, search_term FROM"
+                                " referrer_host, search_term, views FROM"
                                 " analytics_events WHERE visitor = ? AND"
                                 " identified = 1 ORDER BY id LIMIT 100000",
                             -1, &st, NULL);
@@ -427,13 +427,14 @@ ngx_http_privacy_rights_analytics_op(rights_op_t *op, sqlite3 *db)
 
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         json_array_append_new(a, json_pack("{s:I, s:s?, s:s?, s:i, s:s?,"
-                                           " s:s?}",
+                                           " s:s?, s:I}",
             "ts", (json_int_t) sqlite3_column_int64(st, 0),
             "host", (const char *) sqlite3_column_text(st, 1),
             "path", (const char *) sqlite3_column_text(st, 2),
             "status", sqlite3_column_int(st, 3),
             "referrer_host", (const char *) sqlite3_column_text(st, 4),
-            "search_term", (const char *) sqlite3_column_text(st, 5)));
+            "search_term", (const char *) sqlite3_column_text(st, 5),
+            "views", (json_int_t) sqlite3_column_int64(st, 6)));
     }
 
     sqlite3_finalize(st);

@@ -33,23 +33,25 @@
 static const char  *ngx_http_privacy_rollup_aggregates[] = {
 
     "INSERT INTO temp.rollup_daily"
-    " SELECT date(?1, 'unixepoch'), host, count(*),"
-    "  count(DISTINCT visitor), count(search_term) FROM analytics_events"
+    " SELECT date(?1, 'unixepoch'), host, sum(views),"
+    "  count(DISTINCT visitor),"
+    "  sum(CASE WHEN search_term IS NULL THEN 0 ELSE views END)"
+    "  FROM analytics_events"
     NGX_HTTP_PRIVACY_ROLLUP_DAY " GROUP BY host",
 
     "INSERT INTO temp.rollup_pages"
-    " SELECT date(?1, 'unixepoch'), host, path, count(*),"
+    " SELECT date(?1, 'unixepoch'), host, path, sum(views),"
     "  count(DISTINCT visitor) FROM analytics_events"
     NGX_HTTP_PRIVACY_ROLLUP_DAY " GROUP BY host, path",
 
     "INSERT INTO temp.rollup_searches"
-    " SELECT date(?1, 'unixepoch'), host, search_term, count(*),"
+    " SELECT date(?1, 'unixepoch'), host, search_term, sum(views),"
     "  count(DISTINCT visitor) FROM analytics_events"
     NGX_HTTP_PRIVACY_ROLLUP_DAY " AND search_term IS NOT NULL"
     " GROUP BY host, search_term",
 
     "INSERT INTO temp.rollup_referrers"
-    " SELECT date(?1, 'unixepoch'), host, referrer_host, count(*),"
+    " SELECT date(?1, 'unixepoch'), host, referrer_host, sum(views),"
     "  count(DISTINCT visitor) FROM analytics_events"
     NGX_HTTP_PRIVACY_ROLLUP_DAY " AND referrer_host IS NOT NULL"
     " GROUP BY host, referrer_host",

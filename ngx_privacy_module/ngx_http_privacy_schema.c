@@ -151,6 +151,15 @@ static const char  *ngx_http_privacy_migrations[] = {
     "  identified FROM analytics_events ORDER BY ts, id;"
     "DROP TABLE analytics_events;"
     "ALTER TABLE analytics_events_by_time RENAME TO analytics_events;",
+
+    /*
+     * identical page views of one second, counted in the worker before
+     * they are written (docs/architecture.md, "The write path"): a row is
+     * a (second, host, path, status, referrer, term, visitor), and views
+     * says how many requests it stands for
+     */
+    "ALTER TABLE analytics_events ADD COLUMN views INTEGER NOT NULL"
+    "  DEFAULT 1;",
 };
 
 

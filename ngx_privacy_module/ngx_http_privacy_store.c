@@ -12,6 +12,7 @@
 #include <grp.h>
 
 #include "ngx_http_privacy_store_int.h"
+#include "ngx_http_privacy_classify.h"
 
 
 static ngx_thread_task_t *ngx_http_privacy_store_task(
@@ -231,6 +232,12 @@ ngx_http_privacy_store_init_process(ngx_http_privacy_store_t *s,
         if (s->batches[i].arena == NULL) {
             return NGX_ERROR;
         }
+
+        s->batches[i].slots = ngx_calloc(NGX_HTTP_PRIVACY_STORE_SLOTS
+                                         * sizeof(uint16_t), cycle->log);
+        if (s->batches[i].slots == NULL) {
+            return NGX_ERROR;
+        }
     }
 
     s->filling = &s->batches[0];
@@ -328,6 +335,8 @@ ngx_http_privacy_store_exit_process(ngx_http_privacy_store_t *s,
         s->batches[i].records = NULL;
         ngx_free(s->batches[i].arena);
         s->batches[i].arena = NULL;
+        ngx_free(s->batches[i].slots);
+        s->batches[i].slots = NULL;
     }
 }
 
@@ -394,26 +403,77 @@ ngx_int_t
 ngx_http_privacy_store_event(ngx_http_privacy_store_t *s,
     ngx_http_privacy_event_t *ev)
 {
-    u_char                           *p;
-    size_t                            term_len;
+    u_char                           *p, *strings;
+    size_t                            term_len, len;
+    uint32_t                          hash;
+    ngx_uint_t                        i, k;
+    ngx_http_privacy_batch_t         *b;
     ngx_http_privacy_record_t        *rec;
     ngx_http_privacy_event_record_t  *er;
 
     term_len = ev->has_term ? ev->term_len : 0;
+    len = ev->host_len + ev->path_len + ev->referrer_len + term_len
+          + sizeof(ev->visitor);
 
-    if (ngx_http_privacy_store_push(s, &rec,
-                                    ev->host_len + ev->path_len
-                                    + ev->referrer_len + term_len
-                                    + sizeof(ev->visitor))
-        != NGX_OK)
-    {
+    b = s->filling;
+
+    if (b == NULL || b->used + len > NGX_HTTP_PRIVACY_STORE_ARENA) {
+        (void) ngx_http_privacy_store_push(s, &rec, len);
         return NGX_DECLINED;
     }
+
+    /*
+     * The strings go to the arena's free end first: they are the key by
+     * which an identical view of the same second is found, and stay
+     * there only if none is (docs/architecture.md, "The write path").
+     */
+    strings = b->arena + b->used;
+
+    p = ngx_cpymem(strings, ev->host, ev->host_len);
+    p = ngx_cpymem(p, ev->path, ev->path_len);
+    p = ngx_cpymem(p, ev->referrer, ev->referrer_len);
+    p = ngx_cpymem(p, ev->term, term_len);
+    (void) ngx_cpymem(p, ev->visitor, sizeof(ev->visitor));
+
+    hash = ngx_http_privacy_memo_hash(strings, len)
+           ^ (uint32_t) ((uint64_t) ev->time * 0x9e3779b97f4a7c15ULL >> 32)
+           ^ (uint32_t) ev->status;
+
+    for (i = hash & (NGX_HTTP_PRIVACY_STORE_SLOTS - 1);
+         b->slots[i];
+         i = (i + 1) & (NGX_HTTP_PRIVACY_STORE_SLOTS - 1))
+    {
+        k = b->slots[i] - 1;
+        er = &b->records[k].u.event;
+
+        if (er->time == ev->time
+            && er->status == ev->status
+            && er->host_len == ev->host_len
+            && er->path_len == ev->path_len
+            && er->referrer_len == ev->referrer_len
+            && er->term_len == term_len
+            && er->has_term == (ev->has_term ? 1 : 0)
+            && er->identified == (ev->identified ? 1 : 0)
+            && ngx_memcmp(er->strings, strings, len) == 0)
+        {
+            er->views++;
+            b->merged++;
+            return NGX_OK;
+        }
+    }
+
+    if (ngx_http_privacy_store_push(s, &rec, len) != NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    b->slots[i] = (uint16_t) b->n;      /* the record's index plus one */
 
     rec->type = NGX_HTTP_PRIVACY_RECORD_EVENT;
 
     er = &rec->u.event;
     er->time = ev->time;
+    er->strings = strings;
+    er->views = 1;
     er->status = (uint16_t) ev->status;
     er->host_len = (uint16_t) ev->host_len;
     er->path_len = (uint16_t) ev->path_len;
@@ -422,18 +482,9 @@ ngx_http_privacy_store_event(ngx_http_privacy_store_t *s,
     er->has_term = ev->has_term ? 1 : 0;
     er->identified = ev->identified ? 1 : 0;
 
-    p = s->filling->arena + s->filling->used;
-    er->strings = p;
+    b->used += len;
 
-    p = ngx_cpymem(p, ev->host, ev->host_len);
-    p = ngx_cpymem(p, ev->path, ev->path_len);
-    p = ngx_cpymem(p, ev->referrer, ev->referrer_len);
-    p = ngx_cpymem(p, ev->term, term_len);
-    p = ngx_cpymem(p, ev->visitor, sizeof(ev->visitor));
-
-    s->filling->used = p - s->filling->arena;
-
-    if (s->filling->n >= NGX_HTTP_PRIVACY_STORE_EAGER) {
+    if (b->n >= NGX_HTTP_PRIVACY_STORE_EAGER) {
         ngx_http_privacy_store_post(s);
     }
 
@@ -595,8 +646,15 @@ static void
 ngx_http_privacy_store_written(ngx_http_privacy_store_t *s,
     ngx_http_privacy_batch_t *b)
 {
-    s->written += b->n;
+    /* records, each page view counted: what the exit log accounts for */
+    s->written += b->n + b->merged;
+
+    if (b->n) {
+        ngx_memzero(b->slots, NGX_HTTP_PRIVACY_STORE_SLOTS * sizeof(uint16_t));
+    }
+
     b->n = 0;
+    b->merged = 0;
     b->used = 0;
     b->receipt = 0;
 }

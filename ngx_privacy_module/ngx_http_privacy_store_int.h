@@ -34,6 +34,7 @@
 typedef struct {
     time_t                           time;
     u_char                          *strings;
+    uint32_t                         views;     /* identical ones, counted */
     uint16_t                         status;
     uint16_t                         host_len;
     uint16_t                         path_len;
@@ -58,12 +59,21 @@ typedef struct {
 /* the arena of a batch: room for views of 128 bytes of strings on average */
 #define NGX_HTTP_PRIVACY_STORE_ARENA  (NGX_HTTP_PRIVACY_STORE_BATCH * 128)
 
+/*
+ * The batch's index of its page views by what they say (second, host,
+ * path, status, referrer, term, visitor): open addressing, twice as
+ * many slots as records, each a record's index plus one (0: empty)
+ */
+#define NGX_HTTP_PRIVACY_STORE_SLOTS  (NGX_HTTP_PRIVACY_STORE_BATCH * 2)
+
 
 typedef struct {
     ngx_http_privacy_record_t       *records;
     ngx_uint_t                       n;
     u_char                          *arena;
     size_t                           used;          /* of the arena */
+    uint16_t                        *slots;         /* STORE_SLOTS */
+    ngx_uint_t                       merged;    /* views counted in others */
     unsigned                         receipt:1;     /* holds a receipt */
 
     /* the result, set by the thread */

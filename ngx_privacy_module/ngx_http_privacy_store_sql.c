@@ -22,9 +22,9 @@
  * INSERT.  STORE_ROWS is the number of rows in EVENT_ROWS.
  */
 #define NGX_HTTP_PRIVACY_STORE_ROWS     32
-#define NGX_HTTP_PRIVACY_EVENT_PARAMS   9
+#define NGX_HTTP_PRIVACY_EVENT_PARAMS   10
 
-#define NGX_HTTP_PRIVACY_ROW    "(?,?,?,?,?,?,?,?,?)"
+#define NGX_HTTP_PRIVACY_ROW    "(?,?,?,?,?,?,?,?,?,?)"
 #define NGX_HTTP_PRIVACY_ROW4                                                 \
     NGX_HTTP_PRIVACY_ROW "," NGX_HTTP_PRIVACY_ROW ","                         \
     NGX_HTTP_PRIVACY_ROW "," NGX_HTTP_PRIVACY_ROW
@@ -56,8 +56,8 @@ static ngx_http_privacy_store_stmt_t  ngx_http_privacy_store_stmts[] = {
       offsetof(ngx_http_privacy_store_t, insert_receipt) },
 
     { "INSERT INTO analytics_events (id, ts, host, path, status,"
-      " referrer_host, search_term, visitor, identified)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+      " referrer_host, search_term, visitor, identified, views)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
       offsetof(ngx_http_privacy_store_t, insert_event) },
 
     /*
@@ -66,7 +66,7 @@ static ngx_http_privacy_store_stmt_t  ngx_http_privacy_store_stmts[] = {
      * rows (for which SQLite would keep a statement journal)
      */
     { "INSERT OR FAIL INTO analytics_events (id, ts, host, path, status,"
-      " referrer_host, search_term, visitor, identified)"
+      " referrer_host, search_term, visitor, identified, views)"
       " VALUES " NGX_HTTP_PRIVACY_EVENT_ROWS,
       offsetof(ngx_http_privacy_store_t, insert_events) },
 
@@ -482,7 +482,7 @@ ngx_http_privacy_store_event_id(ngx_http_privacy_store_t *s,
 
 
 /*
- * Binds parameters base + 1 to base + 9, the row id NULL when it is 0.
+ * Binds parameters base + 1 to base + 10, the row id NULL when it is 0.
  * Every parameter is bound, NULL included: no clear_bindings() needed.
  */
 
@@ -529,6 +529,7 @@ ngx_http_privacy_store_bind_event(sqlite3_stmt *st, int base,
     sqlite3_bind_text(st, base + 8, (char *) p, NGX_HTTP_PRIVACY_VISITOR_LEN,
                       SQLITE_STATIC);
     sqlite3_bind_int(st, base + 9, ev->identified);
+    sqlite3_bind_int64(st, base + 10, ev->views);
 }
 
 

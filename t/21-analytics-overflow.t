@@ -73,9 +73,36 @@ sub lagging_writer {
     return ($t, $dbh);
 }
 
+# the same, $n identical views of one page, none dropped
+sub lagging_writer_quiet {
+    my ($n) = @_;
+
+    my $t = PrivacyTest->new(allow_log_errors => qr/privacy_db/);
+    $t->config($CONF);
+    $t->start;
+    ok($t->wait_for(sub { events($t) == 0 }), 'identical: register created');
+
+    my $dbh = DBI->connect('dbi:SQLite:dbname=' . $t->db, '', '',
+                           { RaiseError => 1, AutoCommit => 1 });
+    $dbh->sqlite_busy_timeout(5000);
+    $dbh->do('BEGIN EXCLUSIVE');
+
+    my $ua = HTTP::Tiny->new(keep_alive => 1, agent => 'Mozilla/5.0 (X11)');
+    my $url = 'http://127.0.0.1:' . $t->port . '/same';
+    my $ok = 0;
+    for (1 .. $n) {
+        $ok++ if $ua->get($url)->{status} == 200;
+    }
+    is($ok, $n, "identical: all $n page views answered while the writer"
+                . ' lagged');
+
+    return ($t, $dbh);
+}
+
 sub events {
     my ($t) = @_;
-    return $t->sqlite('SELECT count(*) AS n FROM analytics_events')->[0]{n};
+    return $t->sqlite('SELECT coalesce(sum(views), 0) AS n'
+                      . ' FROM analytics_events')->[0]{n};
 }
 
 # after stop: the exit log accounts for every view, the register holds
@@ -138,6 +165,32 @@ sub accounted {
     }
     is($bad // 0, 0, 'arena: every stored view intact: its own path, host,'
                      . ' visitor');
+}
+
+# --- identical views: counted in the worker, one row per second -------------
+# While the register is locked, the views after the writer's first attempt
+# all wait in one batch, where identical views of a second are one row
+# whose views counts them (docs/architecture.md, "The write path"): a
+# second can have two rows only where the first batch ends.
+
+{
+    my $sent = 3000;
+    my ($t, $dbh) = lagging_writer_quiet($sent);
+
+    $dbh->do('COMMIT');
+    $dbh->disconnect;
+    $t->stop;
+
+    my $r = $t->sqlite('SELECT sum(views) AS v, count(*) AS n,'
+        . ' count(DISTINCT ts) AS s, count(DISTINCT path) AS p,'
+        . ' count(DISTINCT visitor) AS u FROM analytics_events')->[0];
+    is($r->{v}, $sent, "identical: all $sent page views counted");
+    cmp_ok($r->{n}, '<=', $r->{s} + 1,
+           "identical: $r->{n} rows for $r->{s} seconds, one a second"
+           . ' (two where the first batch ends)');
+    is_deeply([ @$r{qw(p u)} ], [ 1, 1 ], 'identical: one path, one visitor');
+    my ($w, $d) = $t->error_log =~ /(\d+) records written, (\d+) dropped/;
+    is($w + $d, $sent, 'identical: the exit log counts every page view');
 }
 
 done_testing;

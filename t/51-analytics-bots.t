@@ -165,11 +165,12 @@ sub sentinel {
     return $row->{id};
 }
 
-# the paths counted after $mark, up to the next sentinel (made here)
+# the paths counted after $mark, up to the next sentinel (made here), a
+# path once per page view (a row counts the identical views of a second)
 sub paths_since {
     my ($mark) = @_;
     my $s = sentinel();
-    return [map { $_->{path} } @{ $t->sqlite('SELECT path FROM'
-        . ' analytics_events WHERE id > ? AND id < ? ORDER BY id',
+    return [map { ($_->{path}) x $_->{views} } @{ $t->sqlite('SELECT path,'
+        . ' views FROM analytics_events WHERE id > ? AND id < ? ORDER BY id',
         $mark, $s) }];
 }

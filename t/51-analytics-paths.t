@@ -178,12 +178,14 @@ sub sentinel {
 
 sub last_id { sentinel() }
 
-# rows after $mark, up to the next sentinel (made here), in order
+# page views after $mark, up to the next sentinel (made here), in order: a
+# row counting identical views of one second (views > 1) stands for each
 sub rows_since {
     my ($mark) = @_;
     my $s = sentinel();
-    return $t->sqlite('SELECT * FROM analytics_events WHERE id > ? AND id < ?'
-        . ' ORDER BY id', $mark, $s);
+    return [ map { ($_) x $_->{views} } @{ $t->sqlite(
+        'SELECT * FROM analytics_events WHERE id > ? AND id < ?'
+        . ' ORDER BY id', $mark, $s) } ];
 }
 
 sub paths_since {

@@ -482,7 +482,8 @@ if kill -0 "$MODULE_PID" 2>/dev/null; then
     exit 1
 fi
 
-EVENTS=$(sqlite3 "$D/module/data/privacy.db" "SELECT count(*) FROM analytics_events WHERE id > $SEEDED")
+EVENTS=$(sqlite3 "$D/module/data/privacy.db" "SELECT coalesce(sum(views), 0) FROM analytics_events WHERE id > $SEEDED")
+ROWS=$(sqlite3 "$D/module/data/privacy.db" "SELECT count(*) FROM analytics_events WHERE id > $SEEDED")
 LOGLINE=$(grep 'dropped by this worker' "$D/module/error.log" || true)
 WRITTEN=$(echo "$LOGLINE" | sed -n 's/.*: \([0-9]*\) records written.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
 DROPPED=$(echo "$LOGLINE" | sed -n 's/.*written, \([0-9]*\) dropped.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
@@ -499,7 +500,7 @@ echo "  load average now: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on t
 echo
 echo "analytics (module instance, after a graceful stop):"
 echo "  requests completed (wrk + 2 checks):  $MODULE_REQUESTS"
-echo "  events in analytics_events:           $EVENTS"
+echo "  page views in analytics_events:       $EVENTS (sum of views, in $ROWS rows)"
 echo "  difference:                           $((EVENTS - MODULE_REQUESTS)) (requests nginx finished after wrk stopped reading: at most $CONNECTIONS per wrk run, $RUNS runs)"
 echo "  records written (worker's exit log):  $WRITTEN (events + $((WRITTEN - EVENTS)) other records: the consent receipt, cookie sightings)"
 echo "  dropped (worker's exit log):          $DROPPED"

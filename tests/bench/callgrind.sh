@@ -284,9 +284,11 @@ run() {   # name requests
     stop_nginx
     if [ "$name" = module ]; then
         local ev
-        ev=$(sqlite3 "$D/module/data/privacy.db" \
-             'SELECT count(*) FROM analytics_events' 2>/dev/null || echo '?')
-        echo "  module, $n requests: $ev events written" >&2
+        ev=$(sqlite3 -separator ' page views in ' \
+             "$D/module/data/privacy.db" \
+             'SELECT coalesce(sum(views), 0), count(*) FROM analytics_events' \
+             2>/dev/null || echo '?')
+        echo "  module, $n requests: $ev rows written" >&2
     fi
 }
 
