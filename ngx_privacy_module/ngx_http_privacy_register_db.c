@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ngx_http_privacy_audit.h"
 #include "ngx_http_privacy_field_crypto.h"
@@ -83,6 +84,8 @@ static const char  *ngx_http_privacy_rdb_sql[RDB_NSTMTS] = {
 
 static int ngx_http_privacy_rdb_random(ngx_http_privacy_rdb_t *rdb,
     u_char *buf, size_t len);
+static int ngx_http_privacy_rdb_subject_id(ngx_http_privacy_rdb_t *rdb,
+    u_char *id);
 static void ngx_http_privacy_rdb_bind_str(sqlite3_stmt *st, int i,
     ngx_http_privacy_rj_str_t *s);
 static void ngx_http_privacy_rdb_bind_time(sqlite3_stmt *st, int i,
@@ -324,7 +327,7 @@ ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
     }
 
     if (created) {
-        if (ngx_http_privacy_rdb_random(rdb, rnd, sizeof(rnd)) != 0) {
+        if (ngx_http_privacy_rdb_subject_id(rdb, rnd) != 0) {
             return NGX_HTTP_PRIVACY_RDB_ERROR;
         }
 
@@ -527,6 +530,36 @@ ngx_http_privacy_rdb_random(ngx_http_privacy_rdb_t *rdb, u_char *buf,
     rdb->rnd_left -= len;
 
     return 0;
+}
+
+
+/*
+ * A subject id is 6 bytes of the time in milliseconds, big-endian, and
+ * 10 random bytes (80 bits, as a UUIDv7; RFC 9562, section 5.7): new ids
+ * sort after the ones before, so the subject_id indexes (the subjects'
+ * and the audit log's) grow at their right edge.  Random ids put each new
+ * subject on another page of both, and every commit rewrote almost all
+ * of them (docs/performance.md).  The time a subject was created is in
+ * the row and the audit log already.
+ */
+
+static int
+ngx_http_privacy_rdb_subject_id(ngx_http_privacy_rdb_t *rdb, u_char *id)
+{
+    int              i;
+    uint64_t         ms;
+    struct timespec  ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ms = (uint64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+
+    for (i = 5; i >= 0; i--) {
+        id[i] = (u_char) (ms & 0xff);
+        ms >>= 8;
+    }
+
+    return ngx_http_privacy_rdb_random(rdb, id + 6,
+                                       NGX_HTTP_PRIVACY_SUBJECT_ID_LEN / 2 - 6);
 }
 
 

@@ -28,7 +28,7 @@
 #define NGX_HTTP_PRIVACY_RDB_CONFLICT   3   /* e.g. another's order id */
 #define NGX_HTTP_PRIVACY_RDB_ERROR      -1  /* the database failed */
 
-#define NGX_HTTP_PRIVACY_SUBJECT_ID_LEN  32  /* hex of 16 random bytes */
+#define NGX_HTTP_PRIVACY_SUBJECT_ID_LEN  32  /* hex: time, 80 random bits */
 
 
 /* the register's keys, derived from privacy_secret_file under own labels */

@@ -98,6 +98,9 @@ $t->config(<<'EOF');
         }
     }
 EOF
+# the usual umask, whatever the one the tests run with: a register made
+# by SQLite alone would then be 0644, which the mode checks below catch
+umask 022;
 $t->start;
 
 {

@@ -62,6 +62,20 @@ $t->config(<<'EOF');
             proxy_pass http://127.0.0.1:%%PORT_2%%;
         }
 
+        # a lenient location whose own 404 goes to a strict location that
+        # answers by itself (no upstream): the response's rules are the
+        # strict location's
+        location /ep2/ {
+            root %%DIR%%/none;
+            error_page 404 = /strict-return/x;
+        }
+
+        location /strict-return/ {
+            privacy_unclassified strip;
+            privacy_cookie marketing '^mk$';
+            return 200 "strict\n";
+        }
+
         # strict first, lenient last: what was removed stays removed
         location /s2l/ {
             privacy_unclassified strip;
@@ -101,6 +115,11 @@ for my $case (['/rw/x', 'rewrite ... last'], ['/tf/x', 'try_files'],
         "$what: and what the response expires");
     like($r->{headers}{vary} // '', qr/\bCookie\b/, "$what: Vary: Cookie");
 }
+
+$r = $t->get('/ep2/x', { Cookie => $COOKIE });
+is($r->{content}, "strict\n", 'error_page to a location that answers itself');
+is_deeply(expired($r), [qw(_ga mk other)],
+    'error_page to a location that answers itself: its rules expire');
 
 $r = $t->get('/s2l/x', { Cookie => $COOKIE });
 is_deeply(seen($r), ['session=1'],

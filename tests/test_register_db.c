@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -390,6 +391,54 @@ test_erase(void **state)
 }
 
 
+/*
+ * Subject ids begin with the time of their creation in milliseconds, so
+ * that each sorts after the ones before (docs/database.md); the rest is
+ * random.
+ */
+static void
+test_subject_id_order(void **state)
+{
+    int         i;
+    char        ext[32], json[96], hex[13];
+    char        prev[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 1];
+    json_t     *o;
+    time_t      t0, t1;
+    const char *sid;
+    uint64_t    ms;
+    fixture_t  *f = *state;
+
+    prev[0] = '\0';
+    t0 = time(NULL);
+
+    for (i = 0; i < 50; i++) {
+        snprintf(ext, sizeof(ext), "order-%d", i);
+        snprintf(json, sizeof(json), "{\"external_id\": \"%s\"}", ext);
+        upsert(f, json, NGX_HTTP_PRIVACY_RDB_CREATED);
+
+        assert_int_equal(ngx_http_privacy_rdb_get(f->rdb, ext, strlen(ext),
+                                                  &o), 0);
+        sid = json_string_value(json_object_get(o, "subject_id"));
+        assert_non_null(sid);
+        assert_int_equal(strlen(sid), NGX_HTTP_PRIVACY_SUBJECT_ID_LEN);
+
+        /* the time prefix never goes back; equal within a millisecond */
+        assert_true(strncmp(prev, sid, 12) <= 0);
+        assert_string_not_equal(prev, sid);
+        snprintf(prev, sizeof(prev), "%s", sid);
+        json_decref(o);
+    }
+
+    t1 = time(NULL);
+
+    memcpy(hex, prev, 12);
+    hex[12] = '\0';
+    ms = strtoull(hex, NULL, 16);
+    assert_true(ms / 1000 >= (uint64_t) t0);
+    assert_true(ms / 1000 <= (uint64_t) t1);
+}
+
+
 int
 main(void)
 {
@@ -404,6 +453,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_audit_edit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audit_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_erase, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_subject_id_order, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
