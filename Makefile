@@ -138,6 +138,9 @@ FUZZ_DEPS_register_json := register_fields pnr rfc3339
 FUZZ_DEPS_rights_token := crypto
 FUZZ_DEPS_csv     := report html
 FUZZ_DEPS_cookie_scope := cookie
+FUZZ_DEPS_mail    := crypto command mail_notice report csv html \
+                     report_analytics
+FUZZ_LIBS_mail    := -lsqlite3
 # libraries every target links, and FUZZ_LIBS_X for one target
 FUZZ_LIBS := -lcrypto -lpcre2-8 -ljansson
 

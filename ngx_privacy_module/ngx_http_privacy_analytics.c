@@ -43,6 +43,11 @@ static void ngx_http_privacy_search_term(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_event_t *ev);
 static ngx_int_t ngx_http_privacy_pseudonym(ngx_http_request_t *r,
     ngx_http_privacy_event_t *ev);
+static size_t ngx_http_privacy_scrubbed_path(
+    ngx_http_privacy_main_conf_t *pmcf, ngx_str_t *path,
+    ngx_http_privacy_event_t *ev);
+static void ngx_http_privacy_consent_visitor(ngx_http_privacy_ctx_t *ctx,
+    ngx_http_privacy_event_t *ev);
 
 
 /*
@@ -247,9 +252,7 @@ ngx_http_privacy_analytics_record(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    ev.path_len = ngx_http_privacy_path_scrub(pmcf->scrubber, path.data,
-                                              path.len, ev.path,
-                                              sizeof(ev.path));
+    ev.path_len = ngx_http_privacy_scrubbed_path(pmcf, &path, &ev);
 
     ngx_http_privacy_referrer(r, &ev);
     ngx_http_privacy_search_term(r, plcf, &ev);
@@ -261,8 +264,7 @@ ngx_http_privacy_analytics_record(ngx_http_request_t *r,
          * The visitor agreed to statistics: count them by their consent
          * id, so that the portal can export and erase their events.
          */
-        ngx_http_privacy_hex(ctx->consent.id, sizeof(ctx->consent.id),
-                             ev.visitor);
+        ngx_http_privacy_consent_visitor(ctx, &ev);
         ev.identified = 1;
 
     } else {
@@ -276,6 +278,74 @@ ngx_http_privacy_analytics_record(ngx_http_request_t *r,
     (void) ngx_http_privacy_store_event(pmcf->store, &ev);
 
     return NGX_OK;
+}
+
+
+/* the path scrubbed, from the worker's memo when it was seen lately */
+
+static size_t
+ngx_http_privacy_scrubbed_path(ngx_http_privacy_main_conf_t *pmcf,
+    ngx_str_t *path, ngx_http_privacy_event_t *ev)
+{
+    size_t                         len;
+    ngx_http_privacy_path_memo_t  *m;
+
+    if (path->len == 0 || path->len > sizeof(m->in)) {
+        return ngx_http_privacy_path_scrub(pmcf->scrubber, path->data,
+                                           path->len, ev->path,
+                                           sizeof(ev->path));
+    }
+
+    m = &ngx_http_privacy_worker->path_memo[
+            ngx_http_privacy_memo_hash(path->data, path->len)
+            % NGX_HTTP_PRIVACY_PATH_MEMO];
+
+    if (m->in_len == path->len
+        && ngx_memcmp(m->in, path->data, path->len) == 0)
+    {
+        ngx_memcpy(ev->path, m->out, m->out_len);
+        return m->out_len;
+    }
+
+    len = ngx_http_privacy_path_scrub(pmcf->scrubber, path->data, path->len,
+                                      ev->path, sizeof(ev->path));
+
+    if (len <= sizeof(m->out)) {
+        ngx_memcpy(m->in, path->data, path->len);
+        m->in_len = path->len;
+        ngx_memcpy(m->out, ev->path, len);
+        m->out_len = len;
+    }
+
+    return len;
+}
+
+
+/*
+ * A visitor who consented is counted by the hex digits of their consent
+ * id; a browser's pages come one after another, so the last id's digits
+ * are kept.
+ */
+
+static void
+ngx_http_privacy_consent_visitor(ngx_http_privacy_ctx_t *ctx,
+    ngx_http_privacy_event_t *ev)
+{
+    ngx_http_privacy_worker_t  *w;
+
+    w = ngx_http_privacy_worker;
+
+    if (!w->consent_hexed
+        || ngx_memcmp(w->consent_id, ctx->consent.id, sizeof(w->consent_id))
+           != 0)
+    {
+        ngx_memcpy(w->consent_id, ctx->consent.id, sizeof(w->consent_id));
+        ngx_http_privacy_hex(w->consent_id, sizeof(w->consent_id),
+                             w->consent_hex);
+        w->consent_hexed = 1;
+    }
+
+    ngx_memcpy(ev->visitor, w->consent_hex, sizeof(w->consent_hex));
 }
 
 

@@ -146,7 +146,14 @@ ngx_http_privacy_mail_queue(sqlite3 *db, int64_t subject, const char *purpose,
         return rc;
     }
 
-    sqlite3_bind_int64(st, 1, subject);
+    /* 0: a message for no one in the register */
+    if (subject) {
+        sqlite3_bind_int64(st, 1, subject);
+
+    } else {
+        sqlite3_bind_null(st, 1);
+    }
+
     sqlite3_bind_text(st, 2, purpose, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, to, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 4, msg, (int) len, SQLITE_STATIC);

@@ -462,7 +462,8 @@ ngx_http_privacy_memo_replay(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t *ctx, ngx_http_privacy_loc_conf_t *plcf,
     ngx_table_elt_t *h, ngx_http_privacy_header_memo_t *m)
 {
-    u_char                          *name;
+    u_char                          *name, *s;
+    size_t                           len;
     ngx_uint_t                       i;
     ngx_http_privacy_presented_t    *p;
     ngx_http_privacy_memo_cookie_t  *mc;
@@ -476,6 +477,8 @@ ngx_http_privacy_memo_replay(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
+    len = 0;
+
     for (i = 0; i < m->npresented; i++) {
         mc = &m->presented[i];
 
@@ -487,13 +490,43 @@ ngx_http_privacy_memo_replay(ngx_http_request_t *r,
         p[i].category = mc->category;
         p[i].denied = ngx_http_privacy_denied(plcf, ctx, mc->category);
 
-        if (p[i].denied
-            && ngx_http_privacy_add_stripped(r, ctx, name, mc->len)
-               != NGX_OK)
-        {
-            return NGX_ERROR;
+        if (p[i].denied) {
+            len += mc->len + 1;
         }
     }
+
+    if (len == 0 || ctx->stripped.len) {
+        /* nothing denied; or names listed already: one by one, deduped */
+        for (i = 0; len && i < m->npresented; i++) {
+            if (p[i].denied
+                && ngx_http_privacy_add_stripped(r, ctx, p[i].name.data,
+                                                 p[i].name.len)
+                   != NGX_OK)
+            {
+                return NGX_ERROR;
+            }
+        }
+
+        return NGX_OK;
+    }
+
+    /* $privacy_stripped in one allocation, as add_stripped() lists it */
+    s = ngx_pnalloc(r->main->pool, len);
+    if (s == NULL) {
+        return NGX_ERROR;
+    }
+
+    ctx->stripped.data = s;
+    ctx->stripped_size = len;
+
+    for (i = 0; i < m->npresented; i++) {
+        if (p[i].denied) {
+            s = ngx_cpymem(s, p[i].name.data, p[i].name.len);
+            *s++ = ',';
+        }
+    }
+
+    ctx->stripped.len = len - 1;
 
     return NGX_OK;
 }

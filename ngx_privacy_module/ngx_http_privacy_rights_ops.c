@@ -124,11 +124,11 @@ ngx_http_privacy_rights_code_op(rights_op_t *op, sqlite3 *db,
     const ngx_http_privacy_register_keys_t *rk,
     const ngx_http_privacy_rights_keys_t *keys)
 {
-    int            rc;
+    int            rc, known;
     char           code[NGX_HTTP_PRIVACY_CODE_DIGITS + 1], *msg, *to;
     u_char         eh[NGX_HTTP_PRIVACY_MAC_LEN], ch[NGX_HTTP_PRIVACY_MAC_LEN];
     size_t         len;
-    int64_t        subject;
+    int64_t        subject, queued;
     sqlite3_stmt  *st;
 
     msg = NULL;
@@ -231,18 +231,47 @@ ngx_http_privacy_rights_code_op(rights_op_t *op, sqlite3 *db,
         goto failed;
     }
 
-    if (to) {
-        msg = ngx_http_privacy_mail_code(op->lang, op->mail_from, to, code,
-                                         NGX_HTTP_PRIVACY_CODE_TTL / 60,
-                                         op->now, &len);
-        if (msg == NULL) {
+    /*
+     * the same work for an address not in the register (docs/rights.md,
+     * "Same page"): its message is made and written too, then removed in
+     * the same transaction, so the answer waits as long and the commit
+     * writes the same pages; secure_delete zeroes the removed row
+     */
+    known = (to != NULL);
+
+    if (!known) {
+        to = ngx_http_privacy_mail_address_ok(op->email, op->email_len)
+             ? strndup(op->email, op->email_len)
+             : strdup("unknown@invalid");
+        if (to == NULL) {
+            goto failed;
+        }
+    }
+
+    msg = ngx_http_privacy_mail_code(op->lang, op->mail_from, to, code,
+                                     NGX_HTTP_PRIVACY_CODE_TTL / 60,
+                                     op->now, &len);
+    if (msg == NULL
+        || ngx_http_privacy_mail_queue(db, subject, "code", to, msg, len,
+                                       op->now, &queued)
+           != SQLITE_OK)
+    {
+        goto failed;
+    }
+
+    if (!known) {
+        rc = sqlite3_prepare_v2(db, "DELETE FROM outbox WHERE id = ?", -1,
+                                &st, NULL);
+        if (rc != SQLITE_OK) {
             goto failed;
         }
 
-        if (ngx_http_privacy_mail_queue(db, subject, "code", to, msg, len,
-                                        op->now, NULL)
-            != SQLITE_OK)
-        {
+        sqlite3_bind_int64(st, 1, queued);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        st = NULL;
+
+        if (rc != SQLITE_DONE) {
             goto failed;
         }
     }

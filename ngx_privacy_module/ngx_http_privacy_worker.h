@@ -153,6 +153,22 @@ typedef struct {
 
 
 /*
+ * Paths as analytics stores them, scrubbed (ngx_http_privacy_path.c): a
+ * site's page views go to few distinct paths, and the scrub is a PCRE2
+ * match per segment.  The answer depends on the path's bytes only (the
+ * scrubber is the configuration's, the same for the worker's life).
+ */
+#define NGX_HTTP_PRIVACY_PATH_MEMO  32
+
+typedef struct {
+    u_char                           in[256];
+    size_t                           in_len;        /* 0: unused */
+    u_char                           out[256];
+    size_t                           out_len;
+} ngx_http_privacy_path_memo_t;
+
+
+/*
  * Today's pseudonyms of recent visitors: a visitor's pages come from one
  * address and User-Agent, so the HMAC runs once per visitor and day
  * rather than once per page view.  Wiped with the day's key.
@@ -191,6 +207,14 @@ typedef struct {
     ngx_http_privacy_memo_hint_t     memo_hints[NGX_HTTP_PRIVACY_MEMO_HINTS];
     ngx_http_privacy_ua_memo_t       ua_memo[NGX_HTTP_PRIVACY_UA_MEMO];
     ngx_http_privacy_type_memo_t     type_memo;
+    ngx_http_privacy_path_memo_t     path_memo[NGX_HTTP_PRIVACY_PATH_MEMO];
+
+    /* the last consent id analytics counted by, and its hex digits */
+    u_char                           consent_id[
+                                         NGX_HTTP_PRIVACY_CONSENT_ID_LEN];
+    u_char                           consent_hex[
+                                         2 * NGX_HTTP_PRIVACY_CONSENT_ID_LEN];
+    unsigned                         consent_hexed:1;
 
     ngx_http_privacy_cookie_path_t   cookie_paths[
                                          NGX_HTTP_PRIVACY_COOKIE_PATHS];

@@ -24,12 +24,10 @@ use Test::More;
 use JSON::PP;
 use DBI;
 use PrivacyTest;
+use RegisterApi;
 
 my $DAY = 86400;
 my $NOON = 12 * 3600;
-my $API = '/api/register';
-my %AUTH = (Authorization => 'Bearer 0123456789abcdef0123456789abcdef');
-
 sub add_months {
     my ($t, $months) = @_;
     my @g = gmtime $t;
@@ -53,7 +51,7 @@ sub cutoff {
 }
 
 my $t = PrivacyTest->new;
-$t->write_file('token', "0123456789abcdef0123456789abcdef\n");
+my $api = RegisterApi->new($t);
 $t->write_file('htpasswd', "dpo:{PLAIN}s3cret\n");
 sub conf {
     my ($extra) = @_;
@@ -67,13 +65,7 @@ sub conf {
         listen 127.0.0.1:%%PORT%%;
         server_name shop.example;
 
-        location $API/ {
-            allow 127.0.0.1;
-            deny all;
-            privacy_register_api;
-            privacy_register_api_token %%DIR%%/token;
-        }
-
+@{[ $api->location ]}
         location /dpo/ {
             auth_basic "DPO";
             auth_basic_user_file %%DIR%%/htpasswd;
@@ -142,14 +134,6 @@ for my $r (@rows) {
 $dbh->commit;
 $dbh->disconnect;
 
-sub call {
-    my ($method, $path, $body) = @_;
-    my $res = $t->request($method, "$API/$path", { headers => {
-        %AUTH, defined $body ? ('Content-Type' => 'application/json') : () },
-        defined $body ? (content => encode_json($body)) : () });
-    return ($res->{status}, eval { decode_json($res->{content}) });
-}
-
 sub dpo_audit {
     my $r = $t->request('GET', '/dpo/audit.json', { host => 'shop.example',
         headers => { Authorization => 'Basic '
@@ -165,7 +149,7 @@ $t->start;
 my ($dry) = sweep_lines($log_size);
 like($dry, qr/retention sweep \(dry run\): audit: 2 past their period/,
     'a dry run counts the two entries past their period');
-my ($st, $j) = call('GET', 'audit/verify');
+my ($st, $j) = $api->call('GET', 'audit/verify');
 is_deeply($j, { ok => JSON::PP::true, entries => 3 },
     'the chain written by the test verifies') or diag(explain $j);
 $t->stop;
@@ -184,14 +168,14 @@ is_deeply($t->sqlite('SELECT id FROM audit_log ORDER BY id'), [{ id => 3 }],
 is_deeply($t->sqlite('SELECT last_id FROM audit_anchor'), [{ last_id => 2 }],
     'the anchor: the newest entry deleted');
 
-($st, $j) = call('GET', 'audit/verify');
+($st, $j) = $api->call('GET', 'audit/verify');
 is_deeply($j, { ok => JSON::PP::true, entries => 1 },
     'audit/verify: the chain verifies from the anchor') or diag(explain $j);
 
-($st) = call('POST', 'subjects', { external_id => 'c-1', kind => 'customer',
-    name => 'Anna', email => 'anna@example.se' });
+($st) = $api->call('POST', 'subjects', { external_id => 'c-1',
+    kind => 'customer', name => 'Anna', email => 'anna@example.se' });
 is($st, 201, 'a new subject');
-($st, $j) = call('GET', 'audit/verify');
+($st, $j) = $api->call('GET', 'audit/verify');
 ok($j->{ok} && $j->{entries} >= 2, 'new entries chain on')
     or diag(explain $j);
 
@@ -201,7 +185,7 @@ is($a->{chain}{entries}, $j->{entries}, 'and checks every entry left');
 
 # a removed entry after the anchor is still found
 $t->sqlite_do('DELETE FROM audit_log WHERE id = 3');
-($st, $j) = call('GET', 'audit/verify');
+($st, $j) = $api->call('GET', 'audit/verify');
 ok(!$j->{ok} && $j->{first_broken} == 4, 'a gap after the anchor breaks it')
     or diag(explain $j);
 

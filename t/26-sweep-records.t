@@ -20,12 +20,10 @@ use Time::Local qw(timegm);
 use Test::More;
 use JSON::PP;
 use PrivacyTest;
+use RegisterApi;
 
 my $DAY = 86400;
 my $NOON = 12 * 3600;
-my $API = '/api/register';
-my %AUTH = (Authorization => 'Bearer 0123456789abcdef0123456789abcdef');
-
 # the first midnight whose records are still within days at $now
 sub cutoff_days {
     my ($now, $days) = @_;
@@ -36,7 +34,7 @@ sub day { POSIX::strftime('%Y-%m-%dT%H:%M:%SZ', gmtime $_[0]) }
 
 my $t = PrivacyTest->new;
 my $out = $t->make_dir('erased', worker_owned => 1);
-$t->write_file('token', "0123456789abcdef0123456789abcdef\n");
+my $api = RegisterApi->new($t);
 # a real owner: writes what it is asked to erase, exits with its status
 $t->write_file('erase.sh', <<"EOS");
 #!/bin/sh
@@ -75,22 +73,9 @@ sub conf {
     server {
         listen 127.0.0.1:%%PORT%%;
 
-        location $API/ {
-            allow 127.0.0.1;
-            deny all;
-            privacy_register_api;
-            privacy_register_api_token %%DIR%%/token;
-        }
+@{[ $api->location ]}
     }
 EOF
-}
-
-sub call {
-    my ($method, $path, $body) = @_;
-    my $res = $t->request($method, "$API/$path", { headers => {
-        %AUTH, defined $body ? ('Content-Type' => 'application/json') : () },
-        defined $body ? (content => encode_json($body)) : () });
-    return ($res->{status}, eval { decode_json($res->{content}) });
 }
 
 sub sweep_lines {
@@ -125,10 +110,10 @@ my $now = time;
 my $chat_cut = cutoff_days($now, 90);
 my $cctv_cut = cutoff_days($now, 30);
 
-my ($st) = call('POST', 'subjects', { external_id => 'cust-1',
+my ($st) = $api->call('POST', 'subjects', { external_id => 'cust-1',
     kind => 'customer', name => 'Anna', email => 'anna@example.se' });
 is($st, 201, 'a customer');
-call('POST', 'subjects', { external_id => 'cust-held', kind => 'customer',
+$api->call('POST', 'subjects', { external_id => 'cust-held', kind => 'customer',
     name => 'Bo', email => 'bo@example.se' });
 $t->sqlite_do('INSERT INTO holds (subject, reason, created, until) VALUES'
     . " ((SELECT id FROM subjects WHERE external_id = 'cust-held'),"
@@ -144,7 +129,7 @@ my %records = (
 );
 for my $ref (sort keys %records) {
     my ($cat, $date, $ext) = @{ $records{$ref} };
-    ($st) = call('POST', 'records', { category => $cat, reference => $ref,
+    ($st) = $api->call('POST', 'records', { category => $cat, reference => $ref,
         reference_date => day($date), defined $ext ? (external_id => $ext)
         : () });
     is($st, 200, "POST records $ref");

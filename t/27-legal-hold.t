@@ -17,13 +17,11 @@ use POSIX ();
 use Test::More;
 use JSON::PP;
 use PrivacyTest;
+use RegisterApi;
 
 my $DAY = 86400;
-my $API = '/api/register';
-my %AUTH = (Authorization => 'Bearer 0123456789abcdef0123456789abcdef');
-
 my $t = PrivacyTest->new;
-$t->write_file('token', "0123456789abcdef0123456789abcdef\n");
+my $api = RegisterApi->new($t);
 $t->config(<<"EOF");
     privacy_secret_file %%SECRET%%;
     privacy_db %%DB%%;
@@ -33,23 +31,9 @@ $t->config(<<"EOF");
     server {
         listen 127.0.0.1:%%PORT%%;
 
-        location $API/ {
-            allow 127.0.0.1;
-            deny all;
-            privacy_register_api;
-            privacy_register_api_token %%DIR%%/token;
-        }
+@{[ $api->location ]}
     }
 EOF
-
-sub call {
-    my ($method, $path, $body) = @_;
-    my $res = $t->request($method, "$API/$path", { headers => {
-        %AUTH, defined $body ? ('Content-Type' => 'application/json') : () },
-        defined $body ? (content => ref $body ? encode_json($body) : $body)
-                      : () });
-    return ($res->{status}, eval { decode_json($res->{content}) });
-}
 
 sub day { POSIX::strftime('%Y-%m-%d', gmtime $_[0]) }
 
@@ -71,32 +55,33 @@ $t->start;
 
 my $now = time;
 my $old = $now - 5 * 365 * $DAY;
-my ($st, $j) = call('POST', 'subjects', { external_id => 'c-1',
+my ($st, $j) = $api->call('POST', 'subjects', { external_id => 'c-1',
     kind => 'customer', name => 'Anna Andersson',
     email => 'anna@example.se', relationship_ended => day($old),
     last_activity => day($old) });
 is($st, 201, 'a customer whose relationship ended five years ago');
-($st) = call('POST', 'subjects/c-1/orders', { order_id => 'o-1',
+($st) = $api->call('POST', 'subjects/c-1/orders', { order_id => 'o-1',
     date => day($old) . 'T12:00:00Z', total => '10.00', currency => 'SEK' });
 is($st, 200, 'with an order of then');
 my $sid = $j->{subject_id};
 
 # --- the hold ---------------------------------------------------------------
 
-($st, $j) = call('POST', 'subjects/c-1/hold', { reason => 'dispute',
+($st, $j) = $api->call('POST', 'subjects/c-1/hold', { reason => 'dispute',
     until => day($now - $DAY) });
 is($st, 400, 'an end in the past is refused');
 like($j->{error}, qr/until/, 'and said why');
-($st, $j) = call('POST', 'subjects/c-1/hold', { until => day($now + $DAY) });
+($st, $j) = $api->call('POST', 'subjects/c-1/hold',
+    { until => day($now + $DAY) });
 is($st, 400, 'a reason is required');
-($st, $j) = call('POST', 'subjects/c-1/hold', 'not json');
+($st, $j) = $api->call('POST', 'subjects/c-1/hold', 'not json');
 is($st, 400, 'a JSON object is required');
-($st, $j) = call('POST', 'subjects/nobody/hold', { reason => 'x',
+($st, $j) = $api->call('POST', 'subjects/nobody/hold', { reason => 'x',
     until => day($now + 30 * $DAY) });
 is($st, 404, 'an unknown subject: 404');
 
 my $until = day($now + 30 * $DAY);
-($st, $j) = call('POST', 'subjects/c-1/hold', {
+($st, $j) = $api->call('POST', 'subjects/c-1/hold', {
     reason => 'Tvist om order o-1', until => $until });
 is($st, 201, 'POST subjects/c-1/hold: 201');
 is($j->{hold}{reason}, 'Tvist om order o-1', 'the reason');
@@ -118,15 +103,15 @@ is_deeply($by{bookkeeping}, { category => 'bookkeeping', examined => 1,
 my $o = $t->sqlite('SELECT subject, minimised FROM orders');
 ok(defined $o->[0]{subject} && $o->[0]{minimised},
     'the held order: still the person\'s, minimised') or diag(explain $o);
-($st, $j) = call('GET', 'subjects/c-1');
+($st, $j) = $api->call('GET', 'subjects/c-1');
 is($j->{name}, 'Anna Andersson', 'the person is all there');
 
 # --- the release ------------------------------------------------------------
 
-($st, $j) = call('POST', 'subjects/c-1/hold/release');
+($st, $j) = $api->call('POST', 'subjects/c-1/hold/release');
 is($st, 200, 'POST subjects/c-1/hold/release');
 is($j->{released}, 1, 'one hold released');
-($st, $j) = call('POST', 'subjects/c-1/hold/release');
+($st, $j) = $api->call('POST', 'subjects/c-1/hold/release');
 is($j->{released}, 0, 'released already: nothing to release');
 is($t->sqlite("SELECT count(*) AS n FROM audit_log"
     . " WHERE action = 'subject.hold_release'")->[0]{n}, 2,

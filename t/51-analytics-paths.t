@@ -89,6 +89,22 @@ is_deeply(paths_since($mark), [
     '/orders/123456',
 ], 'paths: personal data replaced segment by segment, the rest as sent');
 
+# the worker keeps the scrubbed form of recent paths (docs/architecture.md,
+# "Per-worker state"): a path seen again is stored as scrubbed as the first
+# time, and a path that differs in one byte is scrubbed on its own
+$mark = last_id();
+page('/kund/19121212-1212');
+page('/kund/1912');
+page('/kund/19121212-1212');
+page('/orders/anna.svensson@example.se');
+# (sorted: the two identical views may be one row of the same second)
+is_deeply([ sort @{ paths_since($mark) } ], [
+    '/kund/1912',
+    '/kund/[personnummer]',
+    '/kund/[personnummer]',
+    '/orders/[email]',
+], 'paths seen again: scrubbed the same way, from the worker\'s memo');
+
 # --- item 6: the operator collapses identifiers -----------------------------
 
 $mark = last_id();

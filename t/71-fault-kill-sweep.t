@@ -35,16 +35,14 @@ use JSON::PP;
 use DBI;
 use DBD::SQLite;
 use PrivacyTest;
+use RegisterApi;
 
 my $DAY = 86400;
 my $OLD = 100_000;      # customers past the period, one order each
 my $CURRENT = 1_000;    # customers within it
-my $API = '/api/register';
-my %AUTH = (Authorization => 'Bearer 0123456789abcdef0123456789abcdef');
-
 my $t = PrivacyTest->new(workers => 2, timeout => 30,
     allow_log_errors => qr/exited on signal 9/);
-$t->write_file('token', "0123456789abcdef0123456789abcdef\n");
+my $api = RegisterApi->new($t);
 $t->config(<<"EOF");
     privacy_secret_file %%SECRET%%;
     privacy_db %%DB%%;
@@ -57,22 +55,9 @@ $t->config(<<"EOF");
         listen 127.0.0.1:%%PORT%%;
         server_name shop.example;
 
-        location $API/ {
-            allow 127.0.0.1;
-            deny all;
-            privacy_register_api;
-            privacy_register_api_token %%DIR%%/token;
-        }
+@{[ $api->location ]}
     }
 EOF
-
-sub call {
-    my ($method, $path, $body) = @_;
-    my $res = $t->request($method, "$API/$path", { headers => {
-        %AUTH, defined $body ? ('Content-Type' => 'application/json') : () },
-        defined $body ? (content => encode_json($body)) : () });
-    return ($res->{status}, eval { decode_json($res->{content}) });
-}
 
 sub day { POSIX::strftime('%Y-%m-%d', gmtime $_[0]) }
 
@@ -124,14 +109,14 @@ sub consistent {
 $t->start;
 my $now = time;
 my $long_ago = day($now - 5 * 365 * $DAY);
-my ($st, $j) = call('POST', 'subjects', { external_id => 'held-1',
+my ($st, $j) = $api->call('POST', 'subjects', { external_id => 'held-1',
     kind => 'customer', name => 'Hedda Hold', relationship_ended => $long_ago,
     last_activity => $long_ago });
 is($st, 201, 'a customer whose relationship ended five years ago');
-($st) = call('POST', 'subjects/held-1/hold', { reason => 'Tvist',
+($st) = $api->call('POST', 'subjects/held-1/hold', { reason => 'Tvist',
     until => day($now + 30 * $DAY) });
 is($st, 201, 'held');
-($st) = call('POST', 'subjects', { external_id => 'api-old',
+($st) = $api->call('POST', 'subjects', { external_id => 'api-old',
     kind => 'customer', name => 'Gunnar Gammal',
     relationship_ended => $long_ago, last_activity => $long_ago });
 is($st, 201, 'another customer of then, not held');
@@ -237,7 +222,7 @@ like(substr($t->error_log, $from),
     qr/retention sweep: customer: \d+ past their period .* $kept/,
     'the finishing sweep logs its line');
 
-($st, $j) = call('GET', 'audit/verify');
+($st, $j) = $api->call('GET', 'audit/verify');
 is($st, 200, 'GET audit/verify');
 ok($j && $j->{ok}, 'the audit chain verifies') or diag(explain $j);
 cmp_ok($j->{entries} // 0, '>=', $audited, 'with every entry written');

@@ -7,10 +7,10 @@
 # portal), a new _ga value on every request (fills the per-worker memos),
 # paths that change on every request (analytics rows), site searches,
 # portal pages, consent POSTs (receipts) and, every 200th request, one of
-# the DPO dashboard's reports. Prints the samples, the
-# request count and the growth of each worker's RSS after warm-up (the
-# first WARMUP seconds), and fails if the error log has an [alert],
-# [crit] or [emerg].
+# the DPO dashboard's reports. Prints the samples (anonymous and
+# file-backed RSS apart), the request count and the growth of each
+# worker's RSS after warm-up (the first WARMUP seconds), and fails if the
+# error log has an [alert], [crit] or [emerg].
 #
 #   tests/bench/memory.sh                         # 60 s
 #   DURATION=3600 SAMPLE=60 tests/bench/memory.sh # about 10 million requests
@@ -128,13 +128,19 @@ end
 EOF
 
 workers() { ps -o pid= --ppid "$master" | tr -d ' '; }
-rss() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+# anonymous memory (heap, stacks: what a leak grows) and the resident
+# pages of files (mostly the register, which the DPO connection maps with
+# mmap_size: they grow with the register and are the kernel's to reclaim)
+rss() {
+    awk '/^RssAnon/ { a = $2 } /^RssFile/ { f = $2 }
+         END { printf "%d/%d", a, f }' "/proc/$1/status" 2>/dev/null || echo 0/0
+}
 
 wrk -t 2 -c "$CONNECTIONS" -d "${DURATION}s" -s "$D/mix.lua" \
     "http://127.0.0.1:$PORT/" >"$D/wrk.out" 2>&1 &
 wrk_pid=$!
 
-echo "# t_s  worker_rss_kb..."
+echo "# t_s  worker_rss_kb (anonymous/file) ..."
 : >"$D/samples"
 t=0
 while kill -0 "$wrk_pid" 2>/dev/null; do
@@ -148,11 +154,15 @@ wait "$wrk_pid"
 
 grep -E "requests in|Requests/sec|Non-2xx|Socket errors" "$D/wrk.out"
 awk -v w="$WARMUP" '
-    $1 >= w && !base { for (i = 2; i <= NF; i++) b[i] = $i; base = 1 }
-    { for (i = 2; i <= NF; i++) last[i] = $i; nf = NF }
+    { for (i = 2; i <= NF; i++) { split($i, v, "/"); a[i] = v[1]; f[i] = v[2] } }
+    $1 >= w && !base { for (i = 2; i <= NF; i++) { ba[i] = a[i]; bf[i] = f[i];
+                       lo[i] = hi[i] = a[i] } base = 1 }
+    base { for (i = 2; i <= NF; i++) { if (a[i] < lo[i]) lo[i] = a[i];
+                                       if (a[i] > hi[i]) hi[i] = a[i] } }
+    { nf = NF }
     END { for (i = 2; i <= nf; i++)
-          printf "worker %d: RSS %d kB after warm-up (t=%d s), %d kB at the end, %+d kB\n",
-                 i - 1, b[i], w, last[i], last[i] - b[i] }' "$D/samples"
+          printf "worker %d: anonymous %d kB after warm-up (t=%d s), %d kB at the end (%+d kB; %d-%d kB after warm-up); file-backed %d -> %d kB\n",
+                 i - 1, ba[i], w, a[i], a[i] - ba[i], lo[i], hi[i], bf[i], f[i] }' "$D/samples"
 
 if grep -E '\[(alert|crit|emerg)\]' "$D/error.log"; then
     echo "memory: error log has alerts" >&2; exit 1
