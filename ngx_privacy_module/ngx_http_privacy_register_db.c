@@ -293,6 +293,26 @@ ngx_http_privacy_rdb_bulk(ngx_http_privacy_rdb_t *rdb, int on)
 
 
 int
+ngx_http_privacy_rdb_scrub_wal(sqlite3 *db)
+{
+    int              rc, i;
+    struct timespec  pause = { 0, 10 * 1000 * 1000 };
+
+    for (i = 0; i < 100; i++) {
+        rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+                                       NULL, NULL);
+        if (rc != SQLITE_BUSY) {
+            return rc;
+        }
+
+        (void) nanosleep(&pause, NULL);
+    }
+
+    return rc;
+}
+
+
+int
 ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
     ngx_http_privacy_rj_subject_t *s, int64_t now, const char *actor)
 {

@@ -84,6 +84,15 @@ int ngx_http_privacy_rdb_get(ngx_http_privacy_rdb_t *rdb,
 int ngx_http_privacy_rdb_erase(ngx_http_privacy_rdb_t *rdb,
     const char *subject_id, const char *actor, int64_t now);
 
+/*
+ * after an erasure: a TRUNCATE checkpoint, so that the -wal's earlier
+ * images of the overwritten pages are copied over and cut off.  Readers
+ * are waited for by the busy timeout; another connection's checkpoint
+ * (the upkeep's, every second) fails it at once, so it is tried again
+ * for up to a second.  Runs in a thread-pool thread.
+ */
+int ngx_http_privacy_rdb_scrub_wal(sqlite3 *db);
+
 /* audit rows inside the caller's transaction, and the chain's check */
 int ngx_http_privacy_rdb_audit(ngx_http_privacy_rdb_t *rdb,
     const char *actor, const char *action, const char *subject_id,

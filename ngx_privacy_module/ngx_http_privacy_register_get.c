@@ -194,11 +194,11 @@ ngx_http_privacy_rdb_erase(ngx_http_privacy_rdb_t *rdb,
     /*
      * the deleted pages were overwritten (secure_delete), but the -wal
      * still holds their earlier images until it is checkpointed and
-     * truncated; a reader in the way makes this fail, and the next
-     * erasure or the store's own checkpoint tries again
+     * truncated; a reader that outlasts the busy timeout makes this
+     * fail, and the next erasure or the store's own checkpoint copies
+     * the pages over
      */
-    sqlite3_wal_checkpoint_v2(rdb->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
-                              NULL, NULL);
+    (void) ngx_http_privacy_rdb_scrub_wal(rdb->db);
 
     return NGX_HTTP_PRIVACY_RDB_OK;
 

@@ -192,8 +192,7 @@ ngx_http_privacy_rights_erase_op(rights_op_t *op, sqlite3 *db,
     }
 
     /* secure_delete overwrote the pages; the -wal's copies go here */
-    sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
-                              NULL);
+    (void) ngx_http_privacy_rdb_scrub_wal(db);
 
     json_array_append_new(deleted, json_pack("{s:s}", "what",
         "name, address, phone, e-mail address, personnummer, dates of "
@@ -403,8 +402,7 @@ ngx_http_privacy_rights_analytics_op(rights_op_t *op, sqlite3 *db)
         }
 
         n = sqlite3_changes(db);
-        sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
-                                  NULL);
+        (void) ngx_http_privacy_rdb_scrub_wal(db);
 
         o = json_pack("{s:i}", "deleted", n);
         op->result = NGX_HTTP_PRIVACY_RIGHTS_OK;
