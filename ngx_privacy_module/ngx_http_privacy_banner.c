@@ -57,6 +57,8 @@ static ngx_int_t ngx_http_privacy_banner_scan(ngx_http_request_t *r,
     ngx_chain_t *in) ngx_http_privacy_noinline;
 static ngx_uint_t ngx_http_privacy_banner_wanted(ngx_http_request_t *r);
 static ngx_uint_t ngx_http_privacy_banner_charset_ok(ngx_http_request_t *r);
+static ngx_uint_t ngx_http_privacy_banner_told(
+    ngx_http_privacy_loc_conf_t *plcf, ngx_uint_t tell);
 static ngx_http_privacy_banner_ctx_t *ngx_http_privacy_banner_get_ctx(
     ngx_http_request_t *r, ngx_uint_t create);
 static void ngx_http_privacy_banner_cleanup(void *data);
@@ -295,8 +297,10 @@ ngx_http_privacy_banner_wanted(ngx_http_request_t *r)
          * (proxy_set_header, a cache, a static .gz file); the operator
          * should know, once
          */
-        if (!plcf->banner_warned && ngx_http_privacy_banner_may(r, plcf)) {
-            plcf->banner_warned = 1;
+        if (!ngx_http_privacy_banner_told(plcf, 0)
+            && ngx_http_privacy_banner_may(r, plcf))
+        {
+            (void) ngx_http_privacy_banner_told(plcf, 1);
             ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
                           "privacy banner: not injected into a \"%V\" "
                           "encoded page; this location's pages reach the "
@@ -308,6 +312,43 @@ ngx_http_privacy_banner_wanted(ngx_http_request_t *r)
     }
 
     return 1;
+}
+
+
+/*
+ * Whether this worker has told about this location's encoded pages;
+ * "tell" records that it does now.  The record is the worker's
+ * (ngx_http_privacy_worker.h): the configuration is shared, read-only.
+ */
+
+static ngx_uint_t
+ngx_http_privacy_banner_told(ngx_http_privacy_loc_conf_t *plcf,
+    ngx_uint_t tell)
+{
+    ngx_uint_t                  i;
+    ngx_http_privacy_worker_t  *w;
+
+    w = ngx_http_privacy_worker;
+
+    if (w == NULL) {
+        return 1;
+    }
+
+    for (i = 0; i < w->banner_nwarned; i++) {
+        if (w->banner_warned[i] == plcf) {
+            return 1;
+        }
+    }
+
+    if (i == NGX_HTTP_PRIVACY_BANNER_WARNED) {
+        return 1;
+    }
+
+    if (tell) {
+        w->banner_warned[w->banner_nwarned++] = plcf;
+    }
+
+    return 0;
 }
 
 

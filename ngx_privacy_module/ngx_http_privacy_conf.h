@@ -206,8 +206,6 @@ typedef struct {
     /* set on a server{}'s own conf once its locations are known */
     ngx_str_t                        banner_portal;
 
-    /* per worker: an encoded page the banner missed was logged */
-    ngx_flag_t                       banner_warned;
     ngx_http_complex_value_t        *analytics_path;     /* or NULL */
     /* most expiring Set-Cookies per response (docs/security.md) */
     ngx_int_t                        expire_limit;

@@ -116,6 +116,13 @@ typedef struct {
 #define NGX_HTTP_PRIVACY_EXPIRE_DIRS          3
 
 /*
+ * The locations whose pages reached the banner encoded, told in the error
+ * log once each (ngx_http_privacy_banner.c), for the first BANNER_WARNED
+ * of them: those have said what to fix.
+ */
+#define NGX_HTTP_PRIVACY_BANNER_WARNED        32
+
+/*
  * The path each cookie name was last set with by a response of this
  * worker (slots by name): a denied cookie is expired for that path too.
  */
@@ -240,6 +247,11 @@ typedef struct {
     ngx_http_privacy_mac_t          *day_mac;
     ngx_http_privacy_pseudonym_memo_t  pseudonyms[
                                          NGX_HTTP_PRIVACY_PSEUDONYM_MEMO];
+
+    /* the locations told about encoded pages (ngx_loc_conf_t pointers) */
+    const void                      *banner_warned[
+                                         NGX_HTTP_PRIVACY_BANNER_WARNED];
+    ngx_uint_t                       banner_nwarned;
 
     /* the register API's, the rights portal's and the DPO's connections */
     ngx_http_privacy_worker_rdb_t    api_rdb;
