@@ -56,12 +56,15 @@ static const ngx_http_privacy_unit_t  ngx_http_privacy_units[] = {
 };
 
 
-/* the seconds of the units used for a number of seconds: y, d, h, m, s */
+/*
+ * the seconds of the units used for a number of seconds: d, h, m, s; no
+ * years or months, which the pages say are calendar ones, longer or
+ * shorter than a fixed number of days
+ */
 static const struct {
     unsigned       unit;
     unsigned long  seconds;
 } ngx_http_privacy_split[] = {
-    { 0, 365UL * 24 * 60 * 60 },
     { 3, 24 * 60 * 60 },
     { 4, 60 * 60 },
     { 5, 60 },

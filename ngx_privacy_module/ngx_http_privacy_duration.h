@@ -35,8 +35,9 @@ size_t ngx_http_privacy_duration_words(const u_char *text, size_t len,
     unsigned lang, u_char *out, size_t size);
 
 /*
- * A number of seconds in words, in years (of 365 days), days, hours,
- * minutes and seconds: 15552000 is "180 dagar" / "180 days", 90000 is
+ * A number of seconds in words, in days, hours, minutes and seconds
+ * (never years: a calendar year is not a fixed number of days):
+ * 15552000 is "180 dagar" / "180 days", 31536000 "365 dagar", 90000
  * "1 dag och 1 timme" / "1 day and 1 hour".  Returns the length, or 0
  * if seconds is negative or the words do not fit.
  */

@@ -593,6 +593,7 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         }
 
         ngx_http_privacy_cookie_recipients_check(cf, pscf, conf);
+        ngx_http_privacy_cookie_words_check(cf, pscf, conf);
 
     } else if (conf->banner && conf->enable) {
         pscf->banner = 1;

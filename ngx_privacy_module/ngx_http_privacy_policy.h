@@ -122,16 +122,22 @@ ngx_int_t ngx_http_privacy_cookies_page(ngx_http_request_t *r,
     ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf);
 void ngx_http_privacy_unclassified_words(ngx_http_privacy_page_t *page,
     ngx_http_privacy_loc_conf_t *plcf);
-void ngx_http_privacy_cookies_statistics(ngx_http_privacy_page_t *page,
-    ngx_http_privacy_loc_conf_t *plcf);
 void ngx_http_privacy_cookie_recipients(ngx_http_privacy_page_t *page,
     ngx_http_privacy_srv_conf_t *pscf, const char *category);
 void ngx_http_privacy_cookie_recipients_check(ngx_conf_t *cf,
+    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf);
+void ngx_http_privacy_cookie_words_check(ngx_conf_t *cf,
     ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf);
 void ngx_http_privacy_cap_words(ngx_http_privacy_page_t *page,
     const ngx_http_privacy_cookie_cap_t *cap, ngx_uint_t sentence);
 void ngx_http_privacy_cookie_names(ngx_http_privacy_page_t *page,
     ngx_http_privacy_loc_conf_t *plcf, unsigned category, ngx_uint_t list);
+
+
+/* ngx_http_privacy_policy_statistics.c */
+
+void ngx_http_privacy_cookies_statistics(ngx_http_privacy_page_t *page,
+    ngx_http_privacy_loc_conf_t *plcf);
 
 
 /* ngx_http_privacy_policy_json.c */

@@ -349,79 +349,6 @@ ngx_http_privacy_cookies_seen(ngx_http_privacy_page_t *page,
 
 
 /*
- * Visit statistics with and without cookies (docs/policy-document.md):
- * without a statistics consent a page view is counted under a daily
- * pseudonym, with one under the consent cookie's id (so the portal can
- * export and erase it), after an objection (or with Sec-GPC and
- * privacy_analytics_gpc) not at all.  The visitor reads which applies
- * now, on the policy page and the consent page, as
- * ngx_http_privacy_analytics_handler() decides it.
- */
-
-void
-ngx_http_privacy_cookies_statistics(ngx_http_privacy_page_t *page,
-    ngx_http_privacy_loc_conf_t *plcf)
-{
-    ngx_http_privacy_ctx_t       *ctx;
-    ngx_http_privacy_srv_conf_t  *pscf;
-
-    pscf = ngx_http_get_module_srv_conf(page->request,
-                                        ngx_http_privacy_module);
-
-    if (!pscf->analytics) {
-        return;
-    }
-
-    ctx = ngx_http_privacy_get_ctx(page->request);
-
-    ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
-        "<p id=\"statistics-cookies\"><strong>Besöksstatistik</strong>: Har "
-        "du inte tillåtit statistikcookies räknas dina sidvisningar och "
-        "sökningar utan cookies, med en pseudonym som byts varje dygn och "
-        "inte kan kopplas till dig. Har du tillåtit statistik sparas de i "
-        "stället med id:t i din samtyckescookie, så att du själv kan ladda "
-        "ner eller radera dem under dina rättigheter. Din IP-adress sparas "
-        "aldrig i statistiken. ",
-        "<p id=\"statistics-cookies\"><strong>Visit statistics</strong>: if "
-        "you have not allowed statistics cookies, your page views and "
-        "searches are counted without cookies, with a pseudonym that "
-        "changes every day and cannot be linked to you. If you have "
-        "allowed statistics, they are stored with the id in your consent "
-        "cookie instead, so that you can download or erase them yourself "
-        "under your rights. Your IP address is never stored in the "
-        "statistics. "));
-
-    if (ctx && (ctx->consent.flags & NGX_HTTP_PRIVACY_FLAG_NO_ANALYTICS)) {
-        ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
-            "Just nu räknas den här webbläsaren inte alls: du har invänt "
-            "mot besöksstatistiken.",
-            "Right now this browser is not counted at all: you have "
-            "objected to the visit statistics."));
-
-    } else if (ctx && ctx->gpc && plcf->analytics_gpc) {
-        ngx_http_privacy_page_raw(page, ngx_http_privacy_t(page,
-            "Just nu räknas den här webbläsaren inte alls: den skickar "
-            "Global Privacy Control.",
-            "Right now this browser is not counted at all: it sends "
-            "Global Privacy Control."));
-
-    } else {
-        ngx_http_privacy_page_raw(page,
-            (ctx && ctx->decided
-             && (ctx->categories & NGX_HTTP_PRIVACY_CAT_STATISTICS))
-            ? ngx_http_privacy_t(page, "Just nu har du tillåtit statistik.",
-                                 "Right now you have allowed statistics.")
-            : ngx_http_privacy_t(page,
-                                 "Just nu har du inte tillåtit statistik.",
-                                 "Right now you have not allowed "
-                                 "statistics."));
-    }
-
-    ngx_http_privacy_page_raw(page, "</p>\n");
-}
-
-
-/*
  * Who receives a category's cookies, as the document's
  * cookie_categories.X.recipients says (nothing when it does not say).
  */
@@ -519,6 +446,73 @@ ngx_http_privacy_cookie_recipients_check(ngx_conf_t *cf,
 
 
 /*
+ * nginx -t warns when a pattern would reach visitors as the regular
+ * expression it is: neither the document's "cookies" list nor the
+ * module's forms put it in words (docs/policy-document.md, "cookies").
+ */
+
+void
+ngx_http_privacy_cookie_words_check(ngx_conf_t *cf,
+    ngx_http_privacy_srv_conf_t *pscf, ngx_http_privacy_loc_conf_t *plcf)
+{
+    size_t         i, j, n, len, name_len;
+    u_char        *name;
+    json_t        *e, *p;
+    unsigned       cat;
+    ngx_uint_t     described;
+    const u_char  *pattern;
+
+    if (pscf->policy == NULL) {
+        return;
+    }
+
+    n = ngx_http_privacy_classifier_count(plcf->classifier);
+
+    for (i = 0; i < n; i++) {
+        ngx_http_privacy_classifier_pattern(plcf->classifier, i, &cat,
+                                            &pattern, &len);
+
+        described = 0;
+
+        json_array_foreach(json_object_get(pscf->policy, "cookies"), j, e) {
+            p = json_object_get(e, "pattern");
+
+            if (json_string_length(p) == len
+                && ngx_memcmp(json_string_value(p), pattern, len) == 0)
+            {
+                described = 1;
+                break;
+            }
+        }
+
+        if (described
+            || ngx_http_privacy_pattern_words(NULL, pattern, len) == NGX_OK)
+        {
+            continue;
+        }
+
+        name = ngx_pnalloc(cf->temp_pool, len + 1);
+        if (name == NULL) {
+            return;
+        }
+
+        if (ngx_http_privacy_pattern_name(pattern, len, name, &name_len)
+            != NGX_HTTP_PRIVACY_NAME_REGEX)
+        {
+            continue;
+        }
+
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "privacy_policy: the pattern \"%*s\" is shown to "
+                           "visitors as a regular expression: give it words "
+                           "in $.cookies ({\"pattern\": \"%*s\", "
+                           "\"description\": {...}})",
+                           len, pattern, len, pattern);
+    }
+}
+
+
+/*
  * A declared lifetime (privacy_cookie max_age=, privacy_cookie_max_age),
  * as the operator wrote it: after a pattern " (högst 13 månader)", after
  * a category's text a sentence.  The Set-Cookie filter enforces it.
@@ -590,6 +584,7 @@ ngx_http_privacy_pattern_described(ngx_http_privacy_page_t *page,
  * Two more forms a visitor can read without the document's help:
  * "^(session|csrftoken)$" is the cookies "session" and "csrftoken", and
  * "^_ga(_.*)?$" the cookie "_ga" and the names starting with "_ga_".
+ * With page NULL it only says whether the pattern has such words.
  */
 
 static ngx_int_t
@@ -637,6 +632,10 @@ ngx_http_privacy_pattern_words(ngx_http_privacy_page_t *page,
             return NGX_DECLINED;
         }
 
+        if (page == NULL) {
+            return NGX_OK;
+        }
+
         for (n = 0; n < alts; n++) {
             if (n) {
                 ngx_http_privacy_page_raw(page, n + 1 < alts ? ", "
@@ -679,6 +678,10 @@ ngx_http_privacy_pattern_words(ngx_http_privacy_page_t *page,
         if (!ngx_http_privacy_name_char(*q)) {
             return NGX_DECLINED;
         }
+    }
+
+    if (page == NULL) {
+        return NGX_OK;
     }
 
     ngx_http_privacy_page_raw(page, "<code>");

@@ -636,7 +636,7 @@ like($p, qr{namn som matchar <code>\^&lt;ad&gt;\$</code>},
 like($p, qr{Kunduppgifter</strong>: 1 år och 6 månader efter},
     'a compound period in words');
 like($p, qr{Besöksstatistik</strong>: 2 veckor efter}, 'weeks in words');
-like($p, qr{<code>choice</code> \(ditt val om cookies, sparas i 1 år\)},
+like($p, qr{<code>choice</code> \(ditt val om cookies, sparas i 365 dagar\)},
     'the consent cookie name and max_age as configured');
 like($p, qr{namn som matchar <code>\(\?i\)\^lang</code>},
     'a pattern that is not a plain name is shown as is');

@@ -420,6 +420,8 @@ for my $cat (qw(statistics marketing)) {
 }
 unlike($t->error_log, qr/\[warn\].*recipients/,
     'nginx -t: no warning for the demo, whose categories have recipients');
+unlike($t->error_log, qr/\[warn\].*regular expression/,
+    'nginx -t: no warning for the demo, whose patterns all have words');
 
 # --- the access log: no address, no query as typed ---------------------
 
@@ -507,6 +509,19 @@ $t->stop;
     like($out, qr/\[warn\].*cookies of the category "statistics" are classified \(privacy_cookie statistics "\^_ga\(_\.\*\)\?\$"\) but \$\.cookie_categories\.statistics\.recipients does not say who receives them/,
         'nginx -t: names the category, its pattern and the missing key');
     unlike($out, qr/category "marketing"/, 'nginx -t: not for marketing, which says');
+}
+
+# --- a pattern visitors would read as a regular expression: nginx -t warns --
+
+{
+    demo_config(q{privacy_cookie preferences '\^lang\$'}
+                => q{privacy_cookie preferences '(?i)^lang'});
+    my ($good, $out) = $t->test_config;
+    ok($good, 'nginx -t: a pattern without words is a warning, not an error');
+    like($out, qr/\[warn\].*the pattern "\(\?i\)\^lang" is shown to visitors as a regular expression: give it words in \$\.cookies/,
+        'nginx -t: names the pattern and where its words go');
+    is(() = $out =~ /regular expression/g, 1,
+        'nginx -t: only that one (the others are in words)');
 }
 
 # --- the lifetime's syntax: nginx -t says what is wrong ---------------------
