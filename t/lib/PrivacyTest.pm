@@ -988,6 +988,10 @@ sub _dbh {
 # root.
 sub _as_db_owner {
     my ($self, $code) = @_;
+    # loaded first: as the workers' user, a checkout under a private home
+    # (/root, mode 0700) is out of reach, and with it t/lib in @INC
+    require DBI;
+    require DBD::SQLite;
     my @st = stat $self->{data_dir};
     my @db = stat $self->db;
     return $code->() unless $> == 0 && $self->{wuid} && @st
