@@ -22,7 +22,8 @@ ngx_http_privacy_mail_address_ok(const char *s, size_t len)
         return 0;
     }
 
-    at = 0;
+    /* no '@' seen yet: len, as an '@' at index 0 must count as seen */
+    at = len;
 
     for (i = 0; i < len; i++) {
         if ((u_char) s[i] <= ' ' || s[i] == 0x7f || s[i] == '<'
@@ -33,7 +34,7 @@ ngx_http_privacy_mail_address_ok(const char *s, size_t len)
         }
 
         if (s[i] == '@') {
-            if (at) {
+            if (at != len) {
                 return 0;
             }
 

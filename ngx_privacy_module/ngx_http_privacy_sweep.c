@@ -40,6 +40,13 @@ typedef struct {
 } ngx_http_privacy_sweep_sql_t;
 
 
+/* one DELETE statement, and what the rows it returned stood for */
+typedef struct {
+    sqlite3_stmt   *stmt;
+    sqlite3_int64   returned;
+} ngx_http_privacy_sweep_run_t;
+
+
 /* the end of a receipt's consent: replaced, or expired (?3 seconds) */
 #define NGX_HTTP_PRIVACY_CONSENT_END                                          \
     "min(r.decided_at + ?3, coalesce((SELECT min(n.decided_at)"               \
@@ -58,10 +65,12 @@ typedef struct {
 
 static const ngx_http_privacy_sweep_sql_t  ngx_http_privacy_sweep_sql[] = {
 
+    /* a row is the identical views of one second: counted in views */
     { { "DELETE FROM analytics_events WHERE id IN"
         " (SELECT id FROM analytics_events WHERE id < (?1 << 24)"
-        " ORDER BY id LIMIT ?2)", NULL, NULL },
-      "SELECT count(*) FROM analytics_events WHERE id < (?1 << 24)" },
+        " ORDER BY id LIMIT ?2) RETURNING views", NULL, NULL },
+      "SELECT coalesce(sum(views), 0) FROM analytics_events"
+      " WHERE id < (?1 << 24)" },
 
     { { NGX_HTTP_PRIVACY_AGGREGATE_DELETE("analytics_daily"),
         NGX_HTTP_PRIVACY_AGGREGATE_DELETE("analytics_daily_pages"),
@@ -187,6 +196,7 @@ ngx_http_privacy_sweep_category(sqlite3 *db,
     sqlite3_int64                        n;
     sqlite3_stmt                        *st;
     ngx_http_privacy_pace_t              pace;
+    ngx_http_privacy_sweep_run_t         run;
     const ngx_http_privacy_sweep_sql_t  *sql;
 
     *more = 1;
@@ -247,9 +257,17 @@ ngx_http_privacy_sweep_category(sqlite3 *db,
         }
 
         n = 0;
+        run.stmt = st;
+        run.returned = 0;
+
         rc = ngx_http_privacy_pace_run(db, &pace,
-                                       ngx_http_privacy_sweep_batch, st,
+                                       ngx_http_privacy_sweep_batch, &run,
                                        &n, more);
+
+        /* a DELETE ... RETURNING counts what its rows stood for */
+        if (sqlite3_column_count(st)) {
+            n = run.returned;
+        }
 
         /* nothing here is held or kept: examined rows all go */
         count->examined += n;
@@ -284,14 +302,19 @@ failed:
 static int
 ngx_http_privacy_sweep_batch(sqlite3 *db, void *data, int *n)
 {
-    int            rc;
-    sqlite3_stmt  *st;
+    int                            rc;
+    sqlite3_stmt                  *st;
+    ngx_http_privacy_sweep_run_t  *run;
 
-    st = data;
+    run = data;
+    st = run->stmt;
 
-    rc = sqlite3_step(st);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        run->returned += sqlite3_column_int64(st, 0);
+    }
+
     if (rc != SQLITE_DONE) {
-        return rc == SQLITE_ROW ? SQLITE_ERROR : rc;
+        return rc;
     }
 
     *n = sqlite3_changes(db);

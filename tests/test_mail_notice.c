@@ -4,7 +4,8 @@
  * Unit tests of the breach notice (GDPR art. 34) and the extension notice
  * (art. 12(3)): RFC 5322 messages whose headers the DPO's texts never
  * reach, with ASCII headers, CRLF line ends and no line over 998 bytes;
- * and of the times the incident form accepts.
+ * of the times the incident form accepts; and of the address check every
+ * message's To: passes.
  */
 
 
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "ngx_http_privacy_mail.h"
 #include "ngx_http_privacy_mail_notice.h"
 #include "ngx_http_privacy_report_analytics.h"
 
@@ -182,6 +184,32 @@ test_datetime(void **state)
 }
 
 
+#define ok(s)  ngx_http_privacy_mail_address_ok(s, sizeof(s) - 1)
+
+/* exactly one '@' with text either side, nothing that could end a header */
+
+static void
+test_address(void **state)
+{
+    (void) state;
+
+    assert_true(ok("a@b"));
+    assert_true(ok("anna.svensson+kvitto@shop.example"));
+
+    assert_false(ok("ab"));
+    assert_false(ok("@ab"));
+    assert_false(ok("ab@"));
+    assert_false(ok("a@b@c"));
+    /* the fuzzer's finding: an '@' first must count (tests/fuzz) */
+    assert_false(ok("@a@b"));
+    assert_false(ok("a@@b"));
+    assert_false(ok("a b@c"));
+    assert_false(ok("a@b\r\nBcc: x@y"));
+    assert_false(ok("a@b,c@d"));
+    assert_false(ok("<a@b>"));
+}
+
+
 int
 main(void)
 {
@@ -189,6 +217,7 @@ main(void)
         cmocka_unit_test(test_notice),
         cmocka_unit_test(test_extension),
         cmocka_unit_test(test_datetime),
+        cmocka_unit_test(test_address),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -479,15 +479,21 @@ test_dry_run(void **state)
 
     view(db, TODAY);
 
+    /* a row stands for the identical views of its second: counted so */
+    assert_int_equal(sqlite3_exec(db, "UPDATE analytics_events SET views = 4"
+                                      " WHERE ts = (SELECT min(ts)"
+                                      " FROM analytics_events)",
+                                  NULL, NULL, NULL), SQLITE_OK);
+
     /* the same count a sweep finds, nothing deleted */
     assert_int_equal(category(db, NGX_HTTP_PRIVACY_SWEEP_ANALYTICS, TODAY, 0,
                               1, &count), 0);
-    assert_int_equal(count.examined, 7);
+    assert_int_equal(count.examined, 10);
     assert_int_equal(number(db, "SELECT count(*) FROM analytics_events"), 8);
 
     assert_int_equal(category(db, NGX_HTTP_PRIVACY_SWEEP_ANALYTICS, TODAY, 0,
-                              0, &count), 7);
-    assert_int_equal(count.examined, 7);
+                              0, &count), 10);
+    assert_int_equal(count.examined, 10);
     assert_int_equal(number(db, "SELECT count(*) FROM analytics_events"), 1);
 
     sqlite3_close(db);
