@@ -89,7 +89,7 @@ static size_t  ngx_http_privacy_banner_csp_len;
 
 
 ngx_int_t
-ngx_http_privacy_banner_init(ngx_conf_t *cf)
+ngx_http_privacy_banner_init(ngx_conf_t *cf, ngx_uint_t used)
 {
     u_char               *p;
     ngx_http_variable_t  *var;
@@ -131,7 +131,15 @@ ngx_http_privacy_banner_init(ngx_conf_t *cf)
         return NGX_ERROR;
     }
 
-    /* the request hook is called by the module's REWRITE handler */
+    /*
+     * the request hook is called by the module's REWRITE handler; the
+     * filters only where some location shows the banner: elsewhere they
+     * would pass every response on untouched
+     */
+
+    if (!used) {
+        return NGX_OK;
+    }
 
     ngx_http_next_header_filter = ngx_http_top_header_filter;
     ngx_http_top_header_filter = ngx_http_privacy_banner_header_filter;

@@ -10,7 +10,8 @@
 
 #include "ngx_http_privacy_conf.h"
 
-ngx_int_t ngx_http_privacy_banner_init(ngx_conf_t *cf);
+/* used: some location shows the banner (its filters are registered) */
+ngx_int_t ngx_http_privacy_banner_init(ngx_conf_t *cf, ngx_uint_t used);
 
 
 #endif /* _NGX_HTTP_PRIVACY_BANNER_H_INCLUDED_ */

@@ -102,6 +102,15 @@ typedef struct {
     ngx_http_privacy_store_t        *store;
 
     /*
+     * whether some location counts page views or shows the banner: the
+     * LOG handler and the banner's filters are registered only then, so
+     * that a configuration without them pays nothing for them
+     * (docs/performance.md)
+     */
+    unsigned                         analytics_used:1;
+    unsigned                         banner_used:1;
+
+    /*
      * the subject register: its keys, and whether a location has
      * privacy_register_api (the connections are per worker:
      * ngx_http_privacy_worker.h)

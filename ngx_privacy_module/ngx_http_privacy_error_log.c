@@ -29,6 +29,31 @@ static u_char *ngx_http_privacy_error_log_request(ngx_http_request_t *r,
 static ngx_log_handler_pt  ngx_http_privacy_error_log_nginx;
 
 
+/* the handler is registered only when a server asks for it */
+
+ngx_uint_t
+ngx_http_privacy_error_log_used(ngx_conf_t *cf)
+{
+    ngx_uint_t                    s;
+    ngx_http_core_srv_conf_t    **cscfp;
+    ngx_http_core_main_conf_t    *cmcf;
+    ngx_http_privacy_srv_conf_t  *pscf;
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+    cscfp = cmcf->servers.elts;
+
+    for (s = 0; s < cmcf->servers.nelts; s++) {
+        pscf = cscfp[s]->ctx->srv_conf[ngx_http_privacy_module.ctx_index];
+
+        if (pscf->error_log_scrub == 1) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /*
  * POST_READ: the first phase of a request, after its header.  The
  * handler is the connection's (HTTP/1.x) or the stream's (HTTP/2, 3):

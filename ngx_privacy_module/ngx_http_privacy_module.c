@@ -531,6 +531,14 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_privacy_module);
 
+    if (conf->analytics == 1) {
+        pmcf->analytics_used = 1;
+    }
+
+    if (conf->enable == 1 && conf->banner == 1) {
+        pmcf->banner_used = 1;
+    }
+
     if (conf->analytics && pmcf->store == NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"privacy_analytics\" needs \"privacy_db\" at "
@@ -606,10 +614,19 @@ ngx_http_privacy_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 static ngx_int_t
 ngx_http_privacy_init(ngx_conf_t *cf)
 {
-    ngx_http_handler_pt        *h;
-    ngx_http_core_main_conf_t  *cmcf;
+    ngx_http_handler_pt           *h;
+    ngx_http_core_main_conf_t     *cmcf;
+    ngx_http_privacy_main_conf_t  *pmcf;
 
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+    pmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_privacy_module);
+
+    /*
+     * Every location and server is merged by now: a handler or filter
+     * that no part of the configuration uses is not registered, and a
+     * request does not pay the phase engine's call for it
+     * (docs/performance.md).
+     */
 
     /*
      * REWRITE: the location is known, and our handler, registered after
@@ -626,25 +643,30 @@ ngx_http_privacy_init(ngx_conf_t *cf)
 
     /* POST_READ: before any other phase can log about the request */
 
-    h = ngx_array_push(&cmcf->phases[NGX_HTTP_POST_READ_PHASE].handlers);
-    if (h == NULL) {
-        return NGX_ERROR;
+    if (ngx_http_privacy_error_log_used(cf)) {
+        h = ngx_array_push(
+                &cmcf->phases[NGX_HTTP_POST_READ_PHASE].handlers);
+        if (h == NULL) {
+            return NGX_ERROR;
+        }
+
+        *h = ngx_http_privacy_error_log_handler;
     }
 
-    *h = ngx_http_privacy_error_log_handler;
+    if (pmcf->analytics_used) {
+        h = ngx_array_push(&cmcf->phases[NGX_HTTP_LOG_PHASE].handlers);
+        if (h == NULL) {
+            return NGX_ERROR;
+        }
 
-    h = ngx_array_push(&cmcf->phases[NGX_HTTP_LOG_PHASE].handlers);
-    if (h == NULL) {
-        return NGX_ERROR;
+        *h = ngx_http_privacy_analytics_handler;
     }
-
-    *h = ngx_http_privacy_analytics_handler;
 
     if (ngx_http_privacy_check_portals(cf) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    if (ngx_http_privacy_banner_init(cf) != NGX_OK) {
+    if (ngx_http_privacy_banner_init(cf, pmcf->banner_used) != NGX_OK) {
         return NGX_ERROR;
     }
 
