@@ -16,32 +16,11 @@ use File::Path qw(remove_tree);
 use Test::More;
 use Time::HiRes qw(sleep time);
 use PrivacyTest;
+use Faults qw(front_config);
 
 my $t = PrivacyTest->new(allow_log_errors => qr/privacy_db/);
 
-$t->config(<<'EOF');
-    privacy_secret_file %%SECRET%%;
-    privacy_db %%DB%%;
-    privacy_cookie statistics '^_ga';
-    privacy_cookie necessary '^session$';
-
-    %%BACKEND%%
-
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        server_name front;
-        privacy on;
-
-        location / {
-            proxy_pass http://127.0.0.1:%%BACKEND_PORT%%;
-        }
-
-        location /privacy/ {
-            privacy_portal;
-        }
-    }
-EOF
-
+$t->config(front_config());
 
 # 0 also while the file exists but the worker has not yet created the
 # schema in it (the query would die on the missing table)

@@ -16,55 +16,29 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 
-use POSIX ();
 use Time::HiRes qw(time);
 use Test::More;
 use DBI;
 use DBD::SQLite;
 use PrivacyTest;
+use Sweep qw(day_of site_config register first_view);
 
-my $HOST = 'shop.example';
+my $HOST = $Sweep::HOST;
 my $DAY = 86400;
 
 sub config {
     my ($t, $period) = @_;
-    $t->write_file('www/index.html', "<html><body>index</body></html>\n");
-    $t->config(<<"EOF");
-    include /etc/nginx/mime.types;
-
-    privacy_secret_file %%SECRET%%;
-    privacy_db %%DB%%;
+    site_config($t, analytics => 1, http => <<"EOF");
     privacy_retention analytics $period;
     # sweeps run every privacy_sweep_interval (t/23-sweep-*.t); here, at
     # each start
     privacy_sweep_interval 1s;
-
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        server_name $HOST;
-        root %%DIR%%/www;
-
-        privacy on;
-        privacy_analytics on;
-    }
 EOF
-}
-
-sub day_of { POSIX::strftime('%Y-%m-%d', gmtime $_[0]) }
-
-# the register exists once a worker has written to it
-sub first_view {
-    my ($t) = @_;
-    $t->request('GET', '/index.html', { host => $HOST });
-    $t->wait_for(sub {
-        $t->sqlite('SELECT count(*) AS n FROM analytics_events')->[0]{n}
-    }) or die "the first page view was never written\n";
 }
 
 sub insert_views {   # [ts, path, term, visitor], ...
     my ($t, @rows) = @_;
-    my $dbh = DBI->connect('dbi:SQLite:dbname=' . $t->db, '', '',
-        { RaiseError => 1, AutoCommit => 0, sqlite_busy_timeout => 5000 });
+    my $dbh = register($t);
     my $st = $dbh->prepare('INSERT INTO analytics_events (id, ts, host, path,'
         . ' status, referrer_host, search_term, visitor, identified)'
         . ' VALUES (' . $PrivacyTest::EVENT_ID

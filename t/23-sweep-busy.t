@@ -12,31 +12,19 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 
-use DBI;
-use POSIX ();
 use Test::More;
 use PrivacyTest;
+use Faults qw(hold_lock);
+use Sweep qw(site_config);
 
-my $HOST = 'shop.example';
+my $HOST = $Sweep::HOST;
 my $DAY = 86400;
 
 my $t = PrivacyTest->new;
-$t->write_file('www/index.html', "<html><body>index</body></html>\n");
-$t->config(<<"CONF");
-    privacy_secret_file %%SECRET%%;
-    privacy_db %%DB%%;
+site_config($t, mime => 0, analytics => 1, http => <<"EOF");
     privacy_retention analytics 30d;
     privacy_sweep_interval 1s;
-
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        server_name $HOST;
-        root %%DIR%%/www;
-
-        privacy on;
-        privacy_analytics on;
-    }
-CONF
+EOF
 
 # the register exists once a worker has written to it; a sweep runs
 # every second
@@ -51,27 +39,14 @@ ok($t->wait_for(sub {
 my $old = int(time / $DAY) * $DAY - 40 * $DAY;
 my $hold = 8;
 my $log = length $t->error_log;
-pipe my $rd, my $wr or die "pipe: $!";
-my $child = fork // die "fork: $!";
-if ($child == 0) {
-    close $rd;
-    my $dbh = DBI->connect('dbi:SQLite:dbname=' . $t->db, '', '',
-                           { RaiseError => 1, AutoCommit => 1 });
-    $dbh->sqlite_busy_timeout(10000);
-    $dbh->do('BEGIN IMMEDIATE');
-    $dbh->do('INSERT INTO analytics_events (id, ts, host, path, status,'
+my ($child, $line) = hold_lock($t, 'IMMEDIATE', $hold, map {
+    ['INSERT INTO analytics_events (id, ts, host, path, status,'
         . ' referrer_host, search_term, visitor, identified)'
         . ' VALUES (' . $PrivacyTest::EVENT_ID
-        . ", ?1, ?, '/old', 200, NULL, NULL, ?, 0)", undef,
-        $old + $_, $HOST, "v$_") for 1 .. 3;
-    syswrite $wr, "locked\n";
-    sleep $hold;
-    $dbh->do('COMMIT');
-    $dbh->disconnect;
-    POSIX::_exit(0);
-}
-close $wr;
-is(scalar <$rd>, "locked\n", 'another process holds the register');
+        . ", ?1, ?, '/old', 200, NULL, NULL, ?, 0)",
+     $old + $_, $HOST, "v$_"]
+} 1 .. 3);
+is($line, "locked\n", 'another process holds the register');
 
 ok($t->wait_for(sub {
     substr($t->error_log, $log)

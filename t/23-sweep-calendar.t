@@ -19,75 +19,26 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 
-use POSIX ();
-use Time::Local qw(timegm);
 use Test::More;
 use DBI;
 use DBD::SQLite;
 use PrivacyTest;
+use Sweep qw(cutoff day_of site_config register first_view);
 
-my $HOST = 'shop.example';
+my $HOST = $Sweep::HOST;
 my $DAY = 86400;
-
-# --- calendar arithmetic, written again for the test ------------------------
-
-sub add_months {
-    my ($t, $months) = @_;
-    my @g = gmtime $t;
-    my ($y, $m, $d) = ($g[5] + 1900, $g[4] + $months, $g[3]);
-    $y += POSIX::floor($m / 12);
-    $m %= 12;
-    # the month's last day: the day before the first of the next month
-    my $last = (gmtime(timegm(0, 0, 0, 1, ($m + 1) % 12,
-                              $y + ($m == 11 ? 1 : 0)) - $DAY))[3];
-    $d = $last if $d > $last;
-    return timegm($g[0], $g[1], $g[2], $d, $m, $y);
-}
-
-# the first midnight whose records are still within months at $now
-sub cutoff {
-    my ($now, $months) = @_;
-    my $day = int($now / $DAY) * $DAY;
-    # going back day by day: the first day whose expiry is past now
-    while (add_months($day - $DAY, $months) + $DAY > $now) {
-        $day -= $DAY;
-    }
-    return $day;
-}
-
-sub day_of { POSIX::strftime('%Y-%m-%d', gmtime $_[0]) }
 
 # --- configuration and data ---------------------------------------------------
 
 sub config {
     my ($t, $extra) = @_;
-    $t->write_file('www/index.html', "<html><body>index</body></html>\n");
-    $t->config(<<"EOF");
-    include /etc/nginx/mime.types;
-
-    privacy_secret_file %%SECRET%%;
-    privacy_db %%DB%%;
+    site_config($t, analytics => 1, http => <<"EOF");
     privacy_retention analytics 24M;
     privacy_retention analytics_aggregate 36M;
     privacy_retention consent 13M;
     privacy_consent_cookie privacy_consent max_age=180d;
     $extra
-
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        server_name $HOST;
-        root %%DIR%%/www;
-
-        privacy on;
-        privacy_analytics on;
-    }
 EOF
-}
-
-sub register {
-    my ($t) = @_;
-    return DBI->connect('dbi:SQLite:dbname=' . $t->db, '', '',
-        { RaiseError => 1, AutoCommit => 0, sqlite_busy_timeout => 5000 });
 }
 
 sub insert {
@@ -112,23 +63,10 @@ sub insert {
     $dbh->disconnect;
 }
 
-sub first_view {
-    my ($t) = @_;
-    $t->request('GET', '/index.html', { host => $HOST });
-    $t->wait_for(sub {
-        $t->sqlite('SELECT count(*) AS n FROM analytics_events')->[0]{n}
-    }) or die "the first page view was never written\n";
-}
-
-# the notice lines of the first sweep after $from bytes of the log
+# the notice lines of the first sweep after $from bytes of the log, the
+# time it took as N
 sub sweep_lines {
-    my ($t, $from, $n) = @_;
-    my @lines;
-    $t->wait_for(sub {
-        @lines = substr($t->error_log, $from)
-            =~ /\[notice\] \d+#\d+: (privacy_db "[^"]+": retention sweep.*)/g;
-        @lines >= $n;
-    }, 60);
+    my @lines = Sweep::sweep_lines(@_);
     s/ in \d+ s / in N s / for @lines;
     return @lines;
 }

@@ -19,30 +19,17 @@ use Test::More;
 use DBI;
 use DBD::SQLite;
 use PrivacyTest;
+use Sweep qw(site_config register);
 
-my $HOST = 'shop.example';
+my $HOST = $Sweep::HOST;
 my $DAY = 86400;
 my $ROWS = 1_200_000;
 
 sub config {
     my ($t) = @_;
-    $t->write_file('www/index.html', "<html><body>index</body></html>\n");
-    $t->config(<<"EOF");
-    include /etc/nginx/mime.types;
-
-    privacy_secret_file %%SECRET%%;
-    privacy_db %%DB%%;
+    site_config($t, analytics => 1, http => <<"EOF");
     privacy_retention analytics 30d;
     privacy_sweep_interval 1h;
-
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        server_name $HOST;
-        root %%DIR%%/www;
-
-        privacy on;
-        privacy_analytics on;
-    }
 EOF
 }
 
@@ -55,8 +42,7 @@ sub views {
 sub fill {
     my ($t) = @_;
     my $old = int(time / $DAY) * $DAY - 100 * $DAY;
-    my $dbh = DBI->connect('dbi:SQLite:dbname=' . $t->db, '', '',
-        { RaiseError => 1, AutoCommit => 0, sqlite_busy_timeout => 5000 });
+    my $dbh = register($t);
     my $st = $dbh->prepare('INSERT INTO analytics_events (id, ts, host, path,'
         . " status, referrer_host, search_term, visitor, identified)"
         . " VALUES (" . $PrivacyTest::EVENT_ID

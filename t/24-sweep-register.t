@@ -17,48 +17,20 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 
-use POSIX ();
 use Time::Local qw(timegm);
 use Test::More;
 use DBI;
 use DBD::SQLite;
 use PrivacyTest;
+use Sweep qw(add_months cutoff day_of site_config register
+             sweep_lines);
 
 my $DAY = 86400;
 my $NOON = 12 * 3600;
 
-sub add_months {
-    my ($t, $months) = @_;
-    my @g = gmtime $t;
-    my ($y, $m, $d) = ($g[5] + 1900, $g[4] + $months, $g[3]);
-    $y += POSIX::floor($m / 12);
-    $m %= 12;
-    my $last = (gmtime(timegm(0, 0, 0, 1, ($m + 1) % 12,
-                              $y + ($m == 11 ? 1 : 0)) - $DAY))[3];
-    $d = $last if $d > $last;
-    return timegm($g[0], $g[1], $g[2], $d, $m, $y);
-}
-
-# the first midnight whose records are still within months at $now
-sub cutoff {
-    my ($now, $months) = @_;
-    my $day = int($now / $DAY) * $DAY;
-    while (add_months($day - $DAY, $months) + $DAY > $now) {
-        $day -= $DAY;
-    }
-    return $day;
-}
-
-sub day_of { POSIX::strftime('%Y-%m-%d', gmtime $_[0]) }
-
 sub config {
     my ($t, $extra) = @_;
-    $t->write_file('www/index.html', "<html><body>index</body></html>\n");
-    $t->config(<<"EOF2");
-    include /etc/nginx/mime.types;
-
-    privacy_secret_file %%SECRET%%;
-    privacy_db %%DB%%;
+    site_config($t, http => <<"EOF");
     privacy_retention customer 24M;
     privacy_retention supplier 36M;
     privacy_retention newsletter 1M;
@@ -66,32 +38,7 @@ sub config {
     privacy_retention requests 2y;
     privacy_fiscal_year_end 06-30;
     $extra
-
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        server_name shop.example;
-        root %%DIR%%/www;
-        privacy on;
-    }
-EOF2
-}
-
-sub register {
-    my ($t) = @_;
-    return DBI->connect('dbi:SQLite:dbname=' . $t->db, '', '',
-        { RaiseError => 1, AutoCommit => 0, sqlite_busy_timeout => 5000 });
-}
-
-# nginx writes no sweep line before the sweep has finished
-sub sweep_lines {
-    my ($t, $from, $n) = @_;
-    my @lines;
-    $t->wait_for(sub {
-        @lines = substr($t->error_log, $from)
-            =~ /\[notice\] \d+#\d+: (privacy_db "[^"]+": retention sweep.*)/g;
-        @lines >= $n;
-    }, 60);
-    return @lines;
+EOF
 }
 
 my $t = PrivacyTest->new;

@@ -18,38 +18,15 @@ use lib "$FindBin::Bin/lib";
 
 use Digest::SHA qw(hmac_sha256);
 use MIME::Base64 qw(encode_base64);
-use POSIX ();
-use Time::Local qw(timegm);
 use Test::More;
 use JSON::PP;
 use DBI;
 use PrivacyTest;
+use Sweep qw(cutoff);
 use RegisterApi;
 
 my $DAY = 86400;
 my $NOON = 12 * 3600;
-sub add_months {
-    my ($t, $months) = @_;
-    my @g = gmtime $t;
-    my ($y, $m, $d) = ($g[5] + 1900, $g[4] + $months, $g[3]);
-    $y += POSIX::floor($m / 12);
-    $m %= 12;
-    my $last = (gmtime(timegm(0, 0, 0, 1, ($m + 1) % 12,
-                              $y + ($m == 11 ? 1 : 0)) - $DAY))[3];
-    $d = $last if $d > $last;
-    return timegm($g[0], $g[1], $g[2], $d, $m, $y);
-}
-
-# the first midnight whose records are still within months at $now
-sub cutoff {
-    my ($now, $months) = @_;
-    my $day = int($now / $DAY) * $DAY;
-    while (add_months($day - $DAY, $months) + $DAY > $now) {
-        $day -= $DAY;
-    }
-    return $day;
-}
-
 my $t = PrivacyTest->new;
 my $api = RegisterApi->new($t);
 $t->write_file('htpasswd', "dpo:{PLAIN}s3cret\n");
@@ -76,16 +53,7 @@ EOF
 }
 conf('');
 
-sub sweep_lines {
-    my ($from) = @_;
-    my @lines;
-    $t->wait_for(sub {
-        @lines = substr($t->error_log, $from)
-            =~ /\[notice\] \d+#\d+: (privacy_db "[^"]+": retention sweep.*)/g;
-        @lines >= 1;
-    }, 60);
-    return @lines;
-}
+sub sweep_lines { Sweep::sweep_lines($t, $_[0], 1) }
 
 # the first start's sweep migrates the register (nothing to delete)
 my $log_size = length $t->error_log;

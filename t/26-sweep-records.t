@@ -21,6 +21,7 @@ use Test::More;
 use JSON::PP;
 use PrivacyTest;
 use RegisterApi;
+use Sweep ();
 
 my $DAY = 86400;
 my $NOON = 12 * 3600;
@@ -78,16 +79,8 @@ sub conf {
 EOF
 }
 
-sub sweep_lines {
-    my ($from, $n) = @_;
-    my @lines;
-    $t->wait_for(sub {
-        @lines = substr($t->error_log, $from)
-            =~ /\[(?:notice|warn)\] \d+#\d+: (privacy_db "[^"]+": retention sweep.*)/g;
-        @lines >= $n;
-    }, 60);
-    return @lines;
-}
+# the sweep's lines, notices and warnings
+sub sweep_lines { Sweep::sweep_lines($t, @_, 'notice|warn') }
 
 sub asked {
     opendir my $d, $out or die $!;

@@ -23,6 +23,7 @@ use DBI;
 use DBD::SQLite;
 use Test::More;
 use PrivacyTest;
+use Faults qw(front_config count_sql stripped);
 
 plan skip_all => 'mounts a tmpfs: run as root' unless $> == 0;
 
@@ -36,30 +37,7 @@ chown @owner, $vol;
 my $mounted = 1;
 END { system('umount', '-l', $vol) if $mounted && $vol; }
 
-$t->config(<<'EOF');
-    privacy_secret_file %%SECRET%%;
-    privacy_db %%DIR%%/vol/privacy.db;
-    privacy_cookie statistics '^_ga';
-    privacy_cookie necessary '^session$';
-
-    %%BACKEND%%
-
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        server_name front;
-        privacy on;
-
-        location / {
-            privacy_analytics on;
-            privacy_analytics_types *;
-            proxy_pass http://127.0.0.1:%%BACKEND_PORT%%;
-        }
-
-        location /privacy/ {
-            privacy_portal;
-        }
-    }
-EOF
+$t->config(front_config(db => '%%DIR%%/vol/privacy.db', analytics => '*'));
 
 my $db = "$vol/privacy.db";
 
@@ -73,12 +51,10 @@ sub query {
     return $v;
 }
 
+# Faults::count, through the read-only connection of query()
 sub count {
     my ($table) = @_;
-    # page views: a row counts the identical views of a second
-    my $what = $table eq 'analytics_events' ? 'coalesce(sum(views), 0)'
-                                            : 'count(*)';
-    my $n = eval { query("SELECT $what FROM $table") };
+    my $n = eval { query(count_sql($table)) };
     return $n // -1;
 }
 
@@ -96,11 +72,10 @@ sub traffic {
     my ($served, $stripped) = (0, 0);
     for my $i (1 .. $n) {
         $r = $t->get(($path // '/p') . "/$i",
-                     { Cookie => '_ga=GA1.2; session=s1' });
+                     { Cookie => $Faults::COOKIE });
         next unless $r->{status} == 200;
         $served++;
-        $stripped++ if $r->{content} =~ /^cookie=\[session=s1\]$/m
-            && !grep { /^_ga=GA/ } set_cookies($r);
+        $stripped++ if stripped($r);
     }
     $views += $served;
     is($served, $n, "$what: every page served");

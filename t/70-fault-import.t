@@ -20,6 +20,7 @@ use JSON::PP;
 use POSIX ();
 use Test::More;
 use PrivacyTest;
+use Faults qw(front_config pages_ok);
 
 my $API = '/api/register';
 my $N = 100_000;
@@ -27,23 +28,7 @@ my $N = 100_000;
 my $t = PrivacyTest->new(allow_log_errors => qr/exited on signal 9/,
                          timeout => 60);
 
-$t->config(<<"EOF");
-    privacy_secret_file %%SECRET%%;
-    privacy_db %%DB%%;
-    privacy_cookie statistics '^_ga';
-    privacy_cookie necessary '^session\$';
-
-    %%BACKEND%%
-
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        server_name front;
-        privacy on;
-
-        location / {
-            privacy_analytics on;
-            proxy_pass http://127.0.0.1:%%BACKEND_PORT%%;
-        }
+$t->config(front_config(analytics => 1, portal => 0, locations => <<"EOF"));
 
         location $API/ {
             allow 127.0.0.1;
@@ -52,7 +37,6 @@ $t->config(<<"EOF");
             client_body_buffer_size 1m;
             privacy_register_api;
         }
-    }
 EOF
 
 # subjects prefix-1 .. prefix-n, each with three orders
@@ -90,27 +74,13 @@ sub subjects {
                  . ' LIKE ?', "$prefix-%");
 }
 
-sub pages_ok {
-    my ($what) = @_;
-    my ($served, $stripped) = (0, 0);
-    for my $i (1 .. 10) {
-        my $r = $t->get("/p/$i", { Cookie => '_ga=GA1.2; session=s1' });
-        next unless $r->{status} == 200;
-        $served++;
-        $stripped++ if $r->{content} =~ /^cookie=\[session=s1\]$/m
-            && !grep { /^_ga=GA/ } set_cookies($r);
-    }
-    is($served, 10, "$what: every page served");
-    is($stripped, 10, "$what: tracking cookies stripped both ways");
-}
-
 sub verify {
     my $r = $t->get("$API/audit/verify");
     return eval { decode_json($r->{content})->{ok} } ? 1 : 0;
 }
 
 $t->start;
-pages_ok('before');
+pages_ok($t, 'before');
 
 # --- acknowledged writes ---------------------------------------------------
 
@@ -147,7 +117,7 @@ ok($t->wait_for(sub {
     'the master started a new worker');
 like($t->error_log, qr/worker process $worker exited on signal 9/,
     'the error log says the worker was killed');
-pages_ok('after the kill');
+pages_ok($t, 'after the kill');
 
 is($t->sqlite('PRAGMA integrity_check')->[0]{integrity_check}, 'ok',
     'integrity_check ok');
@@ -174,7 +144,7 @@ is(($j->{created} // 0) + ($j->{updated} // 0), $N, '... every line in');
 is($j->{failed}, 0, '... none failed');
 is(subjects('big'), $N, "all $N subjects there");
 ok(verify(), 'the audit chain verifies');
-pages_ok('at the end');
+pages_ok($t, 'at the end');
 
 $t->stop;
 is($t->sqlite('PRAGMA integrity_check')->[0]{integrity_check}, 'ok',

@@ -18,74 +18,19 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 
-use POSIX ();
 use Test::More;
-use Time::HiRes qw(sleep);
 use PrivacyTest;
+use Faults qw(front_config client clients_stop);
 
 my $t = PrivacyTest->new(allow_log_errors => qr/exited on signal 9/);
 
-$t->config(<<'EOF');
-    privacy_secret_file %%SECRET%%;
-    privacy_db %%DB%%;
-    privacy_cookie statistics '^_ga';
-    privacy_cookie necessary '^session$';
+$t->config(front_config(analytics => '*'));
 
-    %%BACKEND%%
-
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        server_name front;
-        privacy on;
-
-        location / {
-            privacy_analytics on;
-            privacy_analytics_types *;
-            proxy_pass http://127.0.0.1:%%BACKEND_PORT%%;
-        }
-
-        location /privacy/ {
-            privacy_portal;
-        }
-    }
-EOF
-
-sub count {
-    my ($table) = @_;
-    # page views: a row counts the identical views of a second
-    my $what = $table eq 'analytics_events' ? 'coalesce(sum(views), 0)'
-                                            : 'count(*)';
-    my $n = eval { $t->sqlite("SELECT $what AS n FROM $table")->[0]{n} };
-    return $n // -1;
-}
-
-my $stop = $t->dir . '/stop';
-
-# two clients request pages (and decide every tenth time) until told to stop
-sub client {
-    my ($id) = @_;
-    my $pid = fork // die "fork: $!";
-    return $pid if $pid;
-    my %n = (views => 0, failed => 0, unstripped => 0);
-    my $i = 0;
-    until (-e $stop) {
-        $i++;
-        if ($i % 10 == 0) {
-            $t->post('/privacy/consent', [action => 'accept_all']);
-            next;
-        }
-        my $r = $t->get("/k$id/$i", { Cookie => '_ga=GA1.2; session=s1' });
-        if ($r->{status} != 200) { $n{failed}++; next; }
-        $n{views}++;
-        $n{unstripped}++ unless $r->{content} =~ /^cookie=\[session=s1\]$/m
-            && !grep { /^_ga=GA/ } set_cookies($r);
-    }
-    $t->write_file("tally.$id", join '', map { "$_ $n{$_}\n" } sort keys %n);
-    POSIX::_exit(0);
-}
+sub count { Faults::count($t, @_) }
 
 $t->start;
-my @clients = map { client($_) } 1 .. 2;
+# two clients request pages (and decide every tenth time) until told to stop
+my @clients = map { client($t, $_, "/k$_/") } 1 .. 2;
 
 # wait until batches are being committed, then kill the worker at once
 ok($t->wait_for(sub { count('analytics_events') > 500 }, 60),
@@ -110,16 +55,7 @@ for my $round (1 .. 3) {
         "round $round: integrity_check ok");
 }
 
-$t->write_file('stop', '');
-waitpid $_, 0 for @clients;
-
-my %n;
-for my $id (1 .. 2) {
-    for (split /\n/, PrivacyTest::_slurp($t->dir . "/tally.$id")) {
-        my ($k, $v) = split;
-        $n{$k} += $v;
-    }
-}
+my %n = clients_stop($t, @clients);
 # a request in flight on the killed worker fails; the others are served
 cmp_ok($n{failed}, '<=', 2 * @killed,
     "at most the requests in flight at each kill failed ($n{failed} of "

@@ -15,47 +15,15 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 
-use DBI;
-use POSIX ();
 use Test::More;
-use Time::HiRes qw(sleep);
 use PrivacyTest;
+use Faults qw(front_config stripped hold_lock);
 
 my $t = PrivacyTest->new(allow_log_errors => qr/privacy_db/, workers => 2);
 
-$t->config(<<'EOF');
-    privacy_secret_file %%SECRET%%;
-    privacy_db %%DB%%;
-    privacy_cookie statistics '^_ga';
-    privacy_cookie necessary '^session$';
+$t->config(front_config(analytics => '*'));
 
-    %%BACKEND%%
-
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        server_name front;
-        privacy on;
-
-        location / {
-            privacy_analytics on;
-            privacy_analytics_types *;
-            proxy_pass http://127.0.0.1:%%BACKEND_PORT%%;
-        }
-
-        location /privacy/ {
-            privacy_portal;
-        }
-    }
-EOF
-
-sub count {
-    my ($table) = @_;
-    # page views: a row counts the identical views of a second
-    my $what = $table eq 'analytics_events' ? 'coalesce(sum(views), 0)'
-                                            : 'count(*)';
-    my $n = eval { $t->sqlite("SELECT $what AS n FROM $table")->[0]{n} };
-    return $n // -1;
-}
+sub count { Faults::count($t, @_) }
 
 my ($receipts, $views, $stripped) = (0, 0, 0);
 
@@ -64,11 +32,10 @@ sub traffic {
     my $r = $t->post('/privacy/consent', [action => 'reject_all']);
     $receipts++ if $r->{status} == 303;
     for my $i (1 .. $n) {
-        $r = $t->get("/page/$i", { Cookie => '_ga=GA1.2; session=s1' });
+        $r = $t->get("/page/$i", { Cookie => $Faults::COOKIE });
         next unless $r->{status} == 200;
         $views++;
-        $stripped++ if $r->{content} =~ /^cookie=\[session=s1\]$/m
-            && !grep { /^_ga=GA/ } set_cookies($r);
+        $stripped++ if stripped($r);
     }
 }
 
@@ -79,22 +46,7 @@ ok($t->wait_for(sub { count('analytics_events') == $views }, 15),
 
 # the lock: a child process holds an exclusive transaction for 12 s
 my $hold = 12;
-pipe my $rd, my $wr or die "pipe: $!";
-my $child = fork // die "fork: $!";
-if ($child == 0) {
-    close $rd;
-    my $dbh = DBI->connect('dbi:SQLite:dbname=' . $t->db, '', '',
-                           { RaiseError => 1, AutoCommit => 1 });
-    $dbh->sqlite_busy_timeout(10000);
-    $dbh->do('BEGIN EXCLUSIVE');
-    syswrite $wr, "locked\n";
-    sleep $hold;
-    $dbh->do('COMMIT');
-    $dbh->disconnect;
-    POSIX::_exit(0);
-}
-close $wr;
-my $line = <$rd>;
+my ($child, $line) = hold_lock($t, 'EXCLUSIVE', $hold);
 is($line, "locked\n", 'another process holds the register locked');
 
 my $log = length $t->error_log;

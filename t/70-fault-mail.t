@@ -19,6 +19,7 @@ use lib "$FindBin::Bin/lib";
 use JSON::PP;
 use Test::More;
 use PrivacyTest;
+use Faults qw(front_config pages_ok);
 
 my $P = '/privacy';
 my $API = '/api/register';
@@ -44,43 +45,20 @@ cat >"\$f" && mv "\$f" "\$f.eml"
 EOS
 chmod 0755, $t->dir . '/mail.sh';
 
-$t->config(<<"EOF");
-    privacy_secret_file %%SECRET%%;
-    privacy_db %%DB%%;
-    privacy_cookie statistics '^_ga';
-    privacy_cookie necessary '^session\$';
-    privacy_mail_command "%%DIR%%/mail.sh" from=privacy\@shop.example;
-
-    %%BACKEND%%
-
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        server_name front;
-        privacy on;
-
-        location / {
-            privacy_analytics on;
-            proxy_pass http://127.0.0.1:%%BACKEND_PORT%%;
-        }
-
-        location $P/ {
-            privacy_portal;
-        }
+$t->config(front_config(analytics => 1,
+    http => "    privacy_mail_command \"%%DIR%%/mail.sh\""
+            . " from=privacy\@shop.example;\n",
+    locations => <<"EOF"));
 
         location $API/ {
             allow 127.0.0.1;
             deny all;
             privacy_register_api;
         }
-    }
 EOF
 $t->start;
 
-sub count {
-    my ($table) = @_;
-    my $n = eval { $t->sqlite("SELECT count(*) AS n FROM $table")->[0]{n} };
-    return $n // -1;
-}
+sub count { Faults::count($t, @_) }
 
 sub mails { my @m = glob("$mail/*.eml"); return @m }
 
@@ -94,21 +72,6 @@ sub running {
 
 sub sleepers {
     return PrivacyTest::_slurp("$flag/sleep.pids") =~ /(\d+)/g;
-}
-
-# pages served with the tracking cookies stripped both ways
-sub pages_ok {
-    my ($what) = @_;
-    my ($served, $stripped) = (0, 0);
-    for my $i (1 .. 10) {
-        my $r = $t->get("/p/$i", { Cookie => '_ga=GA1.2; session=s1' });
-        next unless $r->{status} == 200;
-        $served++;
-        $stripped++ if $r->{content} =~ /^cookie=\[session=s1\]$/m
-            && !grep { /^_ga=GA/ } set_cookies($r);
-    }
-    is($served, 10, "$what: every page served");
-    is($stripped, 10, "$what: tracking cookies stripped both ways");
 }
 
 # a code for the address: the portal's form, then its POST
@@ -141,7 +104,7 @@ ok($t->wait_for(sub { substr($t->error_log, $log)
 ok($t->wait_for(sub { $t->sqlite('SELECT attempts, last_error FROM outbox'
                                  . ' WHERE sent IS NULL')->[0]{last_error} }),
     'failing: the message waits in the outbox with its error');
-pages_ok('failing');
+pages_ok($t, 'failing');
 
 # --- hanging ---------------------------------------------------------------
 
@@ -153,7 +116,7 @@ ok($t->wait_for(sub { sleepers() >= 1 }, 20),
     'hanging: the command runs and hangs');
 my ($sleeper) = sleepers();
 
-pages_ok('hanging');
+pages_ok($t, 'hanging');
 is(request_code()->{status}, 200,
     'hanging: the rights portal still answers');
 
@@ -167,7 +130,7 @@ like(substr($t->error_log, $log),
     'hanging: killed after 30 s, and the error log says so');
 ok($t->wait_for(sub { !running($sleeper) }, 10),
     'hanging: what the command started is killed too');
-pages_ok('after the reload');
+pages_ok($t, 'after the reload');
 
 # --- working again ---------------------------------------------------------
 
@@ -180,7 +143,7 @@ ok($t->wait_for(sub { count('outbox') > 0
     'working again: the outbox has nothing left to send');
 like(join('', map { PrivacyTest::_slurp($_) } mails()),
     qr/^To: \Q$EMAIL\E\r$/m, 'working again: mailed to the address on record');
-pages_ok('working again');
+pages_ok($t, 'working again');
 
 is(count('subjects'), 1, 'the imported subject is still there');
 cmp_ok(count('audit_log'), '>=', $audit, 'no audit entry lost');
