@@ -439,6 +439,121 @@ test_subject_id_order(void **state)
 }
 
 
+/* one integer a query gives, or -1 if it gives no row */
+static long long
+number(sqlite3 *db, const char *sql)
+{
+    long long      n;
+    sqlite3_stmt  *st;
+
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+
+    n = (sqlite3_step(st) == SQLITE_ROW) ? sqlite3_column_int64(st, 0) : -1;
+
+    sqlite3_finalize(st);
+
+    return n;
+}
+
+
+/*
+ * A register of version 3, whose CHECKs on subject_kinds and audit_log
+ * were "IN" lists (docs/database.md), opened by this module: the tables
+ * are rebuilt with their rows, ids and macs, the chain still verifies,
+ * an edit is still found, and the CHECKs still refuse.
+ */
+static void
+test_migrate_checks(void **state)
+{
+    char        err[256];
+    int64_t     entries, broken;
+    sqlite3    *db;
+    fixture_t  *f = *state;
+
+    upsert(f, "{\"external_id\": \"a\", \"kind\": [\"customer\", "
+              "\"newsletter\"]}", NGX_HTTP_PRIVACY_RDB_CREATED);
+    upsert(f, "{\"external_id\": \"b\", \"kind\": \"club\"}",
+           NGX_HTTP_PRIVACY_RDB_CREATED);
+    upsert(f, "{\"external_id\": \"a\", \"name\": \"A\"}",
+           NGX_HTTP_PRIVACY_RDB_OK);
+
+    /* the tables as version 3 left them, with the same rows */
+    db = ngx_http_privacy_rdb_handle(f->rdb);
+    assert_int_equal(sqlite3_exec(db,
+        "BEGIN;"
+        "CREATE TABLE k4 ("
+        "  subject INTEGER NOT NULL REFERENCES subjects (id)"
+        "    ON DELETE CASCADE,"
+        "  kind TEXT NOT NULL CHECK (kind IN"
+        "    ('customer', 'supplier', 'club', 'newsletter')),"
+        "  since INTEGER NOT NULL, ended INTEGER,"
+        "  PRIMARY KEY (subject, kind)) WITHOUT ROWID;"
+        "INSERT INTO k4 SELECT * FROM subject_kinds;"
+        "DROP TABLE subject_kinds;"
+        "ALTER TABLE k4 RENAME TO subject_kinds;"
+        "CREATE INDEX subject_kinds_kind ON subject_kinds (kind, ended);"
+        "CREATE TABLE a4 (id INTEGER PRIMARY KEY, ts INTEGER NOT NULL,"
+        "  actor TEXT NOT NULL CHECK (actor IN"
+        "    ('api', 'portal', 'sweep', 'dpo')),"
+        "  action TEXT NOT NULL, subject_id TEXT, mac BLOB NOT NULL);"
+        "INSERT INTO a4 SELECT * FROM audit_log;"
+        "DROP TABLE audit_log;"
+        "ALTER TABLE a4 RENAME TO audit_log;"
+        "CREATE INDEX audit_log_subject ON audit_log (subject_id);"
+        "CREATE INDEX audit_log_ts ON audit_log (ts);"
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+        "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+        "UPDATE register_schema SET version = 3;"
+        "COMMIT;", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(number(db, "SELECT count(*) FROM sqlite_schema"
+                                " WHERE name IN ('subject_kinds',"
+                                " 'audit_log') AND sql GLOB '* IN *'"), 2);
+
+    ngx_http_privacy_rdb_close(f->rdb);
+    f->rdb = ngx_http_privacy_rdb_open(f->path, &f->keys, err, sizeof(err));
+    if (f->rdb == NULL) {
+        fail_msg("open: %s", err);
+    }
+
+    db = ngx_http_privacy_rdb_handle(f->rdb);
+    assert_true(number(db, "SELECT version FROM register_schema") > 3);
+    assert_int_equal(number(db, "SELECT count(*) FROM sqlite_schema"
+                                " WHERE name IN ('subject_kinds',"
+                                " 'audit_log') AND sql GLOB '* IN *'"), 0);
+    assert_int_equal(number(db, "SELECT count(*) FROM subject_kinds"), 3);
+    assert_int_equal(number(db, "SELECT count(*) FROM sqlite_schema"
+                                " WHERE name IN ('subject_kinds_kind',"
+                                " 'audit_log_subject', 'audit_log_ts',"
+                                " 'audit_log_no_update')"), 4);
+
+    /* the chain as it was, and one more entry after it */
+    upsert(f, "{\"external_id\": \"c\", \"kind\": \"supplier\"}",
+           NGX_HTTP_PRIVACY_RDB_CREATED);
+    assert_int_equal(ngx_http_privacy_rdb_audit_verify(f->rdb, &entries,
+                                                       &broken), 0);
+    assert_int_equal(entries, 4);
+    assert_int_equal(broken, 0);
+
+    assert_int_not_equal(sqlite3_exec(db, "INSERT INTO subject_kinds"
+                                          " VALUES (1, 'friend', 0, NULL)",
+                                      NULL, NULL, NULL), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "INSERT INTO audit_log (ts, actor,"
+                                          " action, mac) VALUES (0, 'nobody',"
+                                          " 'x', x'00')",
+                                      NULL, NULL, NULL), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "UPDATE audit_log SET ts = 0",
+                                      NULL, NULL, NULL), SQLITE_OK);
+
+    assert_int_equal(sqlite3_exec(db, "DROP TRIGGER audit_log_no_update;"
+                                      "UPDATE audit_log SET action = 'x'"
+                                      " WHERE id = 2", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(ngx_http_privacy_rdb_audit_verify(f->rdb, &entries,
+                                                       &broken), 0);
+    assert_int_equal(broken, 2);
+}
+
+
 int
 main(void)
 {
@@ -454,6 +569,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_audit_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_erase, setup, teardown),
         cmocka_unit_test_setup_teardown(test_subject_id_order, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_checks, setup,
                                         teardown),
     };
 

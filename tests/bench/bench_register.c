@@ -144,6 +144,9 @@ main(int argc, char **argv)
     ngx_http_privacy_rj_subject_t      s;
     ngx_http_privacy_register_keys_t   keys;
 
+    /* as a worker starts (ngx_http_privacy_worker.c) */
+    (void) sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+
     n = argc > 1 ? atoi(argv[1]) : 20000;
     path = argc > 2 ? argv[2] : "/tmp/bench_register.db";
     batch = getenv("BENCH_BATCH") ? atoi(getenv("BENCH_BATCH")) : 2000;
