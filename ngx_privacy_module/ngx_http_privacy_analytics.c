@@ -46,6 +46,12 @@ static ngx_int_t ngx_http_privacy_pseudonym(ngx_http_request_t *r,
 static size_t ngx_http_privacy_scrubbed_path(
     ngx_http_privacy_main_conf_t *pmcf, ngx_str_t *path,
     ngx_http_privacy_event_t *ev);
+static ngx_uint_t ngx_http_privacy_view_again(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_http_privacy_store_t *store);
+static void ngx_http_privacy_view_remember(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_http_privacy_store_t *store, ngx_http_privacy_event_t *ev);
 static void ngx_http_privacy_consent_visitor(ngx_http_privacy_ctx_t *ctx,
     ngx_http_privacy_event_t *ev);
 
@@ -227,6 +233,10 @@ ngx_http_privacy_analytics_record(ngx_http_request_t *r,
 
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
 
+    if (ngx_http_privacy_view_again(r, plcf, ctx, pmcf->store)) {
+        return NGX_OK;
+    }
+
     ev.time = r->start_sec;
     ev.status = r->headers_out.status ? r->headers_out.status
                                       : (ngx_uint_t) r->err_status;
@@ -275,9 +285,87 @@ ngx_http_privacy_analytics_record(ngx_http_request_t *r,
         ev.identified = 0;
     }
 
-    (void) ngx_http_privacy_store_event(pmcf->store, &ev);
+    if (ngx_http_privacy_store_event(pmcf->store, &ev,
+                                     &ngx_http_privacy_worker->view_memo.view)
+        == NGX_OK)
+    {
+        ngx_http_privacy_view_remember(r, plcf, ctx, pmcf->store, &ev);
+    }
 
     return NGX_OK;
+}
+
+
+/*
+ * What makes two requests the same page view when the view is counted
+ * by consent id: second, status, host, path as requested (no
+ * privacy_analytics_path map, which may read anything), no referrer and
+ * no query (no search term), and the same consent id.
+ */
+
+static ngx_uint_t
+ngx_http_privacy_view_again(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_http_privacy_store_t *store)
+{
+    ngx_uint_t                     status;
+    ngx_http_privacy_view_memo_t  *m;
+
+    m = &ngx_http_privacy_worker->view_memo;
+
+    status = r->headers_out.status ? r->headers_out.status
+                                   : (ngx_uint_t) r->err_status;
+
+    if (m->store != store
+        || m->conf != plcf
+        || m->time != r->start_sec
+        || m->status != status
+        || r->headers_in.referer != NULL
+        || r->args.len != 0
+        || !ctx->decided
+        || !(ctx->categories & NGX_HTTP_PRIVACY_CAT_STATISTICS)
+        || m->uri_len != r->uri.len
+        || m->host_len != r->headers_in.server.len
+        || ngx_memcmp(m->uri, r->uri.data, m->uri_len) != 0
+        || ngx_memcmp(m->host, r->headers_in.server.data, m->host_len) != 0
+        || ngx_memcmp(m->id, ctx->consent.id, sizeof(m->id)) != 0)
+    {
+        return 0;
+    }
+
+    return ngx_http_privacy_store_again(store, &m->view) == NGX_OK;
+}
+
+
+static void
+ngx_http_privacy_view_remember(ngx_http_request_t *r,
+    ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
+    ngx_http_privacy_store_t *store, ngx_http_privacy_event_t *ev)
+{
+    ngx_http_privacy_view_memo_t  *m;
+
+    m = &ngx_http_privacy_worker->view_memo;
+
+    if (!ev->identified
+        || plcf->analytics_path != NULL
+        || r->headers_in.referer != NULL
+        || r->args.len != 0
+        || r->uri.len > sizeof(m->uri)
+        || r->headers_in.server.len > sizeof(m->host))
+    {
+        m->store = NULL;
+        return;
+    }
+
+    m->store = store;
+    m->conf = plcf;
+    m->time = ev->time;
+    m->status = ev->status;
+    m->uri_len = r->uri.len;
+    ngx_memcpy(m->uri, r->uri.data, r->uri.len);
+    m->host_len = r->headers_in.server.len;
+    ngx_memcpy(m->host, r->headers_in.server.data, m->host_len);
+    ngx_memcpy(m->id, ctx->consent.id, sizeof(m->id));
 }
 
 

@@ -461,7 +461,7 @@ ngx_http_privacy_banner_headers(ngx_http_request_t *r)
     ngx_http_privacy_loc_conf_t  *plcf;
 
     /* bits: 1 for "*", 2 for "cookie", 4 for "accept-language" */
-    static ngx_str_t  vary = ngx_string("Vary");
+    static ngx_str_t  vary = ngx_string("vary");
     static ngx_str_t  tokens[] = {
         ngx_string("*"), ngx_string("cookie"), ngx_string("accept-language")
     };

@@ -143,9 +143,9 @@ ngx_http_privacy_strip_set_cookies(ngx_http_request_t *r,
 
         for (i = 0; i < part->nelts; i++) {
 
-            if (h[i].hash == 0 || h[i].key.len != sizeof("Set-Cookie") - 1
-                || ngx_strncasecmp(h[i].key.data, (u_char *) "Set-Cookie",
-                                   sizeof("Set-Cookie") - 1) != 0)
+            if (h[i].hash == 0
+                || !ngx_http_privacy_header_named(&h[i].key, "set-cookie",
+                                                  sizeof("set-cookie") - 1))
             {
                 continue;
             }
@@ -222,7 +222,7 @@ ngx_http_privacy_protect_cache(ngx_http_request_t *r,
     ngx_uint_t  has, cookie, gpc;
 
     /* bits of "has": 1 for "*", 2 for "cookie", 4 for "sec-gpc" */
-    static ngx_str_t  vary = ngx_string("Vary");
+    static ngx_str_t  vary = ngx_string("vary");
     static ngx_str_t  tokens[] = {
         ngx_string("*"), ngx_string("cookie"), ngx_string("sec-gpc")
     };

@@ -120,14 +120,16 @@ found:
 
 
 /*
- * Keeps the verdict just made on h: the filtered header (out, len), and
- * the cookies pushed onto ctx->presented from index first on.
+ * Keeps the verdict just made on h: the filtered header (out, len), the
+ * cookies pushed onto ctx->presented from index first on, whether each
+ * was denied, and the names it added to $privacy_stripped (which held
+ * stripped_before bytes before).
  */
 
 void
 ngx_http_privacy_memo_store(ngx_http_privacy_ctx_t *ctx, ngx_table_elt_t *h,
-    ngx_http_privacy_header_memo_t *m, ngx_uint_t first, u_char *out,
-    size_t len, size_t dropped)
+    ngx_http_privacy_header_memo_t *m, ngx_uint_t first,
+    size_t stripped_before, u_char *out, size_t len, size_t dropped)
 {
     ngx_uint_t                     i, n;
     ngx_http_privacy_presented_t  *p;
@@ -145,9 +147,26 @@ ngx_http_privacy_memo_store(ngx_http_privacy_ctx_t *ctx, ngx_table_elt_t *h,
                                           - h->value.data);
         m->presented[i].len = (uint16_t) p[first + i].name.len;
         m->presented[i].category = p[first + i].category;
+        m->presented[i].denied = p[first + i].denied;
     }
 
     ngx_memcpy(m->out, out, len);
+
+    /*
+     * The list is this header's alone only if it was empty before; it
+     * fits after out, as every name listed was taken out of the header
+     * with at least its '=' (the replay lists them one by one otherwise)
+     */
+    m->stripped_known = 0;
+    m->stripped_len = 0;
+
+    if (stripped_before == 0
+        && len + ctx->stripped.len <= NGX_HTTP_PRIVACY_HEADER_MEMO_LEN)
+    {
+        ngx_memcpy(m->out + len, ctx->stripped.data, ctx->stripped.len);
+        m->stripped_len = ctx->stripped.len;
+        m->stripped_known = 1;
+    }
 
     m->npresented = n;
     m->out_len = len;

@@ -15,7 +15,7 @@ ngx_http_privacy_header_memo_t *ngx_http_privacy_memo_lookup(
     ngx_table_elt_t *h);
 void ngx_http_privacy_memo_store(ngx_http_privacy_ctx_t *ctx,
     ngx_table_elt_t *h, ngx_http_privacy_header_memo_t *m, ngx_uint_t first,
-    u_char *out, size_t len, size_t dropped);
+    size_t stripped_before, u_char *out, size_t len, size_t dropped);
 ngx_http_privacy_header_memo_t *ngx_http_privacy_memo_of(
     ngx_http_privacy_ctx_t *ctx, ngx_http_privacy_loc_conf_t *plcf);
 

@@ -68,8 +68,8 @@ ngx_http_privacy_add_header_n(ngx_http_request_t *r, u_char *key,
 
 
 /*
- * Which of n tokens the response headers named key list: bit i for
- * tokens[i], given in lower case (matched case-insensitively in a
+ * Which of n tokens the response headers named key (in lower case) list:
+ * bit i for tokens[i], given in lower case (matched case-insensitively in a
  * comma-separated list, as "token", "token=..." or "token;...").  One
  * pass over the headers answers for all the tokens.
  */
@@ -92,8 +92,10 @@ ngx_http_privacy_header_tokens(ngx_http_request_t *r, ngx_str_t *key,
 
         for (i = 0; i < part->nelts; i++) {
 
-            if (h[i].hash == 0 || h[i].key.len != key->len
-                || ngx_strncasecmp(h[i].key.data, key->data, key->len) != 0)
+            if (h[i].hash == 0
+                || !ngx_http_privacy_header_named(&h[i].key,
+                                                  (char *) key->data,
+                                                  key->len))
             {
                 continue;
             }
@@ -136,7 +138,7 @@ ngx_http_privacy_cache_private(ngx_http_request_t *r)
 {
     ngx_str_t  value;
 
-    static ngx_str_t  cache_control = ngx_string("Cache-Control");
+    static ngx_str_t  cache_control = ngx_string("cache-control");
     static ngx_str_t  tokens[] = {
         ngx_string("private"), ngx_string("no-store")
     };

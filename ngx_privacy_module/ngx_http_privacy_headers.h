@@ -14,9 +14,41 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 
+/*
+ * Whether a header's name is lc, given in lower case, in any case: what
+ * ngx_strncasecmp() answers, inline, for the loops that look at every
+ * header of every request (docs/performance.md)
+ */
+static ngx_inline ngx_uint_t
+ngx_http_privacy_header_named(ngx_str_t *key, const char *lc, size_t len)
+{
+    size_t  i;
+    u_char  c;
+
+    if (key->len != len) {
+        return 0;
+    }
+
+    for (i = 0; i < len; i++) {
+        c = key->data[i];
+
+        if (c >= 'A' && c <= 'Z') {
+            c |= 0x20;
+        }
+
+        if (c != (u_char) lc[i]) {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
 /* the first request header of that name, or NULL */
 ngx_table_elt_t *ngx_http_privacy_find_header(ngx_http_request_t *r,
     char *name, size_t len);
+/* key and tokens in lower case */
 ngx_uint_t ngx_http_privacy_header_tokens(ngx_http_request_t *r,
     ngx_str_t *key, ngx_str_t *tokens, ngx_uint_t n);
 ngx_int_t ngx_http_privacy_cache_private(ngx_http_request_t *r);

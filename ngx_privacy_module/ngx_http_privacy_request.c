@@ -11,6 +11,7 @@
 #include "ngx_http_privacy_state.h"
 #include "ngx_http_privacy_header_memo.h"
 #include "ngx_http_privacy_request.h"
+#include "ngx_http_privacy_headers.h"
 #include "ngx_http_privacy_worker.h"
 #include "ngx_http_privacy_compat.h"
 #include "ngx_http_privacy_cookie.h"
@@ -34,8 +35,8 @@ static void ngx_http_privacy_scan_header(ngx_http_request_t *r,
     ngx_http_privacy_keep_t *keep, ngx_table_elt_t *h, ngx_uint_t rewrite);
 static ngx_int_t ngx_http_privacy_header_remove(ngx_list_t *list);
 static ngx_int_t ngx_http_privacy_memo_replay(ngx_http_request_t *r,
-    ngx_http_privacy_ctx_t *ctx, ngx_http_privacy_loc_conf_t *plcf,
-    ngx_table_elt_t *h, ngx_http_privacy_header_memo_t *m);
+    ngx_http_privacy_ctx_t *ctx, ngx_table_elt_t *h,
+    ngx_http_privacy_header_memo_t *m);
 
 
 ngx_int_t
@@ -117,9 +118,9 @@ ngx_http_privacy_scan(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
 
         for (i = 0; i < part->nelts; i++) {
 
-            if (h[i].hash == 0 || h[i].key.len != sizeof("Cookie") - 1
-                || ngx_strncasecmp(h[i].key.data, (u_char *) "Cookie",
-                                   sizeof("Cookie") - 1) != 0)
+            if (h[i].hash == 0
+                || !ngx_http_privacy_header_named(&h[i].key, "cookie",
+                                                  sizeof("cookie") - 1))
             {
                 continue;
             }
@@ -157,7 +158,7 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
     ngx_http_privacy_keep_t *keep, ngx_table_elt_t *h, ngx_uint_t rewrite)
 {
     u_char                          *out;
-    size_t                           len, dropped;
+    size_t                           len, dropped, stripped;
     ngx_uint_t                       first;
     ngx_http_privacy_cookie_iter_t   it;
     ngx_http_privacy_cookie_pair_t   pair;
@@ -194,7 +195,7 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
 
     if (m && m->verdict && m->categories == keep->ctx->categories) {
         /* the same header under the same consent: replay the verdict */
-        if (ngx_http_privacy_memo_replay(r, keep->ctx, keep->conf, h, m)
+        if (ngx_http_privacy_memo_replay(r, keep->ctx, h, m)
             != NGX_OK)
         {
             keep->rc = NGX_ERROR;
@@ -226,14 +227,15 @@ ngx_http_privacy_scan_header(ngx_http_request_t *r,
         }
 
         first = keep->ctx->presented.nelts;
+        stripped = keep->ctx->stripped.len;
 
         len = ngx_http_privacy_cookie_filter(h->value.data, h->value.len,
                                              out, ngx_http_privacy_keep,
                                              keep, &dropped);
 
         if (m && keep->rc == NGX_OK) {
-            ngx_http_privacy_memo_store(keep->ctx, h, m, first, out, len,
-                                        dropped);
+            ngx_http_privacy_memo_store(keep->ctx, h, m, first, stripped,
+                                        out, len, dropped);
         }
     }
 
@@ -390,9 +392,9 @@ ngx_http_privacy_header_remove(ngx_list_t *list)
         h = part->elts;
 
         for (i = 0; i < part->nelts; i++) {
-            if (h[i].hash == 0 && h[i].key.len == sizeof("Cookie") - 1
-                && ngx_strncasecmp(h[i].key.data, (u_char *) "Cookie",
-                                   sizeof("Cookie") - 1) == 0)
+            if (h[i].hash == 0
+                && ngx_http_privacy_header_named(&h[i].key, "cookie",
+                                                 sizeof("cookie") - 1))
             {
                 goto found;
             }
@@ -454,79 +456,72 @@ found:
 
 /*
  * What ngx_http_privacy_keep() did for each non-necessary cookie, without
- * parsing: the presented list and $privacy_stripped.
+ * parsing or judging: the presented list, each cookie's verdict under
+ * these categories, and $privacy_stripped.
  */
 
 static ngx_int_t
 ngx_http_privacy_memo_replay(ngx_http_request_t *r,
-    ngx_http_privacy_ctx_t *ctx, ngx_http_privacy_loc_conf_t *plcf,
-    ngx_table_elt_t *h, ngx_http_privacy_header_memo_t *m)
+    ngx_http_privacy_ctx_t *ctx, ngx_table_elt_t *h,
+    ngx_http_privacy_header_memo_t *m)
 {
-    u_char                          *name, *s;
-    size_t                           len;
-    ngx_uint_t                       i;
+    u_char                          *s;
+    ngx_uint_t                       i, n;
     ngx_http_privacy_presented_t    *p;
     ngx_http_privacy_memo_cookie_t  *mc;
 
-    if (m->npresented == 0) {
+    n = m->npresented;
+
+    if (n == 0) {
         return NGX_OK;
     }
 
-    p = ngx_array_push_n(&ctx->presented, m->npresented);
+    p = ngx_array_push_n(&ctx->presented, n);
     if (p == NULL) {
         return NGX_ERROR;
     }
 
-    len = 0;
+    mc = m->presented;
 
-    for (i = 0; i < m->npresented; i++) {
-        mc = &m->presented[i];
-
+    for (i = 0; i < n; i++) {
         /* names point into this request's own header, as when parsed */
-        name = h->value.data + mc->off;
-
-        p[i].name.data = name;
-        p[i].name.len = mc->len;
-        p[i].category = mc->category;
-        p[i].denied = ngx_http_privacy_denied(plcf, ctx, mc->category);
-
-        if (p[i].denied) {
-            len += mc->len + 1;
-        }
+        p[i].name.data = h->value.data + mc[i].off;
+        p[i].name.len = mc[i].len;
+        p[i].category = mc[i].category;
+        p[i].denied = mc[i].denied;
     }
 
-    if (len == 0 || ctx->stripped.len) {
-        /* nothing denied; or names listed already: one by one, deduped */
-        for (i = 0; len && i < m->npresented; i++) {
-            if (p[i].denied
-                && ngx_http_privacy_add_stripped(r, ctx, p[i].name.data,
-                                                 p[i].name.len)
-                   != NGX_OK)
-            {
-                return NGX_ERROR;
-            }
+    if (m->stripped_known && ctx->stripped.len == 0) {
+
+        if (m->stripped_len == 0) {
+            return NGX_OK;
         }
+
+        /* $privacy_stripped in one allocation, as the verdict listed it */
+        s = ngx_pnalloc(r->main->pool, m->stripped_len);
+        if (s == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_memcpy(s, m->out + m->out_len, m->stripped_len);
+
+        ctx->stripped.data = s;
+        ctx->stripped.len = m->stripped_len;
+        ctx->stripped_size = m->stripped_len;
 
         return NGX_OK;
     }
 
-    /* $privacy_stripped in one allocation, as add_stripped() lists it */
-    s = ngx_pnalloc(r->main->pool, len);
-    if (s == NULL) {
-        return NGX_ERROR;
-    }
-
-    ctx->stripped.data = s;
-    ctx->stripped_size = len;
-
-    for (i = 0; i < m->npresented; i++) {
-        if (p[i].denied) {
-            s = ngx_cpymem(s, p[i].name.data, p[i].name.len);
-            *s++ = ',';
+    /* names listed already: one by one, as add_stripped() lists them */
+    for (i = 0; i < n; i++) {
+        if (p[i].denied
+            && ngx_http_privacy_add_stripped(r, ctx, p[i].name.data,
+                                             p[i].name.len)
+               != NGX_OK)
+        {
+            return NGX_ERROR;
         }
     }
-
-    ctx->stripped.len = len - 1;
 
     return NGX_OK;
 }

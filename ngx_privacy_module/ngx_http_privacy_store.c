@@ -401,7 +401,7 @@ ngx_http_privacy_store_scope_seen(ngx_http_privacy_store_t *s,
 
 ngx_int_t
 ngx_http_privacy_store_event(ngx_http_privacy_store_t *s,
-    ngx_http_privacy_event_t *ev)
+    ngx_http_privacy_event_t *ev, ngx_http_privacy_store_view_t *view)
 {
     u_char                           *p, *strings;
     size_t                            term_len, len;
@@ -458,6 +458,13 @@ ngx_http_privacy_store_event(ngx_http_privacy_store_t *s,
         {
             er->views++;
             b->merged++;
+
+            if (view) {
+                view->batch = b;
+                view->round = b->round;
+                view->index = k;
+            }
+
             return NGX_OK;
         }
     }
@@ -484,9 +491,41 @@ ngx_http_privacy_store_event(ngx_http_privacy_store_t *s,
 
     b->used += len;
 
+    if (view) {
+        view->batch = b;
+        view->round = b->round;
+        view->index = b->n - 1;
+    }
+
     if (b->n >= NGX_HTTP_PRIVACY_STORE_EAGER) {
         ngx_http_privacy_store_post(s);
     }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Only the batch being filled belongs to the event loop: once handed to
+ * the writer (or emptied and filled again) its records are not touched.
+ */
+
+ngx_int_t
+ngx_http_privacy_store_again(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_store_view_t *view)
+{
+    ngx_http_privacy_batch_t  *b;
+
+    b = s->filling;
+
+    if (b == NULL || view->batch != b || view->round != b->round
+        || view->index >= b->n)
+    {
+        return NGX_DECLINED;
+    }
+
+    b->records[view->index].u.event.views++;
+    b->merged++;
 
     return NGX_OK;
 }
@@ -657,4 +696,5 @@ ngx_http_privacy_store_written(ngx_http_privacy_store_t *s,
     b->merged = 0;
     b->used = 0;
     b->receipt = 0;
+    b->round++;
 }

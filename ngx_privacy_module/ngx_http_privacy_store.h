@@ -14,6 +14,7 @@
 
 #include <ngx_config.h>
 #include <ngx_core.h>
+#include <ngx_thread_pool.h>
 
 #include "ngx_http_privacy_consent.h"
 #include "ngx_http_privacy_cookie_scope.h"
@@ -128,9 +129,26 @@ ngx_int_t ngx_http_privacy_store_init_process(ngx_http_privacy_store_t *s,
 void ngx_http_privacy_store_exit_process(ngx_http_privacy_store_t *s,
     ngx_cycle_t *cycle);
 
-/* queues a page view; NGX_DECLINED (counted) when the queue is full */
+/* where a queued page view is, while its batch is still being filled */
+typedef struct {
+    void                            *batch;
+    ngx_uint_t                       round;
+    ngx_uint_t                       index;
+} ngx_http_privacy_store_view_t;
+
+/*
+ * queues a page view (and says where, if view is not NULL); NGX_DECLINED
+ * (counted) when the queue is full
+ */
 ngx_int_t ngx_http_privacy_store_event(ngx_http_privacy_store_t *s,
-    ngx_http_privacy_event_t *ev);
+    ngx_http_privacy_event_t *ev, ngx_http_privacy_store_view_t *view);
+
+/*
+ * counts one more view of the page view queued at view, identical to it;
+ * NGX_DECLINED when its batch has gone to the writer meanwhile
+ */
+ngx_int_t ngx_http_privacy_store_again(ngx_http_privacy_store_t *s,
+    ngx_http_privacy_store_view_t *view);
 
 /* queues a cookie sighting; NGX_DECLINED (counted) when full */
 ngx_int_t ngx_http_privacy_store_cookie_seen(ngx_http_privacy_store_t *s,

@@ -74,6 +74,7 @@ typedef struct {
     size_t                           used;          /* of the arena */
     uint16_t                        *slots;         /* STORE_SLOTS */
     ngx_uint_t                       merged;    /* views counted in others */
+    ngx_uint_t                       round;     /* bumped when emptied */
     unsigned                         receipt:1;     /* holds a receipt */
 
     /* the result, set by the thread */

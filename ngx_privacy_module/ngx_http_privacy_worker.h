@@ -23,6 +23,7 @@
 #include "ngx_http_privacy_cookie_scope.h"
 #include "ngx_http_privacy_crypto.h"
 #include "ngx_http_privacy_register_db.h"
+#include "ngx_http_privacy_store.h"
 
 
 /* User-Agent values already checked for bots, per worker (slots) */
@@ -66,6 +67,7 @@ typedef struct {
     uint16_t                         off;           /* name in the header */
     uint16_t                         len;
     unsigned                         category;
+    unsigned                         denied:1;      /* under categories */
 } ngx_http_privacy_memo_cookie_t;
 
 typedef struct {
@@ -86,6 +88,12 @@ typedef struct {
     size_t                           out_len;
     ngx_uint_t                       dropped;
     ngx_uint_t                       npresented;
+    /*
+     * $privacy_stripped as the verdict listed it, kept after out's
+     * bytes: a replay copies it whole
+     */
+    unsigned                         stripped_known:1;
+    size_t                           stripped_len;
     ngx_http_privacy_memo_cookie_t   presented[
                                          NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES];
 
@@ -203,6 +211,27 @@ typedef struct {
 } ngx_http_privacy_worker_rdb_t;
 
 
+/*
+ * The last page view analytics queued for a visitor counted by consent
+ * id, by what its request said: the browser's next request for the same
+ * page in the same second is one more view of it, counted without
+ * scrubbing the path or hashing the view (docs/architecture.md, "The
+ * write path").
+ */
+typedef struct {
+    ngx_http_privacy_store_t        *store;         /* NULL: none */
+    ngx_http_privacy_store_view_t    view;
+    void                            *conf;
+    time_t                           time;
+    ngx_uint_t                       status;
+    size_t                           host_len;
+    size_t                           uri_len;
+    u_char                           host[64];
+    u_char                           uri[128];
+    u_char                           id[NGX_HTTP_PRIVACY_CONSENT_ID_LEN];
+} ngx_http_privacy_view_memo_t;
+
+
 typedef struct {
     /* what outlives a request: the header memo's bytes */
     ngx_pool_t                      *pool;
@@ -222,6 +251,8 @@ typedef struct {
     u_char                           consent_hex[
                                          2 * NGX_HTTP_PRIVACY_CONSENT_ID_LEN];
     unsigned                         consent_hexed:1;
+
+    ngx_http_privacy_view_memo_t     view_memo;
 
     ngx_http_privacy_cookie_path_t   cookie_paths[
                                          NGX_HTTP_PRIVACY_COOKIE_PATHS];

@@ -17,11 +17,11 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Digest::SHA qw(hmac_sha256);
-use MIME::Base64 qw(encode_base64);
 use Test::More;
 use JSON::PP;
 use DBI;
 use PrivacyTest;
+use Dpo;
 use Sweep qw(cutoff);
 use RegisterApi;
 
@@ -29,7 +29,7 @@ my $DAY = 86400;
 my $NOON = 12 * 3600;
 my $t = PrivacyTest->new;
 my $api = RegisterApi->new($t);
-$t->write_file('htpasswd', "dpo:{PLAIN}s3cret\n");
+my $dpo = Dpo->new($t, host => 'shop.example');
 sub conf {
     my ($extra) = @_;
     $t->config(<<"EOF");
@@ -43,12 +43,7 @@ sub conf {
         server_name shop.example;
 
 @{[ $api->location ]}
-        location /dpo/ {
-            auth_basic "DPO";
-            auth_basic_user_file %%DIR%%/htpasswd;
-            privacy_dpo;
-        }
-    }
+@{[ $dpo->location ]}    }
 EOF
 }
 conf('');
@@ -102,12 +97,7 @@ for my $r (@rows) {
 $dbh->commit;
 $dbh->disconnect;
 
-sub dpo_audit {
-    my $r = $t->request('GET', '/dpo/audit.json', { host => 'shop.example',
-        headers => { Authorization => 'Basic '
-            . encode_base64('dpo:s3cret', '') } });
-    return decode_json($r->{content});
-}
+sub dpo_audit { $dpo->json('audit.json') }
 
 # --- before the sweep: the chain written here is the module's ------------
 

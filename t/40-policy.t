@@ -15,20 +15,15 @@ use Digest::SHA qw(sha256_hex);
 use JSON::PP;
 use Test::More;
 use PrivacyTest;
+use ExamplePolicy;
 
-my $EXAMPLE = "$PrivacyTest::REPO/docs/examples/policy.json";
-my $SCHEMA_DOC = "$PrivacyTest::REPO/docs/policy-document.md";
+my $EXAMPLE = $ExamplePolicy::PATH;
 
 my $json = JSON::PP->new->utf8->canonical->pretty;
 
 # the privacy_retention lines docs/policy-document.md ships for the example
-my @example_retention = do {
-    open my $fh, '<:encoding(UTF-8)', $SCHEMA_DOC or die "$SCHEMA_DOC: $!";
-    local $/;
-    my $doc = <$fh>;
-    $doc =~ /^\s*(privacy_retention\s+\w+\s+\S+;)\s*$/mg;
-};
-my $EXAMPLE_RETENTION = join '', map { "    $_\n" } @example_retention;
+my @example_retention = ExamplePolicy::retention_lines();
+my $EXAMPLE_RETENTION = ExamplePolicy::retention();
 
 sub text { return { sv => $_[0], en => $_[1] } }
 

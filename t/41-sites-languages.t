@@ -17,19 +17,14 @@ use lib "$FindBin::Bin/lib";
 use JSON::PP;
 use Test::More;
 use PrivacyTest;
+use ExamplePolicy;
 
 my $t = PrivacyTest->new;
 
-my $EXAMPLE = "$PrivacyTest::REPO/docs/examples/policy.json";
-my $SCHEMA_DOC = "$PrivacyTest::REPO/docs/policy-document.md";
+my $EXAMPLE = $ExamplePolicy::PATH;
 my $json = JSON::PP->new->utf8->canonical;
 
-my $RETENTION = do {
-    open my $fh, '<:encoding(UTF-8)', $SCHEMA_DOC or die "$SCHEMA_DOC: $!";
-    my $doc = do { local $/; <$fh> };
-    join '', map { "    $_\n" }
-        $doc =~ /^\s*(privacy_retention\s+\w+\s+\S+;)\s*$/mg;
-};
+my $RETENTION = ExamplePolicy::retention();
 
 sub example {
     open my $fh, '<:raw', $EXAMPLE or die "$EXAMPLE: $!";

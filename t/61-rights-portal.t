@@ -16,40 +16,23 @@ use lib "$FindBin::Bin/lib";
 use Test::More;
 use JSON::PP;
 use PrivacyTest;
+use ExamplePolicy;
+use MailFolder;
+use RegisterApi;
 
 my $J = JSON::PP->new->canonical;
-my $API = '/api/register';
 my $P = '/privacy';
 
 my $t = PrivacyTest->new;
-my $mail = $t->make_dir('mail', worker_owned => 1);
-my $flag = $t->make_dir('flags', worker_owned => 1);
-$t->write_file('mail.sh', <<"EOS");
-#!/bin/sh
-# a sendmail stand-in: fails while the flag file exists
-[ -e $flag/fail ] && { cat >/dev/null; exit 75; }
-f=\$(mktemp $mail/msg-XXXXXXXX)
-cat >"\$f" && mv "\$f" "\$f.eml"
-EOS
-chmod 0755, $t->dir . '/mail.sh';
-
-# the example policy and the privacy_retention lines its guide ships
-my $EXAMPLE = "$PrivacyTest::REPO/docs/examples/policy.json";
-my $RETENTION = do {
-    open my $fh, '<:encoding(UTF-8)', "$PrivacyTest::REPO/docs/policy-document.md"
-        or die $!;
-    local $/;
-    my $doc = <$fh>;
-    join '', map { "    $_\n" }
-        $doc =~ /^\s*(privacy_retention\s+\w+\s+\S+;)\s*$/mg;
-};
+my $mail = MailFolder->new($t);
+my $api = RegisterApi->new($t, token_file => undef);
 
 $t->config(<<"EOF");
     privacy_secret_file %%SECRET%%;
     privacy_db %%DB%%;
-    privacy_policy $EXAMPLE;
-$RETENTION
-    privacy_mail_command "%%DIR%%/mail.sh" from=privacy\@shop.example;
+    privacy_policy $ExamplePolicy::PATH;
+@{[ ExamplePolicy::retention() ]}
+@{[ $mail->command('privacy@shop.example') ]}
 
     server {
         listen 127.0.0.1:%%PORT%%;
@@ -65,26 +48,13 @@ $RETENTION
             return 200 "<p>shop</p>\n";
         }
 
-        location $API/ {
-            allow 127.0.0.1;
-            deny all;
-            privacy_register_api;
-        }
-    }
+@{[ $api->location ]}    }
 EOF
 $t->start;
 
 my $PNR = '19811218-9876';
 my $NAME = 'Anna Andersson';
 my $EMAIL = 'anna@example.se';
-
-sub api {
-    my ($method, $path, $body) = @_;
-    my $res = $t->request($method, "$API/$path", { headers =>
-        { 'Content-Type' => 'application/json' },
-        defined $body ? (content => $J->encode($body)) : () });
-    return ($res->{status}, eval { decode_json($res->{content}) });
-}
 
 my $line = $J->encode({
     external_id => 'cust-1', kind => 'customer', name => $NAME,
@@ -97,12 +67,12 @@ my $line = $J->encode({
                 { order_id => 'ORD-1002', date => '2025-06-01T10:00:00Z',
                   total => '99.50', currency => 'SEK', items => [] } ],
 });
-my $imp = $t->request('POST', "$API/import", { headers =>
+my $imp = $t->request('POST', $api->path . '/import', { headers =>
     { 'Content-Type' => 'application/x-ndjson' }, content => "$line\n" });
 my ($st, $j) = ($imp->{status} == 200 && $imp->{content} !~ /error/
                 ? 201 : $imp->{status}, $imp->{content});
 is($st, 201, 'a customer imported through the API') or diag $j;
-($st) = api('POST', 'subjects', { external_id => 'cust-2',
+($st) = $api->call('POST', 'subjects', { external_id => 'cust-2',
     kind => 'customer', name => 'Bertil Berg', email => 'bertil@example.se' });
 is($st, 201, 'a second customer');
 
@@ -161,8 +131,7 @@ sub form {
     return token_of(get($b, "$P/$page"));
 }
 
-sub mails { return sort { (stat $a)[9] <=> (stat $b)[9] || $a cmp $b }
-                   glob("$mail/*.eml") }
+sub mails { $mail->messages }
 
 sub wait_mail {
     my ($n) = @_;
@@ -367,7 +336,7 @@ is($res->{status}, 400, 'a header-breaking e-mail address refused');
 post($c2, "$P/rights/restrict", [ restricted => 1, token => $tok2 ]);
 post($c2, "$P/rights/object", [ objection => 'direct_marketing',
     objection => 'profiling', token => $tok2 ]);
-($st, $j) = api('GET', 'subjects/cust-2');
+($st, $j) = $api->call('GET', 'subjects/cust-2');
 ok($j->{restricted}, 'the restriction reaches the API');
 is_deeply($j->{objections}, [ 'direct_marketing', 'profiling' ],
           '... and the objections');
@@ -427,7 +396,7 @@ for my $h (@$hashes{qw(p e)}) {
     ok(index($bytes, pack('H*', $h)) < 0, 'no keyed hash in the bytes');
     unlike($dump, qr/$h/i, '... nor in a dump');
 }
-($st, $j) = api('GET', 'audit/verify');
+($st, $j) = $api->call('GET', 'audit/verify');
 is($st, 200, 'audit/verify');
 ok($j && !$j->{first_broken}, 'the audit chain still verifies')
     or diag explain $j;
@@ -540,7 +509,7 @@ is($t->sqlite("select count(*) n from analytics_events where path ="
 # --- the mail command failing, and the outbox retrying --------------------
 
 age_codes();
-$t->write_file('flags/fail', '');
+$mail->flag('fail', 1);
 my $before = () = mails();
 post($d, "$P/rights", [ email => 'bertil@example.se', token => $tokd ]);
 my $row = $t->wait_for(sub {
@@ -549,7 +518,7 @@ my $row = $t->wait_for(sub {
     $r->{attempts} >= 1 ? $r : undef }, 20);
 ok($row && !defined $row->{sent}, 'a failing command: not sent');
 like($row->{last_error} // '', qr/exited with 75/, '... the error recorded');
-unlink $t->dir . '/flags/fail';
+$mail->flag('fail', 0);
 $row = $t->wait_for(sub {
     my $r = $t->sqlite('select attempts, sent from outbox'
                        . ' order by id desc limit 1')->[0];

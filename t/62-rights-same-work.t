@@ -13,13 +13,13 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Test::More;
-use JSON::PP;
 use PrivacyTest;
+use RegisterApi;
 
-my $API = '/api/register';
 my $P = '/privacy';
 
 my $t = PrivacyTest->new;
+my $api = RegisterApi->new($t, token_file => undef);
 
 $t->config(<<"EOF");
     privacy_secret_file %%SECRET%%;
@@ -32,20 +32,14 @@ $t->config(<<"EOF");
             privacy_portal;
         }
 
-        location $API/ {
-            allow 127.0.0.1;
-            deny all;
-            privacy_register_api;
-        }
-    }
+@{[ $api->location ]}    }
 EOF
 $t->start;
 
-my $res = $t->request('POST', "$API/subjects", { headers =>
-    { 'Content-Type' => 'application/json' },
-    content => encode_json({ external_id => 'cust-1', kind => 'customer',
-        name => 'Anna Andersson', email => 'anna@example.se' }) });
-is($res->{status}, 201, 'a customer in the register');
+my ($st) = $api->call('POST', 'subjects', { external_id => 'cust-1',
+    kind => 'customer', name => 'Anna Andersson',
+    email => 'anna@example.se' });
+is($st, 201, 'a customer in the register');
 
 my $form = $t->get("$P/rights", { 'Accept-Language' => 'en' });
 my ($csrf) = (set_cookie_map($form)->{privacy_rights_csrf} // '')

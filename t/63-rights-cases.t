@@ -13,27 +13,22 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 
-use MIME::Base64 qw(encode_base64);
 use Encode qw(decode_utf8);
 use POSIX qw(strftime);
 use Test::More;
 use JSON::PP;
 use PrivacyTest;
+use Dpo;
+use MailFolder;
+use RegisterApi;
 
-my $API = '/api/register';
 my $P = '/privacy';
 my $DAY = 86400;
-my $AUTH = 'Basic ' . encode_base64('dpo:s3cret', '');
 
 my $t = PrivacyTest->new;
-my $mail = $t->make_dir('mail', worker_owned => 1);
-$t->write_file('mail.sh', <<"EOS");
-#!/bin/sh
-f=\$(mktemp $mail/msg-XXXXXXXX)
-cat >"\$f" && mv "\$f" "\$f.eml"
-EOS
-chmod 0755, $t->dir . '/mail.sh';
-$t->write_file('htpasswd', "dpo:{PLAIN}s3cret\n");
+my $mail = MailFolder->new($t);
+my $api = RegisterApi->new($t, token_file => undef);
+my $dpo = Dpo->new($t);
 
 my $have_tls = grep({ -x "$_/openssl" } split /:/, $ENV{PATH} // '')
     && eval { require IO::Socket::SSL; 1 };
@@ -59,7 +54,7 @@ EOF
 $t->config(<<"EOF");
     privacy_secret_file %%SECRET%%;
     privacy_db %%DB%%;
-    privacy_mail_command "%%DIR%%/mail.sh" from=privacy\@shop.example;
+@{[ $mail->command('privacy@shop.example') ]}
 
     server {
         listen 127.0.0.1:%%PORT%%;
@@ -68,31 +63,13 @@ $t->config(<<"EOF");
             privacy_portal;
         }
 
-        location $API/ {
-            allow 127.0.0.1;
-            deny all;
-            privacy_register_api;
-        }
-
-        location /dpo/ {
-            auth_basic "DPO";
-            auth_basic_user_file %%DIR%%/htpasswd;
-            privacy_dpo;
-        }
-    }
+@{[ $api->location ]}
+@{[ $dpo->location ]}    }
 $tls_conf
 EOF
 $t->start;
 
-sub api {
-    my ($method, $path, $body) = @_;
-    my $res = $t->request($method, "$API/$path", { headers =>
-        { 'Content-Type' => 'application/json' },
-        defined $body ? (content => encode_json($body)) : () });
-    return ($res->{status}, eval { decode_json($res->{content}) });
-}
-
-my ($st) = api('POST', 'subjects', { external_id => 'k-1',
+my ($st) = $api->call('POST', 'subjects', { external_id => 'k-1',
     kind => 'customer', name => 'Karin Karlsson',
     email => 'karin@example.se', phone => '+46 70 000 00 00' });
 is($st, 201, 'a customer in the register');
@@ -114,16 +91,10 @@ $t->sqlite_do('INSERT INTO incident_subjects (incident, subject) VALUES'
 
 # --- the DPO extends the case by two months, with a reason ---------------
 
-my $r = $t->request('GET', '/dpo/requests.html?lang=en',
-                    { headers => { Authorization => $AUTH } });
-my ($dtok) = $r->{content} =~ /name="token" value="([^"]+)"/;
-my ($dcsrf) = map { /^(privacy_dpo_csrf=[^;]+)/ ? $1 : () } set_cookies($r);
+my ($dtok) = $dpo->form($dpo->get('requests.html?lang=en'));
 my $REASON = q{Många <i>ärenden</i> & 'köer'};
-$r = $t->request('POST', '/dpo/requests/extend', { headers => {
-    Authorization => $AUTH, Cookie => $dcsrf,
-    'Content-Type' => 'application/x-www-form-urlencoded' },
-    content => PrivacyTest::form_urlencode([ token => $dtok,
-        request_id => 'req-open', months => 2, reason => $REASON ]) });
+my $r = $dpo->post('requests/extend', [ token => $dtok,
+    request_id => 'req-open', months => 2, reason => $REASON ]);
 is($r->{status}, 303, 'the DPO extends the case');
 my $case = $t->sqlite("SELECT status, due, extension_reason FROM requests"
                       . " WHERE request_id = 'req-open'")->[0];
@@ -164,7 +135,7 @@ my %seen;
 sub new_code {
     my $code;
     $t->wait_for(sub {
-        for my $f (sort glob("$mail/*.eml")) {
+        for my $f ($mail->messages) {
             next if $seen{$f}++;
             open my $fh, '<', $f or die $!;
             my $m = do { local $/; <$fh> };
@@ -286,7 +257,7 @@ like($t->get("$P/rights?lang=en", { 'Accept-Language' => 'sv' })->{content},
 # --- a refused erasure is a case too --------------------------------------
 
 my $until = strftime('%Y-%m-%d', gmtime($now + 400 * $DAY));
-($st) = api('POST', 'subjects/k-1/hold', { reason => 'Tvist',
+($st) = $api->call('POST', 'subjects/k-1/hold', { reason => 'Tvist',
                                            until => $until });
 is($st, 201, 'a legal hold');
 $r = post($a, 'rights/erase', []);

@@ -16,51 +16,28 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 
-use JSON::PP;
 use Test::More;
 use PrivacyTest;
 use Faults qw(front_config pages_ok);
+use MailFolder;
+use RegisterApi;
 
 my $P = '/privacy';
-my $API = '/api/register';
 my $EMAIL = 'anna@example.se';
 
 # (waits up to 45 s: a reload's old worker may be waiting for the kill)
 my $t = PrivacyTest->new(timeout => 45);
-my $mail = $t->make_dir('mail', worker_owned => 1);
-my $flag = $t->make_dir('flags', worker_owned => 1);
-$t->write_file('mail.sh', <<"EOS");
-#!/bin/sh
-# a sendmail stand-in: fails or hangs while a flag file says so
-if [ -e $flag/fail ]; then cat >/dev/null; exit 75; fi
-if [ -e $flag/hang ]; then
-    cat >/dev/null
-    sleep 3600 &
-    echo \$! >>$flag/sleep.pids
-    wait
-    exit 0
-fi
-f=\$(mktemp $mail/msg-XXXXXXXX)
-cat >"\$f" && mv "\$f" "\$f.eml"
-EOS
-chmod 0755, $t->dir . '/mail.sh';
+my $mail = MailFolder->new($t);
+my $api = RegisterApi->new($t, token_file => undef);
 
 $t->config(front_config(analytics => 1,
-    http => "    privacy_mail_command \"%%DIR%%/mail.sh\""
-            . " from=privacy\@shop.example;\n",
-    locations => <<"EOF"));
-
-        location $API/ {
-            allow 127.0.0.1;
-            deny all;
-            privacy_register_api;
-        }
-EOF
+    http => $mail->command('privacy@shop.example'),
+    locations => "\n" . $api->location));
 $t->start;
 
 sub count { Faults::count($t, @_) }
 
-sub mails { my @m = glob("$mail/*.eml"); return @m }
+sub mails { $mail->messages }
 
 # alive: a zombie waits for its reaper (an orphan's may be slow) but runs
 # no more
@@ -68,10 +45,6 @@ sub running {
     my ($pid) = @_;
     my $stat = PrivacyTest::_slurp("/proc/$pid/stat");
     return $stat =~ /^\d+ \(.*\) ([A-Z])/ && $1 ne 'Z' && $1 ne 'X';
-}
-
-sub sleepers {
-    return PrivacyTest::_slurp("$flag/sleep.pids") =~ /(\d+)/g;
 }
 
 # a code for the address: the portal's form, then its POST
@@ -84,18 +57,16 @@ sub request_code {
                     { Cookie => $csrf });
 }
 
-my $r = $t->request('POST', "$API/subjects", {
-    headers => { 'Content-Type' => 'application/json' },
-    content => encode_json({ external_id => 'cust-1', kind => 'customer',
-                             name => 'Anna Andersson', email => $EMAIL }) });
-is($r->{status}, 201, 'a subject imported through the register API');
+my ($st) = $api->call('POST', 'subjects', { external_id => 'cust-1',
+    kind => 'customer', name => 'Anna Andersson', email => $EMAIL });
+is($st, 201, 'a subject imported through the register API');
 my $audit = count('audit_log');
 cmp_ok($audit, '>', 0, 'the import is audited');
 
 # --- failing ---------------------------------------------------------------
 
 my $log = length $t->error_log;
-$t->write_file('flags/fail', '');
+$mail->flag('fail', 1);
 is(request_code()->{status}, 200, 'failing: the code request is answered');
 ok($t->wait_for(sub { substr($t->error_log, $log)
         =~ /privacy_mail_command: privacy_mail_command exited with 75 \(retried later\)/ }, 20),
@@ -109,12 +80,12 @@ pages_ok($t, 'failing');
 # --- hanging ---------------------------------------------------------------
 
 $log = length $t->error_log;
-$t->write_file('flags/hang', '');
-unlink "$flag/fail";
+$mail->flag('hang', 1);
+$mail->flag('fail', 0);
 $t->sqlite_do('UPDATE outbox SET next_attempt = 0 WHERE sent IS NULL');
-ok($t->wait_for(sub { sleepers() >= 1 }, 20),
+ok($t->wait_for(sub { $mail->sleepers >= 1 }, 20),
     'hanging: the command runs and hangs');
-my ($sleeper) = sleepers();
+my ($sleeper) = $mail->sleepers;
 
 pages_ok($t, 'hanging');
 is(request_code()->{status}, 200,
@@ -122,7 +93,7 @@ is(request_code()->{status}, 200,
 
 # a reload while the command hangs: the old worker waits for its pool
 # threads, so it can exit only because the command is killed
-unlink "$flag/hang";
+$mail->flag('hang', 0);
 ok($t->reload, 'hanging: a reload completes, the old worker exits')
     or diag($t->reload_error);
 like(substr($t->error_log, $log),

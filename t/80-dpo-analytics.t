@@ -14,18 +14,17 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 
-use MIME::Base64 qw(encode_base64);
 use POSIX ();
 use Test::More;
 use JSON::PP;
 use PrivacyTest;
+use Dpo;
 
 my $HOST = 'shop.example';
 my $DAY = 86400;
-my $AUTH = 'Basic ' . encode_base64('dpo:s3cret', '');
 
 my $t = PrivacyTest->new;
-$t->write_file('htpasswd', "dpo:{PLAIN}s3cret\n");
+Dpo->new($t);    # the DPO's htpasswd
 $t->write_file('www/index.html', "<html><body>index</body></html>\n");
 $t->config(<<"EOF");
     include /etc/nginx/mime.types;
@@ -60,7 +59,7 @@ EOF
 sub get {
     my ($path) = @_;
     return $t->request('GET', $path, { host => $HOST,
-        headers => { Authorization => $AUTH } });
+        headers => { Dpo::auth() } });
 }
 
 sub day_of { POSIX::strftime('%Y-%m-%d', gmtime $_[0]) }

@@ -14,13 +14,12 @@ use utf8;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 
-use MIME::Base64 qw(encode_base64);
 use Test::More;
 use JSON::PP;
 use PrivacyTest;
+use Dpo;
 
 my $HOST = 'shop.example';
-my $AUTH = 'Basic ' . encode_base64('dpo:s3cret', '');
 my $LONG = '/' . ('x' x 100);
 
 # a backend giving one cookie ever new paths (a per-user Path, say)
@@ -29,7 +28,7 @@ my $many = join '', map {
 } 1 .. 12;
 
 my $t = PrivacyTest->new;
-$t->write_file('htpasswd', "dpo:{PLAIN}s3cret\n");
+my $dpo = Dpo->new($t, host => $HOST);
 $t->config(<<"EOF");
     privacy_secret_file %%SECRET%%;
     privacy_db %%DB%%;
@@ -76,22 +75,9 @@ $many            return 200 "many\\n";
             proxy_pass http://127.0.0.1:%%PORT_2%%;
         }
 
-        location /dpo/ {
-            auth_basic "DPO";
-            auth_basic_user_file %%DIR%%/htpasswd;
-            privacy_dpo;
-        }
-    }
+@{[ $dpo->location ]}    }
 EOF
 $t->start;
-
-sub get {
-    my ($path) = @_;
-    return $t->request('GET', "/dpo/$path", { host => $HOST,
-        headers => { Authorization => $AUTH } });
-}
-
-sub json_of { decode_json(get($_[0])->{content}) }
 
 sub scopes {
     my ($name) = @_;
@@ -139,7 +125,7 @@ is_deeply(scopes('_ga'), [], 'a known one is not written again');
 
 # --- the report --------------------------------------------------------------
 
-my $j = json_of('cookies.json?lang=en');
+my $j = $dpo->json('cookies.json?lang=en');
 my %c = map { $_->{name} => $_ } @{ $j->{cookies} };
 is($c{later}{paths}, '/later', 'JSON: the path');
 is($c{later}{domains}, '(host)', 'JSON: no Domain, a host-only cookie');
@@ -150,12 +136,12 @@ is($c{dom}{domains}, '-cmd%7Ccalc%3Cb%3E', 'JSON: the domain');
 is($c{many}{paths}, join(' ', sort map { "/u/$_" } 1 .. 8),
     'JSON: eight paths') or diag explain $c{many};
 
-$j = json_of('cookies.json?lang=sv');
+$j = $dpo->json('cookies.json?lang=sv');
 %c = map { $_->{name} => $_ } @{ $j->{cookies} };
 is($c{cart}{paths}, '(standard)', 'JSON in Swedish: no Path');
 is($c{cart}{domains}, '(värd)', 'JSON in Swedish: no Domain');
 
-my $r = get('cookies.html?lang=en');
+my $r = $dpo->get('cookies.html?lang=en');
 is($r->{status}, 200, 'cookies.html');
 unlike($r->{content}, qr/<script>alert/, 'HTML: no live markup');
 like($r->{content},
@@ -165,7 +151,7 @@ like($r->{content}, qr{<th[^>]*>Paths</th>}, 'HTML: a Paths column');
 like($r->{content}, qr{<th[^>]*>Domains</th>}, 'HTML: a Domains column');
 unlike($r->{content}, qr/are not recorded/, 'the page no longer says so');
 
-$r = get('cookies.csv');
+$r = $dpo->get('cookies.csv');
 like($r->{content},
     qr/^\xef\xbb\xbf"name","category","unclassified","first_seen",/,
     'CSV: the header row');

@@ -15,28 +15,22 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 
-use MIME::Base64 qw(encode_base64);
 use Test::More;
 use JSON::PP;
 use PrivacyTest;
+use Dpo;
+use MailFolder;
 
 my $HOST = 'shop.example';
 my $DAY = 86400;
-my $AUTH = 'Basic ' . encode_base64('dpo:s3cret', '');
 
 my $t = PrivacyTest->new;
-my $mail = $t->make_dir('mail', worker_owned => 1);
-$t->write_file('mail.sh', <<"EOS");
-#!/bin/sh
-f=\$(mktemp $mail/msg-XXXXXXXX)
-cat >"\$f" && mv "\$f" "\$f.eml"
-EOS
-chmod 0755, $t->dir . '/mail.sh';
-$t->write_file('htpasswd', "dpo:{PLAIN}s3cret\n");
+my $mail = MailFolder->new($t);
+my $dpo = Dpo->new($t, host => $HOST);
 $t->config(<<"EOF");
     privacy_secret_file %%SECRET%%;
     privacy_db %%DB%%;
-    privacy_mail_command "%%DIR%%/mail.sh" from=dpo\@shop.example;
+@{[ $mail->command('dpo@shop.example') ]}
     privacy_cookie necessary '^session\$';
     privacy_unclassified keep;
 
@@ -49,25 +43,13 @@ $t->config(<<"EOF");
             return 200 "shop\\n";
         }
 
-        location /dpo/ {
-            auth_basic "DPO";
-            auth_basic_user_file %%DIR%%/htpasswd;
-            privacy_dpo;
-        }
-    }
+@{[ $dpo->location ]}    }
 EOF
 $t->start;
 
-sub get {
-    my ($path) = @_;
-    return $t->request('GET', "/dpo/$path", { host => $HOST,
-        headers => { Authorization => $AUTH } });
-}
-
-sub json_of { decode_json(get($_[0])->{content}) }
-
 # the first report migrates the register
-is(get('requests.json')->{status}, 200, 'requests.json on a new register');
+is($dpo->get('requests.json')->{status}, 200,
+    'requests.json on a new register');
 
 my $now = time;
 my $EVIL = qq{=cmd|' /C calc'!A0,<script>alert(1)</script>\n"x"};
@@ -86,7 +68,7 @@ $t->sqlite_do($ins, 'req-done', 'rectification', 'closed',
 
 # --- requests -------------------------------------------------------------
 
-my $j = json_of('requests.json');
+my $j = $dpo->json('requests.json');
 is_deeply([map { $_->{request_id} } @{ $j->{requests} }],
     [qw(req-late req-soon req-done)], 'overdue first, closed last');
 is($j->{requests}[0]{days_overdue}, 11, 'how late');
@@ -96,12 +78,12 @@ my ($late) = grep { $_->{type} eq 'access' } @{ $j->{by_type} };
 is_deeply($late, { type => 'access', status => 'open', requests => 1,
     overdue => 1 }, 'by type and status');
 
-my $ov = json_of('index.json');
+my $ov = $dpo->json('index.json');
 my %att = map { $_->{item} => $_->{count} } @{ $ov->{attention} };
 is($att{requests_due_this_week}, 2, 'overview: due within a week');
 is($att{requests_overdue}, 1, 'overview: overdue');
 
-my $r = get('requests.html?lang=en');
+my $r = $dpo->get('requests.html?lang=en');
 like($r->{content}, qr{<td class="n alert">11</td>}, 'the late one flagged');
 unlike($r->{content}, qr/<script>alert/, 'HTML: no live markup');
 like($r->{content}, qr/&lt;script&gt;alert\(1\)&lt;\/script&gt;/,
@@ -109,32 +91,22 @@ like($r->{content}, qr/&lt;script&gt;alert\(1\)&lt;\/script&gt;/,
 like($r->{content}, qr{<option value="req-late">req-late \(access, due },
     'the forms offer the open cases');
 unlike($r->{content}, qr{<option value="req-done">}, 'not the closed one');
-my ($token) = $r->{content} =~ /name="token" value="([^"]+)"/;
-my ($csrf) = map { /^(privacy_dpo_csrf=[^;]+)/ ? $1 : () } set_cookies($r);
+my ($token, $csrf) = $dpo->form($r);
 ok($token && $csrf, 'a form token and its cookie');
 
-$r = get('requests.csv');
+$r = $dpo->get('requests.csv');
 like($r->{content}, qr/"'=cmd\|' \/C calc'!A0,<script>alert\(1\)<\/script>\n""x"""/,
     'CSV: the formula neutralised, quoted');
 
-sub post {
-    my ($path, $body, %h) = @_;
-    return $t->request('POST', "/dpo/$path", { host => $HOST,
-        headers => { Authorization => $AUTH, Cookie => $csrf,
-            'Content-Type' => 'application/x-www-form-urlencoded',
-            Origin => "http://$HOST", %h },
-        content => PrivacyTest::form_urlencode($body) });
-}
-
-$r = post('requests/extend', [token => $token, request_id => 'req-soon',
+$r = $dpo->post('requests/extend', [token => $token, request_id => 'req-soon',
     months => 2, reason => 'many requests'], Origin => 'http://evil.example');
 is($r->{status}, 403, 'a cross-site extension is refused');
-$r = post('requests/close', [request_id => 'req-soon', outcome => 'x']);
+$r = $dpo->post('requests/close', [request_id => 'req-soon', outcome => 'x']);
 is($r->{status}, 403, 'a close without the token is refused');
 is($t->sqlite("SELECT status FROM requests WHERE request_id = 'req-soon'")
     ->[0]{status}, 'open', 'nothing changed');
 
-$r = post('requests/extend', [token => $token, request_id => 'req-soon',
+$r = $dpo->post('requests/extend', [token => $token, request_id => 'req-soon',
     months => 2, reason => 'Många ärenden <just nu>']);
 is($r->{status}, 303, 'extend: See Other');
 like($r->{headers}{location}, qr{/dpo/requests\.html$}, 'to the report');
@@ -149,7 +121,7 @@ is(($dt[5] * 12 + $dt[4]) - ($rt[5] * 12 + $rt[4]), 3,
 
 # art. 12(3): the person is told, with the reason and the new date
 my @msgs;
-ok($t->wait_for(sub { @msgs = glob("$mail/*.eml"); @msgs == 1 }),
+ok($t->wait_for(sub { @msgs = $mail->messages; @msgs == 1 }),
     'the person is told of the extension');
 open my $fh, '<', $msgs[0] or die "$msgs[0]: $!";
 my $msg = do { local $/; <$fh> };
@@ -169,23 +141,23 @@ ok($t->wait_for(sub { $t->sqlite("SELECT count(*) AS n FROM outbox WHERE"
     . " purpose = 'request_extension' AND sent IS NOT NULL")->[0]{n} == 1 },
     30), 'sent through the outbox');
 
-$r = post('requests/extend', [token => $token, request_id => 'req-late',
+$r = $dpo->post('requests/extend', [token => $token, request_id => 'req-late',
     months => 1, reason => 'too late']);
 is($r->{status}, 409, 'no extension after the first month');
 like($r->{content}, qr/within the first month|inom den första månaden/,
     'saying why');
 is($t->sqlite("SELECT status FROM requests WHERE request_id = 'req-late'")
     ->[0]{status}, 'open', 'the late case unchanged');
-is(scalar(() = glob("$mail/*.eml")), 1, 'and no message for it');
+is(scalar(() = $mail->messages), 1, 'and no message for it');
 
-$r = post('requests/extend', [token => $token, request_id => 'req-soon',
+$r = $dpo->post('requests/extend', [token => $token, request_id => 'req-soon',
     months => 3, reason => 'x']);
 is($r->{status}, 400, 'more than two further months: 400');
-$r = post('requests/extend', [token => $token, request_id => 'req-soon',
+$r = $dpo->post('requests/extend', [token => $token, request_id => 'req-soon',
     months => 1, reason => '']);
 is($r->{status}, 400, 'an extension needs a reason');
 
-$r = post('requests/close', [token => $token, request_id => 'req-late',
+$r = $dpo->post('requests/close', [token => $token, request_id => 'req-late',
     outcome => 'Utdrag skickat']);
 is($r->{status}, 303, 'close: See Other');
 $row = $t->sqlite("SELECT status, closed, outcome FROM requests"
@@ -194,10 +166,10 @@ is($row->{status}, 'closed', 'closed');
 is($row->{outcome}, 'Utdrag skickat', 'with its outcome');
 ok(abs($row->{closed} - time) < 60, 'now');
 
-$r = post('requests/close', [token => $token, request_id => 'req-late',
+$r = $dpo->post('requests/close', [token => $token, request_id => 'req-late',
     outcome => 'again']);
 is($r->{status}, 404, 'a closed case cannot be closed again');
-$r = post('requests/close', [token => $token, request_id => 'nope',
+$r = $dpo->post('requests/close', [token => $token, request_id => 'nope',
     outcome => 'x']);
 is($r->{status}, 404, 'an unknown case: 404');
 
@@ -218,7 +190,7 @@ $t->sqlite_do('INSERT INTO cookies_seen (name, category, first_seen,'
     . ' last_seen, sightings) VALUES (?, NULL, 1, 2, 1)',
     '=x<script>alert(3)</script>');
 
-$j = json_of('cookies.json');
+$j = $dpo->json('cookies.json');
 is($j->{unclassified}, 3, 'three names without a category');
 my %c = map { $_->{name} => $_ } @{ $j->{cookies} };
 is($c{session}{category}, 'necessary', 'a classified name');
@@ -231,28 +203,28 @@ is($c{'=x<script>alert(3)</script>'}{suggested_pattern},
     '^=x<script>alert\(3\)</script>$',
     'metacharacters escaped');
 is($j->{cookies}[-1]{name}, 'session', 'the unclassified first');
-$r = get('cookies.html');
+$r = $dpo->get('cookies.html');
 unlike($r->{content}, qr/<script>alert/, 'cookies HTML: no live markup');
-$r = get('cookies.csv');
+$r = $dpo->get('cookies.csv');
 like($r->{content}, qr/^\xef\xbb\xbf"name","category","unclassified"/,
     'cookies CSV');
 like($r->{content}, qr/\r\n"'=x<script>alert\(3\)<\/script>",,1,/,
     'CSV: the name neutralised');
-$ov = json_of('index.json');
+$ov = $dpo->json('index.json');
 %att = map { $_->{item} => $_->{count} } @{ $ov->{attention} };
 is($att{unclassified_cookies}, 3, 'overview: unclassified cookies');
 
 # --- audit ----------------------------------------------------------------
 
-$j = json_of('audit.json');
+$j = $dpo->json('audit.json');
 is($j->{chain}{intact}, JSON::PP::true, 'the chain is intact');
 is($j->{chain}{entries}, 2, 'every entry checked');
 is($j->{entries}[0]{action}, 'request.close', 'newest first');
-$j = json_of('audit.json?actor=dpo&action=request.extend');
+$j = $dpo->json('audit.json?actor=dpo&action=request.extend');
 is(scalar @{ $j->{entries} }, 1, 'filtered by actor and action');
-$j = json_of('audit.json?subject=' . ('b2' x 16));
+$j = $dpo->json('audit.json?subject=' . ('b2' x 16));
 is(scalar @{ $j->{entries} }, 0, 'filtered by subject');
-$r = get('audit.html?lang=en&action=%3Cscript%3E');
+$r = $dpo->get('audit.html?lang=en&action=%3Cscript%3E');
 like($r->{content}, qr/role="status">The chain is intact: all 2 entries/,
     'the page says so');
 unlike($r->{content}, qr/<script>/, 'the filter is escaped');
@@ -262,10 +234,10 @@ like($r->{content}, qr/value="&lt;script&gt;"/, 'and shown');
 $t->sqlite_do('DROP TRIGGER audit_log_no_update');
 $t->sqlite_do("UPDATE audit_log SET action = 'request.open'"
     . " WHERE action = 'request.extend'");
-$j = json_of('audit.json');
+$j = $dpo->json('audit.json');
 is($j->{chain}{intact}, JSON::PP::false, 'the edit breaks the chain');
 is($j->{chain}{first_broken}, 1, 'at the edited entry');
-$r = get('audit.html');
+$r = $dpo->get('audit.html');
 like($r->{content}, qr/role="alert">Kedjan är bruten vid händelse nr 1/,
     'the page raises it');
 

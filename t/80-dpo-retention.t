@@ -17,13 +17,13 @@ use MIME::Base64 qw(encode_base64);
 use Test::More;
 use JSON::PP;
 use PrivacyTest;
+use Dpo;
 
 my $HOST = 'shop.example';
 my $DAY = 86400;
-my $AUTH = 'Basic ' . encode_base64('dpo:s3cret', '');
 
 my $t = PrivacyTest->new;
-$t->write_file('htpasswd', "dpo:{PLAIN}s3cret\n");
+my $dpo = Dpo->new($t, host => $HOST);
 $t->write_file('www/index.html', "<html><body>index</body></html>\n");
 $t->config(<<"EOF");
     include /etc/nginx/mime.types;
@@ -60,15 +60,9 @@ $t->config(<<"EOF");
     }
 EOF
 
-sub dpo {
-    my ($path, $h) = @_;
-    return $t->request('GET', "/dpo/$path", { host => $HOST,
-        headers => { Authorization => $AUTH, %{ $h || {} } } });
-}
-
 sub json_of {
     my ($path) = @_;
-    my $r = dpo($path);
+    my $r = $dpo->get($path);
     return $r->{status} == 200 ? decode_json($r->{content}) : undef;
 }
 
@@ -117,7 +111,7 @@ unlike($r->{content}, qr/categories/, 'and no report');
 
 # --- the overview ---------------------------------------------------------
 
-$r = dpo('');
+$r = $dpo->get('');
 is($r->{status}, 200, 'the overview');
 like($r->{headers}{'content-type'}, qr{^text/html}, 'as HTML');
 like($r->{headers}{'content-security-policy'} // '', qr/default-src 'none'/,
@@ -126,7 +120,7 @@ like($r->{content}, qr{<span class="big">40</span> rader har passerat},
     'overdue rows at a glance (Swedish by default)');
 like($r->{content}, qr{<nav aria-label="Rapporter">}, 'with navigation');
 unlike($r->{content}, qr/<script/i, 'and no script');
-$r = dpo('index.html?lang=en');
+$r = $dpo->get('index.html?lang=en');
 like($r->{content}, qr{<span class="big">40</span> rows are past},
     'in English');
 my $ov = json_of('index.json');
@@ -149,19 +143,18 @@ ok(category($j, 'customer'), 'a register category configured is listed');
 is($j->{overdue}, 40, 'the total');
 ok(scalar @{ $j->{sweeps} } >= 1, 'the sweep history');
 
-$r = dpo('retention.html?lang=en');
+$r = $dpo->get('retention.html?lang=en');
 is($r->{status}, 200, 'retention.html');
 like($r->{content}, qr{<th scope="col" class="n">Overdue</th>},
     'a table with headers');
 like($r->{content}, qr{<td class="n alert">40</td>}, 'overdue flagged');
-my ($token) = $r->{content} =~ /name="token" value="([^"]+)"/;
+my ($token, $csrf) = $dpo->form($r);
 ok($token, 'the form carries a token');
-my ($csrf) = map { /^(privacy_dpo_csrf=[^;]+)/ ? $1 : () } set_cookies($r);
 ok($csrf, 'bound to a cookie');
 like(set_cookie_map($r)->{privacy_dpo_csrf},
     qr{Path=/dpo/; HttpOnly; SameSite=Strict}, 'scoped to the dashboard');
 
-$r = dpo('retention.csv');
+$r = $dpo->get('retention.csv');
 is($r->{status}, 200, 'retention.csv');
 like($r->{headers}{'content-type'}, qr{^text/csv; charset=utf-8},
     'as UTF-8 CSV');
@@ -171,34 +164,25 @@ like($r->{content}, qr/^\xef\xbb\xbf"category","retention","swept","rows",/,
     'a byte order mark and a header row');
 like($r->{content}, qr/\r\n"analytics","30d",1,44,[^,]+,[^,]+,40,/,
     'a row per category, CRLF');
-$r = dpo('retention.csv?table=sweeps');
+$r = $dpo->get('retention.csv?table=sweeps');
 like($r->{content}, qr/^\xef\xbb\xbf"started","finished","dry_run"/,
     'another table by name');
-is(dpo('retention.csv?table=nope')->{status}, 404, 'an unknown table: 404');
-is(dpo('nope.html')->{status}, 404, 'an unknown report: 404');
-is(dpo('retention.xml')->{status}, 404, 'an unknown format: 404');
+is($dpo->get('retention.csv?table=nope')->{status}, 404, 'an unknown table: 404');
+is($dpo->get('nope.html')->{status}, 404, 'an unknown report: 404');
+is($dpo->get('retention.xml')->{status}, 404, 'an unknown format: 404');
 
 # --- POSTs: Origin and token ----------------------------------------------
-
-sub sweep_post {
-    my ($body, %h) = @_;
-    return $t->request('POST', '/dpo/sweep', { host => $HOST,
-        headers => { Authorization => $AUTH, Cookie => $csrf,
-            'Content-Type' => 'application/x-www-form-urlencoded',
-            Origin => "http://$HOST", %h },
-        content => $body });
-}
 
 my $sweeps = sub {
     $t->sqlite('SELECT count(*) AS n FROM sweeps')->[0]{n}
 };
 my $before = $sweeps->();
 
-$r = sweep_post("token=$token", Origin => 'http://evil.example');
+$r = $dpo->post('sweep', "token=$token", Origin => 'http://evil.example');
 is($r->{status}, 403, 'a cross-site POST is refused');
-$r = sweep_post('dry_run=0');
+$r = $dpo->post('sweep', 'dry_run=0');
 is($r->{status}, 403, 'a POST without the token is refused');
-$r = sweep_post("token=$token", Cookie => 'privacy_dpo_csrf=' . ('A' x 24));
+$r = $dpo->post('sweep', "token=$token", Cookie => 'privacy_dpo_csrf=' . ('A' x 24));
 is($r->{status}, 403, 'the token of another browser is refused');
 $r = $t->request('POST', '/dpo/sweep', { host => $HOST,
     headers => { Origin => "http://$HOST", Cookie => $csrf,
@@ -211,7 +195,7 @@ is(category(json_of('retention.json'), 'analytics')->{overdue}, 40,
     'nothing was deleted');
 
 # a dry run counts and keeps
-$r = sweep_post("token=$token&dry_run=1");
+$r = $dpo->post('sweep', "token=$token&dry_run=1");
 is($r->{status}, 303, 'a dry run: See Other');
 like($r->{headers}{location}, qr{/dpo/retention\.html$}, 'to the report');
 ok($t->wait_for(sub {
@@ -226,7 +210,7 @@ is(category(json_of('retention.json'), 'analytics')->{overdue}, 40,
     'still 40 overdue');
 
 # the real sweep
-$r = sweep_post("token=$token");
+$r = $dpo->post('sweep', "token=$token");
 is($r->{status}, 303, 'a sweep: See Other');
 my $after = $t->wait_for(sub {
     my $j = json_of('retention.json');
@@ -250,16 +234,16 @@ $t->sqlite_do('INSERT INTO subjects (subject_id, external_id, created,'
 $t->sqlite_do('INSERT INTO holds (subject, reason, created, until)'
     . ' SELECT id, ?, 0, ? FROM subjects', $EVIL, time + $DAY);
 
-$r = dpo('retention.html');
+$r = $dpo->get('retention.html');
 unlike($r->{content}, qr/<script>alert/, 'HTML: no live markup');
 like($r->{content}, qr/=HYPERLINK\(&quot;http:\/\/x&quot;\),&lt;script&gt;/,
     'HTML: escaped');
-$r = dpo('retention.json');
+$r = $dpo->get('retention.json');
 unlike($r->{content}, qr/<script>/, 'JSON: no markup characters');
 is(scalar(grep { $_->{reason} eq $EVIL }
     @{ decode_json($r->{content})->{holds} }), 1,
     'JSON: the value round-trips');
-$r = dpo('retention.csv?table=holds');
+$r = $dpo->get('retention.csv?table=holds');
 like($r->{content},
     qr/"'=HYPERLINK\(""http:\/\/x""\),<script>alert\(1\)<\/script>\n""q"" 'a'"/,
     'CSV: quoted, quotes doubled, the formula neutralised');

@@ -9,6 +9,9 @@ package RegisterApi;
 #   my $api = RegisterApi->new($t);          # writes the token file
 #   $t->config(... $api->location ... );     # inside a server block
 #   my ($status, $json, $res) = $api->call('POST', 'subjects', {...});
+#
+# With token_file => undef the location takes no token (the loopback
+# only still) and call() sends none.
 
 use strict;
 use warnings;
@@ -23,8 +26,10 @@ my $J = JSON::PP->new->canonical;
 sub new {
     my ($class, $t, %o) = @_;
     my $self = bless { t => $t, path => $o{path} // $PATH,
-        token_file => $o{token_file} // 'token' }, $class;
-    $t->write_file($self->{token_file}, "$TOKEN\n");
+        token_file => exists $o{token_file} ? $o{token_file} : 'token' },
+        $class;
+    $t->write_file($self->{token_file}, "$TOKEN\n")
+        if defined $self->{token_file};
     return $self;
 }
 
@@ -36,13 +41,14 @@ sub auth { (Authorization => "Bearer $TOKEN") }
 # the location block, for the server block of $t->config
 sub location {
     my ($self) = @_;
+    my $token = defined $self->{token_file} ? ' ' x 12
+        . "privacy_register_api_token %%DIR%%/$self->{token_file};\n" : '';
     return <<"EOF";
         location $self->{path}/ {
             allow 127.0.0.1;
             deny all;
             privacy_register_api;
-            privacy_register_api_token %%DIR%%/$self->{token_file};
-        }
+$token        }
 EOF
 }
 
@@ -52,7 +58,7 @@ EOF
 # JSON answer (undef when it is not JSON) and the whole response.
 sub call {
     my ($self, $method, $path, $body, %h) = @_;
-    my %headers = (auth(), %h);
+    my %headers = (defined $self->{token_file} ? auth() : (), %h);
     delete $headers{Authorization} unless defined $headers{Authorization};
     $headers{'Content-Type'} //= 'application/json' if defined $body;
     $body = $J->encode($body) if ref $body;

@@ -113,10 +113,11 @@ sub first_view {
 sub sweep_lines {
     my ($t, $from, $n, $levels) = @_;
     $levels //= 'notice';
+    my $re = qr/\[(?:$levels)\] \d+#\d+: /
+        . qr/(privacy_db "[^"]+": retention sweep.*)/;
     my @lines;
     $t->wait_for(sub {
-        @lines = substr($t->error_log, $from)
-            =~ /\[(?:$levels)\] \d+#\d+: (privacy_db "[^"]+": retention sweep.*)/g;
+        @lines = substr($t->error_log, $from) =~ /$re/g;
         @lines >= $n;
     }, 60);
     return @lines;
