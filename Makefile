@@ -101,8 +101,8 @@ UNIT_DEPS_calendar :=
 UNIT_DEPS_pace     :=
 UNIT_DEPS_pnr      :=
 UNIT_DEPS_register_json := register_fields pnr rfc3339
-UNIT_DEPS_register_db := register_get register_json register_fields \
-                         register_schema schema pnr \
+UNIT_DEPS_register_db := register_get register_seal register_json \
+                         register_fields register_schema schema pnr \
                          rfc3339 field_crypto audit crypto
 UNIT_DEPS_rights_token := crypto
 UNIT_DEPS_csv      :=

@@ -82,16 +82,10 @@ static const char  *ngx_http_privacy_rdb_sql[RDB_NSTMTS] = {
 };
 
 
-static int ngx_http_privacy_rdb_random(ngx_http_privacy_rdb_t *rdb,
-    u_char *buf, size_t len);
-static int ngx_http_privacy_rdb_subject_id(ngx_http_privacy_rdb_t *rdb,
-    u_char *id);
 static void ngx_http_privacy_rdb_bind_str(sqlite3_stmt *st, int i,
     ngx_http_privacy_rj_str_t *s);
 static void ngx_http_privacy_rdb_bind_time(sqlite3_stmt *st, int i,
     ngx_http_privacy_rj_time_t *t);
-static int ngx_http_privacy_rdb_email_hash(ngx_http_privacy_rdb_t *rdb,
-    ngx_http_privacy_rj_str_t *email, u_char *out);
 static int ngx_http_privacy_rdb_kinds(ngx_http_privacy_rdb_t *rdb,
     int64_t id, unsigned kinds, int64_t now);
 static int ngx_http_privacy_rdb_owned(ngx_http_privacy_rdb_t *rdb,
@@ -134,19 +128,13 @@ ngx_http_privacy_rdb_open(const char *path,
     }
 
     memcpy(rdb->field, keys->field, sizeof(rdb->field));
+    memcpy(rdb->lookup, keys->lookup, sizeof(rdb->lookup));
 
-    rdb->field_key = ngx_http_privacy_field_key_create(keys->field);
-    if (rdb->field_key == NULL) {
-        snprintf(err, err_len, "AES-GCM setup failed");
-        goto failed;
-    }
-
-    rdb->lookup = ngx_http_privacy_mac_create(keys->lookup,
-                                              sizeof(keys->lookup));
+    rdb->sealer = ngx_http_privacy_sealer_create(keys->field, keys->lookup);
     rdb->audit = ngx_http_privacy_mac_create(keys->audit,
                                              sizeof(keys->audit));
-    if (rdb->lookup == NULL || rdb->audit == NULL) {
-        snprintf(err, err_len, "HMAC setup failed");
+    if (rdb->sealer == NULL || rdb->audit == NULL) {
+        snprintf(err, err_len, "AES-GCM or HMAC setup failed");
         goto failed;
     }
 
@@ -224,12 +212,18 @@ ngx_http_privacy_rdb_close(ngx_http_privacy_rdb_t *rdb)
     ngx_http_privacy_audit_close(rdb->log);
 
     sqlite3_close(rdb->db);
-    ngx_http_privacy_mac_destroy(rdb->lookup);
     ngx_http_privacy_mac_destroy(rdb->audit);
-    ngx_http_privacy_field_key_destroy(rdb->field_key);
+    ngx_http_privacy_sealer_destroy(rdb->sealer);
     memset(rdb->field, 0, sizeof(rdb->field));
-    memset(rdb->rnd, 0, sizeof(rdb->rnd));
+    memset(rdb->lookup, 0, sizeof(rdb->lookup));
     free(rdb);
+}
+
+
+ngx_http_privacy_sealer_t *
+ngx_http_privacy_rdb_sealer(ngx_http_privacy_rdb_t *rdb)
+{
+    return ngx_http_privacy_sealer_create(rdb->field, rdb->lookup);
 }
 
 
@@ -314,19 +308,16 @@ ngx_http_privacy_rdb_scrub_wal(sqlite3 *db)
 
 int
 ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
-    ngx_http_privacy_rj_subject_t *s, int64_t now, const char *actor)
+    ngx_http_privacy_rj_subject_t *s, const ngx_http_privacy_sealed_t *sealed,
+    int64_t now, const char *actor)
 {
-    int            rc, created, pnr, email;
-    char           subject_id[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 1];
-    char           aad[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN + 16];
-    u_char         rnd[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN / 2];
-    u_char         nonce[NGX_HTTP_PRIVACY_FIELD_NONCE_LEN];
-    u_char         enc[NGX_HTTP_PRIVACY_PNR_LEN
-                       + NGX_HTTP_PRIVACY_FIELD_OVERHEAD];
-    u_char         pnr_hash[NGX_HTTP_PRIVACY_MAC_LEN];
-    u_char         email_hash[NGX_HTTP_PRIVACY_MAC_LEN];
-    int64_t        id;
-    sqlite3_stmt  *st;
+    int                         rc, created, pnr, email;
+    char                        subject_id[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN
+                                           + 1];
+    u_char                      enc[NGX_HTTP_PRIVACY_SEALED_PNR_LEN];
+    int64_t                     id;
+    sqlite3_stmt               *st;
+    ngx_http_privacy_sealed_t   own;
 
     rc = ngx_http_privacy_rdb_find(rdb, s->external_id.data,
                                    s->external_id.len, &id, subject_id);
@@ -346,44 +337,28 @@ ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
         return rc;
     }
 
-    if (created) {
-        if (ngx_http_privacy_rdb_subject_id(rdb, rnd) != 0) {
+    /* hashed and encrypted by the caller (an import's decoder), or here */
+    if (sealed == NULL) {
+        if (ngx_http_privacy_seal(rdb->sealer, s, &own) != 0) {
             return NGX_HTTP_PRIVACY_RDB_ERROR;
         }
 
-        ngx_http_privacy_hex(rnd, sizeof(rnd), (u_char *) subject_id);
-        subject_id[NGX_HTTP_PRIVACY_SUBJECT_ID_LEN] = '\0';
+        sealed = &own;
     }
 
-    /* the ciphertext is bound to its row and column */
-    pnr = (s->pnr_state == NGX_HTTP_PRIVACY_RJ_VALUE);
+    pnr = sealed->pnr;
+    email = sealed->email;
 
-    if (pnr) {
-        snprintf(aad, sizeof(aad), "%s personnummer", subject_id);
+    if (created) {
+        memcpy(subject_id, sealed->subject_id, sizeof(subject_id));
 
-        if (ngx_http_privacy_rdb_random(rdb, nonce, sizeof(nonce)) != 0
-            || ngx_http_privacy_field_encrypt_with(rdb->field_key, nonce,
-                                                   (u_char *) aad,
-                                                   strlen(aad),
-                                                   s->pnr.digits,
-                                                   NGX_HTTP_PRIVACY_PNR_LEN,
-                                                   enc)
-               != 0
-            || ngx_http_privacy_mac_compute(rdb->lookup, s->pnr.digits,
-                                            NGX_HTTP_PRIVACY_PNR_LEN,
-                                            pnr_hash)
-               != 0)
+    } else if (pnr) {
+        /* the ciphertext is bound to the row's own id */
+        if (ngx_http_privacy_seal_pnr(rdb->sealer, subject_id, &s->pnr, enc)
+            != 0)
         {
             return NGX_HTTP_PRIVACY_RDB_ERROR;
         }
-    }
-
-    email = (s->email.state == NGX_HTTP_PRIVACY_RJ_VALUE);
-
-    if (email
-        && ngx_http_privacy_rdb_email_hash(rdb, &s->email, email_hash) != 0)
-    {
-        return NGX_HTTP_PRIVACY_RDB_ERROR;
     }
 
     if (created) {
@@ -397,14 +372,15 @@ ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
         ngx_http_privacy_rdb_bind_str(st, 6, &s->email);
 
         if (email) {
-            sqlite3_bind_blob(st, 7, email_hash, sizeof(email_hash),
-                              SQLITE_STATIC);
+            sqlite3_bind_blob(st, 7, sealed->email_hash,
+                              sizeof(sealed->email_hash), SQLITE_STATIC);
         }
 
         if (pnr) {
-            sqlite3_bind_blob(st, 8, enc, sizeof(enc), SQLITE_STATIC);
-            sqlite3_bind_blob(st, 9, pnr_hash, sizeof(pnr_hash),
+            sqlite3_bind_blob(st, 8, sealed->enc, sizeof(sealed->enc),
                               SQLITE_STATIC);
+            sqlite3_bind_blob(st, 9, sealed->pnr_hash,
+                              sizeof(sealed->pnr_hash), SQLITE_STATIC);
         }
 
         sqlite3_bind_int64(st, 10, now);
@@ -433,16 +409,16 @@ ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
         ngx_http_privacy_rdb_bind_str(st, 8, &s->email);
 
         if (email) {
-            sqlite3_bind_blob(st, 9, email_hash, sizeof(email_hash),
-                              SQLITE_STATIC);
+            sqlite3_bind_blob(st, 9, sealed->email_hash,
+                              sizeof(sealed->email_hash), SQLITE_STATIC);
         }
 
         sqlite3_bind_int(st, 10, s->pnr_state != NGX_HTTP_PRIVACY_RJ_ABSENT);
 
         if (pnr) {
             sqlite3_bind_blob(st, 11, enc, sizeof(enc), SQLITE_STATIC);
-            sqlite3_bind_blob(st, 12, pnr_hash, sizeof(pnr_hash),
-                              SQLITE_STATIC);
+            sqlite3_bind_blob(st, 12, sealed->pnr_hash,
+                              sizeof(sealed->pnr_hash), SQLITE_STATIC);
         }
 
         sqlite3_bind_int(st, 13, s->last_activity.state
@@ -527,62 +503,6 @@ ngx_http_privacy_rdb_audit_check(ngx_http_privacy_rdb_t *rdb, int64_t budget,
 }
 
 
-static int
-ngx_http_privacy_rdb_random(ngx_http_privacy_rdb_t *rdb, u_char *buf,
-    size_t len)
-{
-    u_char  *p;
-
-    if (len > rdb->rnd_left) {
-        if (len > sizeof(rdb->rnd)
-            || ngx_http_privacy_random(rdb->rnd, sizeof(rdb->rnd)) != 0)
-        {
-            return -1;
-        }
-
-        rdb->rnd_left = sizeof(rdb->rnd);
-    }
-
-    /* each byte is handed out once, and wiped as it goes */
-    p = rdb->rnd + sizeof(rdb->rnd) - rdb->rnd_left;
-    memcpy(buf, p, len);
-    memset(p, 0, len);
-    rdb->rnd_left -= len;
-
-    return 0;
-}
-
-
-/*
- * A subject id is 6 bytes of the time in milliseconds, big-endian, and
- * 10 random bytes (80 bits, as a UUIDv7; RFC 9562, section 5.7): new ids
- * sort after the ones before, so the subject_id indexes (the subjects'
- * and the audit log's) grow at their right edge.  Random ids put each new
- * subject on another page of both, and every commit rewrote almost all
- * of them (docs/performance.md).  The time a subject was created is in
- * the row and the audit log already.
- */
-
-static int
-ngx_http_privacy_rdb_subject_id(ngx_http_privacy_rdb_t *rdb, u_char *id)
-{
-    int              i;
-    uint64_t         ms;
-    struct timespec  ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ms = (uint64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-
-    for (i = 5; i >= 0; i--) {
-        id[i] = (u_char) (ms & 0xff);
-        ms >>= 8;
-    }
-
-    return ngx_http_privacy_rdb_random(rdb, id + 6,
-                                       NGX_HTTP_PRIVACY_SUBJECT_ID_LEN / 2 - 6);
-}
-
-
 int
 ngx_http_privacy_rdb_find(ngx_http_privacy_rdb_t *rdb,
     const char *external_id, size_t len, int64_t *id, char *subject_id)
@@ -651,29 +571,6 @@ ngx_http_privacy_rdb_bind_time(sqlite3_stmt *st, int i,
     } else {
         sqlite3_bind_null(st, i);
     }
-}
-
-
-/* addresses are found case-insensitively: the hash of the lowercase */
-
-static int
-ngx_http_privacy_rdb_email_hash(ngx_http_privacy_rdb_t *rdb,
-    ngx_http_privacy_rj_str_t *email, u_char *out)
-{
-    u_char  lower[256];
-    size_t  i;
-
-    if (email->len > sizeof(lower)) {
-        return -1;
-    }
-
-    for (i = 0; i < email->len; i++) {
-        lower[i] = (email->data[i] >= 'A' && email->data[i] <= 'Z')
-                   ? (u_char) (email->data[i] | 0x20)
-                   : (u_char) email->data[i];
-    }
-
-    return ngx_http_privacy_mac_compute(rdb->lookup, lower, email->len, out);
 }
 
 

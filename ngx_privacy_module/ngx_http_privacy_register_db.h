@@ -19,6 +19,7 @@
 #include "ngx_http_privacy_audit.h"
 #include "ngx_http_privacy_crypto.h"
 #include "ngx_http_privacy_register_json.h"
+#include "ngx_http_privacy_register_seal.h"
 
 
 /* results of the operations besides SQLite's own codes */
@@ -27,8 +28,6 @@
 #define NGX_HTTP_PRIVACY_RDB_NOT_FOUND  2
 #define NGX_HTTP_PRIVACY_RDB_CONFLICT   3   /* e.g. another's order id */
 #define NGX_HTTP_PRIVACY_RDB_ERROR      -1  /* the database failed */
-
-#define NGX_HTTP_PRIVACY_SUBJECT_ID_LEN  32  /* hex: time, 80 random bits */
 
 
 /* the register's keys, derived from privacy_secret_file under own labels */
@@ -67,10 +66,16 @@ void ngx_http_privacy_rdb_bulk(ngx_http_privacy_rdb_t *rdb, int on);
 /*
  * Inside a transaction.  Upsert by external_id (with s->orders, if any):
  * RDB_CREATED, RDB_OK, RDB_CONFLICT (an order id of another subject:
- * nothing was written) or RDB_ERROR (roll the transaction back).
+ * nothing was written) or RDB_ERROR (roll the transaction back).  sealed:
+ * s's hashes, encrypted personnummer and new id, from a sealer of this
+ * register (ngx_http_privacy_rdb_sealer()); NULL: computed here.
  */
 int ngx_http_privacy_rdb_upsert(ngx_http_privacy_rdb_t *rdb,
-    ngx_http_privacy_rj_subject_t *s, int64_t now, const char *actor);
+    ngx_http_privacy_rj_subject_t *s, const ngx_http_privacy_sealed_t *sealed,
+    int64_t now, const char *actor);
+/* a sealer with the register's keys, for another thread; NULL */
+ngx_http_privacy_sealer_t *ngx_http_privacy_rdb_sealer(
+    ngx_http_privacy_rdb_t *rdb);
 /* the subject as the API shows it (decrypted); RDB_NOT_FOUND, ... */
 int ngx_http_privacy_rdb_get(ngx_http_privacy_rdb_t *rdb,
     const char *external_id, size_t len, json_t **out);

@@ -40,19 +40,12 @@ enum {
 struct ngx_http_privacy_rdb_s {
     sqlite3                           *db;
     sqlite3_stmt                      *st[RDB_NSTMTS];
-    ngx_http_privacy_mac_t            *lookup;
     ngx_http_privacy_mac_t            *audit;
     ngx_http_privacy_audit_t          *log;
+    /* the keys, for decryption and for other threads' sealers */
     u_char                             field[NGX_HTTP_PRIVACY_KEY_LEN];
-    ngx_http_privacy_field_key_t      *field_key;
-
-    /*
-     * random bytes for subject ids and nonces, drawn from RAND_bytes() a
-     * few kilobytes at a time: one call per value cost more than the
-     * AES-GCM it feeds
-     */
-    u_char                             rnd[4096];
-    size_t                             rnd_left;
+    u_char                             lookup[NGX_HTTP_PRIVACY_KEY_LEN];
+    ngx_http_privacy_sealer_t         *sealer;
 
     /* how far the DPO's audit report has checked the chain */
     ngx_http_privacy_audit_state_t     audit_state;

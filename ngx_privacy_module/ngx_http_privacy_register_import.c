@@ -25,7 +25,9 @@
 typedef struct {
     size_t                               line;
     int                                  rc;        /* decoding: 0, -1 */
+    int                                  sealed;    /* by the decoder */
     ngx_http_privacy_rj_subject_t        s;
+    ngx_http_privacy_sealed_t            seal;
 } ngx_http_privacy_rim_line_t;
 
 /*
@@ -45,6 +47,7 @@ typedef struct {
     u_char                              *last;
     size_t                               line;
     const ngx_http_privacy_rj_today_t   *today;
+    ngx_http_privacy_sealer_t           *sealer;    /* the decoder's */
 
     ngx_http_privacy_rim_chunk_t         chunks[NGX_HTTP_PRIVACY_RIM_CHUNKS];
 
@@ -88,7 +91,10 @@ static void ngx_http_privacy_rim_append(ngx_http_privacy_rim_buf_t *b,
  *
  * A large body is decoded by a thread of its own while this one writes:
  * jansson's work per line is a fifth of the whole, and the two run on
- * two cores.  The decoder touches only the body and the chunks.
+ * two cores.  The decoder also computes each subject's keyed hashes and
+ * encrypts its personnummer (a sealer of its own), so that this thread
+ * only binds and steps (docs/performance.md).  The decoder touches only
+ * the body, the chunks and its sealer.
  */
 
 void
@@ -115,6 +121,11 @@ ngx_http_privacy_rim_run(ngx_http_privacy_rop_t *t,
     im.last = body + t->body_len;
     im.today = &t->today;
 
+    if (t->body_len >= NGX_HTTP_PRIVACY_RIM_THREAD) {
+        /* without it, the writer computes them: slower, not wrong */
+        im.sealer = ngx_http_privacy_rdb_sealer(rdb);
+    }
+
     if (t->body_len >= NGX_HTTP_PRIVACY_RIM_THREAD
         && pthread_mutex_init(&im.lock, NULL) == 0)
     {
@@ -131,6 +142,11 @@ ngx_http_privacy_rim_run(ngx_http_privacy_rop_t *t,
         if (!im.threaded) {
             pthread_mutex_destroy(&im.lock);
         }
+    }
+
+    if (!im.threaded) {
+        ngx_http_privacy_sealer_destroy(im.sealer);
+        im.sealer = NULL;
     }
 
     if (im.threaded) {
@@ -170,7 +186,9 @@ ngx_http_privacy_rim_run(ngx_http_privacy_rop_t *t,
 
             in_batch++;
 
-            rc = ngx_http_privacy_rdb_upsert(rdb, &l->s, t->now, "api");
+            rc = ngx_http_privacy_rdb_upsert(rdb, &l->s,
+                                             l->sealed ? &l->seal : NULL,
+                                             t->now, "api");
 
             if (rc == NGX_HTTP_PRIVACY_RDB_ERROR) {
                 break;
@@ -237,6 +255,8 @@ ngx_http_privacy_rim_run(ngx_http_privacy_rop_t *t,
     for (k = 0; k < NGX_HTTP_PRIVACY_RIM_CHUNKS; k++) {
         ngx_http_privacy_rim_free(&im.chunks[k]);
     }
+
+    ngx_http_privacy_sealer_destroy(im.sealer);
 
     /* the line count includes blank lines after the last subject */
     if (im.line > line && rc == NGX_HTTP_PRIVACY_RDB_OK) {
@@ -363,6 +383,9 @@ ngx_http_privacy_rim_fill(ngx_http_privacy_rim_t *im,
         l->line = im->line;
         l->rc = ngx_http_privacy_rj_subject(im->p, nl - im->p, 1, im->today,
                                             &l->s);
+        l->sealed = (l->rc == 0 && im->sealer
+                     && ngx_http_privacy_seal(im->sealer, &l->s, &l->seal)
+                        == 0);
         im->p = nl + 1;
     }
 }
@@ -424,6 +447,11 @@ ngx_http_privacy_rim_free(ngx_http_privacy_rim_chunk_t *c)
 
     for (i = 0; i < c->n; i++) {
         ngx_http_privacy_rj_subject_free(&c->lines[i].s);
+
+        if (c->lines[i].sealed) {
+            ngx_http_privacy_sealed_wipe(&c->lines[i].seal);
+            c->lines[i].sealed = 0;
+        }
     }
 
     c->n = 0;

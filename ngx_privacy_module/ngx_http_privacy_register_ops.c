@@ -126,7 +126,7 @@ ngx_http_privacy_rop_run(ngx_http_privacy_rop_t *t,
     switch (t->op) {
 
     case NGX_HTTP_PRIVACY_ROP_UPSERT:
-        rc = ngx_http_privacy_rdb_upsert(rdb, &s, t->now, "api");
+        rc = ngx_http_privacy_rdb_upsert(rdb, &s, NULL, t->now, "api");
         ngx_http_privacy_rj_subject_free(&s);
         break;
 

@@ -16,6 +16,15 @@
 #include "ngx_http_privacy_rights_internal.h"
 
 
+/*
+ * a subject by its address's lookup hash: the register indexes the
+ * hash's first 8 bytes (docs/database.md), the row holds all of it
+ */
+#define NGX_HTTP_PRIVACY_RIGHTS_BY_EMAIL                                      \
+    " WHERE substr(email_hash, 1, 8) = substr(?1, 1, 8)"                      \
+    " AND email_hash = ?1 ORDER BY id LIMIT 1"
+
+
 static void ngx_http_privacy_rights_code_op(rights_op_t *op, sqlite3 *db,
     const ngx_http_privacy_register_keys_t *rk,
     const ngx_http_privacy_rights_keys_t *keys);
@@ -206,7 +215,7 @@ ngx_http_privacy_rights_code_op(rights_op_t *op, sqlite3 *db,
 
     /* the address on record, not the one typed: the same up to case */
     rc = sqlite3_prepare_v2(db, "SELECT id, email FROM subjects"
-                                " WHERE email_hash = ? ORDER BY id LIMIT 1",
+                                NGX_HTTP_PRIVACY_RIGHTS_BY_EMAIL,
                             -1, &st, NULL);
     if (rc != SQLITE_OK) {
         goto failed;
@@ -406,7 +415,7 @@ ngx_http_privacy_rights_verify_op(rights_op_t *op, sqlite3 *db,
     }
 
     rc = sqlite3_prepare_v2(db, "SELECT subject_id FROM subjects"
-                                " WHERE email_hash = ? ORDER BY id LIMIT 1",
+                                NGX_HTTP_PRIVACY_RIGHTS_BY_EMAIL,
                             -1, &st, NULL);
     if (rc != SQLITE_OK) {
         goto failed;

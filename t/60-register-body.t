@@ -2,8 +2,9 @@
 
 # The register API's bodies and failures (issue #17, docs/api.md): an
 # import larger than client_body_buffer_size (nginx buffers it in a temp
-# file, the thread reads it), one large enough for a decoder thread of its
-# own (bad lines among 1,200), a chunked body, and a register that cannot
+# file, the thread reads it), two large enough for a decoder thread of
+# their own (bad lines among 1,200; personnummer hashed and encrypted by
+# the decoder), a chunked body, and a register that cannot
 # be written: 503 with nothing half-written, and the next call works once
 # it can be written again.
 
@@ -97,6 +98,62 @@ is($t->sqlite(q{SELECT count(*) AS n FROM orders
     WHERE order_id LIKE 'big-%'})->[0]{n}, 3 * 1197, 'with their orders');
 is($t->sqlite(q{SELECT count(*) AS n FROM subjects
     WHERE external_id = 'big-1000'})->[0]{n}, 0, 'the conflict skipped whole');
+
+# the decoder thread also hashes the e-mail address and personnummer and
+# encrypts the personnummer under the new subject's id (docs/api.md); a
+# subject that exists already gets it encrypted under its own id
+my @pnr = map {
+    $J->encode({ external_id => "pnr-$_", kind => 'customer',
+        name => "Kund $_", email => "Pnr$_\@Example.se",
+        address => "Storgatan $_\n111 22 Stockholm",
+        personnummer => '19811218-9876',
+        orders => [ { order_id => "pnr-$_", date => '2024-03-05',
+                      total => '1.50', currency => 'SEK' } ] })
+} 1 .. 1100;
+push @pnr, $J->encode({ external_id => 'big-5',
+    personnummer => '191212121212' });
+my $pnr = join("\n", @pnr) . "\n";
+cmp_ok(length $pnr, '>', 256 * 1024, 'a large import with personnummer');
+($st, $j) = post('import', $pnr, 'application/x-ndjson');
+is($st, 200, 'large import with personnummer');
+is($j->{created}, 1100, 'the new subjects created');
+is($j->{updated}, 1, 'the existing one updated');
+
+for my $c (['pnr-1', '19811218-9876'], ['pnr-1100', '19811218-9876'],
+           ['big-5', '19121212-1212'])
+{
+    my $res = $t->request('GET', "/api/subjects/$c->[0]");
+    is(eval { decode_json($res->{content}) }->{personnummer}, $c->[1],
+        "$c->[0]: the personnummer decrypts under its subject id");
+}
+
+is($t->sqlite(q{SELECT count(DISTINCT pnr_hash) AS n FROM subjects
+    WHERE external_id LIKE 'pnr-%'})->[0]{n}, 1,
+    'one lookup hash for one personnummer');
+is($t->sqlite(q{SELECT count(DISTINCT email_hash) AS n FROM subjects
+    WHERE external_id LIKE 'pnr-%'})->[0]{n}, 1100,
+    'a lookup hash per address');
+
+# the same hash as a single upsert's, computed by the pool thread
+($st, $j) = post('subjects', '{"external_id": "one", "email":'
+    . ' "pnr7@example.se", "personnummer": "19811218-9876"}');
+is($st, 201, 'a single subject');
+is($t->sqlite(q{SELECT count(*) AS n FROM subjects a JOIN subjects b
+    ON a.email_hash = b.email_hash AND a.pnr_hash = b.pnr_hash
+    WHERE a.external_id = 'one' AND b.external_id = 'pnr-7'})->[0]{n}, 1,
+    'the decoder\'s hashes are the pool thread\'s, up to case');
+
+my $bytes = '';
+for my $f ($t->db, $t->db . '-wal') {
+    next unless -e $f;
+    open my $fh, '<:raw', $f or die "$f: $!";
+    local $/;
+    $bytes .= <$fh>;
+}
+ok(index($bytes, 'Storgatan 1100') >= 0, 'the test sees plaintext fields');
+for my $run ('198112189876', '8112189876', '191212121212', '1212121212') {
+    ok(index($bytes, $run) < 0, "'$run' is not in the database or -wal");
+}
 
 # --- a chunked body ---------------------------------------------------------
 

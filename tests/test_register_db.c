@@ -95,8 +95,8 @@ upsert(fixture_t *f, const char *json, int want)
     }
 
     assert_int_equal(ngx_http_privacy_rdb_begin(f->rdb), 0);
-    assert_int_equal(ngx_http_privacy_rdb_upsert(f->rdb, &s, 1700000000,
-                                                 "api"), want);
+    assert_int_equal(ngx_http_privacy_rdb_upsert(f->rdb, &s, NULL,
+                                                 1700000000, "api"), want);
     assert_int_equal(ngx_http_privacy_rdb_commit(f->rdb), 0);
 
     ngx_http_privacy_rj_subject_free(&s);
@@ -458,9 +458,10 @@ number(sqlite3 *db, const char *sql)
 
 /*
  * A register of version 3, whose CHECKs on subject_kinds and audit_log
- * were "IN" lists (docs/database.md), opened by this module: the tables
- * are rebuilt with their rows, ids and macs, the chain still verifies,
- * an edit is still found, and the CHECKs still refuse.
+ * were "IN" lists and whose e-mail index held the whole hash
+ * (docs/database.md), opened by this module: the tables are rebuilt with
+ * their rows, ids and macs, the chain still verifies, an edit is still
+ * found, the CHECKs still refuse, and the address's index is its prefix.
  */
 static void
 test_migrate_checks(void **state)
@@ -471,7 +472,8 @@ test_migrate_checks(void **state)
     fixture_t  *f = *state;
 
     upsert(f, "{\"external_id\": \"a\", \"kind\": [\"customer\", "
-              "\"newsletter\"]}", NGX_HTTP_PRIVACY_RDB_CREATED);
+              "\"newsletter\"], \"email\": \"A@example.se\"}",
+           NGX_HTTP_PRIVACY_RDB_CREATED);
     upsert(f, "{\"external_id\": \"b\", \"kind\": \"club\"}",
            NGX_HTTP_PRIVACY_RDB_CREATED);
     upsert(f, "{\"external_id\": \"a\", \"name\": \"A\"}",
@@ -503,6 +505,8 @@ test_migrate_checks(void **state)
         "CREATE INDEX audit_log_ts ON audit_log (ts);"
         "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
         "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+        "DROP INDEX subjects_email_key;"
+        "CREATE INDEX subjects_email_hash ON subjects (email_hash);"
         "UPDATE register_schema SET version = 3;"
         "COMMIT;", NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(number(db, "SELECT count(*) FROM sqlite_schema"
@@ -521,6 +525,13 @@ test_migrate_checks(void **state)
                                 " WHERE name IN ('subject_kinds',"
                                 " 'audit_log') AND sql GLOB '* IN *'"), 0);
     assert_int_equal(number(db, "SELECT count(*) FROM subject_kinds"), 3);
+    assert_int_equal(number(db, "SELECT count(*) FROM sqlite_schema"
+                                " WHERE name = 'subjects_email_hash'"), 0);
+    assert_int_equal(number(db, "SELECT count(*) FROM subjects"
+                                " INDEXED BY subjects_email_key"
+                                " WHERE substr(email_hash, 1, 8) = substr("
+                                "(SELECT email_hash FROM subjects"
+                                " WHERE external_id = 'a'), 1, 8)"), 1);
     assert_int_equal(number(db, "SELECT count(*) FROM sqlite_schema"
                                 " WHERE name IN ('subject_kinds_kind',"
                                 " 'audit_log_subject', 'audit_log_ts',"

@@ -204,7 +204,7 @@ main(int argc, char **argv)
 
         b = cpu_now();
 
-        rc = ngx_http_privacy_rdb_upsert(rdb, &s, 1700000000, "api");
+        rc = ngx_http_privacy_rdb_upsert(rdb, &s, NULL, 1700000000, "api");
         ngx_http_privacy_rj_subject_free(&s);
 
         if (rc == NGX_HTTP_PRIVACY_RDB_ERROR) {
