@@ -32,6 +32,7 @@ use Test::More;
 use DBI;
 use DBD::SQLite;
 use PrivacyTest;
+use RegisterFile;
 
 my $HOST = 'shop.example';
 my $UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 '
@@ -504,13 +505,7 @@ page("/html/stop-$_?q=stop+term") for 1 .. 10;
 $t->stop;
 is(count_all(), $before + 10, 'after stop every event is written');
 
-my $bytes = '';
-for my $f ($t->db, $t->db . '-wal', $t->db . '-journal') {
-    next unless -e $f;
-    open my $fh, '<:raw', $f or die "$f: $!";
-    local $/;
-    $bytes .= <$fh>;
-}
+my $bytes = RegisterFile::bytes($t, '-journal');
 ok(length $bytes > 0, 'database files read');
 ok(index($bytes, '127.0.0.1') < 0, 'no client address in the database files');
 for my $ua ($UA, $UA2) {

@@ -21,23 +21,10 @@ use DBI;
 use HTTP::Tiny;
 use Test::More;
 use PrivacyTest;
+use AnalyticsShop;
 
-my $CONF = <<'EOF2';
-    privacy_secret_file %%SECRET%%;
-    privacy_db %%DB%%;
-
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        server_name shop.example;
-        privacy on;
-        privacy_analytics on;
-        default_type text/html;
-
-        location / {
-            return 200 "<html><body>page</body></html>";
-        }
-    }
-EOF2
+my $CONF = AnalyticsShop::config(
+    body => '<html><body>page</body></html>');
 
 # Starts nginx, locks the register, sends $n page views (paths from
 # $path_of) over one keep-alive connection; returns the instance, the

@@ -21,6 +21,7 @@ use Test::More;
 use DBI;
 use DBD::SQLite;
 use PrivacyTest;
+use RegisterFile;
 use Sweep qw(day_of site_config register first_view);
 
 my $HOST = $Sweep::HOST;
@@ -57,17 +58,7 @@ sub sweep_line {
     }, 60);
 }
 
-sub file_bytes {
-    my ($t) = @_;
-    my $bytes = '';
-    for my $f ($t->db, $t->db . '-wal') {
-        next unless -e $f;
-        open my $fh, '<:raw', $f or die "$f: $!";
-        local $/;
-        $bytes .= <$fh>;
-    }
-    return $bytes;
-}
+sub file_bytes { RegisterFile::bytes($_[0]) }
 
 # --- 30 days ------------------------------------------------------------------
 

@@ -19,11 +19,12 @@ use Digest::SHA qw(sha256_base64);
 use IO::Uncompress::Gunzip qw(gunzip $GunzipError);
 use Test::More;
 use PrivacyTest;
+use Banner;
 
 my $t = PrivacyTest->new;
 
-my $BEGIN = '<!-- ngx_privacy_module banner -->';
-my $END = '<!-- /ngx_privacy_module banner -->';
+my $BEGIN = $Banner::BEGIN;
+my $END = $Banner::END;
 my $SHOP = '<html><body><h1>shop</h1></body></html>';
 
 # pages whose <body> tag lands on every offset around the 1k buffer edges
@@ -510,19 +511,9 @@ undef $t;
 
 # --- helpers -------------------------------------------------------------------
 
-sub get {
-    my ($path, $headers, $host) = @_;
-    return $t->request('GET', $path, { headers => $headers || {},
-        defined $host ? (host => $host) : () });
-}
+sub get { Banner::page($t, @_) }
 
-# (banner markup, page without it) or () if there is none
-sub banner {
-    my ($html) = @_;
-    return () unless defined $html
-        && $html =~ /^(.*?)(\Q$BEGIN\E.*?\Q$END\E)(.*)$/s;
-    return ($2, "$1$3");
-}
+sub banner { Banner::banner(@_) }
 
 sub vary {
     my ($r) = @_;

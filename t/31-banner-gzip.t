@@ -17,10 +17,11 @@ use lib "$FindBin::Bin/lib";
 use IO::Uncompress::Gunzip qw(gunzip $GunzipError);
 use Test::More;
 use PrivacyTest;
+use Banner;
 
 my $t = PrivacyTest->new;
 
-my $BEGIN = '<!-- ngx_privacy_module banner -->';
+my $BEGIN = $Banner::BEGIN;
 my $PAGE = '<!DOCTYPE html><html><head><title>shop</title></head>'
     . '<body><h1>shop</h1>' . ('<p>products and prices</p>' x 50)
     . '</body></html>';

@@ -17,10 +17,11 @@ use lib "$FindBin::Bin/lib";
 
 use Test::More;
 use PrivacyTest;
+use Banner;
 
 my $t = PrivacyTest->new;
 
-my $BEGIN = '<!-- ngx_privacy_module banner -->';
+my $BEGIN = $Banner::BEGIN;
 my $PAGE = '<html><body>x</body></html>';
 
 # UTF-16LE after its byte order mark: to a browser these are CJK
@@ -207,13 +208,6 @@ done_testing;
 
 undef $t;
 
-sub get {
-    my ($path, $headers, $host) = @_;
-    return $t->request('GET', $path, { headers => $headers || {},
-        defined $host ? (host => $host) : () });
-}
+sub get { Banner::page($t, @_) }
 
-sub has_banner {
-    my ($r) = @_;
-    return $r->{status} == 200 && index($r->{content}, $BEGIN) >= 0;
-}
+sub has_banner { Banner::has_banner(@_) }

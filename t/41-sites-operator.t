@@ -13,6 +13,7 @@ use lib "$FindBin::Bin/lib";
 
 use Test::More;
 use PrivacyTest;
+use AnalyticsShop;
 
 my $GUIDE = "$PrivacyTest::REPO/docs/operator-guide.md";
 
@@ -27,19 +28,8 @@ ok(defined $line, 'the guide has the one-line query') or BAIL_OUT('none');
 my ($sql) = $line =~ /"(.*)"$/;
 
 my $t = PrivacyTest->new;
-$t->config(<<'EOF');
-    privacy_secret_file %%SECRET%%;
-    privacy_db %%DB%%;
-
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        server_name shop.example;
-        privacy on;
-        privacy_analytics on;
-        default_type text/html;
-        location / { return 200 "<html><body>shop</body></html>"; }
-    }
-EOF
+$t->config(AnalyticsShop::config(
+    body => '<html><body>shop</body></html>'));
 $t->start;
 
 my $BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 '

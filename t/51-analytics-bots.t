@@ -17,6 +17,7 @@ use lib "$FindBin::Bin/lib";
 
 use Test::More;
 use PrivacyTest;
+use AnalyticsShop;
 
 my $HOST = 'shop.example';
 my $UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 '
@@ -61,24 +62,7 @@ my $seq = 0;
 
 sub conf {
     my ($bots) = @_;
-    return <<"EOF";
-    privacy_secret_file %%SECRET%%;
-    privacy_db %%DB%%;
-    $bots
-
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        server_name shop.example;
-
-        privacy on;
-        privacy_analytics on;
-        default_type text/html;
-
-        location / {
-            return 200 "<html><body>page</body></html>\\n";
-        }
-    }
-EOF
+    return AnalyticsShop::config(http => "    $bots\n");
 }
 
 # --- a file that is not a list of patterns fails nginx -t --------------------

@@ -23,6 +23,8 @@ use lib "$FindBin::Bin/lib";
 
 use Test::More;
 use PrivacyTest;
+use AnalyticsShop;
+use RegisterFile;
 
 my $HOST = 'shop.example';
 my $UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 '
@@ -30,9 +32,7 @@ my $UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 '
 
 my $t = PrivacyTest->new;
 
-$t->config(<<'EOF');
-    privacy_secret_file %%SECRET%%;
-    privacy_db %%DB%%;
+$t->config(AnalyticsShop::config(http => <<'EOF', locations => <<'EOF2'));
 
     # identifiers collapsed by the operator (docs/directives.md)
     map $uri $privacy_test_path {
@@ -40,18 +40,7 @@ $t->config(<<'EOF');
         ~^/shop/orders/[0-9]+/(.*)$   /shop/orders/:id/$1;
         default                        $uri;
     }
-
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        server_name shop.example;
-
-        privacy on;
-        privacy_analytics on;
-        default_type text/html;
-
-        location / {
-            return 200 "<html><body>page</body></html>\n";
-        }
+EOF
 
         location /shop/ {
             privacy_analytics_path $privacy_test_path;
@@ -62,8 +51,7 @@ $t->config(<<'EOF');
             privacy_analytics_path /fixed/:anything;
             return 200 "<html><body>fixed</body></html>\n";
         }
-    }
-EOF
+EOF2
 
 $t->start;
 
@@ -155,13 +143,7 @@ is_deeply([map { $_->{search_term} } @{ rows_since($mark) }], [
 
 $t->stop;
 
-my $bytes = '';
-for my $file ($t->db, $t->db . '-wal') {
-    next unless -e $file;
-    open my $fh, '<:raw', $file or die "$file: $!";
-    local $/;
-    $bytes .= <$fh>;
-}
+my $bytes = RegisterFile::bytes($t);
 ok(length $bytes > 0, 'the database was read');
 like($bytes, qr{/orders/\[email\]}, 'the scrubbed path is in the file');
 for my $needle ('anna.svensson', 'svensson', 'example.se', '19121212',

@@ -13,6 +13,7 @@ use lib "$FindBin::Bin/lib";
 use Test::More;
 use JSON::PP;
 use PrivacyTest;
+use RegisterFile;
 use RegisterApi;
 
 my $J = JSON::PP->new->canonical;
@@ -273,13 +274,7 @@ is($st, 415, 'import wants NDJSON');
 
 # --- what is on disk ------------------------------------------------------
 
-my $bytes = '';
-for my $f ($t->db, $t->db . '-wal') {
-    next unless -e $f;
-    open my $fh, '<:raw', $f or die "$f: $!";
-    local $/;
-    $bytes .= <$fh>;
-}
+my $bytes = RegisterFile::bytes($t);
 ok(index($bytes, 'Anna Andersson') >= 0, 'the test sees plaintext fields');
 for my $run (@RUNS) {
     ok(index($bytes, $run) < 0, "'$run' is not in the database or -wal");

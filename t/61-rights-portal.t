@@ -16,6 +16,7 @@ use lib "$FindBin::Bin/lib";
 use Test::More;
 use JSON::PP;
 use PrivacyTest;
+use RegisterFile;
 use ExamplePolicy;
 use MailFolder;
 use RegisterApi;
@@ -381,13 +382,7 @@ like(scalar(gmtime($o->[0]{hold_until} // 0)), qr/Dec 31 23:59:59 2031/,
 
 my $db = $t->db;
 my $dump = `sqlite3 $db .dump`;
-my $bytes = '';
-for my $f ($db, "$db-wal") {
-    next unless -e $f;
-    open my $fh, '<:raw', $f or die $!;
-    local $/;
-    $bytes .= <$fh>;
-}
+my $bytes = RegisterFile::bytes($t);
 for my $needle ($NAME, $EMAIL, '198112189876', '811218-9876') {
     unlike($dump, qr/\Q$needle\E/, "no '$needle' in a dump");
     ok(index($bytes, $needle) < 0, "no '$needle' in the db or -wal bytes");

@@ -14,6 +14,7 @@ use lib "$FindBin::Bin/lib";
 
 use Test::More;
 use PrivacyTest;
+use RegisterFile;
 use RegisterApi;
 
 my $P = '/privacy';
@@ -91,13 +92,7 @@ is_deeply([ map { $_->{recipient} } @{ $t->sqlite('SELECT recipient FROM'
           'the outbox keeps only the known address\'s messages');
 
 $t->sqlite_do('PRAGMA wal_checkpoint(TRUNCATE)');
-my $bytes = '';
-for my $f ($db, "$db-wal") {
-    next unless -e $f;
-    open my $fh, '<:raw', $f or die $!;
-    local $/;
-    $bytes .= <$fh>;
-}
+my $bytes = RegisterFile::bytes($t);
 ok(index($bytes, 'nobody@example.se') < 0,
    'the unknown address is in neither the db nor the -wal');
 
