@@ -163,7 +163,11 @@ ngx_http_privacy_memo_store(ngx_http_privacy_ctx_t *ctx, ngx_table_elt_t *h,
     if (stripped_before == 0
         && len + ctx->stripped.len <= NGX_HTTP_PRIVACY_HEADER_MEMO_LEN)
     {
-        ngx_memcpy(m->out + len, ctx->stripped.data, ctx->stripped.len);
+        if (ctx->stripped.len) {
+            /* nothing stripped: data may be NULL, which memcpy refuses */
+            ngx_memcpy(m->out + len, ctx->stripped.data, ctx->stripped.len);
+        }
+
         m->stripped_len = ctx->stripped.len;
         m->stripped_known = 1;
     }
