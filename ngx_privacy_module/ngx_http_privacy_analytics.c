@@ -215,10 +215,6 @@ ngx_http_privacy_analytics_record(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    if (ngx_http_privacy_is_bot(r)) {
-        return NGX_OK;
-    }
-
     ctx = ngx_http_privacy_get_ctx(r);
     if (ctx == NULL) {
         return NGX_OK;
@@ -233,7 +229,12 @@ ngx_http_privacy_analytics_record(ngx_http_request_t *r,
 
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
 
+    /* a repeat of the last view: its User-Agent was no bot's */
     if (ngx_http_privacy_view_again(r, plcf, ctx, pmcf->store)) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_privacy_is_bot(r)) {
         return NGX_OK;
     }
 
@@ -299,10 +300,11 @@ ngx_http_privacy_analytics_record(ngx_http_request_t *r,
 /*
  * What makes two requests the same page view: second, status, host,
  * path as requested (no privacy_analytics_path map, which may read
- * anything), no referrer and no query (no search term), and the same
- * visitor: the same consent id, or for a visitor counted by pseudonym
- * the same address and User-Agent (of which, with the day, the
- * pseudonym is made).
+ * anything), no referrer and no query (no search term), the same
+ * User-Agent (the last view's was no bot's), and the same visitor: the
+ * same consent id, or for a visitor counted by pseudonym the same
+ * address (of which, with the User-Agent and the day, the pseudonym is
+ * made).
  */
 
 static ngx_uint_t
@@ -325,10 +327,18 @@ ngx_http_privacy_view_again(ngx_http_request_t *r,
         || m->status != status
         || r->headers_in.referer != NULL
         || r->args.len != 0
+        || r->headers_in.user_agent == NULL
         || m->uri_len != r->uri.len
         || m->host_len != r->headers_in.server.len
         || ngx_memcmp(m->uri, r->uri.data, m->uri_len) != 0
         || ngx_memcmp(m->host, r->headers_in.server.data, m->host_len) != 0)
+    {
+        return 0;
+    }
+
+    ua = &r->headers_in.user_agent->value;
+
+    if (m->ua_len != ua->len || ngx_memcmp(m->ua, ua->data, m->ua_len) != 0)
     {
         return 0;
     }
@@ -341,18 +351,12 @@ ngx_http_privacy_view_again(ngx_http_request_t *r,
             return 0;
         }
 
-    } else {
-        ua = &r->headers_in.user_agent->value;
-
-        if (m->identified
-            || m->addr_len != r->connection->addr_text.len
-            || m->ua_len != ua->len
-            || ngx_memcmp(m->addr, r->connection->addr_text.data,
-                          m->addr_len) != 0
-            || ngx_memcmp(m->ua, ua->data, m->ua_len) != 0)
-        {
-            return 0;
-        }
+    } else if (m->identified
+               || m->addr_len != r->connection->addr_text.len
+               || ngx_memcmp(m->addr, r->connection->addr_text.data,
+                             m->addr_len) != 0)
+    {
+        return 0;
     }
 
     return ngx_http_privacy_store_again(store, &m->view) == NGX_OK;
@@ -375,9 +379,8 @@ ngx_http_privacy_view_remember(ngx_http_request_t *r,
         || r->args.len != 0
         || r->uri.len > sizeof(m->uri)
         || r->headers_in.server.len > sizeof(m->host)
-        || (!ev->identified
-            && (r->connection->addr_text.len > sizeof(m->addr)
-                || ua->len > sizeof(m->ua))))
+        || r->connection->addr_text.len > sizeof(m->addr)
+        || ua->len > sizeof(m->ua))
     {
         m->store = NULL;
         return;
@@ -392,6 +395,8 @@ ngx_http_privacy_view_remember(ngx_http_request_t *r,
     ngx_memcpy(m->uri, r->uri.data, r->uri.len);
     m->host_len = r->headers_in.server.len;
     ngx_memcpy(m->host, r->headers_in.server.data, m->host_len);
+    m->ua_len = ua->len;
+    ngx_memcpy(m->ua, ua->data, m->ua_len);
 
     if (ev->identified) {
         ngx_memcpy(m->id, ctx->consent.id, sizeof(m->id));
@@ -400,8 +405,6 @@ ngx_http_privacy_view_remember(ngx_http_request_t *r,
 
     m->addr_len = r->connection->addr_text.len;
     ngx_memcpy(m->addr, r->connection->addr_text.data, m->addr_len);
-    m->ua_len = ua->len;
-    ngx_memcpy(m->ua, ua->data, m->ua_len);
 }
 
 
