@@ -8,6 +8,7 @@
 #
 #   tests/bench/import.sh              # 100000 subjects
 #   N=20000 DURATION=5 tests/bench/import.sh
+#   STATIC=0 tests/bench/import.sh     # the import alone, no static load
 
 set -euo pipefail
 
@@ -80,10 +81,13 @@ sleep 0.5
 curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" \
     "http://127.0.0.1:$PORT/api/register/audit/verify"
 
-echo "static page under wrk during the import:"
-wrk -t1 -c10 -d"${DURATION}s" "http://127.0.0.1:$PORT/index.html" \
-    > "$DIR/wrk-static.txt" &
-WRK=$!
+WRK=
+if [ "${STATIC:-1}" != 0 ]; then
+    echo "static page under wrk during the import:"
+    wrk -t1 -c10 -d"${DURATION}s" "http://127.0.0.1:$PORT/index.html" \
+        > "$DIR/wrk-static.txt" &
+    WRK=$!
+fi
 
 # CPU seconds of the workers (the machine may be shared: wall time alone
 # says little about the module)
@@ -107,14 +111,16 @@ curl -s -o "$DIR/import.out" -w '%{http_code}\n' \
 end=$(date +%s.%N)
 cpu1=$(worker_cpu)
 [ -n "${PERF:-}" ] && { kill -INT "$PERFPID"; wait "$PERFPID" || true; }
-wait $WRK
-grep -E 'Requests/sec|Latency' "$DIR/wrk-static.txt"
+if [ -n "$WRK" ]; then
+    wait $WRK
+    grep -E 'Requests/sec|Latency' "$DIR/wrk-static.txt"
+fi
 
 tail -c 80 "$DIR/import.out"; echo
 perl -e 'printf "import: %d subjects in %.2f s = %.0f subjects/s\n",
              $ARGV[0], $ARGV[2] - $ARGV[1], $ARGV[0] / ($ARGV[2] - $ARGV[1])' \
     "$N" "$start" "$end"
-perl -e 'printf "workers used %.2f CPU s (with the static wrk load) = %.0f subjects per CPU s\n",
+perl -e 'printf "workers used %.2f CPU s (with the static load, if any) = %.0f subjects per CPU s\n",
              ($ARGV[1] - $ARGV[0]) / $ARGV[2], $ARGV[3] * $ARGV[2] / ($ARGV[1] - $ARGV[0])' \
     "$cpu0" "$cpu1" "$TICK" "$N"
 uptime
