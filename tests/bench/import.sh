@@ -8,6 +8,8 @@
 #
 #   tests/bench/import.sh              # 100000 subjects
 #   N=20000 DURATION=5 tests/bench/import.sh
+#   STATIC=0 tests/bench/import.sh     # no static load beside the import
+#   UPSERTS=0 tests/bench/import.sh    # the import only
 
 set -euo pipefail
 
@@ -16,6 +18,8 @@ cd "$(dirname "$0")/../.."
 
 N=${N:-100000}
 DURATION=${DURATION:-10}
+STATIC=${STATIC:-1}
+UPSERTS=${UPSERTS:-1}
 MODULE=${MODULE:-build/ngx_http_privacy_module.so}
 NGINX=${NGINX:-/usr/sbin/nginx}
 
@@ -80,10 +84,14 @@ sleep 0.5
 curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" \
     "http://127.0.0.1:$PORT/api/register/audit/verify"
 
-echo "static page under wrk during the import:"
-wrk -t1 -c10 -d"${DURATION}s" "http://127.0.0.1:$PORT/index.html" \
-    > "$DIR/wrk-static.txt" &
-WRK=$!
+if [ "$STATIC" = 1 ]; then
+    echo "static page under wrk during the import:"
+    wrk -t1 -c10 -d"${DURATION}s" "http://127.0.0.1:$PORT/index.html" \
+        > "$DIR/wrk-static.txt" &
+    WRK=$!
+else
+    echo "no static load during the import (STATIC=0)"
+fi
 
 # CPU seconds of the workers (the machine may be shared: wall time alone
 # says little about the module)
@@ -107,17 +115,23 @@ curl -s -o "$DIR/import.out" -w '%{http_code}\n' \
 end=$(date +%s.%N)
 cpu1=$(worker_cpu)
 [ -n "${PERF:-}" ] && { kill -INT "$PERFPID"; wait "$PERFPID" || true; }
-wait $WRK
-grep -E 'Requests/sec|Latency' "$DIR/wrk-static.txt"
+if [ "$STATIC" = 1 ]; then
+    wait $WRK
+    grep -E 'Requests/sec|Latency' "$DIR/wrk-static.txt"
+fi
 
 tail -c 80 "$DIR/import.out"; echo
 perl -e 'printf "import: %d subjects in %.2f s = %.0f subjects/s\n",
              $ARGV[0], $ARGV[2] - $ARGV[1], $ARGV[0] / ($ARGV[2] - $ARGV[1])' \
     "$N" "$start" "$end"
-perl -e 'printf "workers used %.2f CPU s (with the static wrk load) = %.0f subjects per CPU s\n",
-             ($ARGV[1] - $ARGV[0]) / $ARGV[2], $ARGV[3] * $ARGV[2] / ($ARGV[1] - $ARGV[0])' \
-    "$cpu0" "$cpu1" "$TICK" "$N"
+perl -e 'printf "workers used %.2f CPU s (%s) = %.1f CPU us per subject\n",
+             ($ARGV[1] - $ARGV[0]) / $ARGV[2],
+             $ARGV[4] ? "with the static wrk load" : "no static load",
+             ($ARGV[1] - $ARGV[0]) / $ARGV[2] / $ARGV[3] * 1e6' \
+    "$cpu0" "$cpu1" "$TICK" "$N" "$STATIC"
 uptime
+
+[ "$UPSERTS" = 1 ] || exit 0
 
 cat > "$DIR/upsert.lua" <<EOF
 local n = 0
