@@ -215,10 +215,6 @@ ngx_http_privacy_analytics_record(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    if (ngx_http_privacy_is_bot(r)) {
-        return NGX_OK;
-    }
-
     ctx = ngx_http_privacy_get_ctx(r);
     if (ctx == NULL) {
         return NGX_OK;
@@ -233,7 +229,12 @@ ngx_http_privacy_analytics_record(ngx_http_request_t *r,
 
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
 
+    /* a repeat of the last view: its User-Agent was no bot's */
     if (ngx_http_privacy_view_again(r, plcf, ctx, pmcf->store)) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_privacy_is_bot(r)) {
         return NGX_OK;
     }
 
@@ -297,10 +298,13 @@ ngx_http_privacy_analytics_record(ngx_http_request_t *r,
 
 
 /*
- * What makes two requests the same page view when the view is counted
- * by consent id: second, status, host, path as requested (no
- * privacy_analytics_path map, which may read anything), no referrer and
- * no query (no search term), and the same consent id.
+ * What makes two requests the same page view: second, status, host,
+ * path as requested (no privacy_analytics_path map, which may read
+ * anything), no referrer and no query (no search term), the same
+ * User-Agent (the last view's was no bot's), and the same visitor: the
+ * same consent id, or for a visitor counted by pseudonym the same
+ * address (of which, with the User-Agent and the day, the pseudonym is
+ * made).
  */
 
 static ngx_uint_t
@@ -308,6 +312,7 @@ ngx_http_privacy_view_again(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
     ngx_http_privacy_store_t *store)
 {
+    ngx_str_t                     *ua;
     ngx_uint_t                     status;
     ngx_http_privacy_view_memo_t  *m;
 
@@ -322,13 +327,34 @@ ngx_http_privacy_view_again(ngx_http_request_t *r,
         || m->status != status
         || r->headers_in.referer != NULL
         || r->args.len != 0
-        || !ctx->decided
-        || !(ctx->categories & NGX_HTTP_PRIVACY_CAT_STATISTICS)
+        || r->headers_in.user_agent == NULL
         || m->uri_len != r->uri.len
         || m->host_len != r->headers_in.server.len
         || ngx_memcmp(m->uri, r->uri.data, m->uri_len) != 0
-        || ngx_memcmp(m->host, r->headers_in.server.data, m->host_len) != 0
-        || ngx_memcmp(m->id, ctx->consent.id, sizeof(m->id)) != 0)
+        || ngx_memcmp(m->host, r->headers_in.server.data, m->host_len) != 0)
+    {
+        return 0;
+    }
+
+    ua = &r->headers_in.user_agent->value;
+
+    if (m->ua_len != ua->len || ngx_memcmp(m->ua, ua->data, m->ua_len) != 0)
+    {
+        return 0;
+    }
+
+    if (ctx->decided && (ctx->categories & NGX_HTTP_PRIVACY_CAT_STATISTICS))
+    {
+        if (!m->identified
+            || ngx_memcmp(m->id, ctx->consent.id, sizeof(m->id)) != 0)
+        {
+            return 0;
+        }
+
+    } else if (m->identified
+               || m->addr_len != r->connection->addr_text.len
+               || ngx_memcmp(m->addr, r->connection->addr_text.data,
+                             m->addr_len) != 0)
     {
         return 0;
     }
@@ -342,16 +368,19 @@ ngx_http_privacy_view_remember(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
     ngx_http_privacy_store_t *store, ngx_http_privacy_event_t *ev)
 {
+    ngx_str_t                     *ua;
     ngx_http_privacy_view_memo_t  *m;
 
     m = &ngx_http_privacy_worker->view_memo;
+    ua = &r->headers_in.user_agent->value;
 
-    if (!ev->identified
-        || plcf->analytics_path != NULL
+    if (plcf->analytics_path != NULL
         || r->headers_in.referer != NULL
         || r->args.len != 0
         || r->uri.len > sizeof(m->uri)
-        || r->headers_in.server.len > sizeof(m->host))
+        || r->headers_in.server.len > sizeof(m->host)
+        || r->connection->addr_text.len > sizeof(m->addr)
+        || ua->len > sizeof(m->ua))
     {
         m->store = NULL;
         return;
@@ -361,11 +390,21 @@ ngx_http_privacy_view_remember(ngx_http_request_t *r,
     m->conf = plcf;
     m->time = ev->time;
     m->status = ev->status;
+    m->identified = ev->identified;
     m->uri_len = r->uri.len;
     ngx_memcpy(m->uri, r->uri.data, r->uri.len);
     m->host_len = r->headers_in.server.len;
     ngx_memcpy(m->host, r->headers_in.server.data, m->host_len);
-    ngx_memcpy(m->id, ctx->consent.id, sizeof(m->id));
+    m->ua_len = ua->len;
+    ngx_memcpy(m->ua, ua->data, m->ua_len);
+
+    if (ev->identified) {
+        ngx_memcpy(m->id, ctx->consent.id, sizeof(m->id));
+        return;
+    }
+
+    m->addr_len = r->connection->addr_text.len;
+    ngx_memcpy(m->addr, r->connection->addr_text.data, m->addr_len);
 }
 
 

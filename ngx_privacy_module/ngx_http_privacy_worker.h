@@ -212,11 +212,12 @@ typedef struct {
 
 
 /*
- * The last page view analytics queued for a visitor counted by consent
- * id, by what its request said: the browser's next request for the same
- * page in the same second is one more view of it, counted without
- * scrubbing the path or hashing the view (docs/architecture.md, "The
- * write path").
+ * The last page view analytics queued, by what its request said: the
+ * browser's next request for the same page in the same second is one
+ * more view of it, counted without scrubbing the path, deriving the
+ * pseudonym or hashing the view (docs/architecture.md, "The write
+ * path").  The visitor is its consent id, or, counted by pseudonym,
+ * what the pseudonym is made of: the address and the User-Agent.
  */
 typedef struct {
     ngx_http_privacy_store_t        *store;         /* NULL: none */
@@ -224,11 +225,16 @@ typedef struct {
     void                            *conf;
     time_t                           time;
     ngx_uint_t                       status;
+    ngx_uint_t                       identified;
     size_t                           host_len;
     size_t                           uri_len;
+    size_t                           addr_len;
+    size_t                           ua_len;
     u_char                           host[64];
     u_char                           uri[128];
     u_char                           id[NGX_HTTP_PRIVACY_CONSENT_ID_LEN];
+    u_char                           addr[NGX_INET6_ADDRSTRLEN];
+    u_char                           ua[256];
 } ngx_http_privacy_view_memo_t;
 
 

@@ -1,10 +1,11 @@
 #!/usr/bin/perl
 
-# A visitor counted by consent id who repeats a request: the worker adds
-# the repeat to the page view it queued last, without scrubbing or
+# A visitor who repeats a request: the worker adds the repeat to the page
+# view it queued last, without scrubbing, deriving the pseudonym or
 # hashing it again (docs/architecture.md, "The write path").  Whatever
 # differs must still be its own view: another page, status, query (search
-# term), referrer, consent id, or a visitor without statistics consent.
+# term), referrer, consent id, a visitor without statistics consent, or,
+# for a visitor counted by pseudonym, another User-Agent.
 # The totals per (path, status, referrer, term, visitor) are the same
 # whichever seconds the requests fall into.  One worker.
 
@@ -20,6 +21,8 @@ use PrivacyTest;
 my $HOST = 'shop.example';
 my $UA = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 '
     . 'Firefox/128.0 PrivacyTestBrowser/45';
+my $UA2 = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 '
+    . 'Firefox/128.0 PrivacyTestBrowser/46';
 
 my $t = PrivacyTest->new;
 
@@ -86,6 +89,12 @@ my @plan = (
     [ '/a.html', Cookie => $none ],
     [ '/a.html', Cookie => $none ],
     [ '/a.html', Cookie => $one ],
+    [ '/a.html' ],
+    [ '/a.html' ],
+    [ '/a.html', 'User-Agent' => $UA2 ],
+    [ '/a.html' ],
+    [ '/b.html' ],
+    [ '/a.html' ],
 );
 
 # twice over, quickly: repeats meet the queued view in the same second
@@ -103,9 +112,14 @@ my $rows = $t->sqlite(
     . ' GROUP BY path, status, ref, term, identified, visitor'
     . ' ORDER BY path, status, ref, term, identified, n');
 
+# without statistics consent, the pseudonym is the address's and the
+# User-Agent's: $none's views and the cookieless ones with $UA are one
+# visitor's
 is_deeply($rows, [
     { path => '/a.html', status => 200, ref => '', term => '',
-      identified => 0, n => 4, visitors => 1 },
+      identified => 0, n => 2, visitors => 1 },
+    { path => '/a.html', status => 200, ref => '', term => '',
+      identified => 0, n => 12, visitors => 1 },
     { path => '/a.html', status => 200, ref => '', term => '',
       identified => 1, n => 2, visitors => 1 },
     { path => '/a.html', status => 200, ref => '', term => '',
@@ -115,14 +129,16 @@ is_deeply($rows, [
     { path => '/a.html', status => 200, ref => 'search.example', term => '',
       identified => 1, n => 2, visitors => 1 },
     { path => '/b.html', status => 200, ref => '', term => '',
+      identified => 0, n => 2, visitors => 1 },
+    { path => '/b.html', status => 200, ref => '', term => '',
       identified => 1, n => 2, visitors => 1 },
     { path => '/missing.html', status => 404, ref => '', term => '',
       identified => 1, n => 2, visitors => 1 },
 ], 'each different view counted as its own, each repeat as a view');
 
-# 28 page views and the 3 consent receipts
+# 40 page views and the 3 consent receipts
 like($t->error_log,
-    qr/privacy_db "[^"]+": 31 records written, 0 dropped by this worker/,
+    qr/privacy_db "[^"]+": 43 records written, 0 dropped by this worker/,
     'the exit log counts every page view');
 
 done_testing();

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "ngx_http_privacy_register_db.h"
+#include "unit_register.h"
 
 
 typedef struct {
@@ -436,23 +437,6 @@ test_subject_id_order(void **state)
     ms = strtoull(hex, NULL, 16);
     assert_true(ms / 1000 >= (uint64_t) t0);
     assert_true(ms / 1000 <= (uint64_t) t1);
-}
-
-
-/* one integer a query gives, or -1 if it gives no row */
-static long long
-number(sqlite3 *db, const char *sql)
-{
-    long long      n;
-    sqlite3_stmt  *st;
-
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-
-    n = (sqlite3_step(st) == SQLITE_ROW) ? sqlite3_column_int64(st, 0) : -1;
-
-    sqlite3_finalize(st);
-
-    return n;
 }
 
 

@@ -2,7 +2,9 @@
  * Copyright (C) ngx_privacy_module authors
  *
  * Helpers of the unit tests that run SQL against the module's register
- * schema (test_rollup.c, test_sweep.c); include after <cmocka.h>.
+ * schema (test_rollup.c, test_sweep.c, test_register_db.c); include after
+ * <cmocka.h>. The helpers are inline so that a test using one of them
+ * does not warn of the other.
  */
 
 #ifndef _UNIT_REGISTER_H_INCLUDED_
@@ -15,7 +17,7 @@
 
 
 /* a register with the module's schema: a file, or ":memory:" */
-static sqlite3 *
+static inline sqlite3 *
 open_register(const char *file)
 {
     char      err[256];
@@ -30,7 +32,7 @@ open_register(const char *file)
 
 
 /* one integer a query gives, or -1 if it gives no row */
-static long long
+static inline long long
 number(sqlite3 *db, const char *sql)
 {
     long long      n;

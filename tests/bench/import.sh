@@ -8,8 +8,8 @@
 #
 #   tests/bench/import.sh              # 100000 subjects
 #   N=20000 DURATION=5 tests/bench/import.sh
-#   STATIC=0 tests/bench/import.sh     # no static load beside the import
-#   UPSERTS=0 tests/bench/import.sh    # the import only
+#   STATIC=0 tests/bench/import.sh     # the import alone, no static load
+#   UPSERTS=0 tests/bench/import.sh    # the import only, no single upserts
 
 set -euo pipefail
 
@@ -18,8 +18,6 @@ cd "$(dirname "$0")/../.."
 
 N=${N:-100000}
 DURATION=${DURATION:-10}
-STATIC=${STATIC:-1}
-UPSERTS=${UPSERTS:-1}
 MODULE=${MODULE:-build/ngx_http_privacy_module.so}
 NGINX=${NGINX:-/usr/sbin/nginx}
 
@@ -84,13 +82,12 @@ sleep 0.5
 curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" \
     "http://127.0.0.1:$PORT/api/register/audit/verify"
 
-if [ "$STATIC" = 1 ]; then
+WRK=
+if [ "${STATIC:-1}" != 0 ]; then
     echo "static page under wrk during the import:"
     wrk -t1 -c10 -d"${DURATION}s" "http://127.0.0.1:$PORT/index.html" \
         > "$DIR/wrk-static.txt" &
     WRK=$!
-else
-    echo "no static load during the import (STATIC=0)"
 fi
 
 # CPU seconds of the workers (the machine may be shared: wall time alone
@@ -115,7 +112,7 @@ curl -s -o "$DIR/import.out" -w '%{http_code}\n' \
 end=$(date +%s.%N)
 cpu1=$(worker_cpu)
 [ -n "${PERF:-}" ] && { kill -INT "$PERFPID"; wait "$PERFPID" || true; }
-if [ "$STATIC" = 1 ]; then
+if [ -n "$WRK" ]; then
     wait $WRK
     grep -E 'Requests/sec|Latency' "$DIR/wrk-static.txt"
 fi
@@ -126,12 +123,12 @@ perl -e 'printf "import: %d subjects in %.2f s = %.0f subjects/s\n",
     "$N" "$start" "$end"
 perl -e 'printf "workers used %.2f CPU s (%s) = %.1f CPU us per subject\n",
              ($ARGV[1] - $ARGV[0]) / $ARGV[2],
-             $ARGV[4] ? "with the static wrk load" : "no static load",
+             $ARGV[4] eq "0" ? "no static load" : "with the static wrk load",
              ($ARGV[1] - $ARGV[0]) / $ARGV[2] / $ARGV[3] * 1e6' \
-    "$cpu0" "$cpu1" "$TICK" "$N" "$STATIC"
+    "$cpu0" "$cpu1" "$TICK" "$N" "${STATIC:-1}"
 uptime
 
-[ "$UPSERTS" = 1 ] || exit 0
+[ "${UPSERTS:-1}" = 0 ] && exit 0
 
 cat > "$DIR/upsert.lua" <<EOF
 local n = 0
