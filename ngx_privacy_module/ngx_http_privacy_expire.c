@@ -68,8 +68,7 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
 {
     u_char                          *p;
     size_t                           dir;
-    ngx_str_t                        value;
-    ngx_uint_t                       i, ssl;
+    ngx_uint_t                       ssl;
     ngx_http_privacy_header_memo_t  *m;
 
     m = ngx_http_privacy_memo_of(ctx, plcf);
@@ -132,17 +131,9 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
 
     ngx_memcpy(p, m->expiry_values, m->expiry_size);
 
-    for (i = 0; i < m->nexpiry; i++) {
-        value.data = p;
-        value.len = m->expiry_len[i];
-        p += value.len;
-
-        if (ngx_http_privacy_add_header(r, "Set-Cookie", &value) == NULL) {
-            return NGX_ERROR;
-        }
-    }
-
-    return NGX_OK;
+    return ngx_http_privacy_add_headers(r, (u_char *) "Set-Cookie",
+                                        sizeof("Set-Cookie") - 1, p,
+                                        m->expiry_len, m->nexpiry);
 }
 
 

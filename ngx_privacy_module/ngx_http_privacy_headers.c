@@ -68,6 +68,63 @@ ngx_http_privacy_add_header_n(ngx_http_request_t *r, u_char *key,
 
 
 /*
+ * As n calls of ngx_http_privacy_add_header_n(), the list growing as
+ * ngx_list_push() grows it (a part of nalloc elements when the last is
+ * full), but a part's free slots taken at once: the undecided visitor's
+ * expiries are 16 headers (docs/performance.md).
+ */
+
+ngx_int_t
+ngx_http_privacy_add_headers(ngx_http_request_t *r, u_char *key,
+    size_t key_len, u_char *data, uint16_t *lens, ngx_uint_t n)
+{
+    ngx_uint_t        k;
+    ngx_list_t       *l;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    l = &r->headers_out.headers;
+
+    while (n) {
+        part = l->last;
+
+        if (part->nelts == l->nalloc) {
+            /* a new part, as ngx_list_push() makes it */
+            h = ngx_list_push(l);
+            if (h == NULL) {
+                return NGX_ERROR;
+            }
+
+            k = 1;
+
+        } else {
+            h = (ngx_table_elt_t *) part->elts + part->nelts;
+            k = ngx_min(n, l->nalloc - part->nelts);
+            part->nelts += k;
+        }
+
+        n -= k;
+
+        while (k--) {
+            h->hash = 1;
+            h->key.data = key;
+            h->key.len = key_len;
+            h->value.data = data;
+            h->value.len = *lens;
+            h->lowcase_key = NULL;
+#if (nginx_version >= 1023000)
+            h->next = NULL;
+#endif
+            data += *lens++;
+            h++;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/*
  * Which of n tokens the response headers named key (in lower case) list:
  * bit i for tokens[i], given in lower case (matched case-insensitively in a
  * comma-separated list, as "token", "token=..." or "token;...").  One

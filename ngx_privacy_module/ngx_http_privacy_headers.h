@@ -56,6 +56,9 @@ ngx_table_elt_t *ngx_http_privacy_add_header_n(ngx_http_request_t *r,
     u_char *key, size_t key_len, ngx_str_t *value);
 #define ngx_http_privacy_add_header(r, key, value)                          \
     ngx_http_privacy_add_header_n(r, (u_char *) key, sizeof(key) - 1, value)
+/* n headers of one name, their values back to back in data */
+ngx_int_t ngx_http_privacy_add_headers(ngx_http_request_t *r,
+    u_char *key, size_t key_len, u_char *data, uint16_t *lens, ngx_uint_t n);
 
 
 #endif /* _NGX_HTTP_PRIVACY_HEADERS_H_INCLUDED_ */
