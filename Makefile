@@ -100,8 +100,8 @@ UNIT_DEPS_sweep    := sweep_register sweep_audit sweep_records sweep_names \
 UNIT_DEPS_calendar :=
 UNIT_DEPS_pace     :=
 UNIT_DEPS_pnr      :=
-UNIT_DEPS_register_json := register_fields pnr rfc3339
-UNIT_DEPS_register_db := register_get register_seal register_json \
+UNIT_DEPS_register_json := register_fields json_arena pnr rfc3339
+UNIT_DEPS_register_db := register_get register_seal register_json json_arena \
                          register_fields register_schema schema pnr \
                          rfc3339 field_crypto audit crypto
 UNIT_DEPS_rights_token := crypto
@@ -134,7 +134,7 @@ FUZZ_DEPS_consent := crypto
 FUZZ_DEPS_search  := form unmask search_fold
 FUZZ_DEPS_path    := search search_fold form unmask
 FUZZ_DEPS_log_uri := path search search_fold form unmask
-FUZZ_DEPS_register_json := register_fields pnr rfc3339
+FUZZ_DEPS_register_json := register_fields json_arena pnr rfc3339
 FUZZ_DEPS_rights_token := crypto
 FUZZ_DEPS_csv     := report html
 FUZZ_DEPS_cookie_scope := cookie

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ngx_http_privacy_json_arena.h"
 #include "ngx_http_privacy_register_import.h"
 
 
@@ -20,6 +21,11 @@
 #define NGX_HTTP_PRIVACY_RIM_CHUNKS  4
 /* a smaller body is decoded by the writer itself: no thread to start */
 #define NGX_HTTP_PRIVACY_RIM_THREAD  (256 * 1024)
+/*
+ * a chunk's jansson values (a line of 700 bytes takes ~5 KB); what does
+ * not fit is malloc'd
+ */
+#define NGX_HTTP_PRIVACY_RIM_ARENA   (2 * 1024 * 1024)
 
 
 typedef struct {
@@ -34,11 +40,14 @@ typedef struct {
  * A chunk's lines are freed by the thread that decoded them, as it
  * refills the chunk (or at the end): the writer, the slower of the two,
  * spends no time in free(), and malloc's per-thread caches stay warm.
+ * In a large body, a chunk's jansson values come from an arena of its
+ * own, which the refill resets instead of freeing each value.
  */
 typedef struct {
     ngx_http_privacy_rim_line_t          lines[NGX_HTTP_PRIVACY_RIM_CHUNK];
     size_t                               n;
     int                                  ready;     /* decoded, not yet used */
+    ngx_http_privacy_json_arena_t        arena;
 } ngx_http_privacy_rim_chunk_t;
 
 /* the body as the decoder walks it, and the chunks it fills */
@@ -124,6 +133,12 @@ ngx_http_privacy_rim_run(ngx_http_privacy_rop_t *t,
     if (t->body_len >= NGX_HTTP_PRIVACY_RIM_THREAD) {
         /* without it, the writer computes them: slower, not wrong */
         im.sealer = ngx_http_privacy_rdb_sealer(rdb);
+
+        for (k = 0; k < NGX_HTTP_PRIVACY_RIM_CHUNKS; k++) {
+            /* without it, jansson mallocs: slower, not wrong */
+            (void) ngx_http_privacy_json_arena_init(&im.chunks[k].arena,
+                                                    NGX_HTTP_PRIVACY_RIM_ARENA);
+        }
     }
 
     if (t->body_len >= NGX_HTTP_PRIVACY_RIM_THREAD
@@ -254,6 +269,7 @@ ngx_http_privacy_rim_run(ngx_http_privacy_rop_t *t,
 
     for (k = 0; k < NGX_HTTP_PRIVACY_RIM_CHUNKS; k++) {
         ngx_http_privacy_rim_free(&im.chunks[k]);
+        ngx_http_privacy_json_arena_destroy(&im.chunks[k].arena);
     }
 
     ngx_http_privacy_sealer_destroy(im.sealer);
@@ -361,10 +377,13 @@ static void
 ngx_http_privacy_rim_fill(ngx_http_privacy_rim_t *im,
     ngx_http_privacy_rim_chunk_t *c)
 {
-    u_char                       *nl;
-    ngx_http_privacy_rim_line_t  *l;
+    u_char                         *nl;
+    ngx_http_privacy_rim_line_t    *l;
+    ngx_http_privacy_json_arena_t  *was;
 
     ngx_http_privacy_rim_free(c);
+
+    was = ngx_http_privacy_json_arena_use(c->arena.base ? &c->arena : NULL);
 
     while (im->p < im->last && c->n < NGX_HTTP_PRIVACY_RIM_CHUNK) {
         nl = memchr(im->p, '\n', im->last - im->p);
@@ -388,6 +407,8 @@ ngx_http_privacy_rim_fill(ngx_http_privacy_rim_t *im,
                         == 0);
         im->p = nl + 1;
     }
+
+    (void) ngx_http_privacy_json_arena_use(was);
 }
 
 
@@ -443,9 +464,17 @@ ngx_http_privacy_rim_release(ngx_http_privacy_rim_t *im,
 static void
 ngx_http_privacy_rim_free(ngx_http_privacy_rim_chunk_t *c)
 {
-    size_t  i;
+    size_t                          i;
+    ngx_http_privacy_json_arena_t  *was;
+
+    was = ngx_http_privacy_json_arena_use(c->arena.base ? &c->arena : NULL);
 
     for (i = 0; i < c->n; i++) {
+        if (c->arena.base && c->arena.spilled == 0) {
+            /* every value is in the arena: its reset frees them */
+            c->lines[i].s.root = NULL;
+        }
+
         ngx_http_privacy_rj_subject_free(&c->lines[i].s);
 
         if (c->lines[i].sealed) {
@@ -454,7 +483,14 @@ ngx_http_privacy_rim_free(ngx_http_privacy_rim_chunk_t *c)
         }
     }
 
+    (void) ngx_http_privacy_json_arena_use(was);
+
     c->n = 0;
+
+    if (c->arena.base) {
+        ngx_http_privacy_json_arena_reset(&c->arena);
+        c->arena.spilled = 0;
+    }
 }
 
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ngx_http_privacy_json_arena.h"
 #include "ngx_http_privacy_register_fields.h"
 #include "ngx_http_privacy_register_json.h"
 
@@ -179,7 +180,7 @@ ngx_http_privacy_rj_subject_free(ngx_http_privacy_rj_subject_t *s)
     size_t  i;
 
     for (i = 0; i < s->norders; i++) {
-        free(s->orders[i].items);
+        ngx_http_privacy_json_free(s->orders[i].items);
     }
 
     free(s->orders);
@@ -212,7 +213,7 @@ ngx_http_privacy_rj_order(const u_char *buf, size_t len,
 void
 ngx_http_privacy_rj_order_free(ngx_http_privacy_rj_order_t *o, json_t *root)
 {
-    free(o->items);
+    ngx_http_privacy_json_free(o->items);
     o->items = NULL;
 
     if (root) {

@@ -12,6 +12,7 @@
 #include <ngx_core.h>
 #include <sqlite3.h>
 
+#include "ngx_http_privacy_json_arena.h"
 #include "ngx_http_privacy_worker.h"
 
 
@@ -35,6 +36,9 @@ ngx_http_privacy_worker_init(ngx_cycle_t *cycle)
      * SQLite is initialised the call fails harmlessly.
      */
     (void) sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+
+    /* jansson's hooks for the import's arenas, before any thread runs */
+    ngx_http_privacy_json_arena_hooks();
 
     w = ngx_calloc(sizeof(ngx_http_privacy_worker_t), cycle->log);
     if (w == NULL) {

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "ngx_http_privacy_json_arena.h"
 #include "ngx_http_privacy_register_json.h"
 
 
@@ -236,6 +237,69 @@ test_event_and_record(void **state)
 }
 
 
+/*
+ * The import decoder's arena (docs/performance.md): values come from it
+ * while a thread uses it, spill to malloc when it is full, and free()
+ * never sees its memory; without an arena jansson mallocs as before.
+ */
+static void
+test_arena(void **state)
+{
+    char                           *text;
+    json_t                         *v;
+    ngx_http_privacy_json_arena_t   a, small, *was;
+    ngx_http_privacy_rj_subject_t   s;
+
+    static const char  *line =
+        "{\"external_id\":\"c-1\",\"kind\":\"customer\","
+        "\"name\":\"Kund 1\",\"orders\":[{\"order_id\":\"o-1\","
+        "\"date\":\"2023-01-02T10:00:00Z\",\"total\":\"10.50\","
+        "\"currency\":\"SEK\",\"items\":[{\"sku\":\"A1\","
+        "\"quantity\":1}]}]}";
+
+    (void) state;
+
+    assert_int_equal(ngx_http_privacy_json_arena_init(&a, 64 * 1024), 0);
+    assert_int_equal(ngx_http_privacy_json_arena_init(&small, 256), 0);
+
+    was = ngx_http_privacy_json_arena_use(&a);
+    assert_null(was);
+
+    assert_int_equal(subject(line, 1, &s), 0);
+    assert_true((u_char *) s.root >= a.base && (u_char *) s.root < a.end);
+    assert_true((u_char *) s.orders[0].items >= a.base
+                && (u_char *) s.orders[0].items < a.end);
+    assert_string_equal(s.orders[0].items,
+                        "[{\"sku\":\"A1\",\"quantity\":1}]");
+    assert_int_equal(a.spilled, 0);
+    ngx_http_privacy_rj_subject_free(&s);
+
+    ngx_http_privacy_json_arena_reset(&a);
+    assert_ptr_equal(a.last, a.base);
+
+    /* a full arena: the rest is malloc'd, and freed with free() */
+    (void) ngx_http_privacy_json_arena_use(&small);
+    assert_int_equal(subject(line, 1, &s), 0);
+    assert_true(small.spilled > 0);
+    assert_string_equal(s.name.data, "Kund 1");
+    ngx_http_privacy_rj_subject_free(&s);
+
+    was = ngx_http_privacy_json_arena_use(NULL);
+    assert_ptr_equal(was, &small);
+
+    /* no arena: malloc, as jansson does by default */
+    v = json_string("x");
+    text = json_dumps(v, JSON_ENCODE_ANY);
+    assert_false((u_char *) v >= a.base && (u_char *) v < a.end);
+    assert_string_equal(text, "\"x\"");
+    ngx_http_privacy_json_free(text);
+    json_decref(v);
+
+    ngx_http_privacy_json_arena_destroy(&a);
+    ngx_http_privacy_json_arena_destroy(&small);
+}
+
+
 int
 main(void)
 {
@@ -245,6 +309,7 @@ main(void)
         cmocka_unit_test(test_no_orders_outside_import),
         cmocka_unit_test(test_times),
         cmocka_unit_test(test_event_and_record),
+        cmocka_unit_test(test_arena),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

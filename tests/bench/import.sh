@@ -9,6 +9,7 @@
 #   tests/bench/import.sh              # 100000 subjects
 #   N=20000 DURATION=5 tests/bench/import.sh
 #   STATIC=0 tests/bench/import.sh     # the import alone, no static load
+#   UPSERTS=0 tests/bench/import.sh    # the import only, no single upserts
 
 set -euo pipefail
 
@@ -120,10 +121,14 @@ tail -c 80 "$DIR/import.out"; echo
 perl -e 'printf "import: %d subjects in %.2f s = %.0f subjects/s\n",
              $ARGV[0], $ARGV[2] - $ARGV[1], $ARGV[0] / ($ARGV[2] - $ARGV[1])' \
     "$N" "$start" "$end"
-perl -e 'printf "workers used %.2f CPU s (with the static load, if any) = %.0f subjects per CPU s\n",
-             ($ARGV[1] - $ARGV[0]) / $ARGV[2], $ARGV[3] * $ARGV[2] / ($ARGV[1] - $ARGV[0])' \
-    "$cpu0" "$cpu1" "$TICK" "$N"
+perl -e 'printf "workers used %.2f CPU s (%s) = %.1f CPU us per subject\n",
+             ($ARGV[1] - $ARGV[0]) / $ARGV[2],
+             $ARGV[4] eq "0" ? "no static load" : "with the static wrk load",
+             ($ARGV[1] - $ARGV[0]) / $ARGV[2] / $ARGV[3] * 1e6' \
+    "$cpu0" "$cpu1" "$TICK" "$N" "${STATIC:-1}"
 uptime
+
+[ "${UPSERTS:-1}" = 0 ] && exit 0
 
 cat > "$DIR/upsert.lua" <<EOF
 local n = 0

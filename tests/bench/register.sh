@@ -16,7 +16,8 @@ mkdir -p tests/bin
 
 $CC -O2 -Wall -Wextra -Werror -Ingx_privacy_module -o "$BIN" \
     tests/bench/bench_register.c ${P}register_db.c ${P}register_get.c \
-    ${P}register_json.c ${P}register_fields.c ${P}register_ops.c \
+    ${P}register_json.c ${P}json_arena.c ${P}register_fields.c \
+    ${P}register_ops.c \
     ${P}register_import.c ${P}register_events.c ${P}register_seal.c \
     ${P}register_schema.c ${P}schema.c ${P}pnr.c ${P}rfc3339.c \
     ${P}field_crypto.c \

@@ -52,7 +52,8 @@ mkdir -p tests/bin
 $CC -O2 -Wall -Wextra -Werror -Ingx_privacy_module -o tests/bin/bench_seed \
     tests/bench/bench_seed.c ${M}_register_db.c ${M}_register_get.c \
     ${M}_register_seal.c \
-    ${M}_register_json.c ${M}_register_fields.c ${M}_register_schema.c \
+    ${M}_register_json.c ${M}_json_arena.c ${M}_register_fields.c \
+    ${M}_register_schema.c \
     ${M}_schema.c ${M}_pnr.c ${M}_rfc3339.c ${M}_field_crypto.c \
     ${M}_audit.c ${M}_crypto.c -lsqlite3 -lcrypto -ljansson
 
