@@ -27,7 +27,8 @@ static ngx_int_t ngx_http_privacy_header_enforce(ngx_http_request_t *r,
 static ngx_uint_t ngx_http_privacy_strip_set_cookies(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx);
 static ngx_int_t ngx_http_privacy_protect_cache(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf);
+    ngx_http_privacy_loc_conf_t *plcf, ngx_list_part_t *stop,
+    ngx_uint_t stop_n);
 
 
 static ngx_http_output_header_filter_pt  ngx_http_next_header_filter;
@@ -77,7 +78,8 @@ static ngx_int_t
 ngx_http_privacy_header_enforce(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf)
 {
-    ngx_uint_t               varies, added;
+    ngx_uint_t               varies, added, stop_n;
+    ngx_list_part_t         *stop;
     ngx_http_privacy_ctx_t  *ctx;
 
     if (!plcf->enable) {
@@ -108,12 +110,16 @@ ngx_http_privacy_header_enforce(ngx_http_request_t *r,
     ctx->response = 1;
     varies = ngx_http_privacy_strip_set_cookies(r, plcf, ctx);
 
+    /* where the headers end before the expiries are appended */
+    stop = r->headers_out.headers.last;
+    stop_n = stop->nelts;
+
     if (ngx_http_privacy_expire_presented(r, plcf, ctx, &added) != NGX_OK) {
         return NGX_ERROR;
     }
 
     if ((varies || added || ctx->decision_made)
-        && ngx_http_privacy_protect_cache(r, plcf) != NGX_OK)
+        && ngx_http_privacy_protect_cache(r, plcf, stop, stop_n) != NGX_OK)
     {
         return NGX_ERROR;
     }
@@ -214,9 +220,15 @@ ngx_http_privacy_strip_set_cookies(ngx_http_request_t *r,
 }
 
 
+/*
+ * Vary is looked for only in the headers before the stop: what follows
+ * are the expiring Set-Cookies this filter appended.
+ */
+
 static ngx_int_t
 ngx_http_privacy_protect_cache(ngx_http_request_t *r,
-    ngx_http_privacy_loc_conf_t *plcf)
+    ngx_http_privacy_loc_conf_t *plcf, ngx_list_part_t *stop,
+    ngx_uint_t stop_n)
 {
     ngx_str_t   value;
     ngx_uint_t  has, cookie, gpc;
@@ -231,7 +243,8 @@ ngx_http_privacy_protect_cache(ngx_http_request_t *r,
         return ngx_http_privacy_cache_private(r);
     }
 
-    has = ngx_http_privacy_header_tokens(r, &vary, tokens, 3);
+    has = ngx_http_privacy_header_tokens_before(r, &vary, tokens, 3, stop,
+                                                stop_n);
 
     if (has & 1) {
         return NGX_OK;

@@ -135,9 +135,22 @@ ngx_uint_t
 ngx_http_privacy_header_tokens(ngx_http_request_t *r, ngx_str_t *key,
     ngx_str_t *tokens, ngx_uint_t n)
 {
+    return ngx_http_privacy_header_tokens_before(r, key, tokens, n, NULL, 0);
+}
+
+
+/*
+ * Headers appended after the stop (the module's own expiring Set-Cookies,
+ * docs/performance.md) need not be looked at: the search ends there.
+ */
+
+ngx_uint_t
+ngx_http_privacy_header_tokens_before(ngx_http_request_t *r, ngx_str_t *key,
+    ngx_str_t *tokens, ngx_uint_t n, ngx_list_part_t *stop, ngx_uint_t stop_n)
+{
     size_t            len;
     u_char           *p, *last;
-    ngx_uint_t        i, t, has;
+    ngx_uint_t        i, t, has, nelts;
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
 
@@ -146,8 +159,9 @@ ngx_http_privacy_header_tokens(ngx_http_request_t *r, ngx_str_t *key,
     for (part = &r->headers_out.headers.part; part; part = part->next) {
 
         h = part->elts;
+        nelts = (part == stop) ? ngx_min(stop_n, part->nelts) : part->nelts;
 
-        for (i = 0; i < part->nelts; i++) {
+        for (i = 0; i < nelts; i++) {
 
             if (h[i].hash == 0
                 || !ngx_http_privacy_header_named(&h[i].key,
@@ -181,6 +195,10 @@ ngx_http_privacy_header_tokens(ngx_http_request_t *r, ngx_str_t *key,
                     p++;
                 }
             }
+        }
+
+        if (part == stop) {
+            break;
         }
     }
 

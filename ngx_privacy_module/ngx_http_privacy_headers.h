@@ -51,6 +51,10 @@ ngx_table_elt_t *ngx_http_privacy_find_header(ngx_http_request_t *r,
 /* key and tokens in lower case */
 ngx_uint_t ngx_http_privacy_header_tokens(ngx_http_request_t *r,
     ngx_str_t *key, ngx_str_t *tokens, ngx_uint_t n);
+/* the same, over the headers before the stop_n-th of the part stop */
+ngx_uint_t ngx_http_privacy_header_tokens_before(ngx_http_request_t *r,
+    ngx_str_t *key, ngx_str_t *tokens, ngx_uint_t n, ngx_list_part_t *stop,
+    ngx_uint_t stop_n);
 ngx_int_t ngx_http_privacy_cache_private(ngx_http_request_t *r);
 ngx_table_elt_t *ngx_http_privacy_add_header_n(ngx_http_request_t *r,
     u_char *key, size_t key_len, ngx_str_t *value);
