@@ -22,8 +22,8 @@
 /* a smaller body is decoded by the writer itself: no thread to start */
 #define NGX_HTTP_PRIVACY_RIM_THREAD  (256 * 1024)
 /*
- * a chunk's jansson values (a line of 700 bytes takes ~5 KB); what does
- * not fit is malloc'd
+ * a chunk's jansson values (an import line of 700 bytes takes ~8 KB);
+ * what does not fit is malloc'd
  */
 #define NGX_HTTP_PRIVACY_RIM_ARENA   (2 * 1024 * 1024)
 
