@@ -118,7 +118,7 @@ ngx_http_privacy_rdb_t *
 ngx_http_privacy_rdb_open(const char *path,
     const ngx_http_privacy_register_keys_t *keys, char *err, size_t err_len)
 {
-    int                      rc, i;
+    int                      rc, i, delay, waited;
     ngx_http_privacy_rdb_t  *rdb;
 
     rdb = calloc(1, sizeof(ngx_http_privacy_rdb_t));
@@ -155,11 +155,33 @@ ngx_http_privacy_rdb_open(const char *path,
      * data among them) stay in memory, never in a temp file, and cost no
      * write per page
      */
-    rc = sqlite3_exec(rdb->db, "PRAGMA journal_mode=WAL;"
-                               "PRAGMA synchronous=NORMAL;"
-                               "PRAGMA foreign_keys=ON;"
-                               "PRAGMA secure_delete=ON;"
-                               "PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
+    /*
+     * Switching a new file to WAL takes an exclusive lock, and SQLite
+     * answers BUSY at once, without the busy handler, to a connection
+     * holding a shared lock while another waits to write (the store's
+     * writer at a first start): the failed statement has released its
+     * locks, so it is tried again a little later, as the store does.
+     */
+    delay = 1;
+    waited = 0;
+
+    for ( ;; ) {
+        rc = sqlite3_exec(rdb->db, "PRAGMA journal_mode=WAL;"
+                                   "PRAGMA synchronous=NORMAL;"
+                                   "PRAGMA foreign_keys=ON;"
+                                   "PRAGMA secure_delete=ON;"
+                                   "PRAGMA temp_store=MEMORY;",
+                          NULL, NULL, NULL);
+
+        if ((rc & 0xff) != SQLITE_BUSY || waited >= 10000) {
+            break;
+        }
+
+        sqlite3_sleep(delay);
+        waited += delay;
+        delay = (delay < 50) ? delay * 2 : 100;
+    }
+
     if (rc != SQLITE_OK) {
         snprintf(err, err_len, "cannot set up: %s", sqlite3_errmsg(rdb->db));
         goto failed;
