@@ -38,6 +38,24 @@ ngx_http_privacy_find_header(ngx_http_request_t *r, char *name, size_t len)
 }
 
 
+/* a new response header's fields, as the header filters expect them */
+
+static ngx_inline void
+ngx_http_privacy_header_set(ngx_table_elt_t *h, u_char *key, size_t key_len,
+    u_char *data, size_t len)
+{
+    h->hash = 1;
+    h->key.data = key;
+    h->key.len = key_len;
+    h->value.data = data;
+    h->value.len = len;
+    h->lowcase_key = NULL;
+#if (nginx_version >= 1023000)
+    h->next = NULL;
+#endif
+}
+
+
 /*
  * Appends a response header; the key must outlive the request (the
  * ngx_http_privacy_add_header() macro passes a literal and its length).
@@ -54,14 +72,7 @@ ngx_http_privacy_add_header_n(ngx_http_request_t *r, u_char *key,
         return NULL;
     }
 
-    h->hash = 1;
-    h->key.data = key;
-    h->key.len = key_len;
-    h->value = *value;
-    h->lowcase_key = NULL;
-#if (nginx_version >= 1023000)
-    h->next = NULL;
-#endif
+    ngx_http_privacy_header_set(h, key, key_len, value->data, value->len);
 
     return h;
 }
@@ -106,17 +117,8 @@ ngx_http_privacy_add_headers(ngx_http_request_t *r, u_char *key,
         n -= k;
 
         while (k--) {
-            h->hash = 1;
-            h->key.data = key;
-            h->key.len = key_len;
-            h->value.data = data;
-            h->value.len = *lens;
-            h->lowcase_key = NULL;
-#if (nginx_version >= 1023000)
-            h->next = NULL;
-#endif
+            ngx_http_privacy_header_set(h++, key, key_len, data, *lens);
             data += *lens++;
-            h++;
         }
     }
 
