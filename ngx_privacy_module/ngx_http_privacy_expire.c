@@ -98,6 +98,7 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
         m->expiry = 0;
         m->nexpiry = 0;
         m->expiry_size = 0;
+        m->expiry_shared = 0;
 
         if (ngx_http_privacy_expire_build(r, plcf, ctx, m, added) != NGX_OK)
         {
@@ -133,7 +134,8 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
 
     return ngx_http_privacy_add_headers(r, (u_char *) "Set-Cookie",
                                         sizeof("Set-Cookie") - 1, p,
-                                        m->expiry_len, m->nexpiry);
+                                        m->expiry_len, m->nexpiry,
+                                        m->expiry_shared);
 }
 
 
@@ -567,7 +569,7 @@ ngx_http_privacy_expire(ngx_http_privacy_expiry_t *ex, ngx_str_t *name,
     ngx_str_t *path, ngx_str_t *domain)
 {
     u_char                          *p;
-    size_t                           len;
+    size_t                           len, prev;
     ngx_str_t                        value;
     ngx_http_request_t              *r;
     ngx_http_privacy_header_memo_t  *rec;
@@ -618,12 +620,42 @@ ngx_http_privacy_expire(ngx_http_privacy_expiry_t *ex, ngx_str_t *name,
     ex->count++;
     ex->bytes += value.len;
 
-    if (rec && rec->nexpiry < NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES
-        && rec->expiry_size + value.len <= NGX_HTTP_PRIVACY_HEADER_MEMO_LEN)
+    /*
+     * The host-only value is the start of the next, its "; Domain=" one:
+     * the memo keeps the bytes once and the replay's copy points both
+     * headers at them.  The undecided visitor's response then fits the
+     * request pool's second block as stock's does (docs/performance.md).
+     */
+
+    prev = 0;
+
+    if (rec && rec->nexpiry
+        && rec->nexpiry < NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES)
     {
-        ngx_memcpy(rec->expiry_values + rec->expiry_size, value.data,
-                   value.len);
-        rec->expiry_size += value.len;
+        /* the last value kept ends where the kept bytes end */
+        prev = rec->expiry_len[rec->nexpiry - 1];
+
+        if (prev >= value.len
+            || ngx_memcmp(rec->expiry_values + rec->expiry_size - prev,
+                          value.data, prev)
+               != 0)
+        {
+            prev = 0;
+        }
+    }
+
+    if (rec && rec->nexpiry < NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES
+        && rec->expiry_size + value.len - prev
+           <= NGX_HTTP_PRIVACY_HEADER_MEMO_LEN)
+    {
+        ngx_memcpy(rec->expiry_values + rec->expiry_size, value.data + prev,
+                   value.len - prev);
+        rec->expiry_size += value.len - prev;
+
+        if (prev) {
+            rec->expiry_shared |= (uint32_t) 1 << (rec->nexpiry - 1);
+        }
+
         rec->expiry_len[rec->nexpiry++] = (uint16_t) value.len;
 
     } else if (rec) {
