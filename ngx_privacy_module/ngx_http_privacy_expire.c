@@ -146,7 +146,7 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
 {
     u_char                          *host, *p, *last;
     size_t                           dir;
-    ngx_str_t                        domain, *paths, own[2];
+    ngx_str_t                        domain, name, *paths, own[2];
     ngx_str_t                        dirs[1 + NGX_HTTP_PRIVACY_EXPIRE_DIRS];
     const char                      *reg;
     ngx_uint_t                       i, j, k, n, npaths, ndirs, ip, left;
@@ -196,9 +196,9 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
          */
         if (!((i < ctx->judged_before && pr[i].denied)
               || ngx_http_privacy_denied(plcf, ctx, pr[i].category))
-            || pr[i].name.len > NGX_HTTP_PRIVACY_EXPIRE_NAME
-            || !ngx_http_privacy_cookie_name_valid(pr[i].name.data,
-                                                   pr[i].name.len))
+            || pr[i].name_len > NGX_HTTP_PRIVACY_EXPIRE_NAME
+            || !ngx_http_privacy_cookie_name_valid(pr[i].name,
+                                                   pr[i].name_len))
         {
             continue;
         }
@@ -211,9 +211,9 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
 
         /* presented twice (or judged again after a redirect): once */
         for (j = 0; j < i; j++) {
-            if (pr[j].name.len == pr[i].name.len
-                && ngx_memcmp(pr[j].name.data, pr[i].name.data,
-                              pr[i].name.len) == 0
+            if (pr[j].name_len == pr[i].name_len
+                && ngx_memcmp(pr[j].name, pr[i].name,
+                              pr[i].name_len) == 0
                 && ((j < ctx->judged_before && pr[j].denied)
                     || ngx_http_privacy_denied(plcf, ctx, pr[j].category)))
             {
@@ -259,7 +259,10 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
         }
 
         /* the path its Set-Cookie named, else the request's directories */
-        slot = ngx_http_privacy_path_slot(pr[i].name.data, pr[i].name.len);
+        slot = ngx_http_privacy_path_slot(pr[i].name, pr[i].name_len);
+
+        name.data = pr[i].name;
+        name.len = pr[i].name_len;
 
         if (slot && slot->name_len) {
             /* known: "/" and the path it was set with */
@@ -278,7 +281,7 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
         for (n = 0; n < npaths && !ex.full; n++) {
 
             /* host-only, which also replaces a Domain=<host> cookie */
-            if (ngx_http_privacy_expire(&ex, &pr[i].name, &paths[n], NULL)
+            if (ngx_http_privacy_expire(&ex, &name, &paths[n], NULL)
                 != NGX_OK)
             {
                 return NGX_ERROR;
@@ -298,7 +301,7 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
                 domain.data = p;
                 domain.len = ngx_strlen(p);
 
-                if (ngx_http_privacy_expire(&ex, &pr[i].name, &paths[n],
+                if (ngx_http_privacy_expire(&ex, &name, &paths[n],
                                             &domain)
                     != NGX_OK)
                 {
