@@ -104,6 +104,7 @@ UNIT_DEPS_register_json := register_fields json_arena pnr rfc3339
 UNIT_DEPS_register_db := register_get register_seal register_json json_arena \
                          register_fields register_schema schema pnr \
                          rfc3339 field_crypto audit crypto
+UNIT_DEPS_register_schema := schema
 UNIT_DEPS_rights_token := crypto
 UNIT_DEPS_csv      :=
 UNIT_DEPS_report   := csv html

@@ -18,6 +18,7 @@
 #include "ngx_http_privacy_field_crypto.h"
 #include "ngx_http_privacy_register_db.h"
 #include "ngx_http_privacy_register_schema.h"
+#include "ngx_http_privacy_schema.h"
 #include "ngx_http_privacy_register_db_int.h"
 
 
@@ -114,11 +115,36 @@ ngx_http_privacy_register_keys(const u_char *secret, size_t len,
 }
 
 
+/*
+ * secure_delete: erased rows are overwritten, not left in free pages;
+ * temp_store: statement journals (old page images, other subjects' data
+ * among them) stay in memory, never in a temp file, and cost no write per
+ * page
+ */
+
+static int
+ngx_http_privacy_rdb_configure(sqlite3 *db, char *err, size_t err_len)
+{
+    int  rc;
+
+    rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL;"
+                          "PRAGMA synchronous=NORMAL;"
+                          "PRAGMA foreign_keys=ON;"
+                          "PRAGMA secure_delete=ON;"
+                          "PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, err_len, "cannot set up: %s", sqlite3_errmsg(db));
+    }
+
+    return rc;
+}
+
+
 ngx_http_privacy_rdb_t *
 ngx_http_privacy_rdb_open(const char *path,
     const ngx_http_privacy_register_keys_t *keys, char *err, size_t err_len)
 {
-    int                      rc, i, delay, waited;
+    int                      rc, i;
     ngx_http_privacy_rdb_t  *rdb;
 
     rdb = calloc(1, sizeof(ngx_http_privacy_rdb_t));
@@ -149,41 +175,11 @@ ngx_http_privacy_rdb_open(const char *path,
 
     sqlite3_busy_timeout(rdb->db, 10000);
 
-    /*
-     * secure_delete: erased rows are overwritten, not left in free pages;
-     * temp_store: statement journals (old page images, other subjects'
-     * data among them) stay in memory, never in a temp file, and cost no
-     * write per page
-     */
-    /*
-     * Switching a new file to WAL takes an exclusive lock, and SQLite
-     * answers BUSY at once, without the busy handler, to a connection
-     * holding a shared lock while another waits to write (the store's
-     * writer at a first start): the failed statement has released its
-     * locks, so it is tried again a little later, as the store does.
-     */
-    delay = 1;
-    waited = 0;
-
-    for ( ;; ) {
-        rc = sqlite3_exec(rdb->db, "PRAGMA journal_mode=WAL;"
-                                   "PRAGMA synchronous=NORMAL;"
-                                   "PRAGMA foreign_keys=ON;"
-                                   "PRAGMA secure_delete=ON;"
-                                   "PRAGMA temp_store=MEMORY;",
-                          NULL, NULL, NULL);
-
-        if ((rc & 0xff) != SQLITE_BUSY || waited >= 10000) {
-            break;
-        }
-
-        sqlite3_sleep(delay);
-        waited += delay;
-        delay = (delay < 50) ? delay * 2 : 100;
-    }
-
+    /* beside the store's connection, which may be switching to WAL */
+    rc = ngx_http_privacy_schema_set_up(rdb->db,
+                                        ngx_http_privacy_rdb_configure,
+                                        err, err_len);
     if (rc != SQLITE_OK) {
-        snprintf(err, err_len, "cannot set up: %s", sqlite3_errmsg(rdb->db));
         goto failed;
     }
 

@@ -242,6 +242,22 @@ static const char  *ngx_http_privacy_register_migrations[] = {
      */
     "DROP INDEX subjects_email_hash;"
     "CREATE INDEX subjects_email_key ON subjects (substr(email_hash, 1, 8));",
+
+    /*
+     * Indexes a subject is written into only where a look-up needs it
+     * (docs/database.md), each one a b-tree insert per subject imported
+     * (docs/performance.md): last_activity is read through
+     * subjects_reference alone; the end of a relationship and the
+     * personnummer are found by a comparison, which a NULL never
+     * satisfies, and most subjects hold neither
+     */
+    "DROP INDEX IF EXISTS subjects_last_activity;"
+    "DROP INDEX IF EXISTS subjects_relationship_ended;"
+    "CREATE INDEX subjects_relationship_ended ON subjects (relationship_ended)"
+    "  WHERE relationship_ended IS NOT NULL;"
+    "DROP INDEX IF EXISTS subjects_pnr_hash;"
+    "CREATE INDEX subjects_pnr_hash ON subjects (pnr_hash)"
+    "  WHERE pnr_hash IS NOT NULL;",
 };
 
 

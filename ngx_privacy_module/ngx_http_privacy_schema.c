@@ -228,3 +228,50 @@ failed:
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
 }
+
+
+/*
+ * The busy handler does not cover a connection's set-up.  Switching a new
+ * file to WAL takes an exclusive lock, and SQLite answers BUSY at once,
+ * without calling the handler, to a connection that holds a shared lock
+ * while another one waits to write: waiting could deadlock
+ * (https://sqlite.org/c3ref/busy_handler.html).  At a first start every
+ * worker's connections are such connections.  The failed statement has
+ * released its locks when it returns, so the whole step is tried again,
+ * a little later each time: the switch is made once, the schema created
+ * once (BEGIN IMMEDIATE in the migrations), and the other connections
+ * then find both done.
+ */
+
+int
+ngx_http_privacy_schema_set_up(sqlite3 *db,
+    ngx_http_privacy_schema_step_pt step, char *err, size_t err_len)
+{
+    int  rc, delay, waited;
+
+    delay = 1;
+    waited = 0;
+
+    for ( ;; ) {
+        rc = step(db, err, err_len);
+
+        if (rc == SQLITE_OK) {
+            /* what a busy try said is no failure: callers log err */
+            if (err_len) {
+                err[0] = '\0';
+            }
+
+            return rc;
+        }
+
+        if ((rc & 0xff) != SQLITE_BUSY
+            || waited >= NGX_HTTP_PRIVACY_SCHEMA_BUSY_WAIT)
+        {
+            return rc;
+        }
+
+        sqlite3_sleep(delay);
+        waited += delay;
+        delay = (delay < 50) ? delay * 2 : 100;
+    }
+}

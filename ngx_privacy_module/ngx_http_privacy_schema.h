@@ -39,5 +39,22 @@
  */
 int ngx_http_privacy_schema_migrate(sqlite3 *db, char *err, size_t err_len);
 
+/*
+ * A connection's set-up step (journal mode, pragmas, migrations): SQLITE_OK
+ * or an error code with err set.
+ */
+typedef int (*ngx_http_privacy_schema_step_pt)(sqlite3 *db, char *err,
+    size_t err_len);
+
+/*
+ * Runs step, again a little later each time while it answers SQLITE_BUSY,
+ * for up to NGX_HTTP_PRIVACY_SCHEMA_BUSY_WAIT milliseconds: see the
+ * function's comment for why the busy handler does not cover it.
+ */
+#define NGX_HTTP_PRIVACY_SCHEMA_BUSY_WAIT  10000
+
+int ngx_http_privacy_schema_set_up(sqlite3 *db,
+    ngx_http_privacy_schema_step_pt step, char *err, size_t err_len);
+
 
 #endif /* _NGX_HTTP_PRIVACY_SCHEMA_H_INCLUDED_ */

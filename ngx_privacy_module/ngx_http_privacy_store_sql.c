@@ -100,14 +100,6 @@ static ngx_http_privacy_store_stmt_t  ngx_http_privacy_store_stmts[] = {
     (sizeof(ngx_http_privacy_store_stmts)                                     \
      / sizeof(ngx_http_privacy_store_stmts[0]))
 
-/*
- * Opening the register, a worker retries for this long (milliseconds)
- * when SQLite says "database is locked" without having waited: the
- * workers of a first start all switch the new file to WAL at once.
- */
-#define NGX_HTTP_PRIVACY_STORE_OPEN_WAIT  10000
-
-
 #define ngx_http_privacy_store_stmt(s, i)                                     \
     ((sqlite3_stmt **) ((u_char *) (s)                                        \
                         + ngx_http_privacy_store_stmts[i].offset))
@@ -128,7 +120,7 @@ int
 ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
     size_t err_len)
 {
-    int          rc, delay, waited;
+    int          rc;
     sqlite3     *db;
     ngx_uint_t   i;
 
@@ -152,34 +144,9 @@ ngx_http_privacy_store_open(ngx_http_privacy_store_t *s, char *err,
     /* several workers write: wait for each other in the thread, not fail */
     sqlite3_busy_timeout(db, 10000);
 
-    /*
-     * The busy handler does not cover everything here.  Switching a new
-     * file to WAL takes an exclusive lock, and SQLite answers BUSY at
-     * once, without calling the handler, to a connection that holds a
-     * shared lock while another one waits to write: waiting could
-     * deadlock (https://sqlite.org/c3ref/busy_handler.html).  At a first
-     * start every worker is such a connection.  The failed statement has
-     * released its locks when it returns, so the whole step is tried
-     * again, a little later each time: the switch is made once, the
-     * schema created once (BEGIN IMMEDIATE in the migration), and the
-     * other workers then find both done.
-     */
-    delay = 1;
-    waited = 0;
-
-    for ( ;; ) {
-        rc = ngx_http_privacy_store_configure(db, err, err_len);
-
-        if ((rc & 0xff) != SQLITE_BUSY
-            || waited >= NGX_HTTP_PRIVACY_STORE_OPEN_WAIT)
-        {
-            break;
-        }
-
-        sqlite3_sleep(delay);
-        waited += delay;
-        delay = ngx_min(delay * 2, 100);
-    }
+    /* a first start: every worker switches the new file to WAL at once */
+    rc = ngx_http_privacy_schema_set_up(db, ngx_http_privacy_store_configure,
+                                        err, err_len);
 
     if (rc != SQLITE_OK) {
         sqlite3_close(db);

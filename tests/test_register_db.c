@@ -447,8 +447,9 @@ test_subject_id_order(void **state)
 
 /*
  * A register of version 3, whose CHECKs on subject_kinds and audit_log
- * were "IN" lists and whose e-mail index held the whole hash
- * (docs/database.md), opened by this module: the tables are rebuilt with
+ * were "IN" lists, whose e-mail index held the whole hash and whose
+ * subjects had the full indexes of version 1 (docs/database.md), opened
+ * by this module: the tables are rebuilt with
  * their rows, ids and macs, the chain still verifies, an edit is still
  * found, the CHECKs still refuse, and the address's index is its prefix.
  */
@@ -496,6 +497,12 @@ test_migrate_checks(void **state)
         "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
         "DROP INDEX subjects_email_key;"
         "CREATE INDEX subjects_email_hash ON subjects (email_hash);"
+        "DROP INDEX subjects_pnr_hash;"
+        "DROP INDEX subjects_relationship_ended;"
+        "CREATE INDEX subjects_pnr_hash ON subjects (pnr_hash);"
+        "CREATE INDEX subjects_last_activity ON subjects (last_activity);"
+        "CREATE INDEX subjects_relationship_ended"
+        "  ON subjects (relationship_ended);"
         "UPDATE register_schema SET version = 3;"
         "COMMIT;", NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(number(db, "SELECT count(*) FROM sqlite_schema"

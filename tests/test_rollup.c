@@ -4,7 +4,8 @@
  * Unit tests of the daily roll-ups (ngx_http_privacy_rollup.c) against
  * the module's own schema (ngx_http_privacy_schema.c), in an in-memory
  * SQLite register: which days are computed, and what each aggregate
- * counts.  Times are fixed, so no test depends on the clock.
+ * counts.  Times are fixed, so no test depends on the clock.  Also the
+ * retry of a connection's set-up while SQLite answers BUSY.
  */
 
 
@@ -294,6 +295,56 @@ test_schema(void **state)
 }
 
 
+/* a set-up step answering BUSY (extended codes too) a set number of times */
+
+static int  busy_left, calls;
+
+static int
+step(sqlite3 *db, char *err, size_t err_len)
+{
+    (void) db;
+
+    calls++;
+
+    if (busy_left > 0) {
+        busy_left--;
+        snprintf(err, err_len, "database is locked");
+        return (busy_left % 2) ? SQLITE_BUSY : SQLITE_BUSY_RECOVERY;
+    }
+
+    return (busy_left < 0) ? SQLITE_CORRUPT : SQLITE_OK;
+}
+
+
+static void
+test_set_up(void **state)
+{
+    char  err[64];
+
+    (void) state;
+
+    /*
+     * BUSY is tried again, a little later each time, until it passes;
+     * then err says nothing (the register's callers log what it says)
+     */
+    busy_left = 3;
+    calls = 0;
+    assert_int_equal(ngx_http_privacy_schema_set_up(NULL, step, err,
+                                                    sizeof(err)),
+                     SQLITE_OK);
+    assert_int_equal(calls, 4);
+    assert_string_equal(err, "");
+
+    /* any other failure is the answer at once */
+    busy_left = -1;
+    calls = 0;
+    assert_int_equal(ngx_http_privacy_schema_set_up(NULL, step, err,
+                                                    sizeof(err)),
+                     SQLITE_CORRUPT);
+    assert_int_equal(calls, 1);
+}
+
+
 int
 main(void)
 {
@@ -302,6 +353,7 @@ main(void)
         cmocka_unit_test(test_which_days),
         cmocka_unit_test(test_empty_and_failing),
         cmocka_unit_test(test_schema),
+        cmocka_unit_test(test_set_up),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

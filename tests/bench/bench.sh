@@ -58,7 +58,11 @@
 #                                   module's worker has; measures what
 #                                   being multi-threaded costs by itself
 #                                   (the bar is judged against plain stock
-#                                   only)
+#                                   only); headers: the stock instance
+#                                   sends the module's extra response
+#                                   headers (the expiring Set-Cookies,
+#                                   Vary) from add_header lines, the cost
+#                                   of sending those bytes at all
 #   REGISTER=file.db                start the module instance on a copy
 #                                   of this register (e.g. one that
 #                                   tests/bench/rollup.sh -f filled), so
@@ -135,8 +139,8 @@ case "$FIRST" in
     *) echo "bench: FIRST must be stock or module" >&2; exit 1 ;;
 esac
 case "$BASELINE" in
-    stock|threads) ;;
-    *) echo "bench: BASELINE must be stock or threads" >&2; exit 1 ;;
+    stock|threads|headers) ;;
+    *) echo "bench: BASELINE must be stock, threads or headers" >&2; exit 1 ;;
 esac
 NGINX=${NGINX:-/usr/sbin/nginx}
 MODULE=${MODULE:-$REPO/build/ngx_http_privacy_module.so}
@@ -231,12 +235,6 @@ $server_extra
 EOF
 }
 
-# stock: the module's location tree (its portal's location beside "/")
-write_conf stock "$PORT_STOCK" "" "
-        location /privacy/ {
-        }
-"
-
 # the register's last row before the run: the run's events come after it
 # (a retention sweep may delete seeded rows meanwhile)
 SEEDED=0
@@ -277,8 +275,33 @@ start() {   # name
     done
 }
 
-start stock
 start module
+sleep 0.3
+
+# --- the visitor's consent cookie, from the module's own portal -------------
+
+CONSENT_COOKIE=
+case "$CONSENT" in
+    none) ;;
+    all|statistics)
+        CONSENT_COOKIE=$(consent_cookie "$PORT_MODULE")
+        [ -n "$CONSENT_COOKIE" ] || { echo "bench: no consent cookie" >&2; exit 1; }
+        ;;
+    *) echo "bench: CONSENT must be statistics, all or none" >&2; exit 1 ;;
+esac
+
+HEADER_COOKIES=$(header_cookies "$CONSENT_COOKIE")
+
+# stock: the module's location tree (its portal's location beside "/");
+# BASELINE=headers: and the module's extra response headers
+STOCK_HEADERS=
+[ "$BASELINE" = headers ] \
+    && STOCK_HEADERS=$(same_headers "$PORT_MODULE" "$HEADER_COOKIES")
+write_conf stock "$PORT_STOCK" "" "
+        location /privacy/ {
+        }
+" "$STOCK_HEADERS"
+start stock
 STOCK_PID=$(cat "$D/stock/nginx.pid")
 MODULE_PID=$(cat "$D/module/nginx.pid")
 sleep 0.3
@@ -300,19 +323,6 @@ if { [ "$PIN" = 1 ] || [ "$PIN" = split ]; } && [ -n "$PINNED" ]; then
     done
 fi
 
-# --- the visitor's consent cookie, from the module's own portal -------------
-
-CONSENT_COOKIE=
-case "$CONSENT" in
-    none) ;;
-    all|statistics)
-        CONSENT_COOKIE=$(consent_cookie "$PORT_MODULE")
-        [ -n "$CONSENT_COOKIE" ] || { echo "bench: no consent cookie" >&2; exit 1; }
-        ;;
-    *) echo "bench: CONSENT must be statistics, all or none" >&2; exit 1 ;;
-esac
-
-HEADER_COOKIES=$(header_cookies "$CONSENT_COOKIE")
 
 # --- sanity: both serve the same page ----------------------------------------
 
@@ -334,8 +344,10 @@ MODULE_REQUESTS=2
 
 echo "nginx:       $($NGINX -v 2>&1 | sed 's/.*: //'), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'))"
 echo "page:        $PAGE_BYTES bytes of HTML; Cookie header ${#HEADER_COOKIES} bytes, $(echo "$HEADER_COOKIES" | tr ';' '\n' | wc -l) cookies (consent: $CONSENT)"
-[ "$BASELINE" = stock ] \
-    || echo "stock:       with an idle thread pool (thread_pool default threads=32)"
+[ "$BASELINE" = threads ] \
+    && echo "stock:       with an idle thread pool (thread_pool default threads=32)"
+[ "$BASELINE" = headers ] \
+    && echo "stock:       sends the module's extra response headers: $(echo "$STOCK_HEADERS" | grep -c add_header) add_header lines"
 echo "module:      privacy on, 10 privacy_cookie patterns, privacy_analytics $ANALYTICS, portal; the page's location: privacy $PRIVACY;"
 echo "             response carries $SET_COOKIES Set-Cookie header(s) (expiring denied cookies)"
 echo "load:        $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) before the runs"

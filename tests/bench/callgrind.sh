@@ -42,6 +42,11 @@
 #                                             runs in one): what the
 #                                             module adds beyond the
 #                                             pool's system-call wrappers
+#   BASELINE=headers ...                      stock sending the module's
+#                                             response headers (the
+#                                             expiring Set-Cookies) from
+#                                             add_header lines: the cost
+#                                             of those bytes themselves
 #
 # Stock gets the module's location tree (a "location /privacy/" beside
 # "location /"), so that finding the location costs both the same.
@@ -149,6 +154,8 @@ $(privacy_server_conf "$ANALYTICS")"
         location /privacy/ {
         }"
         [ "$BASELINE" = threads ] && load="thread_pool default threads=32;"
+        [ "$BASELINE" = headers ] && loc_extra="
+$STOCK_HEADERS"
     fi
     cat > "$D/$name/nginx.conf" <<EOF
 $load
@@ -218,14 +225,21 @@ stop_nginx() {
 # --- the consent cookie, from the module's portal (outside valgrind) ---------
 
 CONSENT_COOKIE=
-if [ "$CONSENT" != none ]; then
+STOCK_HEADERS=
+if [ "$CONSENT" != none ] || [ "$BASELINE" = headers ]; then
     write_conf module
     $NGINX -p "$D/module" -c "$D/module/nginx.conf" -e "$D/module/error.log" &
     NGX_PID=$!
     wait_port
-    CONSENT_COOKIE=$(consent_cookie "$PORT")
+    if [ "$CONSENT" != none ]; then
+        CONSENT_COOKIE=$(consent_cookie "$PORT")
+        [ -n "$CONSENT_COOKIE" ] \
+            || { stop_nginx; echo "callgrind: no consent cookie" >&2; exit 1; }
+    fi
+    if [ "$BASELINE" = headers ]; then
+        STOCK_HEADERS=$(same_headers "$PORT" "$(header_cookies "$CONSENT_COOKIE")")
+    fi
     stop_nginx
-    [ -n "$CONSENT_COOKIE" ] || { echo "callgrind: no consent cookie" >&2; exit 1; }
 fi
 
 HEADER_COOKIES=$(header_cookies "$CONSENT_COOKIE")

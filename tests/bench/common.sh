@@ -23,6 +23,8 @@
 #                            127.0.0.1:PORT sets for $CONSENT (all: accept
 #                            all; otherwise preferences + statistics); empty
 #                            if none came
+#   same_headers PORT COOKIE  the module's extra response headers as
+#                            add_header lines (BASELINE=headers)
 #   header_cookies [PAIR]    $COOKIES with PAIR (the consent cookie) spliced
 #                            in, or $COOKIES alone if PAIR is empty
 
@@ -101,6 +103,24 @@ consent_cookie() {   # port
         --data "$form" \
         "http://127.0.0.1:$1/privacy/consent" \
         | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(privacy_consent=[^;]*\).*/\1/p'
+}
+
+# the module's response headers for the page that stock nginx does not
+# send (the expiring Set-Cookies, ...), as add_header lines: stock
+# configured with them sends the same header bytes (BASELINE=headers),
+# the floor of what sending them costs whoever builds them
+same_headers() {   # port cookie-header
+    curl -sS -o /dev/null -D - -A "$UA" -H 'Host: shop.example' \
+        -H "Cookie: $2" "http://127.0.0.1:$1/index.html" \
+        | tr -d '\r' | perl -ne '
+            next unless /^([A-Za-z0-9-]+): (.*)$/;
+            my ($name, $value) = ($1, $2);
+            next if lc($name) =~ /^(date|server|content-type|content-length
+                                |last-modified|connection|keep-alive|etag
+                                |accept-ranges)$/x;
+            die "same_headers: a \$, \" or \\ in $name\n"
+                if $value =~ /[\$"\\]/;
+            print "            add_header $name \"$value\";\n"'
 }
 
 header_cookies() {   # [consent cookie pair]

@@ -2,12 +2,14 @@
 # Benchmark of the register API (docs/api.md): N subjects (default 100000)
 # with 3 orders each, in NDJSON, through one POST import; then single
 # upserts under wrk (new subjects, one per request) for their latency.
-# Also serves a static page and measures it under wrk during the import,
-# so that the event loop's share is visible (the thread pool does the
-# SQLite work).
+# Also serves a static page under wrk while the import runs, so that the
+# event loop's share is visible (the thread pool does the SQLite work):
+# stub_status's request counter gives the static page's rate in a window
+# before the import (alone) and in the import's own window, and their
+# ratio.
 #
 #   tests/bench/import.sh              # 100000 subjects
-#   N=20000 DURATION=5 tests/bench/import.sh
+#   N=20000 DURATION=5 tests/bench/import.sh  # DURATION: the upserts' wrk
 #   STATIC=0 tests/bench/import.sh     # the import alone, no static load
 #   UPSERTS=0 tests/bench/import.sh    # the import only, no single upserts
 
@@ -45,6 +47,11 @@ $(privacy_http_conf "$DIR/secret" "$DIR/privacy.db")
     server {
         listen 127.0.0.1:$PORT;
         root $DIR/www;
+        location = /status {
+            allow 127.0.0.1;
+            deny all;
+            stub_status;
+        }
         location /api/register/ {
             allow 127.0.0.1;
             deny all;
@@ -82,12 +89,22 @@ sleep 0.5
 curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" \
     "http://127.0.0.1:$PORT/api/register/audit/verify"
 
+# requests served so far (stub_status), and the time
+served() {
+    curl -s "http://127.0.0.1:$PORT/status" | awk 'NR == 3 { print $3 }'
+}
+now() { date +%s.%N; }
+
 WRK=
 if [ "${STATIC:-1}" != 0 ]; then
-    echo "static page under wrk during the import:"
-    wrk -t1 -c10 -d"${DURATION}s" "http://127.0.0.1:$PORT/index.html" \
+    # runs until stopped after the import; wrk prints its summary on INT
+    wrk -t1 -c10 -d600s "http://127.0.0.1:$PORT/index.html" \
         > "$DIR/wrk-static.txt" &
     WRK=$!
+    sleep 1
+    s0=$(served); t0=$(now)
+    sleep "${SOLO:-3}"
+    s1=$(served); t1=$(now)
 fi
 
 # CPU seconds of the workers (the machine may be shared: wall time alone
@@ -103,18 +120,30 @@ TICK=$(getconf CLK_TCK)
 cpu0=$(worker_cpu)
 [ -n "${PERF:-}" ] && { perf record -g -o "$PERF" \
     -p "$(pgrep -P "$(cat "$DIR/nginx.pid")" | paste -sd,)" & PERFPID=$!; }
-start=$(date +%s.%N)
+[ -n "$WRK" ] && s2=$(served)
+start=$(now)
 curl -s -o "$DIR/import.out" -w '%{http_code}\n' \
     -H "Authorization: Bearer $TOKEN" \
     -H 'Content-Type: application/x-ndjson' \
     --data-binary @"$DIR/import.ndjson" \
     "http://127.0.0.1:$PORT/api/register/import"
-end=$(date +%s.%N)
+end=$(now)
+[ -n "$WRK" ] && s3=$(served)
 cpu1=$(worker_cpu)
 [ -n "${PERF:-}" ] && { kill -INT "$PERFPID"; wait "$PERFPID" || true; }
 if [ -n "$WRK" ]; then
-    wait $WRK
-    grep -E 'Requests/sec|Latency' "$DIR/wrk-static.txt"
+    kill -INT "$WRK"
+    wait "$WRK" || true
+    # each window's count includes one status request of its own
+    perl -e '
+        my ($s0, $t0, $s1, $t1, $s2, $start, $s3, $end) = @ARGV;
+        my $solo = ($s1 - $s0 - 1) / ($t1 - $t0);
+        my $during = ($s3 - $s2 - 2) / ($end - $start);
+        printf "static page alone: %.0f requests/s; during the import:"
+             . " %.0f requests/s (%.2f of alone)\n",
+             $solo, $during, $during / $solo' \
+        "$s0" "$t0" "$s1" "$t1" "$s2" "$start" "$s3" "$end"
+    grep -E 'Latency' "$DIR/wrk-static.txt"
 fi
 
 tail -c 80 "$DIR/import.out"; echo
