@@ -230,15 +230,20 @@ typedef struct {
 
 /* a cookie the browser presented that the consent state may deny */
 typedef struct {
-    ngx_str_t                        name;
-    unsigned                         category;
+    /*
+     * 16 bytes, not an ngx_str_t's 24: the array is the module's largest
+     * piece of the request pool (docs/performance.md); a name is part of
+     * one header line, far below 4 GB.
+     */
+    u_char                          *name;
+    uint32_t                         name_len;
+    unsigned                         category:8;  /* NGX_HTTP_PRIVACY_CAT_* */
     unsigned                         denied:1;    /* removed when judged */
 } ngx_http_privacy_presented_t;
 
 
 typedef struct {
     ngx_http_privacy_consent_t       consent;
-    unsigned                         categories;   /* effective, with GPC */
 
     /* non-necessary cookies seen in the request, before stripping */
     ngx_array_t                      presented;
@@ -259,6 +264,8 @@ typedef struct {
     ngx_http_privacy_loc_conf_t     *scan_conf;
     ngx_uint_t                       judged_before;
 
+    /* beside the flags: no padding after either (docs/performance.md) */
+    unsigned                         categories;   /* effective, with GPC */
     unsigned                         valid:1;     /* a good cookie came */
     unsigned                         decided:1;   /* ... with a choice */
     unsigned                         gpc:1;

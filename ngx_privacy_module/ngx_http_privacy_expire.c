@@ -98,6 +98,7 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
         m->expiry = 0;
         m->nexpiry = 0;
         m->expiry_size = 0;
+        m->expiry_shared = 0;
 
         if (ngx_http_privacy_expire_build(r, plcf, ctx, m, added) != NGX_OK)
         {
@@ -133,7 +134,8 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
 
     return ngx_http_privacy_add_headers(r, (u_char *) "Set-Cookie",
                                         sizeof("Set-Cookie") - 1, p,
-                                        m->expiry_len, m->nexpiry);
+                                        m->expiry_len, m->nexpiry,
+                                        m->expiry_shared);
 }
 
 
@@ -144,7 +146,7 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
 {
     u_char                          *host, *p, *last;
     size_t                           dir;
-    ngx_str_t                        domain, *paths, own[2];
+    ngx_str_t                        domain, name, *paths, own[2];
     ngx_str_t                        dirs[1 + NGX_HTTP_PRIVACY_EXPIRE_DIRS];
     const char                      *reg;
     ngx_uint_t                       i, j, k, n, npaths, ndirs, ip, left;
@@ -194,9 +196,9 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
          */
         if (!((i < ctx->judged_before && pr[i].denied)
               || ngx_http_privacy_denied(plcf, ctx, pr[i].category))
-            || pr[i].name.len > NGX_HTTP_PRIVACY_EXPIRE_NAME
-            || !ngx_http_privacy_cookie_name_valid(pr[i].name.data,
-                                                   pr[i].name.len))
+            || pr[i].name_len > NGX_HTTP_PRIVACY_EXPIRE_NAME
+            || !ngx_http_privacy_cookie_name_valid(pr[i].name,
+                                                   pr[i].name_len))
         {
             continue;
         }
@@ -209,9 +211,9 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
 
         /* presented twice (or judged again after a redirect): once */
         for (j = 0; j < i; j++) {
-            if (pr[j].name.len == pr[i].name.len
-                && ngx_memcmp(pr[j].name.data, pr[i].name.data,
-                              pr[i].name.len) == 0
+            if (pr[j].name_len == pr[i].name_len
+                && ngx_memcmp(pr[j].name, pr[i].name,
+                              pr[i].name_len) == 0
                 && ((j < ctx->judged_before && pr[j].denied)
                     || ngx_http_privacy_denied(plcf, ctx, pr[j].category)))
             {
@@ -257,7 +259,10 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
         }
 
         /* the path its Set-Cookie named, else the request's directories */
-        slot = ngx_http_privacy_path_slot(pr[i].name.data, pr[i].name.len);
+        slot = ngx_http_privacy_path_slot(pr[i].name, pr[i].name_len);
+
+        name.data = pr[i].name;
+        name.len = pr[i].name_len;
 
         if (slot && slot->name_len) {
             /* known: "/" and the path it was set with */
@@ -276,7 +281,7 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
         for (n = 0; n < npaths && !ex.full; n++) {
 
             /* host-only, which also replaces a Domain=<host> cookie */
-            if (ngx_http_privacy_expire(&ex, &pr[i].name, &paths[n], NULL)
+            if (ngx_http_privacy_expire(&ex, &name, &paths[n], NULL)
                 != NGX_OK)
             {
                 return NGX_ERROR;
@@ -296,7 +301,7 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
                 domain.data = p;
                 domain.len = ngx_strlen(p);
 
-                if (ngx_http_privacy_expire(&ex, &pr[i].name, &paths[n],
+                if (ngx_http_privacy_expire(&ex, &name, &paths[n],
                                             &domain)
                     != NGX_OK)
                 {
@@ -567,7 +572,7 @@ ngx_http_privacy_expire(ngx_http_privacy_expiry_t *ex, ngx_str_t *name,
     ngx_str_t *path, ngx_str_t *domain)
 {
     u_char                          *p;
-    size_t                           len;
+    size_t                           len, prev;
     ngx_str_t                        value;
     ngx_http_request_t              *r;
     ngx_http_privacy_header_memo_t  *rec;
@@ -618,12 +623,42 @@ ngx_http_privacy_expire(ngx_http_privacy_expiry_t *ex, ngx_str_t *name,
     ex->count++;
     ex->bytes += value.len;
 
-    if (rec && rec->nexpiry < NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES
-        && rec->expiry_size + value.len <= NGX_HTTP_PRIVACY_HEADER_MEMO_LEN)
+    /*
+     * The host-only value is the start of the next, its "; Domain=" one:
+     * the memo keeps the bytes once and the replay's copy points both
+     * headers at them.  The undecided visitor's response then fits the
+     * request pool's second block as stock's does (docs/performance.md).
+     */
+
+    prev = 0;
+
+    if (rec && rec->nexpiry
+        && rec->nexpiry < NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES)
     {
-        ngx_memcpy(rec->expiry_values + rec->expiry_size, value.data,
-                   value.len);
-        rec->expiry_size += value.len;
+        /* the last value kept ends where the kept bytes end */
+        prev = rec->expiry_len[rec->nexpiry - 1];
+
+        if (prev >= value.len
+            || ngx_memcmp(rec->expiry_values + rec->expiry_size - prev,
+                          value.data, prev)
+               != 0)
+        {
+            prev = 0;
+        }
+    }
+
+    if (rec && rec->nexpiry < NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES
+        && rec->expiry_size + value.len - prev
+           <= NGX_HTTP_PRIVACY_HEADER_MEMO_LEN)
+    {
+        ngx_memcpy(rec->expiry_values + rec->expiry_size, value.data + prev,
+                   value.len - prev);
+        rec->expiry_size += value.len - prev;
+
+        if (prev) {
+            rec->expiry_shared |= (uint32_t) 1 << (rec->nexpiry - 1);
+        }
+
         rec->expiry_len[rec->nexpiry++] = (uint16_t) value.len;
 
     } else if (rec) {

@@ -143,9 +143,9 @@ ngx_http_privacy_memo_store(ngx_http_privacy_ctx_t *ctx, ngx_table_elt_t *h,
     p = ctx->presented.elts;
 
     for (i = 0; i < n; i++) {
-        m->presented[i].off = (uint16_t) (p[first + i].name.data
+        m->presented[i].off = (uint16_t) (p[first + i].name
                                           - h->value.data);
-        m->presented[i].len = (uint16_t) p[first + i].name.len;
+        m->presented[i].len = (uint16_t) p[first + i].name_len;
         m->presented[i].category = p[first + i].category;
         m->presented[i].denied = p[first + i].denied;
     }

@@ -87,7 +87,8 @@ ngx_http_privacy_add_header_n(ngx_http_request_t *r, u_char *key,
 
 ngx_int_t
 ngx_http_privacy_add_headers(ngx_http_request_t *r, u_char *key,
-    size_t key_len, u_char *data, uint16_t *lens, ngx_uint_t n)
+    size_t key_len, u_char *data, uint16_t *lens, ngx_uint_t n,
+    uint32_t shared)
 {
     ngx_uint_t        k;
     ngx_list_t       *l;
@@ -118,7 +119,13 @@ ngx_http_privacy_add_headers(ngx_http_request_t *r, u_char *key,
 
         while (k--) {
             ngx_http_privacy_header_set(h++, key, key_len, data, *lens);
-            data += *lens++;
+
+            if (!(shared & 1)) {
+                data += *lens;
+            }
+
+            lens++;
+            shared >>= 1;
         }
     }
 

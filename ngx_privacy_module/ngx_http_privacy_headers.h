@@ -60,9 +60,13 @@ ngx_table_elt_t *ngx_http_privacy_add_header_n(ngx_http_request_t *r,
     u_char *key, size_t key_len, ngx_str_t *value);
 #define ngx_http_privacy_add_header(r, key, value)                          \
     ngx_http_privacy_add_header_n(r, (u_char *) key, sizeof(key) - 1, value)
-/* n headers of one name, their values back to back in data */
+/*
+ * n headers of one name, their values back to back in data; a value whose
+ * bit is set in shared is the start of the next one (no bytes of its own)
+ */
 ngx_int_t ngx_http_privacy_add_headers(ngx_http_request_t *r,
-    u_char *key, size_t key_len, u_char *data, uint16_t *lens, ngx_uint_t n);
+    u_char *key, size_t key_len, u_char *data, uint16_t *lens, ngx_uint_t n,
+    uint32_t shared);
 
 
 #endif /* _NGX_HTTP_PRIVACY_HEADERS_H_INCLUDED_ */

@@ -316,8 +316,8 @@ ngx_http_privacy_keep(void *data, const ngx_http_privacy_cookie_pair_t *pair)
         return 0;
     }
 
-    p->name.data = (u_char *) pair->name;
-    p->name.len = pair->name_len;
+    p->name = (u_char *) pair->name;
+    p->name_len = (uint32_t) pair->name_len;
     p->category = category;
     p->denied = ngx_http_privacy_denied(keep->conf, keep->ctx, category);
 
@@ -485,8 +485,8 @@ ngx_http_privacy_memo_replay(ngx_http_request_t *r,
 
     for (i = 0; i < n; i++) {
         /* names point into this request's own header, as when parsed */
-        p[i].name.data = h->value.data + mc[i].off;
-        p[i].name.len = mc[i].len;
+        p[i].name = h->value.data + mc[i].off;
+        p[i].name_len = mc[i].len;
         p[i].category = mc[i].category;
         p[i].denied = mc[i].denied;
     }
@@ -515,8 +515,8 @@ ngx_http_privacy_memo_replay(ngx_http_request_t *r,
     /* names listed already: one by one, as add_stripped() lists them */
     for (i = 0; i < n; i++) {
         if (p[i].denied
-            && ngx_http_privacy_add_stripped(r, ctx, p[i].name.data,
-                                             p[i].name.len)
+            && ngx_http_privacy_add_stripped(r, ctx, p[i].name,
+                                             p[i].name_len)
                != NGX_OK)
         {
             return NGX_ERROR;

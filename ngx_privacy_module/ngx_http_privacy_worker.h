@@ -108,6 +108,8 @@ typedef struct {
     u_char                          *expiry_values;  /* MEMO_LEN bytes */
     size_t                           expiry_size;
     ngx_uint_t                       nexpiry;
+    /* bit k: value k is where value k + 1 starts, no bytes of its own */
+    uint32_t                         expiry_shared;
     uint16_t                         expiry_len[
                                          NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES];
 } ngx_http_privacy_header_memo_t;
