@@ -196,6 +196,7 @@ static void
 test_upsert_and_orders(void **state)
 {
     json_t     *o;
+    sqlite3    *db;
     fixture_t  *f = *state;
 
     upsert(f, "{\"external_id\": \"a\", \"kind\": \"customer\", \"orders\": "
@@ -206,14 +207,29 @@ test_upsert_and_orders(void **state)
               "[{\"order_id\": \"o1\", \"date\": \"2020-01-01\", "
               "\"total\": 6, \"currency\": \"SEK\"}]}",
            NGX_HTTP_PRIVACY_RDB_OK);
-    upsert(f, "{\"external_id\": \"b\", \"orders\": "
-              "[{\"order_id\": \"o1\", \"date\": \"2020-01-01\", "
+    upsert(f, "{\"external_id\": \"b\", \"kind\": \"club\", \"orders\": "
+              "[{\"order_id\": \"o2\", \"date\": \"2020-01-01\", "
+              "\"total\": 7, \"currency\": \"SEK\"}, "
+              "{\"order_id\": \"o1\", \"date\": \"2020-01-01\", "
               "\"total\": 7, \"currency\": \"SEK\"}]}",
            NGX_HTTP_PRIVACY_RDB_CONFLICT);
 
-    /* the conflict was found before anything of "b" was written */
+    /* nothing of the new subject "b" is left: its row, kind, first order */
     assert_int_equal(ngx_http_privacy_rdb_get(f->rdb, "b", 1, &o),
                      NGX_HTTP_PRIVACY_RDB_NOT_FOUND);
+    db = ngx_http_privacy_rdb_handle(f->rdb);
+    assert_int_equal(number(db, "SELECT count(*) FROM subjects"), 1);
+    assert_int_equal(number(db, "SELECT count(*) FROM subject_kinds"), 2);
+    assert_int_equal(number(db, "SELECT count(*) FROM orders"), 1);
+
+    /* an existing subject's conflict is found before anything is written */
+    upsert(f, "{\"external_id\": \"c\"}", NGX_HTTP_PRIVACY_RDB_CREATED);
+    upsert(f, "{\"external_id\": \"c\", \"name\": \"C\", \"orders\": "
+              "[{\"order_id\": \"o1\", \"date\": \"2020-01-01\", "
+              "\"total\": 7, \"currency\": \"SEK\"}]}",
+           NGX_HTTP_PRIVACY_RDB_CONFLICT);
+    assert_int_equal(number(db, "SELECT count(*) FROM subjects"
+                                " WHERE name IS NOT NULL"), 0);
 
     assert_int_equal(ngx_http_privacy_rdb_get(f->rdb, "a", 1, &o),
                      NGX_HTTP_PRIVACY_RDB_OK);
