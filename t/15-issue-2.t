@@ -53,7 +53,8 @@ subtest 'issue #2: no tracking cookies without consent, all with it, '
         is($r->{status}, 200, "undecided: GET $page");
         is_deeply([sort keys %jar], ['session'],
             "undecided: after GET $page the browser holds only session");
-        unlike($r->{content}, qr/_ga|_fbp/,
+        next if $page eq '/html';    # the shop's page: no echo
+        is_deeply([grep { /^(?:_ga|_fbp)$/ } upstream_names($r)], [],
             "undecided: the backend never sees _ga/_fbp ($page)");
     }
 
@@ -88,12 +89,23 @@ subtest 'issue #2: no tracking cookies without consent, all with it, '
         'rejected: the very response expires _ga and _fbp');
 
     $r = browse('/', \%jar);
-    unlike($r->{content}, qr/_ga|_fbp/, 'rejected: the backend no longer sees them');
+    is_deeply([upstream_names($r)], [qw(privacy_consent session)],
+        'rejected: the backend no longer sees them');
     is_deeply([sort keys %jar], [qw(privacy_consent session)],
         'rejected: and does not get to set them again');
 };
 
 done_testing;
+
+# The names of the cookies the backend received, from its echo of the
+# Cookie header.  By name, not by searching the text: the consent cookie's
+# value is base64url, and one in a few thousand holds "_ga".
+sub upstream_names {
+    my ($r) = @_;
+    my ($cookie) = $r->{content} =~ /^cookie=\[(.*)\]$/m;
+    return () unless defined $cookie && length $cookie;
+    return sort map { (split /=/, $_, 2)[0] } split /;\s*/, $cookie;
+}
 
 # A request with the jar's cookies; the jar then takes the response's
 # Set-Cookie headers as a browser would (for 127.0.0.1: no Domain).
