@@ -520,8 +520,8 @@ grep -E '\[(warn|error|crit|alert|emerg)\]|retention sweep:' "$D/module/error.lo
 echo
 if [ "$BASELINE" != stock ] || [ "$ANALYTICS" != on ] || [ "$PRIVACY" != on ]; then
     echo "bar: not judged (it is for analytics on, against plain stock nginx)"
-elif awk -v r="$RATIO" 'BEGIN { exit !(r >= 0.95) }' && [ "$DROPPED" = 0 ]; then
-    echo "bar (ratio >= 0.95, nothing dropped): met"
+elif awk -v r="$PAIRED" 'BEGIN { exit !(r >= 0.95) }' && [ "$DROPPED" = 0 ]; then
+    echo "bar (median of the rounds' ratios >= 0.95, nothing dropped): met"
 else
-    echo "bar (ratio >= 0.95, nothing dropped): NOT met"
+    echo "bar (median of the rounds' ratios >= 0.95, nothing dropped): NOT met"
 fi
