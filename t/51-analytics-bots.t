@@ -142,11 +142,7 @@ sub page {
 sub sentinel {
     my $path = '/sentinel-' . ++$seq;
     page($UA, $path);
-    my $row = $t->wait_for(sub {
-        $t->sqlite('SELECT id FROM analytics_events WHERE path = ?',
-            $path)->[0];
-    }) or die "sentinel $path never written\n";
-    return $row->{id};
+    return $t->analytics_row($path)->{id};
 }
 
 # the paths counted after $mark, up to the next sentinel (made here), a

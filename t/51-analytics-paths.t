@@ -167,11 +167,7 @@ sub page {
 sub sentinel {
     my $path = '/sentinel-' . ++$seq;
     page($path);
-    my $row = $t->wait_for(sub {
-        $t->sqlite('SELECT id FROM analytics_events WHERE path = ?',
-            $path)->[0];
-    }) or die "sentinel $path never written\n";
-    return $row->{id};
+    return $t->analytics_row($path)->{id};
 }
 
 sub last_id { sentinel() }

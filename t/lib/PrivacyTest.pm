@@ -207,6 +207,13 @@ until it returns a true value (an error counts as false) or C<$seconds>
 (default: C<timeout>) pass, and returns its last value: for what a
 worker or its writer thread does in its own time.
 
+C<< $t->analytics_row($path) >> waits for the newest C<analytics_events> row
+of that path and returns it (a hash ref): the "sentinel" of tests that read
+the rows written before it.  The writer posts a batch a second, but on a
+machine loaded by other jobs a thread-pool task can wait long, so it waits
+up to 30 seconds (times C<PRIVACY_TEST_TIME_FACTOR>), then dies with the
+tail of error.log.
+
 =head2 The final error-log check
 
 Every instance that started nginx adds exactly one test at the end: nginx is
@@ -654,6 +661,17 @@ sub wait_for {
         return $v if $v || time > $end;
         sleep 0.05;
     }
+}
+
+sub analytics_row {
+    my ($self, $path) = @_;
+    my $row = $self->wait_for(sub {
+        $self->sqlite('SELECT * FROM analytics_events WHERE path = ?'
+            . ' ORDER BY id DESC LIMIT 1', $path)->[0];
+    }, 30);
+    return $row if $row;
+    die "no analytics row for $path after 30 s; error.log:\n"
+        . $self->_log_tail(20) . "\n";
 }
 
 sub _log_tail {
