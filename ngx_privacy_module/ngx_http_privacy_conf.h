@@ -273,6 +273,11 @@ typedef struct {
     unsigned                         enforced:1;  /* cookies were stripped */
     unsigned                         decision_made:1;   /* by the portal */
     unsigned                         response:1;  /* Set-Cookie judged */
+    /*
+     * presented is still the held memo slot's list, not copied yet:
+     * ngx_http_privacy_presented_get() makes it the request's own
+     */
+    unsigned                         presented_lazy:1;
 } ngx_http_privacy_ctx_t;
 
 

@@ -17,6 +17,7 @@
 
 #include "ngx_http_privacy_conf.h"
 #include "ngx_http_privacy_state.h"
+#include "ngx_http_privacy_request.h"
 #include "ngx_http_privacy_header_memo.h"
 #include "ngx_http_privacy_expire.h"
 #include "ngx_http_privacy_headers.h"
@@ -156,6 +157,10 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
     ngx_http_privacy_expiry_t        ex;
 
     *added = 0;
+
+    if (ngx_http_privacy_presented_get(r, ctx) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     pr = ctx->presented.elts;
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);

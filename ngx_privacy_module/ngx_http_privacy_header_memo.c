@@ -199,7 +199,7 @@ ngx_http_privacy_memo_of(ngx_http_privacy_ctx_t *ctx,
         || !m->verdict
         || m->conf != plcf
         || m->categories != ctx->categories
-        || m->npresented != ctx->presented.nelts)
+        || (!ctx->presented_lazy && m->npresented != ctx->presented.nelts))
     {
         return NULL;
     }

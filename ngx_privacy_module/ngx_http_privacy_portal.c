@@ -8,6 +8,7 @@
 
 #include "ngx_http_privacy_conf.h"
 #include "ngx_http_privacy_state.h"
+#include "ngx_http_privacy_request.h"
 #include "ngx_http_privacy_filter.h"
 #include "ngx_http_privacy_portal.h"
 #include "ngx_http_privacy_headers.h"
@@ -603,6 +604,11 @@ ngx_http_privacy_consent_decide(ngx_http_request_t *r, u_char *body,
 
         /* a full queue is logged by the store; the choice still holds */
         (void) ngx_http_privacy_store_receipt(pmcf->store, &receipt);
+    }
+
+    /* the list as judged under the old choice, before it changes */
+    if (ngx_http_privacy_presented_get(r, ctx) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     /* this very response already follows the new choice */

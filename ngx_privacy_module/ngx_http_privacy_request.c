@@ -24,6 +24,7 @@ typedef struct {
     ngx_int_t                      rc;
     ngx_uint_t                     emptied;
     unsigned                       alias;       /* a denied alias's */
+    unsigned                       listed:1;    /* in $privacy_stripped */
 } ngx_http_privacy_keep_t;
 
 
@@ -37,6 +38,8 @@ static ngx_int_t ngx_http_privacy_header_remove(ngx_list_t *list);
 static ngx_int_t ngx_http_privacy_memo_replay(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t *ctx, ngx_table_elt_t *h,
     ngx_http_privacy_header_memo_t *m);
+static ngx_int_t ngx_http_privacy_memo_copy(ngx_http_privacy_ctx_t *ctx,
+    ngx_http_privacy_header_memo_t *m, u_char *value);
 
 
 ngx_int_t
@@ -93,6 +96,10 @@ ngx_http_privacy_scan(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
 
     if (ctx->request_done) {
         /* judged again, under another location's rules */
+        if (ngx_http_privacy_presented_get(r, ctx) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
         ctx->judged_before = ctx->presented.nelts;
     }
 
@@ -105,6 +112,7 @@ ngx_http_privacy_scan(ngx_http_request_t *r, ngx_http_privacy_ctx_t *ctx,
     ctx->scan_conf = keep.conf;
     keep.rc = NGX_OK;
     keep.emptied = 0;
+    keep.listed = 0;
 
     /*
      * Every Cookie header in the list, not only those nginx's parser put
@@ -325,7 +333,8 @@ ngx_http_privacy_keep(void *data, const ngx_http_privacy_cookie_pair_t *pair)
         return 1;
     }
 
-    if (ngx_http_privacy_add_stripped(keep->request, keep->ctx,
+    if (!keep->listed
+        && ngx_http_privacy_add_stripped(keep->request, keep->ctx,
                                       (u_char *) pair->name, pair->name_len)
         != NGX_OK)
     {
@@ -465,10 +474,9 @@ ngx_http_privacy_memo_replay(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t *ctx, ngx_table_elt_t *h,
     ngx_http_privacy_header_memo_t *m)
 {
-    u_char                          *s;
-    ngx_uint_t                       i, n;
-    ngx_http_privacy_presented_t    *p;
-    ngx_http_privacy_memo_cookie_t  *mc;
+    u_char                        *s;
+    ngx_uint_t                     i, n;
+    ngx_http_privacy_presented_t  *p;
 
     n = m->npresented;
 
@@ -476,22 +484,26 @@ ngx_http_privacy_memo_replay(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    p = ngx_array_push_n(&ctx->presented, n);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    mc = m->presented;
-
-    for (i = 0; i < n; i++) {
-        /* names point into this request's own header, as when parsed */
-        p[i].name = h->value.data + mc[i].off;
-        p[i].name_len = mc[i].len;
-        p[i].category = mc[i].category;
-        p[i].denied = mc[i].denied;
-    }
-
     if (m->stripped_known && ctx->stripped.len == 0) {
+
+        /*
+         * The common case, the first verdict on the one Cookie header
+         * whose slot the request holds: the list stays the slot's until
+         * something reads it (ngx_http_privacy_presented_get()), and a
+         * response whose expiries the slot keeps never does.
+         */
+
+        if (ctx->presented.nelts == 0
+            && m == ngx_http_privacy_memo_held(ctx)
+            && h->value.data == ctx->memo_value.data)
+        {
+            ctx->presented_lazy = 1;
+
+        } else if (ngx_http_privacy_memo_copy(ctx, m, h->value.data)
+                   != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
 
         if (m->stripped_len == 0) {
             return NGX_OK;
@@ -512,6 +524,13 @@ ngx_http_privacy_memo_replay(ngx_http_request_t *r,
         return NGX_OK;
     }
 
+    if (ngx_http_privacy_memo_copy(ctx, m, h->value.data) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    p = (ngx_http_privacy_presented_t *) ctx->presented.elts
+        + ctx->presented.nelts - n;
+
     /* names listed already: one by one, as add_stripped() lists them */
     for (i = 0; i < n; i++) {
         if (p[i].denied
@@ -524,4 +543,87 @@ ngx_http_privacy_memo_replay(ngx_http_request_t *r,
     }
 
     return NGX_OK;
+}
+
+
+/* the slot's list onto the request's, names in the header at value */
+
+static ngx_int_t
+ngx_http_privacy_memo_copy(ngx_http_privacy_ctx_t *ctx,
+    ngx_http_privacy_header_memo_t *m, u_char *value)
+{
+    ngx_uint_t                       i, n;
+    ngx_http_privacy_presented_t    *p;
+    ngx_http_privacy_memo_cookie_t  *mc;
+
+    n = m->npresented;
+
+    p = ngx_array_push_n(&ctx->presented, n);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    mc = m->presented;
+
+    for (i = 0; i < n; i++) {
+        /* names point into this request's own header, as when parsed */
+        p[i].name = value + mc[i].off;
+        p[i].name_len = mc[i].len;
+        p[i].category = mc[i].category;
+        p[i].denied = mc[i].denied;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Makes the presented list the request's own before anything reads it or
+ * the request's categories change.  The slot it was left in may hold
+ * another header by now (another request's, while this one waited for a
+ * body or an upstream): the header's own bytes are then judged again,
+ * under the same rules and categories as when the slot's verdict was
+ * replayed, so the list comes out the same; $privacy_stripped has its
+ * names already.
+ */
+
+ngx_int_t
+ngx_http_privacy_presented_get(ngx_http_request_t *r,
+    ngx_http_privacy_ctx_t *ctx)
+{
+    ngx_http_privacy_keep_t          keep;
+    ngx_http_privacy_cookie_iter_t   it;
+    ngx_http_privacy_cookie_pair_t   pair;
+    ngx_http_privacy_header_memo_t  *m;
+
+    if (!ctx->presented_lazy) {
+        return NGX_OK;
+    }
+
+    ctx->presented_lazy = 0;
+
+    m = ngx_http_privacy_memo_held(ctx);
+
+    if (m && m->verdict
+        && m->conf == ctx->scan_conf
+        && m->categories == ctx->categories)
+    {
+        return ngx_http_privacy_memo_copy(ctx, m, ctx->memo_value.data);
+    }
+
+    keep.request = r;
+    keep.ctx = ctx;
+    keep.conf = ctx->scan_conf;
+    keep.rc = NGX_OK;
+    keep.emptied = 0;
+    keep.listed = 1;
+
+    ngx_http_privacy_cookie_iter_init(&it, ctx->memo_value.data,
+                                      ctx->memo_value.len);
+
+    while (keep.rc == NGX_OK && ngx_http_privacy_cookie_next(&it, &pair)) {
+        (void) ngx_http_privacy_keep(&keep, &pair);
+    }
+
+    return keep.rc;
 }

@@ -14,6 +14,8 @@
 ngx_int_t ngx_http_privacy_request_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_privacy_scan(ngx_http_request_t *r,
     ngx_http_privacy_ctx_t *ctx, ngx_uint_t rewrite);
+ngx_int_t ngx_http_privacy_presented_get(ngx_http_request_t *r,
+    ngx_http_privacy_ctx_t *ctx);
 
 
 #endif /* _NGX_HTTP_PRIVACY_REQUEST_H_INCLUDED_ */
