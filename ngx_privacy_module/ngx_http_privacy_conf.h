@@ -256,6 +256,8 @@ typedef struct {
     ngx_http_privacy_header_memo_t  *memo;
     ngx_uint_t                       memo_gen;
     ngx_str_t                        memo_value;
+    /* the slot whose expiry lines the response's headers point at */
+    ngx_http_privacy_header_memo_t  *expiry_pinned;
 
     /*
      * The location whose rules the Cookie headers were last judged by;

@@ -30,13 +30,31 @@
 #define NGX_HTTP_PRIVACY_EXPIRED_TAIL  "; Expires=Thu, 01 Jan 1970 00:00:01 GMT"
 
 
+/*
+ * The most values one response's expiries hold: EXPIRE_BYTES of values of
+ * at least a one-byte name and path each; joined as the lines they make
+ * (ngx_http_privacy_add_lines())
+ */
+#define NGX_HTTP_PRIVACY_EXPIRED_MIN                                        \
+    (sizeof(NGX_HTTP_PRIVACY_EXPIRED_HEAD) - 1                              \
+     + sizeof(NGX_HTTP_PRIVACY_EXPIRED_TAIL) - 1 + 2)
+#define NGX_HTTP_PRIVACY_EXPIRED_MAX                                        \
+    (NGX_HTTP_PRIVACY_EXPIRE_BYTES / NGX_HTTP_PRIVACY_EXPIRED_MIN)
+#define NGX_HTTP_PRIVACY_EXPIRED_JOINED                                     \
+    (NGX_HTTP_PRIVACY_EXPIRE_BYTES                                          \
+     + NGX_HTTP_PRIVACY_EXPIRED_MAX                                         \
+       * ngx_http_privacy_line_break("Set-Cookie"))
+
+
 typedef struct {
     ngx_http_request_t               *request;
-    ngx_http_privacy_header_memo_t   *rec;
     ngx_uint_t                        count;
-    size_t                            bytes;
+    size_t                            bytes;        /* of the values */
     ngx_uint_t                        limit;
     ngx_uint_t                        full;
+    size_t                            size;         /* of the lines */
+    u_char                           *lines;
+    uint16_t                         *lens;
 } ngx_http_privacy_expiry_t;
 
 
@@ -67,7 +85,6 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
     ngx_http_privacy_loc_conf_t *plcf, ngx_http_privacy_ctx_t *ctx,
     ngx_uint_t *added)
 {
-    u_char                          *p;
     size_t                           dir;
     ngx_uint_t                       ssl;
     ngx_http_privacy_header_memo_t  *m;
@@ -76,7 +93,7 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
     dir = ngx_http_privacy_request_dir(r);
 
     if (m == NULL || r->headers_in.server.len > sizeof(m->expiry_host)
-        || dir > sizeof(m->expiry_dir))
+        || dir > sizeof(m->expiry_dir) || ctx->expiry_pinned)
     {
         return ngx_http_privacy_expire_build(r, plcf, ctx, NULL, added);
     }
@@ -96,10 +113,14 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
                       m->expiry_host_len) != 0
         || ngx_memcmp(m->expiry_dir, r->uri.data, dir) != 0)
     {
+        if (m->expiry_pins) {
+            /* another response still points at the slot's lines */
+            return ngx_http_privacy_expire_build(r, plcf, ctx, NULL, added);
+        }
+
         m->expiry = 0;
         m->nexpiry = 0;
         m->expiry_size = 0;
-        m->expiry_shared = 0;
 
         if (ngx_http_privacy_expire_build(r, plcf, ctx, m, added) != NGX_OK)
         {
@@ -126,17 +147,17 @@ ngx_http_privacy_expire_presented(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    p = ngx_pnalloc(r->pool, m->expiry_size);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
+    /*
+     * The headers point at the slot's lines, not at a copy: the log phase
+     * may read them ($sent_http_set_cookie) after other requests took the
+     * slot, so they stay as they are until this request is freed.
+     */
+    m->expiry_pins++;
+    ctx->expiry_pinned = m;
 
-    ngx_memcpy(p, m->expiry_values, m->expiry_size);
-
-    return ngx_http_privacy_add_headers(r, (u_char *) "Set-Cookie",
-                                        sizeof("Set-Cookie") - 1, p,
-                                        m->expiry_len, m->nexpiry,
-                                        m->expiry_shared);
+    return ngx_http_privacy_add_lines(r, "Set-Cookie", m->expiry_lines,
+                                      m->expiry_size, m->expiry_len,
+                                      m->nexpiry);
 }
 
 
@@ -155,6 +176,8 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
     ngx_http_privacy_cookie_path_t  *slot;
     ngx_http_privacy_main_conf_t    *pmcf;
     ngx_http_privacy_expiry_t        ex;
+    uint16_t                         lens[NGX_HTTP_PRIVACY_EXPIRED_MAX];
+    u_char                           lines[NGX_HTTP_PRIVACY_EXPIRED_JOINED];
 
     *added = 0;
 
@@ -166,11 +189,14 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
     pmcf = ngx_http_get_module_main_conf(r, ngx_http_privacy_module);
 
     ex.request = r;
-    ex.rec = rec;
     ex.count = 0;
     ex.bytes = 0;
-    ex.limit = plcf->expire_limit;
+    ex.limit = ngx_min((ngx_uint_t) plcf->expire_limit,
+                       NGX_HTTP_PRIVACY_EXPIRED_MAX);
     ex.full = 0;
+    ex.size = 0;
+    ex.lines = lines;
+    ex.lens = lens;
 
     reg = NULL;
     host = NULL;
@@ -336,14 +362,39 @@ ngx_http_privacy_expire_build(ngx_http_request_t *r,
                       "privacy: privacy_expire_limit reached after %ui "
                       "expiries, %ui denied cookie names left for later "
                       "responses", ex.count, left);
+    }
 
-        if (rec) {
-            /* not remembered: every such response says so in the log */
+    if (rec) {
+        if (ex.full || ex.count > NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES
+            || ex.size > NGX_HTTP_PRIVACY_HEADER_MEMO_EXPIRY)
+        {
+            /*
+             * not remembered: a response over the limit says so in the log
+             * each time, one too large for the slot is built each time
+             */
             rec->nexpiry = NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES + 1;
+
+        } else {
+            ngx_memcpy(rec->expiry_lines, lines, ex.size);
+            ngx_memcpy(rec->expiry_len, lens, ex.count * sizeof(uint16_t));
+            rec->expiry_size = ex.size;
+            rec->nexpiry = ex.count;
         }
     }
 
-    return NGX_OK;
+    if (ex.count == 0) {
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, ex.size);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(p, lines, ex.size);
+
+    return ngx_http_privacy_add_lines(r, "Set-Cookie", p, ex.size, lens,
+                                      ex.count);
 }
 
 
@@ -572,18 +623,14 @@ ngx_http_privacy_learn_path(ngx_http_request_t *r, u_char *name,
 }
 
 
+/* one more value, as a line after those before it */
+
 static ngx_int_t
 ngx_http_privacy_expire(ngx_http_privacy_expiry_t *ex, ngx_str_t *name,
     ngx_str_t *path, ngx_str_t *domain)
 {
-    u_char                          *p;
-    size_t                           len, prev;
-    ngx_str_t                        value;
-    ngx_http_request_t              *r;
-    ngx_http_privacy_header_memo_t  *rec;
-
-    r = ex->request;
-    rec = ex->rec;
+    u_char  *p, *start;
+    size_t   len;
 
     len = name->len + sizeof(NGX_HTTP_PRIVACY_EXPIRED_HEAD) - 1 + path->len
           + sizeof(NGX_HTTP_PRIVACY_EXPIRED_TAIL) - 1
@@ -597,12 +644,14 @@ ngx_http_privacy_expire(ngx_http_privacy_expiry_t *ex, ngx_str_t *name,
         return NGX_OK;
     }
 
-    p = ngx_pnalloc(r->pool, len);
-    if (p == NULL) {
-        return NGX_ERROR;
+    p = ex->lines + ex->size;
+
+    if (ex->count) {
+        p = ngx_cpymem(p, CRLF "Set-Cookie: ",
+                       ngx_http_privacy_line_break("Set-Cookie"));
     }
 
-    value.data = p;
+    start = p;
 
     p = ngx_cpymem(p, name->data, name->len);
     p = ngx_cpymem(p, NGX_HTTP_PRIVACY_EXPIRED_HEAD,
@@ -618,61 +667,16 @@ ngx_http_privacy_expire(ngx_http_privacy_expiry_t *ex, ngx_str_t *name,
 
 #if (NGX_HTTP_SSL)
     /* a Secure cookie can only be replaced over TLS, by a Secure cookie */
-    if (r->connection->ssl) {
+    if (ex->request->connection->ssl) {
         p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
     }
 #endif
 
-    value.len = p - value.data;
+    ex->lens[ex->count++] = (uint16_t) (p - start);
+    ex->bytes += p - start;
+    ex->size = p - ex->lines;
 
-    ex->count++;
-    ex->bytes += value.len;
-
-    /*
-     * The host-only value is the start of the next, its "; Domain=" one:
-     * the memo keeps the bytes once and the replay's copy points both
-     * headers at them.  The undecided visitor's response then fits the
-     * request pool's second block as stock's does (docs/performance.md).
-     */
-
-    prev = 0;
-
-    if (rec && rec->nexpiry
-        && rec->nexpiry < NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES)
-    {
-        /* the last value kept ends where the kept bytes end */
-        prev = rec->expiry_len[rec->nexpiry - 1];
-
-        if (prev >= value.len
-            || ngx_memcmp(rec->expiry_values + rec->expiry_size - prev,
-                          value.data, prev)
-               != 0)
-        {
-            prev = 0;
-        }
-    }
-
-    if (rec && rec->nexpiry < NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES
-        && rec->expiry_size + value.len - prev
-           <= NGX_HTTP_PRIVACY_HEADER_MEMO_LEN)
-    {
-        ngx_memcpy(rec->expiry_values + rec->expiry_size, value.data + prev,
-                   value.len - prev);
-        rec->expiry_size += value.len - prev;
-
-        if (prev) {
-            rec->expiry_shared |= (uint32_t) 1 << (rec->nexpiry - 1);
-        }
-
-        rec->expiry_len[rec->nexpiry++] = (uint16_t) value.len;
-
-    } else if (rec) {
-        /* too many to keep: this response is not remembered */
-        rec->nexpiry = NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES + 1;
-    }
-
-    return ngx_http_privacy_add_header(r, "Set-Cookie", &value) ? NGX_OK
-                                                                 : NGX_ERROR;
+    return NGX_OK;
 }
 
 

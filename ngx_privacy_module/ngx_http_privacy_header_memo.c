@@ -90,13 +90,14 @@ ngx_http_privacy_memo_lookup(ngx_http_request_t *r,
     if (m->value == NULL) {
         /* lives as long as the worker: header, verdict, expiries */
         m->value = ngx_pnalloc(w->pool,
-                               3 * NGX_HTTP_PRIVACY_HEADER_MEMO_LEN);
+                               2 * NGX_HTTP_PRIVACY_HEADER_MEMO_LEN
+                               + NGX_HTTP_PRIVACY_HEADER_MEMO_EXPIRY);
         if (m->value == NULL) {
             return NULL;
         }
 
         m->out = m->value + NGX_HTTP_PRIVACY_HEADER_MEMO_LEN;
-        m->expiry_values = m->out + NGX_HTTP_PRIVACY_HEADER_MEMO_LEN;
+        m->expiry_lines = m->out + NGX_HTTP_PRIVACY_HEADER_MEMO_LEN;
     }
 
     m->gen++;

@@ -79,29 +79,48 @@ ngx_http_privacy_add_header_n(ngx_http_request_t *r, u_char *key,
 
 
 /*
- * As n calls of ngx_http_privacy_add_header_n(), the list growing as
- * ngx_list_push() grows it (a part of nalloc elements when the last is
- * full), but a part's free slots taken at once: the undecided visitor's
- * expiries are 16 headers (docs/performance.md).
+ * n headers of one name, given as the lines they make: the values joined
+ * by CRLF and "key: " (ngx_http_privacy_add_lines() in the header, lens
+ * the values' lengths).  HTTP/1.x writes a header as "key: value" CRLF,
+ * so one header holding the joined lines puts the same bytes on the wire
+ * as n headers, and nginx's header filter copies one value instead of
+ * formatting n (the undecided visitor's expiries are 16 headers,
+ * docs/performance.md).  HTTP/2 and HTTP/3 encode each header as a
+ * field of its own, which may not hold a line break: there each value
+ * gets its own header.
  */
 
 ngx_int_t
-ngx_http_privacy_add_headers(ngx_http_request_t *r, u_char *key,
-    size_t key_len, u_char *data, uint16_t *lens, ngx_uint_t n,
-    uint32_t shared)
+ngx_http_privacy_add_lines_n(ngx_http_request_t *r, u_char *key,
+    size_t key_len, u_char *data, size_t size, uint16_t *lens, ngx_uint_t n)
 {
     ngx_uint_t        k;
     ngx_list_t       *l;
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
 
+    if (n == 0) {
+        return NGX_OK;
+    }
+
+    if (r->http_version < NGX_HTTP_VERSION_20) {
+        h = ngx_list_push(&r->headers_out.headers);
+        if (h == NULL) {
+            return NGX_ERROR;
+        }
+
+        ngx_http_privacy_header_set(h, key, key_len, data, size);
+
+        return NGX_OK;
+    }
+
+    /* a part's free slots taken at once, as ngx_list_push() would */
     l = &r->headers_out.headers;
 
     while (n) {
         part = l->last;
 
         if (part->nelts == l->nalloc) {
-            /* a new part, as ngx_list_push() makes it */
             h = ngx_list_push(l);
             if (h == NULL) {
                 return NGX_ERROR;
@@ -119,13 +138,7 @@ ngx_http_privacy_add_headers(ngx_http_request_t *r, u_char *key,
 
         while (k--) {
             ngx_http_privacy_header_set(h++, key, key_len, data, *lens);
-
-            if (!(shared & 1)) {
-                data += *lens;
-            }
-
-            lens++;
-            shared >>= 1;
+            data += *lens++ + sizeof(CRLF) - 1 + key_len + sizeof(": ") - 1;
         }
     }
 

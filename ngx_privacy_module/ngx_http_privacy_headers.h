@@ -61,12 +61,17 @@ ngx_table_elt_t *ngx_http_privacy_add_header_n(ngx_http_request_t *r,
 #define ngx_http_privacy_add_header(r, key, value)                          \
     ngx_http_privacy_add_header_n(r, (u_char *) key, sizeof(key) - 1, value)
 /*
- * n headers of one name, their values back to back in data; a value whose
- * bit is set in shared is the start of the next one (no bytes of its own)
+ * n headers of one name, as the lines they make: value 0, then for each
+ * further value CRLF "key: " value; lens[i] the length of value i
  */
-ngx_int_t ngx_http_privacy_add_headers(ngx_http_request_t *r,
-    u_char *key, size_t key_len, u_char *data, uint16_t *lens, ngx_uint_t n,
-    uint32_t shared);
-
+ngx_int_t ngx_http_privacy_add_lines_n(ngx_http_request_t *r,
+    u_char *key, size_t key_len, u_char *data, size_t size, uint16_t *lens,
+    ngx_uint_t n);
+#define ngx_http_privacy_add_lines(r, key, data, size, lens, n)             \
+    ngx_http_privacy_add_lines_n(r, (u_char *) key, sizeof(key) - 1, data,  \
+                                 size, lens, n)
+/* what goes between two values of ngx_http_privacy_add_lines() */
+#define ngx_http_privacy_line_break(key)                                    \
+    (sizeof(CRLF) - 1 + sizeof(key) - 1 + sizeof(": ") - 1)
 
 #endif /* _NGX_HTTP_PRIVACY_HEADERS_H_INCLUDED_ */

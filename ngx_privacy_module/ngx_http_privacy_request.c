@@ -475,7 +475,7 @@ ngx_http_privacy_memo_replay(ngx_http_request_t *r,
     ngx_http_privacy_header_memo_t *m)
 {
     u_char                        *s;
-    ngx_uint_t                     i, n;
+    ngx_uint_t                     i, n, listed;
     ngx_http_privacy_presented_t  *p;
 
     n = m->npresented;
@@ -484,32 +484,32 @@ ngx_http_privacy_memo_replay(ngx_http_request_t *r,
         return NGX_OK;
     }
 
-    if (m->stripped_known && ctx->stripped.len == 0) {
+    /* $privacy_stripped is still empty: the verdict's list is it */
+    listed = m->stripped_known && ctx->stripped.len == 0;
 
-        /*
-         * The common case, the first verdict on the one Cookie header
-         * whose slot the request holds: the list stays the slot's until
-         * something reads it (ngx_http_privacy_presented_get()), and a
-         * response whose expiries the slot keeps never does.
-         */
+    /*
+     * The common case, the first verdict on the one Cookie header whose
+     * slot the request holds: the list stays the slot's until something
+     * reads it (ngx_http_privacy_presented_get()), and a response whose
+     * expiries the slot keeps never does.
+     */
 
-        if (ctx->presented.nelts == 0
-            && m == ngx_http_privacy_memo_held(ctx)
-            && h->value.data == ctx->memo_value.data)
-        {
-            ctx->presented_lazy = 1;
+    if (listed && ctx->presented.nelts == 0
+        && m == ngx_http_privacy_memo_held(ctx)
+        && h->value.data == ctx->memo_value.data)
+    {
+        ctx->presented_lazy = 1;
 
-        } else if (ngx_http_privacy_memo_copy(ctx, m, h->value.data)
-                   != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
+    } else if (ngx_http_privacy_memo_copy(ctx, m, h->value.data) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
+    if (listed) {
         if (m->stripped_len == 0) {
             return NGX_OK;
         }
 
-        /* $privacy_stripped in one allocation, as the verdict listed it */
+        /* in one allocation, as the verdict listed it */
         s = ngx_pnalloc(r->main->pool, m->stripped_len);
         if (s == NULL) {
             return NGX_ERROR;
@@ -522,10 +522,6 @@ ngx_http_privacy_memo_replay(ngx_http_request_t *r,
         ctx->stripped_size = m->stripped_len;
 
         return NGX_OK;
-    }
-
-    if (ngx_http_privacy_memo_copy(ctx, m, h->value.data) != NGX_OK) {
-        return NGX_ERROR;
     }
 
     p = (ngx_http_privacy_presented_t *) ctx->presented.elts

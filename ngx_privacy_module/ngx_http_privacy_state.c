@@ -105,10 +105,20 @@ ngx_http_privacy_get_ctx(ngx_http_request_t *r)
 }
 
 
+/*
+ * The handler also marks the context (ngx_http_privacy_find_ctx()); the
+ * memo slot whose expiries the response's headers point at may be
+ * rebuilt again (none after the worker's exit: the memo is gone).
+ */
+
 static void
 ngx_http_privacy_ctx_cleanup(void *data)
 {
-    /* nothing to free: the handler only marks the context */
+    ngx_http_privacy_ctx_t  *ctx = data;
+
+    if (ctx->expiry_pinned && ngx_http_privacy_worker) {
+        ctx->expiry_pinned->expiry_pins--;
+    }
 }
 
 

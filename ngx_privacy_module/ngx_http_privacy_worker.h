@@ -57,6 +57,8 @@ typedef struct {
 #define NGX_HTTP_PRIVACY_HEADER_MEMO          64
 #define NGX_HTTP_PRIVACY_HEADER_MEMO_LEN      2048   /* longest header */
 #define NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES  32     /* most presented */
+/* a response's expiries, as lines: EXPIRE_BYTES and 31 line breaks */
+#define NGX_HTTP_PRIVACY_HEADER_MEMO_EXPIRY   4608
 
 /* what a slot knows of the consent cookie in its header */
 #define NGX_HTTP_PRIVACY_MEMO_CONSENT_UNKNOWN  0     /* look (again) */
@@ -105,11 +107,11 @@ typedef struct {
     u_char                           expiry_dir[128];   /* request's */
     size_t                           expiry_dir_len;
     ngx_uint_t                       expiry_paths_gen;
-    u_char                          *expiry_values;  /* MEMO_LEN bytes */
+    u_char                          *expiry_lines;   /* MEMO_EXPIRY */
+    /* requests whose headers point at the lines: not rewritten then */
+    ngx_uint_t                       expiry_pins;
     size_t                           expiry_size;
     ngx_uint_t                       nexpiry;
-    /* bit k: value k is where value k + 1 starts, no bytes of its own */
-    uint32_t                         expiry_shared;
     uint16_t                         expiry_len[
                                          NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES];
 } ngx_http_privacy_header_memo_t;
