@@ -22,6 +22,7 @@
 #include "ngx_http_privacy_consent.h"
 #include "ngx_http_privacy_cookie_scope.h"
 #include "ngx_http_privacy_crypto.h"
+#include "ngx_http_privacy_headers.h"
 #include "ngx_http_privacy_register_db.h"
 #include "ngx_http_privacy_store.h"
 
@@ -57,8 +58,11 @@ typedef struct {
 #define NGX_HTTP_PRIVACY_HEADER_MEMO          64
 #define NGX_HTTP_PRIVACY_HEADER_MEMO_LEN      2048   /* longest header */
 #define NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES  32     /* most presented */
-/* a response's expiries, as lines: EXPIRE_BYTES and 31 line breaks */
-#define NGX_HTTP_PRIVACY_HEADER_MEMO_EXPIRY   4608
+/* a response's expiries, as lines: EXPIRE_BYTES and a break between two */
+#define NGX_HTTP_PRIVACY_HEADER_MEMO_EXPIRY                                 \
+    (NGX_HTTP_PRIVACY_EXPIRE_BYTES                                          \
+     + (NGX_HTTP_PRIVACY_HEADER_MEMO_COOKIES - 1)                           \
+       * ngx_http_privacy_line_break("Set-Cookie"))
 
 /* what a slot knows of the consent cookie in its header */
 #define NGX_HTTP_PRIVACY_MEMO_CONSENT_UNKNOWN  0     /* look (again) */

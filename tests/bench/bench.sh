@@ -39,11 +39,15 @@
 #   PRIVACY=on                      off: the page's location has "privacy
 #                                   off; privacy_analytics off;" (the
 #                                   module loaded and configured around it)
+#   ENFORCE=on                      off: the page's location has "privacy
+#                                   off;" only (page views counted, no
+#                                   cookie judged): the floor of any
+#                                   cheaper enforcement
 #   CASES=1                         run each case in turn (consented,
 #                                   CONSENT=none, PRIVACY=off,
-#                                   ANALYTICS=off) with the other
-#                                   settings, then print their figures
-#                                   side by side
+#                                   ANALYTICS=off, ENFORCE=off) with the
+#                                   other settings, then print their
+#                                   figures side by side
 #   HEADERS=1                       distinct Cookie headers wrk cycles
 #                                   through (a different _ga value in
 #                                   each); 1 is one browser; 10000 keeps
@@ -97,7 +101,7 @@ REPO=$(pwd)
 if [ -n "${CASES:-}" ]; then
     [ -n "${NO_BUILD:-}" ] || make -s >/dev/null
     OUT=$(mktemp -d /tmp/privacy-bench-cases.XXXXXX)
-    for c in consented CONSENT=none PRIVACY=off ANALYTICS=off; do
+    for c in consented CONSENT=none PRIVACY=off ANALYTICS=off ENFORCE=off; do
         echo "bench: case $c" >&2
         v=; [ "$c" = consented ] || v=$c
         env $v CASES= NO_BUILD=1 "$SELF" > "$OUT/$c.txt"
@@ -106,7 +110,7 @@ if [ -n "${CASES:-}" ]; then
     echo "each case, stock against the module (median of the rounds' ratios):"
     printf '  %-14s %10s %10s %8s %12s %12s %8s\n' case "stock r/s" \
         "module r/s" ratio "stock CPU us" "module CPU" dropped
-    for c in consented CONSENT=none PRIVACY=off ANALYTICS=off; do
+    for c in consented CONSENT=none PRIVACY=off ANALYTICS=off ENFORCE=off; do
         perl -ne '
             $s = $1 if /^  stock\s+(\d+) requests/;
             $m = $1 if /^  module\s+(\d+) requests/;
@@ -129,6 +133,7 @@ THREADS=${THREADS:-1}
 CONSENT=${CONSENT:-statistics}
 ANALYTICS=${ANALYTICS:-on}
 PRIVACY=${PRIVACY:-on}
+ENFORCE=${ENFORCE:-on}
 HEADERS=${HEADERS:-1}
 PIN=${PIN:-1}
 BASELINE=${BASELINE:-stock}
@@ -250,7 +255,8 @@ $(privacy_http_conf "$D/secret" "$D/module/data/privacy.db")
 ${RETENTION:+    privacy_retention analytics $RETENTION;}
 " "
 $(privacy_server_conf "$ANALYTICS")
-" "$([ "$PRIVACY" != off ] || echo 'privacy off; privacy_analytics off;')"
+" "$([ "$PRIVACY" != off ] || echo 'privacy off; privacy_analytics off;'
+    [ "$ENFORCE" != off ] || echo 'privacy off;')"
 
 CPU_NGINX=
 CPU_WRK=
@@ -348,7 +354,7 @@ echo "page:        $PAGE_BYTES bytes of HTML; Cookie header ${#HEADER_COOKIES} b
     && echo "stock:       with an idle thread pool (thread_pool default threads=32)"
 [ "$BASELINE" = headers ] \
     && echo "stock:       sends the module's extra response headers: $(echo "$STOCK_HEADERS" | grep -c add_header) add_header lines"
-echo "module:      privacy on, 10 privacy_cookie patterns, privacy_analytics $ANALYTICS, portal; the page's location: privacy $PRIVACY;"
+echo "module:      privacy on, 10 privacy_cookie patterns, privacy_analytics $ANALYTICS, portal; the page's location: $([ "$ENFORCE" = off ] && echo "privacy off (analytics on)" || echo "privacy $PRIVACY");"
 echo "             response carries $SET_COOKIES Set-Cookie header(s) (expiring denied cookies)"
 echo "load:        $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) before the runs"
 echo "headers:     $HEADERS distinct Cookie header(s)"
@@ -518,7 +524,8 @@ echo "  records written (worker's exit log):  $WRITTEN (events + $((WRITTEN - EV
 echo "  dropped (worker's exit log):          $DROPPED"
 grep -E '\[(warn|error|crit|alert|emerg)\]|retention sweep:' "$D/module/error.log" | head -5 | sed 's/^/  log: /' || true
 echo
-if [ "$BASELINE" != stock ] || [ "$ANALYTICS" != on ] || [ "$PRIVACY" != on ]; then
+if [ "$BASELINE" != stock ] || [ "$ANALYTICS" != on ] || [ "$PRIVACY" != on ] \
+    || [ "$ENFORCE" != on ]; then
     echo "bar: not judged (it is for analytics on, against plain stock nginx)"
 elif awk -v r="$PAIRED" 'BEGIN { exit !(r >= 0.95) }' && [ "$DROPPED" = 0 ]; then
     echo "bar (median of the rounds' ratios >= 0.95, nothing dropped): met"

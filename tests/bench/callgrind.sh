@@ -35,7 +35,12 @@
 #                                             configured, the page's
 #                                             location with "privacy off;
 #                                             privacy_analytics off;"
-#   CASES=1 tests/bench/callgrind.sh          the four above in turn, then
+#   ENFORCE=off tests/bench/callgrind.sh      the page's location with
+#                                             "privacy off;" only: the
+#                                             page views counted, no
+#                                             cookie judged, the floor
+#                                             of any cheaper enforcement
+#   CASES=1 tests/bench/callgrind.sh          the five above in turn, then
 #                                             a table of them with ratios
 #   BASELINE=threads ...                      stock with an idle thread
 #                                             pool (the module's writer
@@ -67,7 +72,7 @@ REPO=$(pwd)
 if [ -n "${CASES:-}" ]; then
     [ -n "${NO_BUILD:-}" ] || make -s >/dev/null
     OUT=$(mktemp -d /tmp/privacy-callgrind-cases.XXXXXX)
-    for c in consented CONSENT=none PRIVACY=off ANALYTICS=off; do
+    for c in consented CONSENT=none PRIVACY=off ANALYTICS=off ENFORCE=off; do
         echo "callgrind: case $c" >&2
         v=; [ "$c" = consented ] || v=$c
         env $v CASES= NO_BUILD=1 TOP=${TOP:-25} "$SELF" > "$OUT/$c.txt"
@@ -75,10 +80,11 @@ if [ -n "${CASES:-}" ]; then
     echo
     echo "instructions per request, each case (bar: issue #21):"
     printf '  %-14s %8s %8s %8s %7s %6s\n' case stock module extra ratio bar
-    for c in consented CONSENT=none PRIVACY=off ANALYTICS=off; do
+    for c in consented CONSENT=none PRIVACY=off ANALYTICS=off ENFORCE=off; do
         perl -ne '
             BEGIN { $c = pop @ARGV;
-                    %bar = ("PRIVACY=off" => 100, "ANALYTICS=off" => "-") }
+                    %bar = ("PRIVACY=off" => 100, "ANALYTICS=off" => "-",
+                            "ENFORCE=off" => "-") }
             $s = $1 if /^  stock\s+(-?\d+)$/;
             $m = $1 if /^  module\s+(-?\d+)$/;
             END { printf "  %-14s %8d %8d %8d %7.3f %6s\n", $c, $s, $m,
@@ -97,6 +103,7 @@ CONSENT=${CONSENT:-statistics}
 HEADERS=${HEADERS:-1}
 ANALYTICS=${ANALYTICS:-on}
 PRIVACY=${PRIVACY:-on}
+ENFORCE=${ENFORCE:-on}
 BASELINE=${BASELINE:-stock}
 NGINX=${NGINX:-/usr/sbin/nginx}
 MODULE=${MODULE:-$REPO/build/ngx_http_privacy_module.so}
@@ -148,6 +155,7 @@ $(privacy_http_conf "$D/secret" "$D/$name/data/privacy.db")"
         server_extra="
 $(privacy_server_conf "$ANALYTICS")"
         [ "$PRIVACY" = off ] && loc_extra="privacy off; privacy_analytics off;"
+        [ "$ENFORCE" = off ] && loc_extra="privacy off;"
     else
         # the same location tree as the module's (its portal's location)
         server_extra="
@@ -311,7 +319,7 @@ total() {   # callgrind.out file [event column, 1: Ir]
 }
 
 echo "callgrind: $LOW and $HIGH requests per configuration (this takes a while)"
-echo "callgrind: module: CONSENT=$CONSENT ANALYTICS=$ANALYTICS PRIVACY=$PRIVACY HEADERS=$HEADERS BASELINE=$BASELINE"
+echo "callgrind: module: CONSENT=$CONSENT ANALYTICS=$ANALYTICS PRIVACY=$PRIVACY ENFORCE=$ENFORCE HEADERS=$HEADERS BASELINE=$BASELINE"
 for name in stock module; do
     for n in "$LOW" "$HIGH"; do
         run "$name" "$n"
