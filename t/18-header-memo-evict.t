@@ -18,7 +18,6 @@ use IO::Socket::INET;
 use PrivacyTest;
 
 my $t = PrivacyTest->new;
-my $up_port = $t->port(2);
 
 $t->config(<<'EOF');
     privacy_secret_file %%SECRET%%;
@@ -50,9 +49,7 @@ $t->config(<<'EOF');
 EOF
 
 # the upstream: a socket this script answers on when it chooses
-my $up = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $up_port,
-    Listen => 8, ReuseAddr => 1, Proto => 'tcp')
-    or die "cannot listen on $up_port: $!";
+my $up = $t->hold_upstream;
 
 $t->start;
 
@@ -71,17 +68,8 @@ for my $round (0 .. 3) {
     my $evict = $round % 2;
 
     # the same header again, replayed, to the upstream that does not answer
-    my $c = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
-        PeerPort => $t->port, Proto => 'tcp') or die "connect: $!";
-    print $c "GET /slow/ HTTP/1.0\r\nHost: 127.0.0.1\r\n"
-        . "Cookie: $cookie\r\n\r\n";
-
-    my $u = $up->accept or die "accept: $!";
-    my $head = '';
-    while ($head !~ /\r\n\r\n/) {
-        sysread($u, my $buf, 65536) or last;
-        $head .= $buf;
-    }
+    my ($c, $u, $head) = $t->held_request($up,
+        "GET /slow/ HTTP/1.0\r\nHost: 127.0.0.1\r\nCookie: $cookie\r\n\r\n");
     like($head, qr/^Cookie: session=s; other=o\r$/mi,
         "round $round: the upstream gets the filtered header");
 
@@ -100,11 +88,7 @@ for my $round (0 .. 3) {
         . "Content-Length: 3\r\n\r\nok\n";
     close $u;
 
-    my $resp = '';
-    while (sysread($c, my $buf, 65536)) {
-        $resp .= $buf;
-    }
-    close $c;
+    my $resp = PrivacyTest::read_to_end($c);
 
     my @sc = $resp =~ /^Set-Cookie: (.*?)\r?$/mgi;
     if ($round == 0) {
@@ -118,11 +102,7 @@ for my $round (0 .. 3) {
 }
 
 # the log phase runs after the response filter re-judged the header
-my @log = split /\n/, $t->wait_for(sub {
-    my $l = -f "$t->{dir}/slow.log" ? PrivacyTest::_slurp("$t->{dir}/slow.log")
-                                     : '';
-    (() = $l =~ /\n/g) >= 4 ? $l : undef;
-});
+my @log = split /\n/, $t->wait_for_lines('slow.log', 4);
 is_deeply(\@log, [('_ga,_fbp|session=s; other=o') x 4],
     '$privacy_stripped lists each name once');
 
@@ -153,21 +133,13 @@ is_deeply(\@log, [('_ga,_fbp|session=s; other=o') x 4],
     is($bad, 0, 'consent form: other headers judged right meanwhile');
 
     print $c $body;
-    my $resp = '';
-    while (sysread($c, my $buf, 65536)) {
-        $resp .= $buf;
-    }
-    close $c;
+    my $resp = PrivacyTest::read_to_end($c);
     like($resp, qr{^HTTP/1\.1 303 }, 'consent form: answered') or diag $resp;
     my @sc = sort map { /^([^=]*)=/ } $resp =~ /^Set-Cookie: (.*?)\r?$/mgi;
     is_deeply(\@sc, [qw(_fbp _fbp _ga _ga privacy_consent)],
         'consent form: _ga and _fbp expired (two paths each), the choice set');
 
-    my $log = $t->wait_for(sub {
-        my $l = -f "$t->{dir}/portal.log"
-              ? PrivacyTest::_slurp("$t->{dir}/portal.log") : '';
-        (() = $l =~ /\n/g) >= 2 ? $l : undef;
-    });
+    my $log = $t->wait_for_lines('portal.log', 2);
     is($log, "_ga,_fbp|session=s; other=o\n" x 2,
         'consent form: $privacy_stripped lists each name once');
 }

@@ -17,11 +17,9 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Test::More;
-use IO::Socket::INET;
 use PrivacyTest;
 
 my $t = PrivacyTest->new;
-my $up_port = $t->port(2);
 
 $t->config(<<'EOF');
     privacy_secret_file %%SECRET%%;
@@ -56,9 +54,7 @@ $t->config(<<'EOF');
 EOF
 
 # the upstream: a socket this script answers on when it chooses
-my $up = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $up_port,
-    Listen => 8, ReuseAddr => 1, Proto => 'tcp')
-    or die "cannot listen on $up_port: $!";
+my $up = $t->hold_upstream;
 
 $t->start;
 
@@ -107,16 +103,7 @@ my @logged;
 for my $round (0 .. 3) {
     my $evict = $round % 2;
 
-    my $c = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
-        PeerPort => $t->port, Proto => 'tcp') or die "connect: $!";
-    print $c $slow;
-
-    my $u = $up->accept or die "accept: $!";
-    my $head = '';
-    while ($head !~ /\r\n\r\n/) {
-        sysread($u, my $buf, 65536) or last;
-        $head .= $buf;
-    }
+    my ($c, $u) = $t->held_request($up, $slow);
 
     # the response's head goes out (the expiries with it), its body waits
     $u->autoflush(1);
@@ -144,20 +131,12 @@ for my $round (0 .. 3) {
     print $u "ok\n\n";
     close $u;
 
-    my $resp = $got;
-    while (sysread($c, my $buf, 65536)) {
-        $resp .= $buf;
-    }
-    close $c;
+    my $resp = PrivacyTest::read_to_end($c, $got);
     like($resp, qr/\r\n\r\nokok\n\n\z/, "round $round: the body completed")
         or diag explain $resp;
 }
 
-my $log = $t->wait_for(sub {
-    my $l = -f "$t->{dir}/slow.log" ? PrivacyTest::_slurp("$t->{dir}/slow.log")
-                                     : '';
-    (() = $l =~ /\n/g) >= 4 ? $l : undef;
-});
+my $log = $t->wait_for_lines('slow.log', 4);
 my @rounds = split /\n/, $log;
 like($rounds[0], qr/^_ga=; Max-Age=0; Path=\/;/,
     'the log shows the expiries the response sent');

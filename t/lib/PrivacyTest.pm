@@ -190,6 +190,19 @@ C<Connection: close> to avoid waiting.
 
 C<PrivacyTest::form_urlencode(\@pairs)> is the encoder C<post> uses.
 
+A response can be held open while other requests run:
+
+    my $up = $t->hold_upstream;        # listens on port(2) (or port(N))
+    my ($c, $u, $head) = $t->held_request($up, $raw_request);
+    ...                                # $head: what nginx sent upstream
+    print $u "HTTP/1.0 200 OK\r\n...";  # answer when the test chooses
+    close $u;
+    my $res = PrivacyTest::read_to_end($c);
+
+C<< $t->wait_for_lines($name, $n) >> returns the file C<$name> of the
+test's directory once it has C<$n> lines (an access log written in the
+log phase, after the response).
+
 Helpers (exported): C<set_cookies($res)> returns the list of Set-Cookie
 values; C<set_cookie_map($res)> returns a hash ref of cookie name to the
 whole Set-Cookie value (last one wins). Both may also be called as methods.
@@ -958,6 +971,56 @@ sub raw_request {
     }
     close $s;
     return $res;
+}
+
+# An upstream the test answers by hand, on port N (default 2): nginx's
+# request reaches it, and the response waits until the test writes it,
+# so that a response can be held open while other requests run.
+sub hold_upstream {
+    my ($self, $n) = @_;
+    my $port = $self->port($n // 2);
+    return IO::Socket::INET->new(LocalAddr => '127.0.0.1',
+        LocalPort => $port, Listen => 8, ReuseAddr => 1, Proto => 'tcp')
+        || croak "hold_upstream: cannot listen on $port: $!";
+}
+
+# sends $bytes to nginx and accepts nginx's connection to the held
+# upstream: (client socket, upstream socket, the upstream request's head)
+sub held_request {
+    my ($self, $up, $bytes) = @_;
+    my $c = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
+        PeerPort => $self->port, Proto => 'tcp')
+        or croak "held_request: connect: $!";
+    print $c $bytes;
+
+    my $u = $up->accept or croak "held_request: accept: $!";
+    my $head = '';
+    while ($head !~ /\r\n\r\n/) {
+        sysread($u, my $buf, 65536) or last;
+        $head .= $buf;
+    }
+    return ($c, $u, $head);
+}
+
+# $got followed by everything the socket sends until it closes
+sub read_to_end {
+    my ($s, $got) = @_;
+    $got //= '';
+    while (sysread($s, my $buf, 65536)) {
+        $got .= $buf;
+    }
+    close $s;
+    return $got;
+}
+
+# a file of the test's directory once it holds $n lines (or undef)
+sub wait_for_lines {
+    my ($self, $name, $n) = @_;
+    my $file = "$self->{dir}/$name";
+    return $self->wait_for(sub {
+        my $l = -f $file ? _slurp($file) : '';
+        (() = $l =~ /\n/g) >= $n ? $l : undef;
+    });
 }
 
 # --- response helpers ------------------------------------------------------
