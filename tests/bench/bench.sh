@@ -99,9 +99,10 @@ REPO=$(pwd)
 . tests/bench/common.sh   # UA, COOKIES, the page, the module's lines, ...
 
 if [ -n "${CASES:-}" ]; then
+    CASE_LIST="consented CONSENT=none PRIVACY=off ANALYTICS=off ENFORCE=off"
     [ -n "${NO_BUILD:-}" ] || make -s >/dev/null
     OUT=$(mktemp -d /tmp/privacy-bench-cases.XXXXXX)
-    for c in consented CONSENT=none PRIVACY=off ANALYTICS=off ENFORCE=off; do
+    for c in $CASE_LIST; do
         echo "bench: case $c" >&2
         v=; [ "$c" = consented ] || v=$c
         env $v CASES= NO_BUILD=1 "$SELF" > "$OUT/$c.txt"
@@ -110,7 +111,7 @@ if [ -n "${CASES:-}" ]; then
     echo "each case, stock against the module (median of the rounds' ratios):"
     printf '  %-14s %10s %10s %8s %12s %12s %8s\n' case "stock r/s" \
         "module r/s" ratio "stock CPU us" "module CPU" dropped
-    for c in consented CONSENT=none PRIVACY=off ANALYTICS=off ENFORCE=off; do
+    for c in $CASE_LIST; do
         perl -ne '
             $s = $1 if /^  stock\s+(\d+) requests/;
             $m = $1 if /^  module\s+(\d+) requests/;

@@ -70,9 +70,10 @@ REPO=$(pwd)
 
 # CASES=1: each case of docs/performance.md in turn, then a table of them
 if [ -n "${CASES:-}" ]; then
+    CASE_LIST="consented CONSENT=none PRIVACY=off ANALYTICS=off ENFORCE=off"
     [ -n "${NO_BUILD:-}" ] || make -s >/dev/null
     OUT=$(mktemp -d /tmp/privacy-callgrind-cases.XXXXXX)
-    for c in consented CONSENT=none PRIVACY=off ANALYTICS=off ENFORCE=off; do
+    for c in $CASE_LIST; do
         echo "callgrind: case $c" >&2
         v=; [ "$c" = consented ] || v=$c
         env $v CASES= NO_BUILD=1 TOP=${TOP:-25} "$SELF" > "$OUT/$c.txt"
@@ -80,7 +81,7 @@ if [ -n "${CASES:-}" ]; then
     echo
     echo "instructions per request, each case (bar: issue #21):"
     printf '  %-14s %8s %8s %8s %7s %6s\n' case stock module extra ratio bar
-    for c in consented CONSENT=none PRIVACY=off ANALYTICS=off ENFORCE=off; do
+    for c in $CASE_LIST; do
         perl -ne '
             BEGIN { $c = pop @ARGV;
                     %bar = ("PRIVACY=off" => 100, "ANALYTICS=off" => "-",
