@@ -130,9 +130,11 @@ $t->start;
 # --- the register's file modes -----------------------------------------------
 
 {
-    ok($t->wait_for(sub { -e $t->db && -e $t->db . '-wal' }),
-        'the register and its WAL exist') or diag($t->error_log);
-    ok(-e $t->db . '-shm', 'and its -shm');
+    # SQLite makes the -wal before the -shm as the writer first opens
+    # the register: wait for both, or a look between the two fails
+    ok($t->wait_for(sub {
+        -e $t->db && -e $t->db . '-wal' && -e $t->db . '-shm'
+    }), 'the register, its -wal and its -shm exist') or diag($t->error_log);
     for my $f ('', '-wal', '-shm') {
         is((stat($t->db . $f))[2] & 07777, 0600, "privacy.db$f is 0600");
     }
