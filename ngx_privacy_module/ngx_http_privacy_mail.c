@@ -180,7 +180,8 @@ ngx_http_privacy_mail_flush(sqlite3 *db, const char *cmd, int64_t now,
     int *sent, int *failed, char *err, size_t err_len)
 {
     int            rc, i, n, attempts[NGX_HTTP_PRIVACY_MAIL_BATCH];
-    char           why[200];
+    char           why[200], *text;
+    size_t         len;
     int64_t        ids[NGX_HTTP_PRIVACY_MAIL_BATCH], wait;
     sqlite3_stmt  *st, *msg, *done;
 
@@ -302,13 +303,31 @@ ngx_http_privacy_mail_flush(sqlite3 *db, const char *cmd, int64_t now,
             continue;
         }
 
+        /*
+         * a copy, and the statement reset: the command may run until its
+         * kill, and a read left open meanwhile would keep checkpoints from
+         * getting past it
+         */
+        len = (size_t) sqlite3_column_bytes(msg, 0);
+        text = malloc(len + 1);
+
+        if (text == NULL) {
+            sqlite3_reset(msg);
+            snprintf(err, err_len, "outbox: out of memory");
+            break;
+        }
+
+        if (len) {
+            memcpy(text, sqlite3_column_blob(msg, 0), len);
+        }
+
+        sqlite3_reset(msg);
+
         why[0] = '\0';
 
-        rc = ngx_http_privacy_command_run("privacy_mail_command", cmd,
-                                          sqlite3_column_blob(msg, 0),
-                                          sqlite3_column_bytes(msg, 0), why,
-                                          sizeof(why));
-        sqlite3_reset(msg);
+        rc = ngx_http_privacy_command_run("privacy_mail_command", cmd, text,
+                                          len, why, sizeof(why));
+        free(text);
 
         attempts[i]++;
         sqlite3_bind_int(done, 1, attempts[i]);

@@ -740,6 +740,8 @@ ngx_http_privacy_exit_process(ngx_cycle_t *cycle)
 
     pmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_privacy_module);
 
+    ngx_http_privacy_rights_exit_process(cycle);
+
     if (pmcf && pmcf->store) {
         ngx_http_privacy_store_exit_process(pmcf->store, cycle);
     }

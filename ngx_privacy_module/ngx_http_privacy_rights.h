@@ -75,6 +75,7 @@ ngx_int_t ngx_http_privacy_rights_conf(ngx_conf_t *cf, u_char *secret,
 char *ngx_http_privacy_mail_command(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 ngx_int_t ngx_http_privacy_rights_init_process(ngx_cycle_t *cycle);
+void ngx_http_privacy_rights_exit_process(ngx_cycle_t *cycle);
 /* posts the outbox task unless one runs */
 void ngx_http_privacy_rights_mail(ngx_cycle_t *cycle,
     ngx_http_privacy_main_conf_t *pmcf);

@@ -201,7 +201,7 @@ ngx_http_privacy_rights_mail(ngx_cycle_t *cycle,
     t = task->ctx;
     ngx_memzero(t, sizeof(ngx_http_privacy_rights_task_t));
     t->conf = rc;
-    t->conn = &ngx_http_privacy_worker->rights_rdb;
+    t->conn = &ngx_http_privacy_worker->mail_rdb;
     t->rkeys = pmcf->register_keys;
     t->path = (char *) pmcf->db.data;
     t->op.op = NGX_HTTP_PRIVACY_RIGHTS_MAIL;
@@ -216,6 +216,37 @@ ngx_http_privacy_rights_mail(ngx_cycle_t *cycle,
     if (ngx_thread_task_post(pmcf->thread_pool, task) == NGX_OK) {
         rc->state.mailing = 1;
     }
+}
+
+
+/*
+ * A worker exiting while privacy_mail_command runs (a reload's old one)
+ * waits for the pool's threads, so for the command's end or kill, but
+ * never runs the task's completion event: its log line is written here.
+ */
+
+void
+ngx_http_privacy_rights_exit_process(ngx_cycle_t *cycle)
+{
+    ngx_thread_task_t               *task;
+    ngx_http_privacy_main_conf_t    *pmcf;
+    ngx_http_privacy_rights_conf_t  *rc;
+
+    pmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_privacy_module);
+
+    if (pmcf == NULL || pmcf->rights == NULL) {
+        return;
+    }
+
+    rc = pmcf->rights;
+
+    if (!rc->state.mailing) {
+        return;
+    }
+
+    task = rc->state.mail_task;
+    task->event.log = cycle->log;
+    ngx_http_privacy_rights_mail_done(&task->event);
 }
 
 

@@ -53,6 +53,7 @@ ngx_http_privacy_worker_init(ngx_cycle_t *cycle)
 
     if (pthread_mutex_init(&w->api_rdb.lock, NULL) != 0
         || pthread_mutex_init(&w->rights_rdb.lock, NULL) != 0
+        || pthread_mutex_init(&w->mail_rdb.lock, NULL) != 0
         || pthread_mutex_init(&w->dpo_rdb.lock, NULL) != 0)
     {
         ngx_destroy_pool(w->pool);
@@ -87,6 +88,7 @@ ngx_http_privacy_worker_exit(void)
 
     ngx_http_privacy_worker_rdb_close(&w->api_rdb);
     ngx_http_privacy_worker_rdb_close(&w->rights_rdb);
+    ngx_http_privacy_worker_rdb_close(&w->mail_rdb);
     ngx_http_privacy_worker_rdb_close(&w->dpo_rdb);
 
     /* verified cookies and today's pseudonyms do not linger in the heap */

@@ -298,9 +298,14 @@ typedef struct {
                                          NGX_HTTP_PRIVACY_BANNER_WARNED];
     ngx_uint_t                       banner_nwarned;
 
-    /* the register API's, the rights portal's and the DPO's connections */
+    /*
+     * the register API's, the rights portal's, the outbox's and the DPO's
+     * connections: the outbox's own, as privacy_mail_command may take up
+     * to its 30 s kill while the portal goes on answering
+     */
     ngx_http_privacy_worker_rdb_t    api_rdb;
     ngx_http_privacy_worker_rdb_t    rights_rdb;
+    ngx_http_privacy_worker_rdb_t    mail_rdb;
     ngx_http_privacy_worker_rdb_t    dpo_rdb;
 } ngx_http_privacy_worker_t;
 

@@ -90,6 +90,8 @@ my ($sleeper) = $mail->sleepers;
 pages_ok($t, 'hanging');
 is(request_code()->{status}, 200,
     'hanging: the rights portal still answers');
+ok(running($sleeper),
+    'hanging: it answers while the command hangs, not after the kill');
 
 # a reload while the command hangs: the old worker waits for its pool
 # threads, so it can exit only because the command is killed
