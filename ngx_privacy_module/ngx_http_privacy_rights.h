@@ -33,6 +33,7 @@
 /* per worker after fork (the connection: ngx_http_privacy_worker.h) */
 typedef struct {
     ngx_uint_t                           mailing;  /* a mail task runs */
+    ngx_uint_t                           again;    /* asked meanwhile */
     ngx_thread_task_t                   *mail_task;
     ngx_event_t                          timer;
 } ngx_http_privacy_rights_state_t;

@@ -181,7 +181,13 @@ ngx_http_privacy_rights_mail(ngx_cycle_t *cycle,
 
     rc = pmcf->rights;
 
-    if (rc == NULL || rc->mail_command.data == NULL || rc->state.mailing) {
+    if (rc == NULL || rc->mail_command.data == NULL) {
+        return;
+    }
+
+    /* a message queued while one is sent goes right after it */
+    if (rc->state.mailing) {
+        rc->state.again = 1;
         return;
     }
 
@@ -246,11 +252,15 @@ ngx_http_privacy_rights_exit_process(ngx_cycle_t *cycle)
 
     task = rc->state.mail_task;
     task->event.log = cycle->log;
+    rc->state.again = 0;
     ngx_http_privacy_rights_mail_done(&task->event);
 }
 
 
-/* the mail task is done: no request, only a log line on failure */
+/*
+ * the mail task is done: no request, a log line on failure, and another
+ * round at once if one was asked for meanwhile (it sends what is due)
+ */
 
 static void
 ngx_http_privacy_rights_mail_done(ngx_event_t *ev)
@@ -264,6 +274,13 @@ ngx_http_privacy_rights_mail_done(ngx_event_t *ev)
         ngx_log_error(NGX_LOG_WARN, ev->log, 0,
                       "privacy_mail_command: %s (retried later)",
                       t->op.log);
+    }
+
+    if (t->conf->state.again) {
+        t->conf->state.again = 0;
+        ngx_http_privacy_rights_mail((ngx_cycle_t *) ngx_cycle,
+            ngx_http_cycle_get_module_main_conf(ngx_cycle,
+                                                ngx_http_privacy_module));
     }
 }
 

@@ -476,6 +476,12 @@ is_deeply($x->{page_views}, [], '... and the download is empty');
 my $UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120'
          . ' Safari/537.36';
 age_codes();
+# the two codes of the mail bombing above may still be on their way (the
+# outbox is sent every 5 s): delivered before the count, not taken for
+# the next code
+ok($t->wait_for(sub { !$t->sqlite('select count(*) n from outbox where'
+                                  . ' sent is null')->[0]{n} }, 20),
+   'the outbox is sent before the next code');
 $seen{$_}++ for mails();
 my $nmail = () = mails();
 my $f = browser();
