@@ -118,6 +118,9 @@ ngx_http_privacy_register_keys(const u_char *secret, size_t len,
 
 
 /*
+ * wal_autocheckpoint: the worker's upkeep checkpoints, safely (see
+ * ngx_http_privacy_upkeep.c), every second; a connection's own, after
+ * its commit, is what is left if that fails;
  * secure_delete: erased rows are overwritten, not left in free pages;
  * temp_store: statement journals (old page images, other subjects' data
  * among them) stay in memory, never in a temp file, and cost no write per
@@ -130,6 +133,7 @@ ngx_http_privacy_rdb_configure(sqlite3 *db, char *err, size_t err_len)
     int  rc;
 
     rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL;"
+                          "PRAGMA wal_autocheckpoint=10000;"
                           "PRAGMA synchronous=NORMAL;"
                           "PRAGMA foreign_keys=ON;"
                           "PRAGMA secure_delete=ON;"
@@ -282,27 +286,14 @@ ngx_http_privacy_rdb_rollback(ngx_http_privacy_rdb_t *rdb)
  * random subject_id, the keyed hash of its e-mail address, the audit
  * log's subject_id): past ~20,000 subjects the default 2 MB cache no
  * longer holds them, and every insert read its pages back from the file.
- * Checkpoints every 1,000 WAL pages copied the same index pages again
- * after almost every batch.
  */
 
 void
 ngx_http_privacy_rdb_bulk(ngx_http_privacy_rdb_t *rdb, int on)
 {
-    if (on) {
-        (void) sqlite3_exec(rdb->db, "PRAGMA cache_size=-65536;"
-                                     "PRAGMA wal_autocheckpoint=10000",
-                            NULL, NULL, NULL);
-        return;
-    }
-
-    (void) sqlite3_exec(rdb->db, "PRAGMA cache_size=-2000;"
-                                 "PRAGMA wal_autocheckpoint=1000",
+    (void) sqlite3_exec(rdb->db, on ? "PRAGMA cache_size=-65536"
+                                    : "PRAGMA cache_size=-2000",
                         NULL, NULL, NULL);
-
-    /* other connections may be reading: what they still need stays */
-    (void) sqlite3_wal_checkpoint_v2(rdb->db, NULL,
-                                     SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
 

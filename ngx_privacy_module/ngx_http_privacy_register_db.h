@@ -57,8 +57,7 @@ void ngx_http_privacy_rdb_rollback(ngx_http_privacy_rdb_t *rdb);
 
 /*
  * A large import (docs/performance.md): on, a page cache that holds the
- * register's indexes and checkpoints every 40 MB of WAL instead of 4 MB;
- * off, the defaults again (the cache shrinks) and a passive checkpoint.
+ * register's indexes; off, the default again (the cache shrinks).
  * Outside a transaction; a failure costs only speed.
  */
 void ngx_http_privacy_rdb_bulk(ngx_http_privacy_rdb_t *rdb, int on);

@@ -265,6 +265,7 @@ ngx_http_privacy_rights_exit_process(ngx_cycle_t *cycle)
 static void
 ngx_http_privacy_rights_mail_done(ngx_event_t *ev)
 {
+    ngx_http_privacy_main_conf_t    *pmcf;
     ngx_http_privacy_rights_task_t  *t;
 
     t = ev->data;
@@ -276,11 +277,16 @@ ngx_http_privacy_rights_mail_done(ngx_event_t *ev)
                       t->op.log);
     }
 
-    if (t->conf->state.again) {
-        t->conf->state.again = 0;
-        ngx_http_privacy_rights_mail((ngx_cycle_t *) ngx_cycle,
-            ngx_http_cycle_get_module_main_conf(ngx_cycle,
-                                                ngx_http_privacy_module));
+    if (!t->conf->state.again) {
+        return;
+    }
+
+    t->conf->state.again = 0;
+
+    pmcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
+                                               ngx_http_privacy_module);
+    if (pmcf != NULL) {
+        ngx_http_privacy_rights_mail((ngx_cycle_t *) ngx_cycle, pmcf);
     }
 }
 

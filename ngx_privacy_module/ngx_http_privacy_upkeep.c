@@ -54,6 +54,7 @@
 
 
 static void ngx_http_privacy_upkeep_run(void *data, ngx_log_t *log);
+static void ngx_http_privacy_upkeep_close(ngx_http_privacy_upkeep_t *u);
 static void ngx_http_privacy_upkeep_done(ngx_event_t *ev);
 static void ngx_http_privacy_upkeep_swept(ngx_http_privacy_upkeep_t *u);
 static void ngx_http_privacy_upkeep_unlock(ngx_http_privacy_upkeep_t *u);
@@ -195,10 +196,7 @@ ngx_http_privacy_upkeep_exit_process(ngx_http_privacy_upkeep_t *u)
      */
     u->busy = 0;
 
-    if (u->db) {
-        (void) sqlite3_close(u->db);
-        u->db = NULL;
-    }
+    ngx_http_privacy_upkeep_close(u);
 
     /* a sweep stopped here is taken up by the next worker that looks */
     ngx_http_privacy_upkeep_unlock(u);
@@ -402,11 +400,21 @@ ngx_http_privacy_upkeep_run(void *data, ngx_log_t *log)
          * and says SQLITE_OK (and the writer's own autocheckpoint, in
          * the writer, would end up doing the work on every commit).
          */
-        rc = sqlite3_exec(u->db, "PRAGMA schema_version", NULL, NULL,
-                          NULL);
+        rc = sqlite3_exec(u->db, "PRAGMA schema_version;"
+                                 "PRAGMA wal_autocheckpoint=10000", NULL,
+                          NULL, NULL);
         if (rc != SQLITE_OK) {
             goto failed;
         }
+
+        rc = sqlite3_open_v2((char *) u->path->data, &u->hold,
+                             SQLITE_OPEN_READWRITE|SQLITE_OPEN_NOMUTEX,
+                             NULL);
+        if (rc != SQLITE_OK) {
+            goto failed;
+        }
+
+        sqlite3_busy_timeout(u->hold, 100);
     }
 
     if (u->rollup) {
@@ -430,11 +438,21 @@ failed:
 
     u->ckpt_rc = rc;
     snprintf(u->ckpt_error, sizeof(u->ckpt_error), "checkpoint failed: %s",
-             u->db ? sqlite3_errmsg(u->db) : sqlite3_errstr(rc));
+             (u->db && sqlite3_errcode(u->db) != SQLITE_OK)
+             ? sqlite3_errmsg(u->db) : sqlite3_errstr(rc));
 
     /* reopen next time: the file may have been replaced */
+    ngx_http_privacy_upkeep_close(u);
+}
+
+
+static void
+ngx_http_privacy_upkeep_close(ngx_http_privacy_upkeep_t *u)
+{
     (void) sqlite3_close(u->db);
+    (void) sqlite3_close(u->hold);
     u->db = NULL;
+    u->hold = NULL;
 }
 
 
@@ -673,9 +691,18 @@ failed:
 
 
 /*
- * Copies the WAL into the database file and starts it over (see below),
- * so that the writer's own automatic checkpoint, with its fsync, is not
- * needed.
+ * Copies the WAL into the database file, so that the writers' own
+ * automatic checkpoints, with their fsync, are not needed; the next
+ * commit then writes the log from its start again.
+ *
+ * Only while a second connection holds the write lock: SQLite up to
+ * 3.51.2 (Debian 12 has 3.40.1) can lose a committed transaction when a
+ * checkpoint starts as another connection's commit starts the log over
+ * (the "WAL-reset bug", sqlite.org/wal.html), and did here, with a
+ * writer committing as this task checkpointed (docs/database.md,
+ * "Checkpoints").  Holding the lock, no commit can overlap the
+ * checkpoint; a lock not had within the busy timeout (a writer's long
+ * batch) waits for the next second.
  */
 
 static int
@@ -683,24 +710,18 @@ ngx_http_privacy_upkeep_checkpoint(ngx_http_privacy_upkeep_t *u)
 {
     int  rc;
 
-    /*
-     * PASSIVE copies what the log holds without stopping the writer.  A
-     * log that never stops growing is never started over, though (and
-     * past wal_autocheckpoint the writer would checkpoint after every
-     * commit, fsync included): RESTART then copies the little written
-     * meanwhile, holding the writer back for that long, and the next
-     * commit writes the log from its start again.
-     */
+    rc = sqlite3_exec(u->hold, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 
-    rc = sqlite3_wal_checkpoint_v2(u->db, NULL,
-                                   SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-
-    if (rc == SQLITE_OK) {
-        rc = sqlite3_wal_checkpoint_v2(u->db, NULL,
-                                       SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        return (rc == SQLITE_BUSY) ? SQLITE_OK : rc;
     }
 
-    /* BUSY: another worker's checkpointer (or the writer) is at it */
+    rc = sqlite3_wal_checkpoint_v2(u->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                   NULL, NULL);
+
+    (void) sqlite3_exec(u->hold, "ROLLBACK", NULL, NULL, NULL);
+
+    /* BUSY: another worker's checkpointer is at it */
     return (rc == SQLITE_BUSY) ? SQLITE_OK : rc;
 }
 

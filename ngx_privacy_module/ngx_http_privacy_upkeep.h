@@ -29,8 +29,12 @@ typedef struct {
     ngx_thread_pool_t               *thread_pool;
     ngx_log_t                       *log;
 
-    /* touched by the thread only while the task is in flight */
+    /*
+     * touched by the thread only while the task is in flight; "hold"
+     * holds the register's write lock while "db" checkpoints
+     */
     sqlite3                         *db;
+    sqlite3                         *hold;
     ngx_thread_task_t               *task;
     ngx_uint_t                       ckpt_written;   /* at the last post */
     int                              ckpt_rc;
